@@ -1,0 +1,92 @@
+package calendar
+
+import "fmt"
+
+// State is what a day, or a slot, looks like to someone who wants to book
+// it. Exactly one state, Available, means the day can be booked; every
+// other state says why not. Each state has a [Color] for a calendar grid.
+type State uint8
+
+const (
+	// Available: the quota is open and at least one seat is left.
+	// Green.
+	Available State = iota + 1
+	// Full: the quota is open and every seat is taken. Red. A Full day
+	// can turn green again when a hold expires or a booking is cancelled.
+	Full
+	// NotOpened: a service day whose quota the office has not released
+	// yet; it turns green at the release instant. Yellow.
+	NotOpened
+	// Holiday: a national holiday, a collective-leave day the office
+	// observes, or a day (or slot) the office has closed. Grey.
+	Holiday
+	// DayOff: not one of the office's service weekdays (by default
+	// Saturday and Sunday). Grey.
+	DayOff
+	// Past: the day has gone by, or, for today, every slot has already
+	// started. Grey.
+	Past
+	// OutsideHorizon: the office has no quota table for the day yet:
+	// it lies beyond the booking horizon, or before the office's first
+	// day. Grey.
+	OutsideHorizon
+)
+
+var stateNames = [...]string{
+	Available:      "available",
+	Full:           "full",
+	NotOpened:      "not opened",
+	Holiday:        "holiday",
+	DayOff:         "day off",
+	Past:           "past",
+	OutsideHorizon: "outside horizon",
+}
+
+// String returns the state in lower case words, such as "not opened".
+func (s State) String() string {
+	if s >= Available && s <= OutsideHorizon {
+		return stateNames[s]
+	}
+	return fmt.Sprintf("State(%d)", uint8(s))
+}
+
+// Bookable reports whether the state is Available.
+func (s State) Bookable() bool { return s == Available }
+
+// Color returns the colour M-Paspor's calendar shows for the state.
+func (s State) Color() Color {
+	switch s {
+	case Available:
+		return Green
+	case Full:
+		return Red
+	case NotOpened:
+		return Yellow
+	}
+	return Grey
+}
+
+// Color is a calendar cell colour.
+type Color uint8
+
+const (
+	// Grey marks days that cannot be booked for a calendar reason: a
+	// holiday, a closure, a day off, the past, beyond the horizon.
+	Grey Color = iota
+	// Green marks a bookable day.
+	Green
+	// Red marks a full day.
+	Red
+	// Yellow marks a day whose quota has not been released yet.
+	Yellow
+)
+
+var colorNames = [...]string{Grey: "grey", Green: "green", Red: "red", Yellow: "yellow"}
+
+// String returns the colour's name: "green", "red", "yellow" or "grey".
+func (c Color) String() string {
+	if int(c) < len(colorNames) {
+		return colorNames[c]
+	}
+	return fmt.Sprintf("Color(%d)", uint8(c))
+}

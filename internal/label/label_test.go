@@ -1,0 +1,39 @@
+package label
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		give string
+		max  int
+		want error
+	}{
+		{give: "Hari Raya Natal", max: 40, want: nil},
+		{give: "Cuti Bersama — Idul Fitri", max: 40, want: nil},
+		{give: "exactly10!", max: 10, want: nil},
+		{give: "", max: 40, want: ErrEmpty},
+		{give: "0123456789A", max: 10, want: ErrTooLong},
+		{give: "two\nlines", max: 40, want: ErrInvalid},
+		{give: "tab\there", max: 40, want: ErrInvalid},
+		{give: "nul\x00", max: 40, want: ErrInvalid},
+		{give: "bad \xff utf8", max: 40, want: ErrInvalid},
+		{give: "del\x7f", max: 40, want: ErrInvalid},
+		{give: "bidi\u0085next", max: 40, want: ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.give, func(t *testing.T) {
+			err := Check(tt.give, tt.max)
+			if tt.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tt.want)
+		})
+	}
+	require.NoError(t, CheckOptional("", 10))
+	require.ErrorIs(t, CheckOptional("a\nb", 10), ErrInvalid)
+}

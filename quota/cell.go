@@ -1,0 +1,108 @@
+package quota
+
+import "sync/atomic"
+
+// A cell is the seat counter of one pool of one slot of one day. Its state
+// is one 64-bit word so that a single compare-and-swap changes the seats
+// left, the capacity and the flags together; there is no moment at which
+// another goroutine can see a capacity change without the matching change
+// in seats left.
+//
+//	bits  0–31  seats left
+//	bits 32–61  capacity (CellSeatsMax fits in 30 bits)
+//	bit  62     slot closed by an operator
+//	bit  63     frozen: the table is being replaced; reload it and retry
+//
+// Seats taken is capacity − left and is never stored, so it cannot drift.
+type cell struct {
+	w atomic.Uint64
+}
+
+const (
+	leftMask  = 1<<32 - 1
+	capShift  = 32
+	capMask   = (1<<30 - 1) << capShift
+	closedBit = 1 << 62
+	frozenBit = 1 << 63
+	flagsMask = closedBit | frozenBit
+)
+
+func pack(capacity, left int64, flags uint64) uint64 {
+	return uint64(capacity)<<capShift | uint64(left) | flags
+}
+
+func unpack(w uint64) (capacity, left int64) {
+	return int64((w & capMask) >> capShift), int64(w & leftMask)
+}
+
+// outcome is what a compare-and-swap loop on a cell ended with.
+type outcome uint8
+
+const (
+	done   outcome = iota
+	full           // reserve: fewer seats left than asked for
+	closed         // reserve: slot closed
+	over           // release: would exceed capacity
+	frozen         // table being replaced: reload and retry
+)
+
+// reserve takes n seats if at least n are left and the slot is open.
+func (c *cell) reserve(n int64) outcome {
+	for {
+		w := c.w.Load()
+		if w&flagsMask != 0 {
+			if w&frozenBit != 0 {
+				return frozen
+			}
+			return closed
+		}
+		if int64(w&leftMask) < n {
+			return full
+		}
+		if c.w.CompareAndSwap(w, w-uint64(n)) {
+			return done
+		}
+	}
+}
+
+// release gives back n seats unless that would leave more than capacity.
+// A closed slot still takes seats back: closing must never strand them.
+func (c *cell) release(n int64) outcome {
+	for {
+		w := c.w.Load()
+		if w&frozenBit != 0 {
+			return frozen
+		}
+		capacity, left := unpack(w)
+		if left+n > capacity {
+			return over
+		}
+		if c.w.CompareAndSwap(w, w+uint64(n)) {
+			return done
+		}
+	}
+}
+
+// setCapacity changes the capacity and moves seats left by the same amount,
+// keeping seats taken. It fails, leaving the cell alone, when the new
+// capacity is below the seats taken.
+func (c *cell) setCapacity(capacity int64) (taken int64, ok bool) {
+	for {
+		w := c.w.Load()
+		oldCap, left := unpack(w)
+		taken = oldCap - left
+		if capacity < taken {
+			return taken, false
+		}
+		if c.w.CompareAndSwap(w, pack(capacity, capacity-taken, w&flagsMask)) {
+			return taken, true
+		}
+	}
+}
+
+// load returns capacity, seats left and whether the slot is closed.
+func (c *cell) load() (capacity, left int64, isClosed bool) {
+	w := c.w.Load()
+	capacity, left = unpack(w)
+	return capacity, left, w&closedBit != 0
+}

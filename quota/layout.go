@@ -1,0 +1,115 @@
+package quota
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/kuota/kuota/internal/label"
+)
+
+// Slot is one arrival window of a service day, such as 08:00–09:00, with
+// the seats each pool offers in it.
+type Slot struct {
+	// Start and End are offsets from the local midnight that begins the
+	// day: 8*time.Hour is 08:00. 0 <= Start < End <= 24h.
+	Start, End time.Duration
+	// Seats holds the capacity of each pool in this slot, in the order of
+	// Layout.Pools; each is 0..CellSeatsMax.
+	Seats []int
+}
+
+// Layout is the shape of every service day of an office: its arrival slots
+// and the capacity pools within each slot. Each (day, slot, pool) is one
+// cell of the quota table with its own seat counter.
+//
+// Pools are data: M-Paspor's online, walk-in, accelerated and collective
+// quotas are four pool names, not four code paths.
+type Layout struct {
+	Pools []string // pool names, unique, 1..PoolsPerSlotMax
+	Slots []Slot   // 1..SlotsPerDayMax slots
+}
+
+// Pool returns the index of the pool with the given name.
+func (l *Layout) Pool(name string) (int, bool) {
+	i := slices.Index(l.Pools, name)
+	return i, i >= 0
+}
+
+// Validate checks the layout against the package limits.
+func (l *Layout) Validate() error {
+	if len(l.Pools) == 0 || len(l.Pools) > PoolsPerSlotMax {
+		return fmt.Errorf("%w: %d pools, want 1..%d", ErrBadConfig, len(l.Pools), PoolsPerSlotMax)
+	}
+	for i, p := range l.Pools {
+		if err := label.Check(p, PoolNameBytesMax); err != nil {
+			return fmt.Errorf("%w: pool %d name: %w", ErrBadConfig, i, err)
+		}
+		if slices.Index(l.Pools[:i], p) >= 0 {
+			return fmt.Errorf("%w: pool %q listed twice", ErrBadConfig, p)
+		}
+	}
+	if len(l.Slots) == 0 || len(l.Slots) > SlotsPerDayMax {
+		return fmt.Errorf("%w: %d slots, want 1..%d", ErrBadConfig, len(l.Slots), SlotsPerDayMax)
+	}
+	for i, s := range l.Slots {
+		if s.Start < 0 || s.End > 24*time.Hour || s.Start >= s.End {
+			return fmt.Errorf("%w: slot %d runs %v–%v, want 0 <= start < end <= 24h", ErrBadConfig, i, s.Start, s.End)
+		}
+		for j := range i {
+			if l.Slots[j].Start == s.Start && l.Slots[j].End == s.End {
+				return fmt.Errorf("%w: slots %d and %d both run %v–%v", ErrBadConfig, j, i, s.Start, s.End)
+			}
+		}
+		if len(s.Seats) != len(l.Pools) {
+			return fmt.Errorf("%w: slot %d has %d seat counts for %d pools", ErrBadConfig, i, len(s.Seats), len(l.Pools))
+		}
+		for p, n := range s.Seats {
+			if n < 0 || n > CellSeatsMax {
+				return fmt.Errorf("%w: slot %d pool %q has %d seats, want 0..%d", ErrBadConfig, i, l.Pools[p], n, CellSeatsMax)
+			}
+		}
+	}
+	return nil
+}
+
+// extends reports whether l keeps every slot and pool of old at the same
+// index, adding new ones only at the end.
+func (l *Layout) extends(old *Layout) bool {
+	if len(l.Pools) < len(old.Pools) || len(l.Slots) < len(old.Slots) {
+		return false
+	}
+	if !slices.Equal(l.Pools[:len(old.Pools)], old.Pools) {
+		return false
+	}
+	for i, s := range old.Slots {
+		if l.Slots[i].Start != s.Start || l.Slots[i].End != s.End {
+			return false
+		}
+	}
+	return true
+}
+
+// clone returns a deep copy, so that a caller changing its slices later
+// cannot change a table.
+func (l *Layout) clone() Layout {
+	c := Layout{Pools: slices.Clone(l.Pools), Slots: slices.Clone(l.Slots)}
+	for i := range c.Slots {
+		c.Slots[i].Seats = slices.Clone(c.Slots[i].Seats)
+	}
+	return c
+}
+
+// Span formats the slot's window as "08:00–09:00".
+func (s Slot) Span() string { return span(s.Start, s.End) }
+
+func span(start, end time.Duration) string {
+	return clock(start) + "–" + clock(end)
+}
+
+// clock formats an offset from midnight as "08:00"; seconds are dropped,
+// since slots are planned in minutes.
+func clock(d time.Duration) string {
+	m := int(d / time.Minute)
+	return fmt.Sprintf("%02d:%02d", m/60, m%60)
+}

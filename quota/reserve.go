@@ -1,0 +1,163 @@
+package quota
+
+import (
+	"runtime"
+	"time"
+
+	"github.com/kuota/kuota/calendar"
+)
+
+// Reserve takes seats seats in one cell — office id, date d, slot and pool
+// indexes of the office's layout — all or nothing, as of instant now.
+//
+// It refuses, with the first sentinel that applies, in this order:
+// [ErrBadSeats], [ErrUnknownOffice], [ErrBadDate], [ErrUnknownSlot],
+// [ErrUnknownPool], [ErrPast] (the slot has started),
+// [ErrOutsideHorizon], [ErrClosed] (holiday, day off, operator closure),
+// [ErrNotOpened] (before the release instant), [ErrFull]. A refusal changes
+// nothing.
+//
+// Reserve takes no lock and does not allocate: it locates the cell by
+// index arithmetic and takes the seats with one compare-and-swap.
+func (l *Ledger) Reserve(id OfficeID, d calendar.Date, slot, pool, seats int, now time.Time) error {
+	if seats < 1 || seats > CellSeatsMax {
+		return ErrBadSeats
+	}
+	// The fast path: the lookups of locate written out, and one attempt at
+	// the cell. It makes no call, so the compiler keeps everything in
+	// registers; anything unusual goes to reserveSlow, which starts over.
+	t := l.table(id)
+	if t == nil {
+		return ErrUnknownOffice
+	}
+	if uint(slot) >= uint(len(t.slotStart)) || uint(pool) >= uint(t.pools) {
+		return l.reserveSlow(id, d, slot, pool, seats, now)
+	}
+	dy := t.at(d)
+	if dy == nil {
+		return l.reserveSlow(id, d, slot, pool, seats, now)
+	}
+	if err := dy.gate(t, slot, unixNanos(now)); err != nil {
+		return err
+	}
+	c := t.cell(dy, slot, pool)
+	if w := c.w.Load(); w&flagsMask == 0 {
+		if int64(w&leftMask) < int64(seats) {
+			return ErrFull // the common answer in a rush
+		}
+		if c.w.CompareAndSwap(w, w-uint64(seats)) {
+			return nil
+		}
+	}
+	return l.reserveSlow(id, d, slot, pool, seats, now)
+}
+
+// gate checks, in Reserve's documented order, what the day and the clock
+// say about booking slot: past, closed or not opened yet.
+func (dy *day) gate(t *table, slot int, nowNs int64) error {
+	switch {
+	case nowNs >= dy.startNs+t.slotStart[slot]:
+		return ErrPast
+	case dy.shut.Load() != 0:
+		return ErrClosed
+	case nowNs < dy.release.Load():
+		return ErrNotOpened
+	}
+	return nil
+}
+
+// reserveSlow is Reserve for everything off the fast path: lookup errors,
+// a closed slot, a lost compare-and-swap, a table being replaced.
+func (l *Ledger) reserveSlow(id OfficeID, d calendar.Date, slot, pool, seats int, now time.Time) error {
+	for {
+		t, dy, err := l.locate(id, d, slot, pool)
+		if err != nil {
+			if err == ErrOutsideHorizon && d.Before(calendar.DateOf(now, t.loc)) {
+				return ErrPast
+			}
+			return err
+		}
+		if err := dy.gate(t, slot, unixNanos(now)); err != nil {
+			return err
+		}
+		switch t.cell(dy, slot, pool).reserve(int64(seats)) {
+		case done:
+			return nil
+		case full:
+			return ErrFull
+		case closed:
+			return ErrClosed
+		}
+		// frozen: a new table is being published; let its builder run.
+		runtime.Gosched()
+	}
+}
+
+// Release gives back seats seats to a cell, never leaving more than its
+// capacity: returning seats that were never taken fails with
+// [ErrOverRelease] and changes nothing. Release works on any day in the
+// table, past or closed, so that cancelling a booking on a day the office
+// has since closed still returns its seats. It takes no lock and does not
+// allocate.
+func (l *Ledger) Release(id OfficeID, d calendar.Date, slot, pool, seats int) error {
+	if seats < 1 || seats > CellSeatsMax {
+		return ErrBadSeats
+	}
+	for {
+		t, dy, err := l.locate(id, d, slot, pool)
+		if err != nil {
+			return err
+		}
+		switch t.cell(dy, slot, pool).release(int64(seats)) {
+		case done:
+			return nil
+		case over:
+			return ErrOverRelease
+		}
+		runtime.Gosched() // frozen: see Reserve
+	}
+}
+
+// CellState is a snapshot of one cell.
+type CellState struct {
+	Capacity int  // seats the cell offers
+	Left     int  // seats not taken
+	Closed   bool // the operator closed the slot
+}
+
+// Taken returns the seats taken: Capacity − Left.
+func (c CellState) Taken() int { return c.Capacity - c.Left }
+
+// Cell returns a snapshot of one cell, read with one atomic load.
+func (l *Ledger) Cell(id OfficeID, d calendar.Date, slot, pool int) (CellState, error) {
+	t, dy, err := l.locate(id, d, slot, pool)
+	if err != nil {
+		return CellState{}, err
+	}
+	capacity, left, isClosed := t.cell(dy, slot, pool).load()
+	return CellState{Capacity: int(capacity), Left: int(left), Closed: isClosed}, nil
+}
+
+// locate finds the table and day of a cell and checks the slot and pool
+// indexes. When the day is outside the table it returns the table with
+// ErrOutsideHorizon, so Reserve can tell the past from the future.
+func (l *Ledger) locate(id OfficeID, d calendar.Date, slot, pool int) (*table, *day, error) {
+	t := l.table(id)
+	if t == nil {
+		return nil, nil, ErrUnknownOffice
+	}
+	if d.IsZero() {
+		return nil, nil, ErrBadDate
+	}
+	if uint(slot) >= uint(len(t.slotStart)) {
+		return nil, nil, ErrUnknownSlot
+	}
+	if uint(pool) >= uint(t.pools) {
+		return nil, nil, ErrUnknownPool
+	}
+	dy := t.at(d)
+	if dy == nil {
+		return t, nil, ErrOutsideHorizon
+	}
+	return t, dy, nil
+}

@@ -1,0 +1,264 @@
+package quota
+
+import (
+	"math"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/kuota/kuota/calendar"
+)
+
+// table is one office's quota, immutable once published except for the
+// atomics inside its days. Replacing it (a new horizon, a new schedule, a
+// new layout) builds a new table and publishes it with one atomic store;
+// readers holding the old one finish undisturbed.
+type table struct {
+	first     calendar.Date
+	loc       *time.Location
+	sched     *calendar.Schedule // the office's calendar, for days outside the table
+	layout    Layout             // a private copy
+	pools     int                // len(layout.Pools): the stride of a day's cells
+	slotStart []int64            // slot start offsets from local midnight, in ns
+	lastStart int64              // the latest slot start: after it the day is past
+	// days holds the days by value, one hop less on the reservation path
+	// than a slice of pointers; each table gets its own, and only the
+	// cells inside are shared between tables.
+	days []day
+}
+
+// day is one date of an office's table.
+type day struct {
+	date    calendar.Date
+	startNs int64          // local midnight, Unix ns
+	status  calendar.State // from the schedule: Available, Holiday or DayOff
+	reason  string         // why status is not Available
+
+	release atomic.Int64 // Unix ns at which the quota opens
+	// shut is non-zero when the day cannot be booked for a calendar
+	// reason (status) or because the operator closed it (closed): one
+	// load answers both on the reservation path.
+	shut   atomic.Uint32
+	closed atomic.Pointer[string] // operator closure of the whole day; nil when open
+	// slotReasons holds, per slot, why an operator closed it ("" when
+	// open). Only views read it; Reserve reads the closed bit of the cell.
+	slotReasons atomic.Pointer[[]string]
+
+	// cells holds slots × pools counters. Tables built for the same layout
+	// share one day's cells, so no seat is lost when a table is replaced.
+	cells []cell
+}
+
+// updateShut recomputes shut after status or closed changed.
+func (dy *day) updateShut() {
+	var shut uint32
+	if dy.status != calendar.Available || dy.closed.Load() != nil {
+		shut = 1
+	}
+	dy.shut.Store(shut)
+}
+
+// at returns the day for date d, or nil when d is outside the table.
+func (t *table) at(d calendar.Date) *day {
+	// The zero Date lands far before any first day, so it is outside too.
+	i := d.Sub(t.first)
+	if uint(i) >= uint(len(t.days)) {
+		return nil
+	}
+	return &t.days[i]
+}
+
+func (t *table) cell(dy *day, slot, pool int) *cell {
+	return &dy.cells[slot*t.pools+pool]
+}
+
+// unixNanos is t.UnixNano clamped to the int64 range: UnixNano is undefined
+// before 1678 and after 2262, and a zero time.Time must compare as "long
+// ago", not wrap around.
+func unixNanos(t time.Time) int64 {
+	const secMax = math.MaxInt64/int64(time.Second) - 1
+	s := t.Unix()
+	if s < -secMax {
+		return math.MinInt64
+	}
+	if s > secMax {
+		return math.MaxInt64
+	}
+	return s*int64(time.Second) + int64(t.Nanosecond())
+}
+
+// overrides are an operator's changes to single days, slots and cells. The
+// Ledger keeps them so that replacing a table (a new layout, a longer
+// horizon) carries them over. Keys always lie within the table's window.
+type overrides struct {
+	capacity   map[cellKey]int64
+	slotClosed map[slotKey]string
+	dayClosed  map[calendar.Date]string
+	release    map[calendar.Date]int64
+}
+
+type slotKey struct {
+	date calendar.Date
+	slot int
+}
+
+type cellKey struct {
+	date       calendar.Date
+	slot, pool int
+}
+
+func newOverrides() overrides {
+	return overrides{
+		capacity:   map[cellKey]int64{},
+		slotClosed: map[slotKey]string{},
+		dayClosed:  map[calendar.Date]string{},
+		release:    map[calendar.Date]int64{},
+	}
+}
+
+// prune forgets overrides for days outside [first, first+days).
+func (o *overrides) prune(first calendar.Date, days int) {
+	out := func(d calendar.Date) bool { i := d.Sub(first); return i < 0 || i >= days }
+	for k := range o.capacity {
+		if out(k.date) {
+			delete(o.capacity, k)
+		}
+	}
+	for k := range o.slotClosed {
+		if out(k.date) {
+			delete(o.slotClosed, k)
+		}
+	}
+	for d := range o.dayClosed {
+		if out(d) {
+			delete(o.dayClosed, d)
+		}
+	}
+	for d := range o.release {
+		if out(d) {
+			delete(o.release, d)
+		}
+	}
+}
+
+// newTable builds the table for cfg. Days for which prev (which may be nil)
+// has cells of the same layout share them; every other day gets fresh
+// cells, with the seats taken in prev's counterpart carried over when
+// carry is true. It reports ErrBelowTaken, naming the cell, when carried
+// seats exceed a new capacity.
+//
+// Sharing cells is safe against concurrent Reserve calls; carrying seats
+// is not, so the caller freezes prev's cells first (see Ledger.replace).
+func newTable(cfg *Config, ov *overrides, prev *table) (*table, error) {
+	// The table keeps its own copy of the schedule: the Ledger's cfg is
+	// overwritten by Reconfigure while readers may still hold this table.
+	sched := cfg.Schedule
+	t := &table{
+		first:  cfg.First,
+		loc:    cfg.Schedule.Location,
+		sched:  &sched,
+		layout: cfg.Layout.clone(),
+		pools:  len(cfg.Layout.Pools),
+		days:   make([]day, cfg.Days),
+	}
+	for _, s := range t.layout.Slots {
+		t.slotStart = append(t.slotStart, int64(s.Start))
+		t.lastStart = max(t.lastStart, int64(s.Start))
+	}
+	share := prev != nil && sameLayout(&prev.layout, &t.layout)
+	reasons := slotReasons(ov, len(t.layout.Slots))
+	for i := range t.days {
+		date := cfg.First.AddDays(i)
+		dy := &t.days[i]
+		dy.date, dy.startNs = date, unixNanos(date.Start(t.loc))
+		dy.status, dy.reason = cfg.Schedule.Status(date)
+		dy.release.Store(releaseNanos(cfg, ov, date))
+		if r, ok := ov.dayClosed[date]; ok {
+			dy.closed.Store(&r)
+		}
+		dy.updateShut()
+		var old *day
+		if prev != nil {
+			old = prev.at(date)
+		}
+		if share && old != nil {
+			dy.cells = old.cells
+		} else if err := t.fillCells(dy, ov, prev, old); err != nil {
+			return nil, err
+		}
+		if r, ok := reasons[date]; ok {
+			dy.slotReasons.Store(&r)
+		}
+	}
+	return t, nil
+}
+
+// fillCells gives dy fresh cells: capacity from the overrides or the
+// layout, seats taken from old (prev's day for the same date, if any).
+func (t *table) fillCells(dy *day, ov *overrides, prev *table, old *day) error {
+	dy.cells = make([]cell, len(t.layout.Slots)*t.pools)
+	for s, slot := range t.layout.Slots {
+		_, slotClosed := ov.slotClosed[slotKey{dy.date, s}]
+		for p := range t.pools {
+			capacity := int64(slot.Seats[p])
+			if c, ok := ov.capacity[cellKey{dy.date, s, p}]; ok {
+				capacity = c
+			}
+			var taken int64
+			if old != nil && s < len(prev.layout.Slots) && p < prev.pools {
+				oldCap, oldLeft, _ := prev.cell(old, s, p).load()
+				taken = oldCap - oldLeft
+			}
+			if capacity < taken {
+				return &CellError{Err: ErrBelowTaken, Date: dy.date, Slot: s, Pool: p, Taken: int(taken), Capacity: int(capacity)}
+			}
+			var flags uint64
+			if slotClosed {
+				flags = closedBit
+			}
+			t.cell(dy, s, p).w.Store(pack(capacity, capacity-taken, flags))
+		}
+	}
+	return nil
+}
+
+func releaseNanos(cfg *Config, ov *overrides, date calendar.Date) int64 {
+	if at, ok := ov.release[date]; ok {
+		return at
+	}
+	at := cfg.Release.ReleaseAt(date, cfg.Schedule.Location)
+	if at.IsZero() {
+		return math.MinInt64
+	}
+	return unixNanos(at)
+}
+
+// slotReasons groups the slot closures by date: for each date with a closed
+// slot, the reason of every slot ("" when open).
+func slotReasons(ov *overrides, slots int) map[calendar.Date][]string {
+	byDate := map[calendar.Date][]string{}
+	for k, r := range ov.slotClosed {
+		rs, ok := byDate[k.date]
+		if !ok {
+			rs = make([]string, slots)
+			byDate[k.date] = rs
+		}
+		rs[k.slot] = r
+	}
+	return byDate
+}
+
+// sameLayout reports whether two layouts have identical slots, pools and
+// capacities, so that their cells can be shared as they are.
+func sameLayout(a, b *Layout) bool {
+	if !slices.Equal(a.Pools, b.Pools) || len(a.Slots) != len(b.Slots) {
+		return false
+	}
+	for i := range a.Slots {
+		x, y := a.Slots[i], b.Slots[i]
+		if x.Start != y.Start || x.End != y.End || !slices.Equal(x.Seats, y.Seats) {
+			return false
+		}
+	}
+	return true
+}
