@@ -118,6 +118,36 @@ func (l *Ledger) Release(id OfficeID, d calendar.Date, slot, pool, seats int) er
 	}
 }
 
+// Restore takes seats seats in a cell, checking only that they fit: not the
+// clock, the release instant or closures. It rebuilds the counters from
+// stored bookings after a restart, when those bookings were admitted long
+// ago under the rules of their day. Seats that do not fit fail with
+// ErrFull and change nothing; for a rebuild that is a sign of an
+// inconsistent store.
+func (l *Ledger) Restore(id OfficeID, d calendar.Date, slot, pool, seats int) error {
+	if seats < 1 || seats > CellSeatsMax {
+		return ErrBadSeats
+	}
+	for {
+		t, dy, err := l.locate(id, d, slot, pool)
+		if err != nil {
+			return err
+		}
+		c := t.cell(dy, slot, pool)
+		w := c.w.Load()
+		if w&frozenBit != 0 {
+			runtime.Gosched()
+			continue
+		}
+		if int64(w&leftMask) < int64(seats) {
+			return ErrFull
+		}
+		if c.w.CompareAndSwap(w, w-uint64(seats)) {
+			return nil
+		}
+	}
+}
+
 // CellState is a snapshot of one cell.
 type CellState struct {
 	Capacity int  // seats the cell offers

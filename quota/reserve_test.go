@@ -132,3 +132,16 @@ func TestCellErrors(t *testing.T) {
 	require.ErrorIs(t, zero.Reserve(0, dec10, 0, 0, 1, t1), ErrUnknownOffice)
 	require.Equal(t, 0, zero.Offices())
 }
+
+func TestRestoreIgnoresCalendar(t *testing.T) {
+	l, id := newTestLedger(t)
+	require.NoError(t, l.CloseSlot(id, dec10, 0, "closed"))
+	require.NoError(t, l.Restore(id, dec10, 0, online, 2)) // closed, and not released at any instant
+	require.NoError(t, l.Restore(id, dec25, 0, online, 1)) // a holiday
+	requireCell(t, l, id, dec10, 0, online, 3, 1)
+	require.ErrorIs(t, l.Restore(id, dec10, 0, online, 2), ErrFull)
+	requireCell(t, l, id, dec10, 0, online, 3, 1)
+	require.ErrorIs(t, l.Restore(id, dec10, 0, online, 0), ErrBadSeats)
+	require.ErrorIs(t, l.Restore(id, jan01, 0, online, 1), ErrOutsideHorizon)
+	require.ErrorIs(t, l.Restore(id+1, dec10, 0, online, 1), ErrUnknownOffice)
+}

@@ -1,0 +1,166 @@
+package booking
+
+import (
+	"fmt"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/quota"
+)
+
+const (
+	benchOffices = 100
+	benchDays    = 60
+	benchSlots   = 16
+)
+
+var benchFirst = calendar.NewDate(2026, time.December, 1)
+
+// benchEngine returns an engine with offices offices of 60 days × 16
+// slots, seats online seats per slot, open every day and released at once;
+// its clock stands still at t1.
+func benchEngine(b *testing.B, offices, seats int, opts *Options) *Engine {
+	b.Helper()
+	o := Options{}
+	if opts != nil {
+		o = *opts
+	}
+	o.Now, o.NoSweeper, o.MaxHoldsPerAccount = func() time.Time { return t1 }, true, MaxHoldsPerAccountLimit
+	e, err := New(&o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { e.Close() })
+	registerBenchOffices(b, e, offices, seats)
+	return e
+}
+
+func registerBenchOffices(b *testing.B, e *Engine, offices, seats int) {
+	slots := make([]quota.Slot, benchSlots)
+	for i := range slots {
+		start := 7*time.Hour + time.Duration(i)*30*time.Minute
+		slots[i] = quota.Slot{Start: start, End: start + 30*time.Minute, Seats: []int{seats}}
+	}
+	for i := range offices {
+		err := e.RegisterOffice(bg, OfficeConfig{
+			Code: fmt.Sprint("OFC", i),
+			Name: "Bench office",
+			Quota: quota.Config{
+				Schedule: calendar.Schedule{Location: wib, Week: calendar.WeekdaysOf(0, 1, 2, 3, 4, 5, 6)},
+				Layout:   quota.Layout{Pools: []string{online}, Slots: slots},
+				First:    benchFirst,
+				Days:     benchDays,
+			},
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchNIK returns a distinct NIK per i. The engine treats a NIK as an
+// opaque key once parsed, so the benchmark skips parsing: beyond the first
+// few thousand these are not valid NIKs, which changes nothing it measures.
+func benchNIK(i uint64) NIK { return NIK{n: 3171010101900001 + i} }
+
+// BenchmarkHoldPay: one op is one Hold of one applicant, at a random
+// office, day and slot, followed by its Pay.
+func BenchmarkHoldPay(b *testing.B) {
+	e := benchEngine(b, benchOffices, 1000, nil)
+	codes := e.Offices()
+	var next atomic.Uint64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1)
+			req := HoldRequest{
+				Account:    strconv.FormatUint(i, 36),
+				Office:     codes[i%benchOffices],
+				Date:       benchFirst.AddDays(int(i/benchOffices) % benchDays),
+				Slot:       int(i/(benchOffices*benchDays)) % benchSlots,
+				Pool:       online,
+				Applicants: []Applicant{{NIK: benchNIK(i)}},
+			}
+			bk, err := e.Hold(bg, req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := e.Pay(bg, bk.BillingCode, "ref"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "bookings/s")
+}
+
+// BenchmarkHoldHotCell: one op is one Hold of one applicant, every one in
+// the same cell, followed by its Cancel so that the cell never fills.
+func BenchmarkHoldHotCell(b *testing.B) {
+	e := benchEngine(b, 1, quota.CellSeatsMax, nil)
+	var next atomic.Uint64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1)
+			req := HoldRequest{
+				Account: strconv.FormatUint(i, 36), Office: "OFC0", Date: benchFirst, Pool: online,
+				Applicants: []Applicant{{NIK: benchNIK(i)}},
+			}
+			bk, err := e.Hold(bg, req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := e.Cancel(bg, bk.Code); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "holds/s")
+}
+
+// BenchmarkMemoryPerBooking reports the heap each live one-applicant
+// booking costs: held, then paid, measured over a million of them.
+func BenchmarkMemoryPerBooking(b *testing.B) {
+	const n = 1_000_000
+	for b.Loop() {
+		e := benchEngine(b, benchOffices, 1000, nil)
+		codes := e.Offices()
+		var before, held, paid runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		billing := make([]uint64, n) // the benchmark's own: 8 bytes a booking
+		for i := range uint64(n) {
+			bk, err := e.Hold(bg, HoldRequest{
+				Account: strconv.FormatUint(i, 36), Office: codes[i%benchOffices],
+				Date: benchFirst.AddDays(int(i/benchOffices) % benchDays), Slot: int(i/(benchOffices*benchDays)) % benchSlots,
+				Pool: online, Applicants: []Applicant{{NIK: benchNIK(i)}},
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			billing[i], _ = parseBilling(bk.BillingCode)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&held)
+		for _, code := range billing {
+			if _, err := e.Pay(bg, formatBilling(code), "ref"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		billing = nil
+		runtime.GC()
+		runtime.ReadMemStats(&paid)
+		runtime.KeepAlive(e)
+		// The billing slice is the benchmark's, not the engine's; it is
+		// gone by the second reading.
+		b.ReportMetric(float64(held.HeapAlloc-before.HeapAlloc)/n-8, "B/held")
+		b.ReportMetric(float64(paid.HeapAlloc-before.HeapAlloc)/n, "B/paid")
+		e.Close()
+	}
+}

@@ -1,0 +1,135 @@
+package booking
+
+import (
+	"crypto/rand"
+	"strconv"
+
+	"github.com/kuota/kuota/internal/codeperm"
+)
+
+// Booking codes are 10 symbols of Crockford's base 32 — digits and capital
+// letters without I, L, O and U, so that nobody misreads one over the
+// phone — carrying 50 bits. Billing codes are 15 decimal digits, as
+// Indonesia's state revenue system (SIMPONI) issues them.
+//
+// Neither is stored or looked up in a table. Each is a keyed pseudorandom
+// permutation of the booking's sequence number (package codeperm: a
+// four-round Feistel network over SipHash-2-4), under a random 128-bit key
+// per engine that a durable engine keeps in its file. So codes are unique
+// by construction, decode back to the sequence number, and without the key
+// are indistinguishable from random: one code says nothing about another,
+// and a guess finds a booking with probability (bookings)/2⁵⁰ — about one
+// in a billion with a million bookings — for booking codes, and
+// (bookings)/(9×10¹⁴) for billing codes. The two use different keys, so a
+// billing code, which goes to banks, does not reveal the booking code that
+// manages the booking.
+const (
+	codeSymbols   = 10
+	codeBits      = 5 * codeSymbols
+	crockford     = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+	billingDigits = 15
+	billingMin    = 100_000_000_000_000
+	billingSpan   = 900_000_000_000_000
+)
+
+// codeKeys are the keys of an engine's two permutations.
+type codeKeys struct {
+	booking, billing [16]byte
+}
+
+// newCodeKeys draws fresh keys from crypto/rand.
+func newCodeKeys() codeKeys {
+	var k codeKeys
+	rand.Read(k.booking[:]) // never fails: crypto/rand panics rather than return short
+	rand.Read(k.billing[:])
+	return k
+}
+
+// codec turns sequence numbers into codes and back.
+type codec struct {
+	booking, billing *codeperm.Perm
+}
+
+func newCodec(k codeKeys) codec {
+	return codec{booking: codeperm.New(k.booking, 1<<codeBits), billing: codeperm.New(k.billing, billingSpan)}
+}
+
+func (c codec) code(seq uint64) uint64       { return c.booking.Encode(seq) }
+func (c codec) billingOf(seq uint64) uint64  { return billingMin + c.billing.Encode(seq) }
+func (c codec) seqOfCode(code uint64) uint64 { return c.booking.Decode(code) }
+
+// seqOfBilling assumes billing passed parseBilling, so it lies in
+// [billingMin, billingMin+billingSpan).
+func (c codec) seqOfBilling(billing uint64) uint64 { return c.billing.Decode(billing - billingMin) }
+
+// formatCode writes a booking code as 10 Crockford symbols.
+func formatCode(code uint64) string {
+	var b [codeSymbols]byte
+	return string(appendCode(b[:0], code))
+}
+
+// appendCode appends a booking code's 10 symbols to dst.
+func appendCode(dst []byte, code uint64) []byte {
+	var b [codeSymbols]byte
+	for i := codeSymbols - 1; i >= 0; i-- {
+		b[i] = crockford[code&31]
+		code >>= 5
+	}
+	return append(dst, b[:]...)
+}
+
+// parseCode reads a booking code, forgiving what people mistype: lower
+// case, I and L for 1, O for 0.
+func parseCode(s string) (uint64, error) {
+	if len(s) != codeSymbols {
+		return 0, ErrBadCode
+	}
+	var code uint64
+	for i := 0; i < len(s); i++ {
+		v := crockfordValue(s[i])
+		if v < 0 {
+			return 0, ErrBadCode
+		}
+		code = code<<5 | uint64(v)
+	}
+	return code, nil
+}
+
+func crockfordValue(c byte) int {
+	if c >= 'a' && c <= 'z' {
+		c -= 'a' - 'A'
+	}
+	switch c {
+	case 'I', 'L':
+		return 1
+	case 'O':
+		return 0
+	case 'U':
+		return -1
+	}
+	for i := 0; i < len(crockford); i++ {
+		if crockford[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// formatBilling writes a billing code as 15 digits.
+func formatBilling(billing uint64) string { return strconv.FormatUint(billing, 10) }
+
+// parseBilling reads a billing code: exactly 15 ASCII digits, the first not
+// zero.
+func parseBilling(s string) (uint64, error) {
+	if len(s) != billingDigits || s[0] == '0' {
+		return 0, ErrBadBillingCode
+	}
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, ErrBadBillingCode
+		}
+		v = v*10 + uint64(s[i]-'0')
+	}
+	return v, nil
+}

@@ -1,0 +1,179 @@
+package booking
+
+import (
+	"math"
+	"sync"
+	"sync/atomic"
+
+	"github.com/google/btree"
+)
+
+// deadlineIndex orders bookings by an instant: holds by their payment
+// deadline, paid bookings by the end of their slot. It is split into
+// shards with their own locks so that concurrent holds do not queue on one
+// tree. Each shard publishes its earliest instant in an atomic, updated in
+// the same critical section as its contents, so "is anything due?" is a
+// few atomic loads and never misses an entry.
+//
+// Each shard keeps entries two ways. Hold deadlines are the time of the
+// hold plus a fixed TTL, so they nearly always arrive in order: they are
+// appended to an in-order tail, a fraction of the cost of a tree insert in
+// a heap of millions of bookings. Entries that arrive out of order go to a
+// btree.BTreeG of buckets, one per instant, found through a map: slot ends
+// come in any order but are shared by every paid booking of the slot, so a
+// payment appends to its slot's bucket and only the first one of a slot
+// touches the tree. The earliest entry is the smaller of the two heads.
+//
+// Entries are not removed when a booking moves on (paid before its
+// deadline, rescheduled to another slot): the sweep that pops an entry
+// checks the booking's current state, and stale entries simply lapse. This
+// keeps removal off the pay path.
+type deadlineIndex struct {
+	shards [deadlineShards]deadlineShard
+}
+
+// deadlineShards is small: every check of the index visits every shard.
+const deadlineShards = 16
+
+type deadlineShard struct {
+	min     atomic.Int64 // earliest instant in the shard, math.MaxInt64 when empty; written under mu
+	mu      sync.Mutex   // guards the fields below
+	tail    []deadlineItem
+	head    int                       // tail[head:] are live, in order of at
+	buckets map[int64]*deadlineBucket // instant → bucket, for those in tree
+	tree    *btree.BTreeG[*deadlineBucket]
+	_       [64 - 64]byte
+}
+
+type deadlineItem struct {
+	at int64 // Unix ns
+	b  *booking
+}
+
+// deadlineBucket holds the bookings filed under one instant.
+type deadlineBucket struct {
+	at       int64
+	bookings []*booking
+}
+
+func bucketLess(a, b *deadlineBucket) bool { return a.at < b.at }
+
+func newDeadlineIndex() *deadlineIndex {
+	x := &deadlineIndex{}
+	for i := range x.shards {
+		s := &x.shards[i]
+		s.buckets = map[int64]*deadlineBucket{}
+		s.tree = btree.NewG(32, bucketLess)
+		s.min.Store(math.MaxInt64)
+	}
+	return x
+}
+
+// add files b under instant at.
+func (x *deadlineIndex) add(at int64, b *booking) {
+	s := &x.shards[uint64(at)%deadlineShards]
+	s.mu.Lock()
+	if n := len(s.tail); n == s.head || at >= s.tail[n-1].at {
+		s.tail = append(s.tail, deadlineItem{at: at, b: b})
+	} else if bk := s.buckets[at]; bk != nil {
+		bk.bookings = append(bk.bookings, b)
+	} else {
+		bk = &deadlineBucket{at: at, bookings: []*booking{b}}
+		s.buckets[at] = bk
+		s.tree.ReplaceOrInsert(bk)
+	}
+	if at < s.min.Load() {
+		s.min.Store(at)
+	}
+	s.mu.Unlock()
+}
+
+// due reports whether some entry is due at now.
+func (x *deadlineIndex) due(now int64) bool {
+	for i := range x.shards {
+		if x.shards[i].min.Load() <= now {
+			return true
+		}
+	}
+	return false
+}
+
+// nextAt returns the earliest instant in the index, or math.MaxInt64.
+func (x *deadlineIndex) nextAt() int64 {
+	next := int64(math.MaxInt64)
+	for i := range x.shards {
+		next = min(next, x.shards[i].min.Load())
+	}
+	return next
+}
+
+// pop removes and returns every entry due at now.
+func (x *deadlineIndex) pop(now int64) []*booking {
+	var out []*booking
+	for i := range x.shards {
+		s := &x.shards[i]
+		if s.min.Load() > now {
+			continue
+		}
+		s.mu.Lock()
+		for s.head < len(s.tail) && s.tail[s.head].at <= now {
+			out = append(out, s.tail[s.head].b)
+			s.tail[s.head] = deadlineItem{} // let the booking go
+			s.head++
+		}
+		s.compact()
+		for {
+			bk, ok := s.tree.Min()
+			if !ok || bk.at > now {
+				break
+			}
+			s.tree.DeleteMin()
+			delete(s.buckets, bk.at)
+			out = append(out, bk.bookings...)
+		}
+		s.min.Store(s.earliest())
+		s.mu.Unlock()
+	}
+	return out
+}
+
+// compact drops the popped front of the tail once it is at least half the
+// slice, so the tail's memory follows the live entries.
+func (s *deadlineShard) compact() {
+	if s.head == len(s.tail) {
+		s.tail, s.head = s.tail[:0], 0
+		return
+	}
+	if s.head > 1024 && s.head*2 >= len(s.tail) {
+		n := copy(s.tail, s.tail[s.head:])
+		clear(s.tail[n:])
+		s.tail, s.head = s.tail[:n], 0
+	}
+}
+
+// earliest returns the earliest instant of the shard; the caller holds mu.
+func (s *deadlineShard) earliest() int64 {
+	e := int64(math.MaxInt64)
+	if s.head < len(s.tail) {
+		e = s.tail[s.head].at
+	}
+	if bk, ok := s.tree.Min(); ok {
+		e = min(e, bk.at)
+	}
+	return e
+}
+
+// len returns the number of entries, stale ones included.
+func (x *deadlineIndex) len() int {
+	n := 0
+	for i := range x.shards {
+		s := &x.shards[i]
+		s.mu.Lock()
+		n += len(s.tail) - s.head
+		for _, bk := range s.buckets {
+			n += len(bk.bookings)
+		}
+		s.mu.Unlock()
+	}
+	return n
+}

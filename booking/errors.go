@@ -1,0 +1,153 @@
+package booking
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/kuota/kuota/quota"
+	"github.com/kuota/kuota/reschedule"
+)
+
+// Errors of the engine itself.
+var (
+	// ErrEngineClosed is returned by every method after Close.
+	ErrEngineClosed = errors.New("booking: engine closed")
+	// ErrBadOptions is returned by New and Open for options out of range.
+	ErrBadOptions = errors.New("booking: bad options")
+	// ErrTooManyBookings is returned when the engine already holds
+	// Options.BookingsMax bookings.
+	ErrTooManyBookings = errors.New("booking: too many bookings")
+)
+
+// Refusals of Hold, in the order Hold checks for them. The quota refusals
+// are package quota's own sentinels under booking names, so errors.Is
+// works with either.
+var (
+	// ErrBadAccount is returned for an account ID that is empty, longer
+	// than AccountBytesMax or not printable UTF-8.
+	ErrBadAccount = errors.New("booking: bad account ID")
+	// ErrBadIdempotencyKey is returned for a key longer than
+	// IdempotencyKeyBytesMax or not printable UTF-8.
+	ErrBadIdempotencyKey = errors.New("booking: bad idempotency key")
+	// ErrUnknownOffice is returned for an office code that was never
+	// registered.
+	ErrUnknownOffice = errors.New("booking: unknown office")
+	// ErrBadDate is returned for the zero date.
+	ErrBadDate = quota.ErrBadDate
+	// ErrUnknownSlot is returned for a slot index outside the office's
+	// layout.
+	ErrUnknownSlot = quota.ErrUnknownSlot
+	// ErrUnknownPool is returned for a pool name the office does not have.
+	ErrUnknownPool = quota.ErrUnknownPool
+	// ErrApplicantCount is returned unless a booking has 1 to
+	// ApplicantsMax applicants.
+	ErrApplicantCount = errors.New("booking: wrong number of applicants")
+	// ErrBadNIK is returned for a NIK that is not 16 digits with a valid
+	// province, birth date and serial; see ParseNIK.
+	ErrBadNIK = errors.New("booking: bad NIK")
+	// ErrDuplicateNIK is returned when one NIK appears twice in a booking.
+	ErrDuplicateNIK = errors.New("booking: NIK listed twice")
+	// ErrMetadataTooLarge is returned when the applicants' metadata adds up
+	// to more than MetadataBytesMax.
+	ErrMetadataTooLarge = errors.New("booking: applicant metadata too large")
+	// ErrIdempotencyConflict is returned when an idempotency key is
+	// replayed with a different request.
+	ErrIdempotencyConflict = errors.New("booking: idempotency key reused for a different request")
+	// ErrTooManyHolds is returned when the account already has
+	// MaxHoldsPerAccount unpaid holds.
+	ErrTooManyHolds = errors.New("booking: too many unpaid holds")
+	// ErrNIKBooked is returned when an applicant's NIK already has a live
+	// booking: held, or paid and not yet past its date.
+	ErrNIKBooked = errors.New("booking: NIK already has a live booking")
+	// ErrReapplyTooSoon is returned when an applicant's previous booking
+	// reached its date less than the policy's re-apply window ago.
+	ErrReapplyTooSoon = reschedule.ErrReapplyTooSoon
+
+	// ErrPast, ErrOutsideHorizon, ErrOfficeClosed, ErrNotOpened and
+	// ErrFull say why the date and slot cannot be booked; see package
+	// quota.
+	ErrPast           = quota.ErrPast
+	ErrOutsideHorizon = quota.ErrOutsideHorizon
+	ErrOfficeClosed   = quota.ErrClosed
+	ErrNotOpened      = quota.ErrNotOpened
+	ErrFull           = quota.ErrFull
+)
+
+// Errors of lookups and of the operations on a booking.
+var (
+	// ErrBadCode is returned for a string that cannot be a booking code.
+	ErrBadCode = errors.New("booking: malformed booking code")
+	// ErrBadBillingCode is returned for a string that is not 15 digits.
+	ErrBadBillingCode = errors.New("booking: malformed billing code")
+	// ErrNotFound is returned when no booking has the code.
+	ErrNotFound = errors.New("booking: no such booking")
+	// ErrBadPaymentRef is returned for a payment reference that is empty,
+	// longer than PaymentRefBytesMax or not printable UTF-8.
+	ErrBadPaymentRef = errors.New("booking: bad payment reference")
+	// ErrAlreadyPaid is returned when a paid booking is paid again with a
+	// different payment reference. The same reference again succeeds.
+	ErrAlreadyPaid = errors.New("booking: already paid with another reference")
+	// ErrExpired is returned when a hold's payment deadline has passed,
+	// whether or not the sweeper has marked it yet.
+	ErrExpired = errors.New("booking: hold expired")
+	// ErrWrongState is matched by every *StateError: the booking is not
+	// in a state the operation applies to.
+	ErrWrongState = errors.New("booking: not allowed in this state")
+	// ErrSameSlot is returned when a reschedule asks for the date and slot
+	// the booking already has.
+	ErrSameSlot = errors.New("booking: reschedule to the same slot")
+	// ErrBadReason is returned for a rejection or closure reason that is
+	// empty, longer than ReasonBytesMax or not printable UTF-8.
+	ErrBadReason = errors.New("booking: bad reason")
+
+	// Window refusals from package reschedule, as *reschedule.WindowError
+	// values that also match these.
+	ErrRescheduleClosed = reschedule.ErrRescheduleClosed
+	ErrRescheduleLimit  = reschedule.ErrRescheduleLimit
+	ErrCancelClosed     = reschedule.ErrCancelClosed
+	ErrCheckInEarly     = reschedule.ErrCheckInEarly
+	ErrCheckInLate      = reschedule.ErrCheckInLate
+)
+
+// Errors of office registration and operator changes.
+var (
+	// ErrBadOffice is returned for an office code or name that breaks its
+	// limits, or a zone that cannot be stored by name.
+	ErrBadOffice = errors.New("booking: bad office")
+	// ErrOfficeInUse is returned when re-registering an office would drop
+	// a day that still has live bookings.
+	ErrOfficeInUse = errors.New("booking: office has live bookings on a day the change drops")
+)
+
+// StateError says that an operation does not apply to a booking in its
+// current state: paying a cancelled booking, checking in a held one. It
+// matches ErrWrongState, and ErrExpired when the state is Expired.
+type StateError struct {
+	Op    string // "pay", "cancel", …
+	State State  // the booking's state
+}
+
+func (e *StateError) Error() string {
+	return fmt.Sprintf("booking: cannot %s a booking that is %v", e.Op, e.State)
+}
+
+// Is matches ErrWrongState, and ErrExpired for an expired booking.
+func (e *StateError) Is(target error) bool {
+	return target == ErrWrongState || (target == ErrExpired && e.State == Expired)
+}
+
+// ApplicantError says which applicant of a HoldRequest was refused and why.
+// It wraps the reason (ErrBadNIK, ErrDuplicateNIK, ErrNIKBooked,
+// ErrReapplyTooSoon), so errors.Is works through it. It never carries the
+// NIK itself.
+type ApplicantError struct {
+	Index int // 0-based index in HoldRequest.Applicants
+	Err   error
+}
+
+func (e *ApplicantError) Error() string {
+	return fmt.Sprintf("applicant %d: %v", e.Index+1, e.Err)
+}
+
+// Unwrap returns the reason.
+func (e *ApplicantError) Unwrap() error { return e.Err }

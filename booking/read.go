@@ -1,0 +1,99 @@
+package booking
+
+import (
+	"context"
+	"iter"
+	"time"
+
+	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/quota"
+)
+
+// Reads see every change as soon as it is made; a change is acknowledged
+// to the caller that made it only once it is durable. So a read may, for a
+// few milliseconds, show a change whose caller is still waiting for its
+// fsync; after a crash that change may be gone.
+
+// Get returns the booking with the given booking code.
+func (e *Engine) Get(ctx context.Context, code string) (Booking, error) {
+	b, err := e.lookup(ctx, code)
+	if err != nil {
+		return Booking{}, err
+	}
+	return b.view(), nil
+}
+
+// ByBillingCode returns the booking with the given billing code.
+func (e *Engine) ByBillingCode(ctx context.Context, billingCode string) (Booking, error) {
+	if err := e.begin(ctx); err != nil {
+		return Booking{}, err
+	}
+	billing, err := parseBilling(billingCode)
+	if err != nil {
+		return Booking{}, err
+	}
+	b := e.slab.get(e.codes.seqOfBilling(billing))
+	if b == nil {
+		return Booking{}, ErrNotFound
+	}
+	return b.view(), nil
+}
+
+// History yields the bookings of an account, oldest first: M-Paspor's
+// "Riwayat". It yields nothing for an unknown account, or a closed engine.
+// The list is taken when iteration starts; each booking is a snapshot
+// taken when it is yielded.
+func (e *Engine) History(account string) iter.Seq[Booking] {
+	return func(yield func(Booking) bool) {
+		if e.closed.Load() {
+			return
+		}
+		for _, b := range e.accounts.bookings(account) {
+			if !yield(b.view()) {
+				return
+			}
+		}
+	}
+}
+
+// Month returns the calendar of one office for one month as of the
+// engine's clock: each day's state (green Available, red Full, yellow
+// NotOpened, grey otherwise) and seats left per pool, in the order of the
+// office's pools. Holds past their deadline are expired first, so their
+// seats count as free.
+func (e *Engine) Month(ctx context.Context, officeCode string, year int, month time.Month) ([]quota.DayView, error) {
+	o, now, err := e.view(ctx, officeCode)
+	if err != nil {
+		return nil, err
+	}
+	return e.ledger.Month(o.id, year, month, now)
+}
+
+// Day returns one day of an office with each slot's state and seats left
+// per pool, as of the engine's clock, holds past their deadline expired
+// first.
+func (e *Engine) Day(ctx context.Context, officeCode string, d calendar.Date) (quota.DayView, error) {
+	o, now, err := e.view(ctx, officeCode)
+	if err != nil {
+		return quota.DayView{}, err
+	}
+	return e.ledger.Day(o.id, d, now)
+}
+
+// view starts a calendar view: it finds the office, reads the clock and
+// expires overdue holds, so that the view shows the engine's seats rather
+// than the counters' (which still count a lapsed hold until it is swept).
+func (e *Engine) view(ctx context.Context, officeCode string) (*office, time.Time, error) {
+	if err := e.begin(ctx); err != nil {
+		return nil, time.Time{}, err
+	}
+	o := e.lookupOffice(officeCode)
+	if o == nil {
+		return nil, time.Time{}, ErrUnknownOffice
+	}
+	now := e.now()
+	if nowNs := nanos(now); e.holds.due(nowNs) {
+		e.expireDue(ctx, nowNs)
+	}
+	return o, now, nil
+}

@@ -1,0 +1,28 @@
+package reschedule_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/reschedule"
+)
+
+func Example() {
+	p := reschedule.Default()
+	jakarta := calendar.Jakarta()
+	arrival := calendar.NewDate(2026, time.December, 10)
+
+	fmt.Println("reschedule until", p.RescheduleDeadline(arrival, jakarta))
+	fmt.Println("cancel until    ", p.CancelDeadline(arrival, jakarta))
+
+	// On H-1 at noon a cancellation is refused; a reschedule is not.
+	now := time.Date(2026, time.December, 9, 12, 0, 0, 0, jakarta)
+	fmt.Println(p.CanCancel(now, arrival, jakarta))
+	fmt.Println(p.CanReschedule(now, arrival, 0, jakarta))
+	// Output:
+	// reschedule until 2026-12-10 00:00:00 +0700 WIB
+	// cancel until     2026-12-09 00:00:00 +0700 WIB
+	// reschedule: too late to cancel: closed 2026-12-09 00:00 WIB
+	// <nil>
+}
