@@ -62,10 +62,23 @@ func registerBenchOffices(b *testing.B, e *Engine, offices, seats int) {
 	}
 }
 
-// benchNIK returns a distinct NIK per i. The engine treats a NIK as an
-// opaque key once parsed, so the benchmark skips parsing: beyond the first
-// few thousand these are not valid NIKs, which changes nothing it measures.
-func benchNIK(i uint64) NIK { return NIK{n: 3171010101900001 + i} }
+// benchNIK returns a distinct valid NIK for each i below about 2.8×10¹³,
+// built digit group by digit group: province, regency, district, birth
+// day, month and year, serial.
+func benchNIK(i uint64) NIK {
+	serial := i%9999 + 1
+	i /= 9999
+	day := i%28 + 1
+	i /= 28
+	month := i%12 + 1
+	i /= 12
+	year := i % 100
+	i /= 100
+	district := i%99 + 1
+	i /= 99
+	province := 11 + i%84
+	return NIK{n: province*1e14 + 71*1e12 + district*1e10 + day*1e8 + month*1e6 + year*1e4 + serial}
+}
 
 // BenchmarkHoldPay: one op is one Hold of one applicant, at a random
 // office, day and slot, followed by its Pay.

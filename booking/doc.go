@@ -46,6 +46,27 @@
 // exactly one winner; lookups are sharded, and there is no global lock on
 // the hold path.
 //
+// # Durability
+//
+// [New] returns an engine that lives in memory. [Open] keeps everything in
+// a bbolt file: offices, operator changes, bookings with their history and
+// idempotency keys. With Options.Durability Sync (the default) a change is
+// on disk (fsync) before the call that made it returns. One writer
+// goroutine gathers the changes of concurrent callers into one transaction
+// (group commit), so one fsync serves many of them; no timer waits for a
+// batch to fill.
+//
+// If a caller's context ends while it waits for the disk, the call returns
+// ctx.Err(), and the change is then one of two things, never half: made
+// and visible (to Get, to other callers), on disk moments later; or, if
+// the process dies first, not made at all. A retry with the same
+// idempotency key, or a Get, tells which.
+//
+// Open rebuilds the seat counters and indexes from the stored bookings,
+// expires the holds that lapsed while the file was closed, and checks every
+// invariant before it returns ([Engine.Check]). A file that breaks one is
+// refused with [ErrInconsistent], naming the first violation.
+//
 // # Errors
 //
 // Every refusal is a sentinel from errors.go, matched with errors.Is, or a

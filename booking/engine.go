@@ -118,6 +118,11 @@ func (e *Engine) begin(ctx context.Context) error {
 	if e.closed.Load() {
 		return ErrEngineClosed
 	}
+	if e.store != nil {
+		if err := e.store.failed.Load(); err != nil {
+			return *err
+		}
+	}
 	if ctx == nil {
 		return nil
 	}
@@ -138,6 +143,14 @@ func nanos(t time.Time) int64 {
 		return math.MaxInt64
 	}
 	return t.UnixNano()
+}
+
+// timeOfNanos is the inverse of nanos; "long ago" is the zero time.
+func timeOfNanos(ns int64) time.Time {
+	if ns == math.MinInt64 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns)
 }
 
 // transition does the bookkeeping of a state change that won its

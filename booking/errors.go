@@ -19,6 +19,26 @@ var (
 	ErrTooManyBookings = errors.New("booking: too many bookings")
 )
 
+// Errors of the durable store.
+var (
+	// ErrLocked is returned by Open when another process holds the file
+	// for longer than Options.LockTimeout.
+	ErrLocked = errors.New("booking: database file is locked by another process")
+	// ErrFilePermissions is returned by Open for an existing file that
+	// group or others may write: anyone who can write it can forge
+	// bookings.
+	ErrFilePermissions = errors.New("booking: database file is writable by group or others")
+	// ErrInconsistent is returned by Open when the stored bookings break
+	// an invariant (two live bookings of one NIK, more seats taken than a
+	// cell has); the message names the first violation. See Check.
+	ErrInconsistent = errors.New("booking: stored data is inconsistent")
+	// ErrStorage is returned once writing to the file has failed (a full
+	// disk, an I/O error). The change that hit it, and every later one,
+	// is not durable; the engine refuses further changes and should be
+	// closed and reopened.
+	ErrStorage = errors.New("booking: storage failed")
+)
+
 // Refusals of Hold, in the order Hold checks for them. The quota refusals
 // are package quota's own sentinels under booking names, so errors.Is
 // works with either.

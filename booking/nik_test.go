@@ -155,3 +155,12 @@ func TestCodes(t *testing.T) {
 		require.ErrorIs(t, err, ErrBadBillingCode, bad)
 	}
 }
+
+func TestBenchNIKsAreValid(t *testing.T) {
+	for _, i := range []uint64{0, 1, 9998, 9999, 10_000, 123_456_789, 2_000_000_000_000} {
+		n := benchNIK(i)
+		_, err := ParseNIK(n.Digits())
+		require.NoError(t, err, "benchNIK(%d) = %s", i, n.Digits())
+	}
+	require.NotEqual(t, benchNIK(5), benchNIK(6))
+}

@@ -1,0 +1,43 @@
+package booking
+
+import "time"
+
+// Stats is a snapshot of an engine's counters, for metrics and operators.
+type Stats struct {
+	// Bookings counts bookings by state.
+	Bookings map[State]int
+	// Durable reports whether the engine writes to a file (Open) or not
+	// (New); the fields below are zero when it does not.
+	Durable bool
+	// PendingWrites is the number of changes waiting for their commit.
+	PendingWrites int
+	// Commits is the number of transactions committed since Open, and
+	// Changes the changes they carried; AvgBatch is Changes / Commits,
+	// the number of changes one fsync served on average.
+	Commits  uint64
+	Changes  uint64
+	AvgBatch float64
+	// LastCommit is how long the latest commit took, write and fsync.
+	LastCommit time.Duration
+}
+
+// Stats returns the engine's counters. It takes no lock the hold path
+// takes, and is cheap enough to scrape every second.
+func (e *Engine) Stats() Stats {
+	st := Stats{Bookings: make(map[State]int, NoShow)}
+	for s := Held; s <= NoShow; s++ {
+		st.Bookings[s] = int(e.states[s].Load())
+	}
+	if e.store == nil {
+		return st
+	}
+	st.Durable = true
+	st.PendingWrites = e.store.pending()
+	st.Commits = e.store.commits.Load()
+	st.Changes = e.store.changes.Load()
+	if st.Commits > 0 {
+		st.AvgBatch = float64(st.Changes) / float64(st.Commits)
+	}
+	st.LastCommit = time.Duration(e.store.lastCommitNs.Load())
+	return st
+}
