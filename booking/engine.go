@@ -129,6 +129,15 @@ func (e *Engine) begin(ctx context.Context) error {
 	return ctx.Err()
 }
 
+// beginWrite is begin for calls that change something: they are refused on
+// an engine opened read-only.
+func (e *Engine) beginWrite(ctx context.Context) error {
+	if e.opts.ReadOnly {
+		return ErrReadOnly
+	}
+	return e.begin(ctx)
+}
+
 // now reads the engine's clock, the one place the engine does.
 func (e *Engine) now() time.Time { return e.opts.Now() }
 

@@ -32,6 +32,9 @@ var (
 	// an invariant (two live bookings of one NIK, more seats taken than a
 	// cell has); the message names the first violation. See Check.
 	ErrInconsistent = errors.New("booking: stored data is inconsistent")
+	// ErrReadOnly is returned by every call that would change an engine
+	// opened with Options.ReadOnly.
+	ErrReadOnly = errors.New("booking: engine is read-only")
 	// ErrStorage is returned once writing to the file has failed (a full
 	// disk, an I/O error). The change that hit it, and every later one,
 	// is not durable; the engine refuses further changes and should be

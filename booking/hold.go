@@ -32,7 +32,7 @@ import (
 // When the cell is full, Hold first expires the holds whose deadline has
 // passed, so an expired hold never keeps a seat from anyone.
 func (e *Engine) Hold(ctx context.Context, req HoldRequest) (Booking, error) {
-	if err := e.begin(ctx); err != nil {
+	if err := e.beginWrite(ctx); err != nil {
 		return Booking{}, err
 	}
 	o, pool, err := e.checkHold(&req)

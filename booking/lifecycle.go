@@ -15,7 +15,7 @@ import (
 // and the hold's seats return to the quota. A payment racing the expiry of
 // the same hold ends with exactly one winner.
 func (e *Engine) Pay(ctx context.Context, billingCode, paymentRef string) (Booking, error) {
-	if err := e.begin(ctx); err != nil {
+	if err := e.beginWrite(ctx); err != nil {
 		return Booking{}, err
 	}
 	if err := label.Check(paymentRef, PaymentRefBytesMax); err != nil {
@@ -60,7 +60,7 @@ func (e *Engine) Pay(ctx context.Context, billingCode, paymentRef string) (Booki
 // (by default until the end of H-2), else ErrCancelClosed. The seats return
 // to the quota.
 func (e *Engine) Cancel(ctx context.Context, code string) (Booking, error) {
-	b, err := e.lookup(ctx, code)
+	b, err := e.lookup(ctx, code, true)
 	if err != nil {
 		return Booking{}, err
 	}
@@ -93,7 +93,7 @@ func (e *Engine) Cancel(ctx context.Context, code string) (Booking, error) {
 // until the end of H-1). It takes the new seats before giving back the
 // old: if the new slot cannot be booked the booking stays as it was.
 func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date, slot int) (Booking, error) {
-	b, err := e.lookup(ctx, code)
+	b, err := e.lookup(ctx, code, true)
 	if err != nil {
 		return Booking{}, err
 	}
@@ -141,7 +141,7 @@ func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date
 // within the policy's check-in window (by default from 60 minutes before
 // the slot starts until it ends). The seats stay taken.
 func (e *Engine) CheckIn(ctx context.Context, code string) (Booking, error) {
-	b, err := e.lookup(ctx, code)
+	b, err := e.lookup(ctx, code, true)
 	if err != nil {
 		return Booking{}, err
 	}
@@ -170,7 +170,7 @@ func (e *Engine) Reject(ctx context.Context, code, reason string) (Booking, erro
 	if err := label.Check(reason, ReasonBytesMax); err != nil {
 		return Booking{}, fmt.Errorf("%w: %w", ErrBadReason, err)
 	}
-	b, err := e.lookup(ctx, code)
+	b, err := e.lookup(ctx, code, true)
 	if err != nil {
 		return Booking{}, err
 	}
@@ -197,9 +197,14 @@ func (e *Engine) free(ctx context.Context, b *booking, from, to *snapshot) uint6
 	return lsn
 }
 
-// lookup starts an operation on the booking with the given code.
-func (e *Engine) lookup(ctx context.Context, code string) (*booking, error) {
-	if err := e.begin(ctx); err != nil {
+// lookup starts an operation on the booking with the given code; write
+// says whether the operation changes it.
+func (e *Engine) lookup(ctx context.Context, code string, write bool) (*booking, error) {
+	begin := e.begin
+	if write {
+		begin = e.beginWrite
+	}
+	if err := begin(ctx); err != nil {
 		return nil, err
 	}
 	c, err := parseCode(code)

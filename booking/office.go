@@ -67,7 +67,7 @@ func checkOfficeCode(code string) error {
 // reopened engine knows the office without registering it again; its time
 // zone must then load by name (see calendar.LoadZone).
 func (e *Engine) RegisterOffice(ctx context.Context, cfg OfficeConfig) error {
-	if err := e.begin(ctx); err != nil {
+	if err := e.beginWrite(ctx); err != nil {
 		return err
 	}
 	if err := checkOfficeCode(cfg.Code); err != nil {
@@ -224,7 +224,7 @@ func (e *Engine) SetReleaseAt(ctx context.Context, officeCode string, d calendar
 
 // operate applies one operator change and stores it.
 func (e *Engine) operate(ctx context.Context, officeCode string, ov override, apply func(quota.OfficeID) error) error {
-	if err := e.begin(ctx); err != nil {
+	if err := e.beginWrite(ctx); err != nil {
 		return err
 	}
 	o := e.lookupOffice(officeCode)

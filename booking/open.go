@@ -48,16 +48,22 @@ func Open(path string, opts *Options) (*Engine, error) {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
+	if o.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, err // a reader never creates the file
+		}
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout: o.LockTimeout,
-		NoSync:  o.Durability == NoSync,
+		Timeout:  o.LockTimeout,
+		ReadOnly: o.ReadOnly,
+		NoSync:   o.Durability == NoSync,
 		// The free list is rebuilt on open instead of written at every
 		// commit: commits are the hot path, opens are rare.
 		NoFreelistSync: true,
 		FreelistType:   bolt.FreelistMapType,
 	})
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("%w: %s (waited %v)", ErrLocked, path, o.LockTimeout)
+		return nil, fmt.Errorf("%w: %s (waited %v; is the service using it still running?)", ErrLocked, path, o.LockTimeout)
 	}
 	if err != nil {
 		return nil, err
@@ -73,13 +79,25 @@ func Open(path string, opts *Options) (*Engine, error) {
 // openEngine builds an engine on an open file: it reads everything back,
 // starts the writer, expires lapsed holds and checks the invariants.
 func openEngine(db *bolt.DB, o Options) (*Engine, error) {
-	keys, err := prepareFile(db)
+	keys, err := prepareFile(db, o.ReadOnly)
 	if err != nil {
 		return nil, err
 	}
 	e := newEngine(o, keys)
 	if err := db.View(e.load); err != nil {
 		return nil, err
+	}
+	if o.ReadOnly {
+		// Nothing is written: expiries happen in memory only, and the
+		// file is closed at once, releasing its lock.
+		e.expireDue(context.Background(), nanos(e.now()))
+		if err := db.Close(); err != nil {
+			return nil, err
+		}
+		if v := e.Check(); len(v) > 0 {
+			return nil, fmt.Errorf("%w: %v (and %d more; run Check for the list)", ErrInconsistent, v[0], len(v)-1)
+		}
+		return e, nil
 	}
 	e.store = newStore(db, o.Durability == Sync)
 	ctx := context.Background()
@@ -98,12 +116,22 @@ func openEngine(db *bolt.DB, o Options) (*Engine, error) {
 }
 
 // prepareFile creates the buckets of a new file, checks the format of an
-// existing one, and returns its code keys.
-func prepareFile(db *bolt.DB) (codeKeys, error) {
+// existing one, and returns its code keys. Read-only, it only checks.
+func prepareFile(db *bolt.DB, readOnly bool) (codeKeys, error) {
 	var keys codeKeys
-	err := db.Update(func(tx *bolt.Tx) error {
+	run := db.Update
+	if readOnly {
+		run = db.View
+	}
+	err := run(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketMeta, bucketOffices, bucketOverrides, bucketBookings} {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			if tx.Bucket(name) != nil {
+				continue
+			}
+			if readOnly {
+				return fmt.Errorf("%w: not a kuota file (no %s bucket)", wire.ErrCorrupt, name)
+			}
+			if _, err := tx.CreateBucket(name); err != nil {
 				return err
 			}
 		}

@@ -300,3 +300,78 @@ func TestContextEndsWhileWaiting(t *testing.T) {
 	requireConsistent(t, e2)
 	t.Logf("%d acknowledged, %d cancelled, %d on disk", ok, cancelled, st.Bookings[Held])
 }
+
+func TestReadOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kuota.db")
+	clk := &clock{t: t1}
+	e := openTestEngine(t, path, clk, nil)
+	require.NoError(t, e.RegisterOffice(bg, officeConfig(t)))
+	b, err := e.Hold(bg, holdReq(t, 1))
+	require.NoError(t, err)
+
+	// While a writer holds the file, a reader is told so.
+	_, err = Open(path, &Options{Now: clk.Now, NoSweeper: true, ReadOnly: true, LockTimeout: 50 * time.Millisecond})
+	require.ErrorIs(t, err, ErrLocked)
+	require.NoError(t, e.Close())
+
+	before, err := os.ReadFile(path)
+	require.NoError(t, err)
+	clk.Set(b.PayBy) // the hold lapses while closed
+	r := openTestEngine(t, path, clk, &Options{ReadOnly: true})
+	r2 := openTestEngine(t, path, clk, &Options{ReadOnly: true}) // readers share
+	require.Equal(t, Expired, mustGet(t, r, b.Code).State, "shown expired")
+	require.Equal(t, Expired, mustGet(t, r2, b.Code).State)
+	requireConsistent(t, r)
+	for _, err := range []error{
+		func() error { _, err := r.Hold(bg, holdReq(t, 2)); return err }(),
+		func() error { _, err := r.Pay(bg, b.BillingCode, "x"); return err }(),
+		func() error { _, err := r.Cancel(bg, b.Code); return err }(),
+		r.RegisterOffice(bg, officeConfig(t)),
+		r.CloseDay(bg, jkt, dec10, "x"),
+		func() error { _, err := r.ExpireDue(bg, t1); return err }(),
+	} {
+		require.ErrorIs(t, err, ErrReadOnly)
+	}
+	_, err = r.Month(bg, jkt, 2026, time.December)
+	require.NoError(t, err, "reads work")
+	after, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, before, after, "a reader writes nothing")
+
+	_, err = Open(filepath.Join(t.TempDir(), "missing.db"), &Options{ReadOnly: true})
+	require.ErrorIs(t, err, os.ErrNotExist, "a reader never creates a file")
+}
+
+func TestDayBookings(t *testing.T) {
+	e, _ := newTestEngine(t, &Options{MaxHoldsPerAccount: 5})
+	var want []string
+	for i, slot := range []int{1, 0, 1, 0} {
+		req := holdReq(t, i)
+		req.Slot = slot
+		b, err := e.Hold(bg, req)
+		require.NoError(t, err)
+		want = append(want, b.Code)
+	}
+	other := holdReq(t, 9)
+	other.Date = dec11
+	_, err := e.Hold(bg, other)
+	require.NoError(t, err)
+
+	got, err := e.DayBookings(bg, jkt, dec10)
+	require.NoError(t, err)
+	var codes []string
+	for _, b := range got {
+		codes = append(codes, b.Code)
+	}
+	require.ElementsMatch(t, want, codes)
+	for i := 1; i < len(got); i++ {
+		require.True(t, got[i-1].Slot < got[i].Slot || got[i-1].Slot == got[i].Slot && got[i-1].Code < got[i].Code)
+	}
+	_, err = e.DayBookings(bg, "nope", dec10)
+	require.ErrorIs(t, err, ErrUnknownOffice)
+	_, err = e.DayBookings(bg, jkt, calendar.Date{})
+	require.ErrorIs(t, err, ErrBadDate)
+	empty, err := e.DayBookings(bg, jkt, dec25)
+	require.NoError(t, err)
+	require.Empty(t, empty)
+}

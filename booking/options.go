@@ -99,6 +99,14 @@ type Options struct {
 	// LockTimeout applies to Open only: how long to wait for another
 	// process to release the file, DefaultLockTimeout when zero.
 	LockTimeout time.Duration
+	// ReadOnly applies to Open only: open the file for reading, as the
+	// kuota command does to inspect a file. Every call that would change
+	// something returns ErrReadOnly, nothing is written, and holds that
+	// lapsed while the file was closed show as expired without being
+	// stored. Several readers may share a file, but not with a process
+	// that has it open for writing: Open then waits LockTimeout and
+	// returns ErrLocked.
+	ReadOnly bool
 }
 
 // resolve returns opts with defaults filled in, or an error for values out

@@ -1,8 +1,10 @@
 package booking
 
 import (
+	"cmp"
 	"context"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/kuota/kuota/calendar"
@@ -16,7 +18,7 @@ import (
 
 // Get returns the booking with the given booking code.
 func (e *Engine) Get(ctx context.Context, code string) (Booking, error) {
-	b, err := e.lookup(ctx, code)
+	b, err := e.lookup(ctx, code, false)
 	if err != nil {
 		return Booking{}, err
 	}
@@ -96,4 +98,32 @@ func (e *Engine) view(ctx context.Context, officeCode string) (*office, time.Tim
 		e.expireDue(ctx, nowNs)
 	}
 	return o, now, nil
+}
+
+// DayBookings returns the bookings of an office on one date, in every
+// state, ordered by slot and then by booking code: the office's arrival
+// list for the day. It reads every booking the engine keeps, about a
+// millisecond per ten thousand, so it is for operators, not for the
+// booking path.
+func (e *Engine) DayBookings(ctx context.Context, officeCode string, d calendar.Date) ([]Booking, error) {
+	if err := e.begin(ctx); err != nil {
+		return nil, err
+	}
+	o := e.lookupOffice(officeCode)
+	if o == nil {
+		return nil, ErrUnknownOffice
+	}
+	if d.IsZero() {
+		return nil, ErrBadDate
+	}
+	var out []Booking
+	e.slab.all(func(b *booking) {
+		if b.office == o && b.st.Load().date == d {
+			out = append(out, b.view())
+		}
+	})
+	slices.SortFunc(out, func(a, b Booking) int {
+		return cmp.Or(cmp.Compare(a.Slot, b.Slot), cmp.Compare(a.Code, b.Code))
+	})
+	return out, nil
 }

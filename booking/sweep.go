@@ -16,7 +16,7 @@ const sweepIntervalMax = time.Minute
 // time; tests and callers that run their own scheduler (Options.NoSweeper)
 // call it directly. The expiries are stored before it returns.
 func (e *Engine) ExpireDue(ctx context.Context, now time.Time) (int, error) {
-	if err := e.begin(ctx); err != nil {
+	if err := e.beginWrite(ctx); err != nil {
 		return 0, err
 	}
 	n, lsn := e.expireDue(ctx, nanos(now))
@@ -28,7 +28,7 @@ func (e *Engine) ExpireDue(ctx context.Context, now time.Time) (int, error) {
 // it marked. Like ExpireDue it runs in the background unless
 // Options.NoSweeper is set.
 func (e *Engine) MarkNoShows(ctx context.Context, now time.Time) (int, error) {
-	if err := e.begin(ctx); err != nil {
+	if err := e.beginWrite(ctx); err != nil {
 		return 0, err
 	}
 	nowNs := nanos(now)
