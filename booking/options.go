@@ -101,9 +101,10 @@ type Options struct {
 	LockTimeout time.Duration
 	// ReadOnly applies to Open only: open the file for reading, as the
 	// kuota command does to inspect a file. Every call that would change
-	// something returns ErrReadOnly, nothing is written, and holds that
+	// something returns ErrReadOnly, nothing is written, holds that
 	// lapsed while the file was closed show as expired without being
-	// stored. Several readers may share a file, but not with a process
+	// stored, and Open does not run Check: a reader calls it to see
+	// every violation rather than fail on the first. Several readers may share a file, but not with a process
 	// that has it open for writing: Open then waits LockTimeout and
 	// returns ErrLocked.
 	ReadOnly bool

@@ -1,0 +1,86 @@
+// Package demo holds the data the examples share: Indonesia's 2026 holiday
+// list and three immigration offices, one in each of the country's time
+// zones.
+package demo
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kuota/kuota/booking"
+	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/quota"
+)
+
+//go:embed id-holidays-2026.csv
+var holidaysCSV string
+
+// Holidays returns the 2026 national holidays and collective leave days.
+func Holidays() (calendar.Holidays, error) {
+	return calendar.ParseHolidays(strings.NewReader(holidaysCSV))
+}
+
+// Pools are the M-Paspor capacity pools, in layout order.
+var Pools = []string{"online", "walk-in", "accelerated", "collective"}
+
+// Seats gives the capacity of each pool in one slot.
+type Seats struct {
+	Online, WalkIn, Accelerated, Collective int
+}
+
+// Layout returns eight one-hour arrival slots from 08:00 to 16:00 with the
+// given seats in each.
+func Layout(s Seats) quota.Layout {
+	l := quota.Layout{Pools: Pools}
+	for h := 8; h < 16; h++ {
+		l.Slots = append(l.Slots, quota.Slot{
+			Start: time.Duration(h) * time.Hour,
+			End:   time.Duration(h+1) * time.Hour,
+			Seats: []int{s.Online, s.WalkIn, s.Accelerated, s.Collective},
+		})
+	}
+	return l
+}
+
+// Office describes one demo office.
+type Office struct {
+	Code, Name string
+	Location   *time.Location
+}
+
+// Offices are three immigration offices: Jakarta Selatan (WIB, UTC+7),
+// Makassar (WITA, UTC+8) and Jayapura (WIT, UTC+9).
+func Offices() []Office {
+	return []Office{
+		{Code: "JKT-SEL", Name: "Kantor Imigrasi Jakarta Selatan", Location: calendar.Jakarta()},
+		{Code: "MKS", Name: "Kantor Imigrasi Makassar", Location: calendar.Makassar()},
+		{Code: "JPR", Name: "Kantor Imigrasi Jayapura", Location: calendar.Jayapura()},
+	}
+}
+
+// Configs returns the demo offices ready to register: Monday to Friday,
+// the 2026 holidays (collective leave observed), the given seats, release
+// rule and window of days.
+func Configs(seats Seats, release quota.ReleaseRule, first calendar.Date, days int) ([]booking.OfficeConfig, error) {
+	holidays, err := Holidays()
+	if err != nil {
+		return nil, fmt.Errorf("demo holidays: %w", err)
+	}
+	var out []booking.OfficeConfig
+	for _, o := range Offices() {
+		out = append(out, booking.OfficeConfig{
+			Code: o.Code,
+			Name: o.Name,
+			Quota: quota.Config{
+				Schedule: calendar.Schedule{Location: o.Location, Holidays: holidays, ObserveCollectiveLeave: true},
+				Layout:   Layout(seats),
+				Release:  release,
+				First:    first,
+				Days:     days,
+			},
+		})
+	}
+	return out, nil
+}
