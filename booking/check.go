@@ -53,7 +53,7 @@ func (e *Engine) Check() []Violation {
 	}
 	taken := map[cellKey]int{}
 	var states [NoShow + 1]int64
-	var out []Violation
+	out := slices.Clone(e.loadViolations)
 	live := map[NIK]*booking{}
 	nowNs := nanos(e.now())
 
@@ -64,7 +64,7 @@ func (e *Engine) Check() []Violation {
 		if e.slab.get(e.codes.seqOfCode(b.code)) != b || e.slab.get(e.codes.seqOfBilling(b.billing)) != b {
 			out = append(out, Violation{Code: code, Problem: "code or billing code leads to another booking"})
 		}
-		if s.state.takesSeats() {
+		if s.state.takesSeats() && !e.unrestored[b] {
 			taken[cellKey{b.office, s.date, s.slot, s.pool}] += b.seats()
 		}
 		if e.nikStatus(b, nowNs) == nikLive {

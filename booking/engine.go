@@ -48,6 +48,13 @@ type Engine struct {
 
 	store *store // nil for an in-memory engine
 
+	// loadViolations are the problems a read-only Open found while loading
+	// (a writer refuses the file instead), and unrestored the bookings
+	// whose seats it could not take back; Check reports the first and
+	// leaves the second out of its seat counts.
+	loadViolations []Violation
+	unrestored     map[*booking]bool
+
 	closed    atomic.Bool
 	closeOnce sync.Once
 	closeErr  error

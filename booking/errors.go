@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/kuota/kuota/internal/wire"
 	"github.com/kuota/kuota/quota"
 	"github.com/kuota/kuota/reschedule"
 )
@@ -32,6 +33,13 @@ var (
 	// an invariant (two live bookings of one NIK, more seats taken than a
 	// cell has); the message names the first violation. See Check.
 	ErrInconsistent = errors.New("booking: stored data is inconsistent")
+	// ErrCorrupt is matched by the error Open returns for a file that is
+	// not a kuota file, or whose records do not decode.
+	ErrCorrupt = wire.ErrCorrupt
+	// ErrNoFile is returned by Backup for an engine without an open file:
+	// one made by New, or opened read-only (which closes its file once
+	// loaded).
+	ErrNoFile = errors.New("booking: engine has no open file")
 	// ErrReadOnly is returned by every call that would change an engine
 	// opened with Options.ReadOnly.
 	ErrReadOnly = errors.New("booking: engine is read-only")

@@ -64,7 +64,7 @@ func Open(path string, opts *Options) (*Engine, error) {
 		FreelistType:   bolt.FreelistMapType,
 	})
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("%w: %s (waited %v; is the service using it still running?)", ErrLocked, path, o.LockTimeout)
+		return nil, fmt.Errorf("%w: %s (waited %v)", ErrLocked, path, o.LockTimeout)
 	}
 	if err != nil {
 		return nil, err
@@ -89,11 +89,12 @@ func openEngine(db *bolt.DB, o Options) (*Engine, error) {
 		return nil, err
 	}
 	if o.ReadOnly {
-		// Nothing is written: expiries happen in memory only, and the
-		// file is closed at once, releasing its lock. A reader inspects
-		// rather than serves, so it runs Check itself if it wants to:
-		// the kuota command lists every violation this way.
+		// Nothing is written: expiries and no-shows happen in memory
+		// only, and the file is closed at once, releasing its lock. A
+		// reader inspects rather than serves, so it runs Check itself if
+		// it wants to: the kuota command lists every violation this way.
 		e.expireDue(context.Background(), nanos(e.now()))
+		e.markNoShows(context.Background(), nanos(e.now()))
 		if err := db.Close(); err != nil {
 			return nil, err
 		}
@@ -338,6 +339,21 @@ func (e *Engine) presize(n int) {
 	}
 }
 
+// plural writes "1 seat" or "3 seats".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func doNotFit(n int) string {
+	if n == 1 {
+		return "does not fit"
+	}
+	return "do not fit"
+}
+
 // restore files a decoded booking everywhere a new one is filed.
 func (e *Engine) restore(b *booking, nowNs int64) error {
 	if int64(b.seq) > int64(e.opts.BookingsMax) {
@@ -347,10 +363,20 @@ func (e *Engine) restore(b *booking, nowNs int64) error {
 	if s.state.takesSeats() {
 		err := e.ledger.Restore(b.office.id, s.date, int(s.slot), int(s.pool), b.seats())
 		switch {
+		case err == nil:
 		case errors.Is(err, quota.ErrOutsideHorizon) && s.date.Before(b.office.cfg.Load().Quota.First):
 			// A day that has left the window took its counters along.
-		case err != nil:
-			return fmt.Errorf("%w: taking %d seats on %s slot %d: %w", ErrInconsistent, b.seats(), s.date, s.slot, err)
+		case e.opts.ReadOnly:
+			// A reader reports rather than refuses: the booking is
+			// loaded without its seats, and Check lists the problem.
+			if e.unrestored == nil {
+				e.unrestored = map[*booking]bool{}
+			}
+			e.unrestored[b] = true
+			e.loadViolations = append(e.loadViolations, Violation{Code: formatCode(b.code),
+				Problem: fmt.Sprintf("its %s %s %s slot %d pool %d: %v", plural(b.seats(), "seat"), doNotFit(b.seats()), s.date, s.slot, s.pool, err)})
+		default:
+			return fmt.Errorf("%w: %s %s %s slot %d pool %d: %w", ErrInconsistent, plural(b.seats(), "seat"), doNotFit(b.seats()), s.date, s.slot, s.pool, err)
 		}
 	}
 	for _, a := range b.applicants {

@@ -2,12 +2,16 @@ package booking
 
 import (
 	"context"
+	"encoding/binary"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/quota"
@@ -374,4 +378,68 @@ func TestDayBookings(t *testing.T) {
 	empty, err := e.DayBookings(bg, jkt, dec25)
 	require.NoError(t, err)
 	require.Empty(t, empty)
+}
+
+func TestBackup(t *testing.T) {
+	dir := t.TempDir()
+	clk := &clock{t: t1}
+	e := openTestEngine(t, filepath.Join(dir, "kuota.db"), clk, nil)
+	require.NoError(t, e.RegisterOffice(bg, officeConfig(t)))
+	b, err := e.Hold(bg, holdReq(t, 1))
+	require.NoError(t, err)
+
+	f, err := os.OpenFile(filepath.Join(dir, "copy.db"), os.O_CREATE|os.O_WRONLY, 0o600)
+	require.NoError(t, err)
+	n, err := e.Backup(f)
+	require.NoError(t, err)
+	require.Positive(t, n)
+	require.NoError(t, f.Close())
+	_, err = e.Hold(bg, holdReq(t, 2)) // after the backup: not in the copy
+	require.NoError(t, err)
+
+	c := openTestEngine(t, filepath.Join(dir, "copy.db"), clk, nil)
+	require.Equal(t, b.Code, mustGet(t, c, b.Code).Code)
+	require.Equal(t, 1, c.Stats().Total)
+
+	m, _ := newTestEngine(t, nil)
+	_, err = m.Backup(io.Discard)
+	require.ErrorIs(t, err, ErrNoFile)
+}
+
+// A reader lists what keeps a file from loading instead of refusing it.
+func TestReadOnlyReportsLoadViolations(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kuota.db")
+	clk := &clock{t: t1}
+	e := openTestEngine(t, path, clk, nil)
+	require.NoError(t, e.RegisterOffice(bg, officeConfig(t)))
+	_, err := e.Hold(bg, holdReq(t, 1))
+	require.NoError(t, err)
+	require.NoError(t, e.Close())
+	db, err := bolt.Open(path, 0o600, nil)
+	require.NoError(t, err)
+	require.NoError(t, db.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(bucketBookings)
+		v := bk.Get(binary.BigEndian.AppendUint64(nil, 1))
+		for seq := uint64(2); seq <= 7; seq++ {
+			if err := bk.Put(binary.BigEndian.AppendUint64(nil, seq), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	require.NoError(t, db.Close())
+
+	_, err = Open(path, &Options{Now: clk.Now, NoSweeper: true})
+	require.ErrorIs(t, err, ErrInconsistent)
+	require.ErrorContains(t, err, "1 seat does not fit 2026-12-10 slot 0 pool 0")
+	r := openTestEngine(t, path, clk, &Options{ReadOnly: true})
+	v := r.Check()
+	require.NotEmpty(t, v)
+	var overflow int
+	for _, x := range v {
+		if strings.Contains(x.Problem, "does not fit") {
+			overflow++
+		}
+	}
+	require.Equal(t, 2, overflow, "%v", v) // seven bookings of one seat, five seats
 }

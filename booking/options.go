@@ -97,7 +97,9 @@ type Options struct {
 	// Durability applies to Open only: Sync (the default) or NoSync.
 	Durability Durability
 	// LockTimeout applies to Open only: how long to wait for another
-	// process to release the file, DefaultLockTimeout when zero.
+	// process to release the file, DefaultLockTimeout when zero. bbolt
+	// tries the lock every 50 ms, so a timeout of 50 ms or less tries it
+	// once.
 	LockTimeout time.Duration
 	// ReadOnly applies to Open only: open the file for reading, as the
 	// kuota command does to inspect a file. Every call that would change

@@ -4,8 +4,9 @@ import "time"
 
 // Stats is a snapshot of an engine's counters, for metrics and operators.
 type Stats struct {
-	// Bookings counts bookings by state.
+	// Bookings counts bookings by state, and Total all of them.
 	Bookings map[State]int
+	Total    int
 	// Durable reports whether the engine writes to a file (Open) or not
 	// (New); the fields below are zero when it does not.
 	Durable bool
@@ -27,6 +28,7 @@ func (e *Engine) Stats() Stats {
 	st := Stats{Bookings: make(map[State]int, NoShow)}
 	for s := Held; s <= NoShow; s++ {
 		st.Bookings[s] = int(e.states[s].Load())
+		st.Total += st.Bookings[s]
 	}
 	if e.store == nil {
 		return st

@@ -31,7 +31,13 @@ func (e *Engine) MarkNoShows(ctx context.Context, now time.Time) (int, error) {
 	if err := e.beginWrite(ctx); err != nil {
 		return 0, err
 	}
-	nowNs := nanos(now)
+	n, lsn := e.markNoShows(ctx, nanos(now))
+	return n, e.waitStore(ctx, lsn)
+}
+
+// markNoShows marks the no-shows due at nowNs and returns how many, and
+// the log sequence number of the last one stored.
+func (e *Engine) markNoShows(ctx context.Context, nowNs int64) (int, uint64) {
 	n, last := 0, uint64(0)
 	for _, b := range e.arrivals.pop(nowNs) {
 		for {
@@ -52,7 +58,7 @@ func (e *Engine) MarkNoShows(ctx context.Context, now time.Time) (int, error) {
 			}
 		}
 	}
-	return n, e.waitStore(ctx, last)
+	return n, last
 }
 
 // expireDue expires the holds due at nowNs and returns how many, and the
@@ -118,7 +124,7 @@ func (e *Engine) sweepLoop() {
 		now := e.now()
 		ctx := context.Background()
 		e.expireDue(ctx, nanos(now))
-		e.MarkNoShows(ctx, now)
+		e.markNoShows(ctx, nanos(now))
 
 		next := min(e.holds.nextAt(), e.arrivals.nextAt())
 		nowNs := nanos(e.now())

@@ -1,0 +1,81 @@
+package bench
+
+import (
+	"flag"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+var benchScale = flag.Float64("bench.scale", 0.05, "scale of the scenarios under go test -bench")
+
+// Every scenario runs on every system at a small scale, and every run must
+// balance its books: nothing oversold, nothing lost.
+func TestScenariosBalance(t *testing.T) {
+	results, err := Run(Scenarios, AllSystems, t.TempDir(), Config{Scale: 0.002, Seed: 1, Workers: 16})
+	require.NoError(t, err)
+	require.Len(t, results, len(Scenarios)*len(AllSystems))
+	for _, r := range results {
+		t.Run(r.Scenario+"/"+r.System, func(t *testing.T) {
+			require.True(t, r.Correct(), "%+v", r)
+			if r.Note == "in memory: nothing to recover" {
+				return
+			}
+			require.Positive(t, r.Bookings)
+			require.Positive(t, r.Capacity)
+			require.Equal(t, r.Capacity, r.Taken+r.Left)
+		})
+	}
+	// Every system sells the rush out to the same seats: the clients
+	// behave the same whatever answers them.
+	taken := map[string]int{}
+	for _, r := range results {
+		if r.Scenario == "office rush" {
+			taken[r.System] = r.Taken
+		}
+	}
+	for sys, n := range taken {
+		require.Positive(t, n, sys)
+	}
+	var b strings.Builder
+	require.NoError(t, WriteMarkdown(&b, results))
+	require.Contains(t, b.String(), "| office rush | kuota-durable |")
+	b.Reset()
+	require.NoError(t, WriteJSON(&b, results))
+	require.Contains(t, b.String(), `"scenario": "recovery"`)
+}
+
+func TestNIKsAreValidAndDistinct(t *testing.T) {
+	seen := map[string]bool{}
+	for _, i := range []uint64{0, 1, 9998, 9999, 123_456, 9_999_999, 1 << 40} {
+		d := nikFor(i).Digits()
+		require.False(t, seen[d])
+		seen[d] = true
+	}
+}
+
+// BenchmarkScenario runs each scenario on each system once per op, at
+// -bench.scale (0.05 by default; cmd/rush runs the full size).
+func BenchmarkScenario(b *testing.B) {
+	for _, sc := range Scenarios {
+		for _, kind := range AllSystems {
+			b.Run(sc+"/"+kind, func(b *testing.B) {
+				var r Result
+				for b.Loop() {
+					results, err := Run([]string{sc}, []string{kind}, b.TempDir(), Config{Scale: *benchScale, Seed: 1, Workers: 512})
+					if err != nil {
+						b.Fatal(err)
+					}
+					r = results[0]
+					if !r.Correct() {
+						b.Fatalf("audit failed: %+v", r)
+					}
+				}
+				b.ReportMetric(r.BookingsPerSec, "bookings/s")
+				b.ReportMetric(r.OpsPerSec, "ops/s")
+				b.ReportMetric(float64(r.P99.Microseconds())/1000, "p99-ms")
+			})
+		}
+	}
+}

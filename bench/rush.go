@@ -1,0 +1,218 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/kuota/kuota/booking"
+	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/quota"
+)
+
+// Config sets the size of a run.
+type Config struct {
+	// Scale multiplies every scenario's default size: 1 is the full
+	// scenario, 0.01 a smoke test.
+	Scale float64
+	// Seed makes the applicants and their choices repeatable.
+	Seed uint64
+	// Workers is the number of applicants at their keyboards at once.
+	Workers int
+	// Progress, when set, receives a progress bar for runs longer than a
+	// few seconds.
+	Progress io.Writer
+	// NoSync runs the durable systems without fsync, to see what the
+	// disk costs.
+	NoSync bool
+}
+
+func (c Config) scaled(n int) int { return max(1, int(float64(n)*c.Scale)) }
+
+// The rush office: December 2026 has 22 service days (23 weekdays less
+// Christmas), 8 slots of about 37 online seats, 300 a day, all released on
+// 1 November at 08:00 local time.
+var (
+	rushYear, rushMonth = 2026, time.December
+	rushRelease         = quota.ReleaseRule{Every: quota.Monthly, Lead: 1, Day: 1, At: 8 * time.Hour}
+	rushOnlineSeats     = []int{38, 38, 38, 38, 37, 37, 37, 37}
+)
+
+const rushPool, rushPoolIndex = "online", 0
+
+func rushOffice(code string, loc *time.Location) booking.OfficeConfig {
+	holidays, err := calendar.NewHolidays(calendar.HolidayEntry{Date: calendar.NewDate(2026, 12, 25), Kind: calendar.National, Name: "Hari Raya Natal"})
+	if err != nil {
+		panic(err) // unreachable: a constant, valid list
+	}
+	layout := quota.Layout{Pools: []string{rushPool, "walk-in"}}
+	for i, seats := range rushOnlineSeats {
+		start := time.Duration(8+i) * time.Hour
+		layout.Slots = append(layout.Slots, quota.Slot{Start: start, End: start + time.Hour, Seats: []int{seats, 10}})
+	}
+	return booking.OfficeConfig{
+		Code: code, Name: "Kantor Imigrasi " + code,
+		Quota: quota.Config{
+			Schedule: calendar.Schedule{Location: loc, Holidays: holidays},
+			Layout:   layout, Release: rushRelease,
+			First: calendar.NewDate(2026, time.December, 1), Days: 31,
+		},
+	}
+}
+
+// OfficeRush is scenario 1: one office opens December's quota and 100,000
+// applicants arrive at the release instant. Each reads the month calendar,
+// picks the earliest green day, then a slot, and on a full answer tries the
+// next option, up to three times.
+func OfficeRush(sys System, clk *Clock, cfg Config) (Result, error) {
+	office := rushOffice("JKT", calendar.Jakarta())
+	if err := sys.Register(office); err != nil {
+		return Result{}, err
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 1))
+	people := makeApplicants(rng, cfg.scaled(100_000), []string{office.Code})
+	clk.Set(rushRelease.ReleaseAt(calendar.NewDate(rushYear, rushMonth, 1), calendar.Jakarta()))
+	r := Result{Scenario: "office rush", System: sys.Name()}
+	mem := startMemory()
+	runWave(sys, people, cfg, &r, "office rush "+sys.Name())
+	mem.finish(&r, people)
+	return r, audit(sys, &r)
+}
+
+// NationalRush is scenario 2: 125 offices in WIB, WITA and WIT open at
+// 08:00 their own time — an hour apart in UTC, Jayapura first — and a
+// million applicants arrive as their office opens.
+func NationalRush(sys System, clk *Clock, cfg Config) (Result, error) {
+	zones := []struct {
+		loc     *time.Location
+		offices int
+	}{{calendar.Jayapura(), 15}, {calendar.Makassar(), 30}, {calendar.Jakarta(), 80}}
+	var codes [][]string
+	for z, zone := range zones {
+		var list []string
+		for i := range zone.offices {
+			code := fmt.Sprintf("K%d%02d", z+1, i)
+			if err := sys.Register(rushOffice(code, zone.loc)); err != nil {
+				return Result{}, err
+			}
+			list = append(list, code)
+		}
+		codes = append(codes, list)
+	}
+	r := Result{Scenario: "national rush", System: sys.Name()}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 2))
+	total := cfg.scaled(1_000_000)
+	var waves [][]applicant
+	for z, zone := range zones {
+		waves = append(waves, makeApplicants(rng, total*zone.offices/125, codes[z]))
+	}
+	mem := startMemory()
+	start := time.Now()
+	var soldOut time.Duration
+	for z, zone := range zones {
+		clk.Set(rushRelease.ReleaseAt(calendar.NewDate(rushYear, rushMonth, 1), zone.loc))
+		w := Result{}
+		runWave(sys, waves[z], cfg, &w, fmt.Sprintf("national rush %s, wave %d/3", sys.Name(), z+1))
+		merge(&r, &w)
+		if w.Bookings > 0 {
+			soldOut = time.Since(start) - w.Elapsed + w.SoldOut
+		}
+	}
+	r.Elapsed, r.SoldOut = time.Since(start), soldOut
+	r.OpsPerSec = float64(r.Applicants) / r.Elapsed.Seconds()
+	if r.SoldOut > 0 {
+		r.BookingsPerSec = float64(r.Bookings) / r.SoldOut.Seconds()
+	}
+	mem.finish(&r, waves)
+	return r, audit(sys, &r)
+}
+
+// runWave runs the applicants of one release on cfg.Workers goroutines and
+// fills r with what happened. All of them arrive at once: the clock stands
+// at the release instant.
+func runWave(sys System, people []applicant, cfg Config, r *Result, label string) {
+	var (
+		next    atomic.Int64
+		lastAt  atomic.Int64
+		mu      sync.Mutex // guards the merged fields of r
+		latency []time.Duration
+		wg      sync.WaitGroup
+	)
+	r.Refusals = map[string]int{}
+	stop := startProgress(cfg.Progress, label, len(people), func() int { return int(min(next.Load(), int64(len(people)))) })
+	start := time.Now()
+	for range max(1, cfg.Workers) {
+		wg.Go(func() {
+			var lat []time.Duration
+			refused := map[string]int{}
+			booked := 0
+			for i := next.Add(1) - 1; i < int64(len(people)); i = next.Add(1) - 1 {
+				// Each applicant is a new request. A server goroutine
+				// blocks on the network between requests; a benchmark
+				// loop that never blocks would hold its processor for a
+				// whole time slice and starve the goroutines that commit.
+				runtime.Gosched()
+				o := book(sys, &people[i], rushYear, rushMonth, rushPool, rushPoolIndex)
+				lat = append(lat, o.holds...)
+				if o.booked {
+					booked++
+					for at := o.onClock.UnixNano(); ; {
+						cur := lastAt.Load()
+						if at <= cur || lastAt.CompareAndSwap(cur, at) {
+							break
+						}
+					}
+				} else {
+					refused[o.reason]++
+				}
+			}
+			mu.Lock()
+			latency = append(latency, lat...)
+			r.Bookings += booked
+			for k, v := range refused {
+				r.Refusals[k] += v
+			}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	stop()
+	r.Elapsed = time.Since(start)
+	r.Applicants = len(people)
+	if r.Bookings > 0 {
+		r.SoldOut = time.Unix(0, lastAt.Load()).Sub(start)
+		r.BookingsPerSec = float64(r.Bookings) / r.SoldOut.Seconds()
+	}
+	r.OpsPerSec = float64(r.Applicants) / r.Elapsed.Seconds()
+	r.percentiles(latency)
+	r.latency = latency
+}
+
+// merge adds a wave's counts and latencies to the run's.
+func merge(r, w *Result) {
+	r.Applicants += w.Applicants
+	r.Bookings += w.Bookings
+	if r.Refusals == nil {
+		r.Refusals = map[string]int{}
+	}
+	for k, v := range w.Refusals {
+		r.Refusals[k] += v
+	}
+	r.latency = append(r.latency, w.latency...)
+	r.percentiles(r.latency)
+}
+
+// audit fills the result's seat accounting from the system's own audit.
+func audit(sys System, r *Result) error {
+	a, err := sys.Audit()
+	if err != nil {
+		return err
+	}
+	r.Capacity, r.Taken, r.Left, r.Oversold = a.Capacity, a.Taken, a.Left, a.Violations
+	r.latency = nil
+	return nil
+}

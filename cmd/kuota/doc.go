@@ -1,0 +1,69 @@
+// Kuota inspects a kuota booking file for the people who run an office: the
+// month's calendar as applicants see it, the day's arrival list, the bookings
+// by state, and a check of every invariant the engine keeps. It opens the
+// file read-only and never writes to it.
+//
+// Usage:
+//
+//	kuota <command> -db FILE [flags]
+//
+// The commands are:
+//
+//	calendar   an office's month, coloured green, red, yellow and grey
+//	arrivals   an office's arrival list for one day, slot by slot
+//	stats      bookings by state, the offices and the size of the file
+//	check      every invariant; exit status 1 when one is broken
+//	help       this text, or one command's flags: kuota help arrivals
+//
+// # Examples
+//
+// December's calendar of one office, for every pool and then for the online
+// pool only:
+//
+//	kuota calendar -db kuota.db -office JKT-SEL -month 2026-12
+//	kuota calendar -db kuota.db -office JKT-SEL -month 2026-12 -pool online
+//
+// Who is expected on the 10th, as a table and as CSV for a spreadsheet:
+//
+//	kuota arrivals -db kuota.db -office JKT-SEL -date 2026-12-10
+//	kuota arrivals -db kuota.db -office JKT-SEL -date 2026-12-10 -format csv > arrivals.csv
+//
+// The state of the whole file, and a check before a backup or an upgrade:
+//
+//	kuota stats -db kuota.db
+//	kuota check -db kuota.db
+//
+// Without -month, calendar shows the current month, and without -date,
+// arrivals shows today, both in the office's own time zone.
+//
+// # Flags every command takes
+//
+//	-db FILE          the booking file (required)
+//	-timeout 1s       how long to wait while another process holds the file
+//	-now INSTANT      look at the file as of an RFC 3339 instant, such as
+//	                  2026-12-01T08:00:00+07:00, instead of the current time
+//
+// The engine decides what a day looks like from the clock: whether a day's
+// quota has opened, whether a hold has lapsed. -now moves that clock, to see
+// the calendar the morning quota opens, or an arrival list as it stood
+// yesterday.
+//
+// # A file in use
+//
+// A bbolt file has either one writer or any number of readers. While the
+// service that books has the file open, kuota waits -timeout for it and then
+// says the file is in use: stop the service, or run kuota on a copy taken
+// while the service was stopped.
+//
+// # Privacy
+//
+// NIKs are personal data. kuota prints them masked ("31**********0001"), and
+// never prints applicant metadata, account IDs or billing codes; arrivals
+// shows only whether a booking has a payment reference, not the reference.
+//
+// # Exit status
+//
+// 0 when the command did what was asked; 1 when check found a broken
+// invariant; 2 when kuota could not do what was asked: a wrong command line,
+// a missing or busy file, an unknown office.
+package main
