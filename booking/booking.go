@@ -73,7 +73,8 @@ type Event struct {
 }
 
 // Booking is a snapshot of one booking, returned by value: changing it
-// changes nothing in the engine.
+// changes nothing in the engine. Its instants are in the office's time
+// zone.
 type Booking struct {
 	Code        string // 10 symbols, such as "7KQ2M9XA3P"
 	BillingCode string // 15 digits, to pay with
@@ -175,6 +176,7 @@ func (b *booking) seats() int { return len(b.applicants) }
 func (b *booking) view() Booking {
 	s := b.st.Load()
 	cfg := b.office.cfg.Load()
+	loc := cfg.Quota.Schedule.Location // instants read as the office's clock
 	n := 0
 	for h := s; h != nil; h = h.prev {
 		n++
@@ -192,7 +194,7 @@ func (b *booking) view() Booking {
 		Pool:        cfg.Quota.Layout.Pools[s.pool],
 		Applicants:  make([]Applicant, len(b.applicants)),
 		State:       s.state,
-		PayBy:       time.Unix(0, s.deadline),
+		PayBy:       time.Unix(0, s.deadline).In(loc),
 		PaymentRef:  s.paymentRef,
 		Reschedules: int(s.reschedules),
 		History:     make([]Event, n),
@@ -202,7 +204,7 @@ func (b *booking) view() Booking {
 	}
 	for h := s; h != nil; h = h.prev {
 		n--
-		v.History[n] = Event{At: time.Unix(0, h.at), State: h.state, Note: h.note}
+		v.History[n] = Event{At: time.Unix(0, h.at).In(loc), State: h.state, Note: h.note}
 	}
 	v.Created = v.History[0].At
 	return v

@@ -61,8 +61,8 @@ var (
 	// IdempotencyKeyBytesMax or not printable UTF-8.
 	ErrBadIdempotencyKey = errors.New("booking: bad idempotency key")
 	// ErrUnknownOffice is returned for an office code that was never
-	// registered.
-	ErrUnknownOffice = errors.New("booking: unknown office")
+	// registered. It is quota's, so one check covers both packages.
+	ErrUnknownOffice = quota.ErrUnknownOffice
 	// ErrBadDate is returned for the zero date.
 	ErrBadDate = quota.ErrBadDate
 	// ErrUnknownSlot is returned for a slot index outside the office's
@@ -128,8 +128,9 @@ var (
 	// the booking already has.
 	ErrSameSlot = errors.New("booking: reschedule to the same slot")
 	// ErrBadReason is returned for a rejection or closure reason that is
-	// empty, longer than ReasonBytesMax or not printable UTF-8.
-	ErrBadReason = errors.New("booking: bad reason")
+	// empty, longer than ReasonBytesMax or not printable UTF-8. It is
+	// quota's, so one check covers both packages.
+	ErrBadReason = quota.ErrBadReason
 
 	// Window refusals from package reschedule, as *reschedule.WindowError
 	// values that also match these.

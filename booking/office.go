@@ -147,6 +147,9 @@ func (e *Engine) checkDroppedDays(o *office, next *quota.Config) error {
 
 // Office returns the configuration an office is registered with.
 func (e *Engine) Office(code string) (OfficeConfig, error) {
+	if err := e.begin(nil); err != nil {
+		return OfficeConfig{}, err
+	}
 	o := e.lookupOffice(code)
 	if o == nil {
 		return OfficeConfig{}, ErrUnknownOffice
@@ -156,10 +159,11 @@ func (e *Engine) Office(code string) (OfficeConfig, error) {
 	return cfg, nil
 }
 
-// Offices returns the codes of every registered office, sorted.
+// Offices returns the codes of every registered office, sorted; none once
+// the engine is closed.
 func (e *Engine) Offices() []string {
 	m := e.offices.Load()
-	if m == nil {
+	if m == nil || e.closed.Load() {
 		return nil
 	}
 	return slices.Sorted(maps.Keys(*m))

@@ -156,3 +156,37 @@ func TestBookingsMax(t *testing.T) {
 	_, err := e.Hold(bg, holdReq(t, 3))
 	require.ErrorIs(t, err, ErrTooManyBookings)
 }
+
+// Instants come back in the office's time zone, whatever the host's.
+func TestInstantsInOfficeZone(t *testing.T) {
+	e, _ := newTestEngine(t, nil)
+	b, err := e.Hold(bg, holdReq(t, 1))
+	require.NoError(t, err)
+	require.Equal(t, wib, b.PayBy.Location())
+	require.Equal(t, wib, b.Created.Location())
+	require.Equal(t, wib, b.History[0].At.Location())
+	day, err := e.Day(bg, jkt, jan04)
+	require.NoError(t, err)
+	require.Equal(t, wib, day.Opens.Location())
+	require.Equal(t, "2026-12-01 08:00 WIB", day.Opens.Format("2006-01-02 15:04 MST"))
+}
+
+func TestOfficeAfterClose(t *testing.T) {
+	e, _ := newTestEngine(t, nil)
+	require.NoError(t, e.Close())
+	_, err := e.Office(jkt)
+	require.ErrorIs(t, err, ErrEngineClosed)
+	require.Empty(t, e.Offices())
+}
+
+// One sentinel for a bad date, from parsing or from an engine call.
+func TestOneBadDateSentinel(t *testing.T) {
+	_, err := calendar.ParseDate("2026-02-30")
+	require.ErrorIs(t, err, ErrBadDate)
+	e, _ := newTestEngine(t, nil)
+	_, err = e.Day(bg, jkt, calendar.Date{})
+	require.ErrorIs(t, err, calendar.ErrBadDate)
+	require.ErrorIs(t, e.CloseDay(bg, jkt, dec10, ""), ErrBadReason)
+	_, err = e.Reject(bg, "0000000000", "")
+	require.ErrorIs(t, err, quota.ErrBadReason)
+}

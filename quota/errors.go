@@ -17,8 +17,10 @@ var (
 	// ErrUnknownOffice is returned for an OfficeID the Ledger did not
 	// hand out.
 	ErrUnknownOffice = errors.New("quota: unknown office")
-	// ErrBadDate is returned for the zero calendar.Date.
-	ErrBadDate = errors.New("quota: no date given")
+	// ErrBadDate is returned for the zero calendar.Date, or a month that
+	// does not exist. It is calendar.ErrBadDate, so one check covers a date
+	// that did not parse and one that was never set.
+	ErrBadDate = calendar.ErrBadDate
 	// ErrUnknownSlot is returned for a slot index outside the office's
 	// layout.
 	ErrUnknownSlot = errors.New("quota: unknown slot")
@@ -64,9 +66,10 @@ var (
 	// ErrBelowTaken is returned when a capacity would fall below the seats
 	// already taken in a cell. The caller must cancel bookings first.
 	ErrBelowTaken = errors.New("quota: capacity below seats taken")
-	// ErrBadReason is returned when a closure reason is empty, longer than
-	// ReasonBytesMax or not printable UTF-8.
-	ErrBadReason = errors.New("quota: bad closure reason")
+	// ErrBadReason is returned when a reason (for closing a day or slot,
+	// or, in package booking, for rejecting a booking) is empty, longer
+	// than its limit or not printable UTF-8.
+	ErrBadReason = errors.New("quota: bad reason")
 )
 
 // CellError names the cell that refused an operator change, such as a

@@ -24,8 +24,10 @@ type DayView struct {
 	// Reason says why a Holiday or DayOff is closed: the holiday's
 	// name, or the operator's reason.
 	Reason string
-	// Opens is the instant the day's quota is released; the zero time
-	// when it is released immediately or the day has no table.
+	// Opens is the instant the day's quota is released, in the office's
+	// time zone; the zero time when it is released immediately or the day
+	// has no table. It is set whatever the state, but means something to
+	// a person only for a NotOpened day: when it turns green.
 	Opens time.Time
 	// Left and Pools count the seats of the slots that can still be
 	// booked: not started and not closed. Pools is nil for a day outside
@@ -133,7 +135,7 @@ func (t *table) fillDay(v *DayView, d calendar.Date, nowNs int64, today calendar
 	}
 	release := dy.release.Load()
 	if release != math.MinInt64 {
-		v.Opens = time.Unix(0, release)
+		v.Opens = time.Unix(0, release).In(t.loc)
 	}
 	var reasons []string
 	if r := dy.slotReasons.Load(); r != nil {

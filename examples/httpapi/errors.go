@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/kuota/kuota/booking"
-	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/quota"
 	"github.com/kuota/kuota/reschedule"
 )
@@ -69,8 +68,7 @@ var errorTable = []errorRow{
 	// Values that can never be accepted.
 	{booking.ErrBadAccount, http.StatusUnprocessableEntity, "bad_account"},
 	{booking.ErrBadIdempotencyKey, http.StatusUnprocessableEntity, "bad_idempotency_key"},
-	{booking.ErrBadDate, http.StatusUnprocessableEntity, "bad_date"},  // quota's, from the engine
-	{calendar.ErrBadDate, http.StatusUnprocessableEntity, "bad_date"}, // calendar's, from parsing
+	{booking.ErrBadDate, http.StatusUnprocessableEntity, "bad_date"}, // also calendar's, from parsing: one sentinel
 	{booking.ErrUnknownSlot, http.StatusUnprocessableEntity, "unknown_slot"},
 	{booking.ErrUnknownPool, http.StatusUnprocessableEntity, "unknown_pool"},
 	{booking.ErrApplicantCount, http.StatusUnprocessableEntity, "applicant_count"},
@@ -84,7 +82,6 @@ var errorTable = []errorRow{
 
 	// Things that do not exist.
 	{booking.ErrUnknownOffice, http.StatusNotFound, "unknown_office"},
-	{quota.ErrUnknownOffice, http.StatusNotFound, "unknown_office"},
 	{booking.ErrNotFound, http.StatusNotFound, "not_found"},
 
 	// The booking's state; ErrExpired first, see above.
@@ -118,7 +115,6 @@ var errorTable = []errorRow{
 	{booking.ErrBadOffice, http.StatusUnprocessableEntity, "bad_office"},
 	{quota.ErrBadConfig, http.StatusUnprocessableEntity, "bad_config"},
 	{quota.ErrBadSeats, http.StatusUnprocessableEntity, "bad_seats"},
-	{quota.ErrBadReason, http.StatusUnprocessableEntity, "bad_reason"},
 	{quota.ErrTooManyOffices, http.StatusUnprocessableEntity, "too_many_offices"},
 	{booking.ErrOfficeInUse, http.StatusConflict, "office_in_use"},
 	{quota.ErrLayoutChange, http.StatusConflict, "layout_change"},
