@@ -164,3 +164,22 @@ func TestBenchNIKsAreValid(t *testing.T) {
 	}
 	require.NotEqual(t, benchNIK(5), benchNIK(6))
 }
+
+// FuzzParseCodes checks that no input panics the booking and billing code
+// parsers, and that whatever parses formats back to the same code.
+func FuzzParseCodes(f *testing.F) {
+	for _, s := range []string{"7KQ2M9XA3P", "0I1L0OABCD", "UUUUUUUUUU", "123456789012345", "012345678901234", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if c, err := parseCode(s); err == nil {
+			back, err := parseCode(formatCode(c))
+			if err != nil || back != c {
+				t.Fatalf("code %q: format and parse again gave %v, %v", s, back, err)
+			}
+		}
+		if b, err := parseBilling(s); err == nil && formatBilling(b) != s {
+			t.Fatalf("billing %q formats back as %q", s, formatBilling(b))
+		}
+	})
+}

@@ -131,15 +131,18 @@ func ParseHolidays(r io.Reader) (Holidays, error) {
 	}
 
 	var entries []HolidayEntry
+	line := 1
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return Holidays{}, csvError(err, line)
+			// A parse error carries its own line; FieldPos would panic
+			// on a record that did not parse.
+			return Holidays{}, csvError(err, line+1)
 		}
+		line, _ = cr.FieldPos(0)
 		if len(entries) == HolidaysMax {
 			return Holidays{}, &LineError{Line: line, Err: fmt.Errorf("%w: limit %d", ErrTooManyHolidays, HolidaysMax)}
 		}

@@ -58,6 +58,9 @@ func TestParseHolidaysErrors(t *testing.T) {
 		{name: "too many fields", give: header + "2026-01-01,national,A,extra\n", wantErr: ErrBadHolidayFile, wantLine: 2},
 		{name: "too few fields", give: header + "\n\n2026-01-01,national\n", wantErr: ErrBadHolidayFile, wantLine: 4},
 		{name: "bare quote", give: header + "2026-01-01,national,a\"b\n", wantErr: ErrBadHolidayFile, wantLine: 2},
+		// Found by FuzzParseHolidays: a record that fails to parse must not
+		// be asked for its line (encoding/csv panics).
+		{name: "unterminated quote", give: header + "0\"", wantErr: ErrBadHolidayFile, wantLine: 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
