@@ -21,15 +21,18 @@ const (
 var benchFirst = calendar.NewDate(2026, time.December, 1)
 
 // benchEngine returns an engine with offices offices of 60 days × 16
-// slots, seats online seats per slot, open every day and released at once;
-// its clock stands still at t1.
+// slots, seats online seats per slot, open every day and released at once.
+// Its clock starts at t1 and ticks a nanosecond per reading, like a real
+// one: a clock that stands still gives every hold the same deadline.
 func benchEngine(b *testing.B, offices, seats int, opts *Options) *Engine {
 	b.Helper()
 	o := Options{}
 	if opts != nil {
 		o = *opts
 	}
-	o.Now, o.NoSweeper, o.MaxHoldsPerAccount = func() time.Time { return t1 }, true, MaxHoldsPerAccountLimit
+	var tick atomic.Int64
+	o.Now = func() time.Time { return t1.Add(time.Duration(tick.Add(1))) }
+	o.NoSweeper, o.MaxHoldsPerAccount = true, MaxHoldsPerAccountLimit
 	e, err := New(&o)
 	if err != nil {
 		b.Fatal(err)

@@ -81,8 +81,10 @@ type Booking struct {
 	Account     string
 	Office      string // office code
 	Date        calendar.Date
-	Slot        int    // index in the office's layout
-	Pool        string // pool name
+	Slot        int       // index in the office's layout
+	SlotStart   time.Time // when the slot begins, in the office's zone
+	SlotEnd     time.Time // when it ends
+	Pool        string    // pool name
 	Applicants  []Applicant
 	State       State
 	Created     time.Time
@@ -191,6 +193,8 @@ func (b *booking) view() Booking {
 		Office:      b.office.code,
 		Date:        s.date,
 		Slot:        int(s.slot),
+		SlotStart:   s.date.Start(loc).Add(cfg.Quota.Layout.Slots[s.slot].Start),
+		SlotEnd:     s.date.Start(loc).Add(cfg.Quota.Layout.Slots[s.slot].End),
 		Pool:        cfg.Quota.Layout.Pools[s.pool],
 		Applicants:  make([]Applicant, len(b.applicants)),
 		State:       s.state,

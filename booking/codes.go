@@ -1,7 +1,8 @@
 package booking
 
 import (
-	"crypto/rand"
+	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/kuota/kuota/internal/codeperm"
@@ -37,12 +38,16 @@ type codeKeys struct {
 	booking, billing [16]byte
 }
 
-// newCodeKeys draws fresh keys from crypto/rand.
-func newCodeKeys() codeKeys {
+// newCodeKeys draws fresh keys from src (Options.Rand).
+func newCodeKeys(src io.Reader) (codeKeys, error) {
 	var k codeKeys
-	rand.Read(k.booking[:]) // never fails: crypto/rand panics rather than return short
-	rand.Read(k.billing[:])
-	return k
+	if _, err := io.ReadFull(src, k.booking[:]); err != nil {
+		return k, fmt.Errorf("%w: reading Options.Rand: %w", ErrBadOptions, err)
+	}
+	if _, err := io.ReadFull(src, k.billing[:]); err != nil {
+		return k, fmt.Errorf("%w: reading Options.Rand: %w", ErrBadOptions, err)
+	}
+	return k, nil
 }
 
 // codec turns sequence numbers into codes and back.

@@ -71,7 +71,11 @@ func New(opts *Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := newEngine(o, newCodeKeys())
+	keys, err := newCodeKeys(o.Rand)
+	if err != nil {
+		return nil, err
+	}
+	e := newEngine(o, keys)
 	e.start()
 	return e, nil
 }
@@ -144,6 +148,10 @@ func (e *Engine) beginWrite(ctx context.Context) error {
 	}
 	return e.begin(ctx)
 }
+
+// Policy returns the windows the engine enforces (Options.Policy, or
+// reschedule.Default()).
+func (e *Engine) Policy() reschedule.Policy { return e.policy }
 
 // now reads the engine's clock, the one place the engine does.
 func (e *Engine) now() time.Time { return e.opts.Now() }

@@ -160,6 +160,9 @@ type StateError struct {
 }
 
 func (e *StateError) Error() string {
+	if e.State == Expired {
+		return fmt.Sprintf("%v: cannot %s it", ErrExpired, e.Op)
+	}
 	return fmt.Sprintf("booking: cannot %s a booking that is %v", e.Op, e.State)
 }
 

@@ -119,7 +119,7 @@ func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date
 		if err := e.reserve(ctx, b.office, date, slot, int(s.pool), b.seats(), now); err != nil {
 			return Booking{}, err
 		}
-		n := s.next(Paid, nowNs, fmt.Sprintf("rescheduled from %s slot %d", s.date, s.slot))
+		n := s.next(Paid, nowNs, fmt.Sprintf("rescheduled from %s %s", s.date, b.office.slot(s.slot).Span()))
 		n.date, n.slot, n.reschedules = date, uint8(slot), s.reschedules+1
 		if !b.st.CompareAndSwap(s, n) {
 			// Someone else changed the booking first (a cancellation,

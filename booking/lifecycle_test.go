@@ -108,7 +108,9 @@ func TestReschedule(t *testing.T) {
 	require.Equal(t, dec11, moved.Date)
 	require.Equal(t, 1, moved.Slot)
 	require.Equal(t, 1, moved.Reschedules)
-	require.Equal(t, "rescheduled from 2026-12-10 slot 0", moved.History[len(moved.History)-1].Note)
+	require.Equal(t, "rescheduled from 2026-12-10 08:00–09:00", moved.History[len(moved.History)-1].Note)
+	require.Equal(t, "2026-12-11 09:00 WIB", moved.SlotStart.Format("2006-01-02 15:04 MST"))
+	require.Equal(t, "2026-12-11 10:00 WIB", moved.SlotEnd.Format("2006-01-02 15:04 MST"))
 	require.Equal(t, 5, seatsLeft(t, e, dec10, 0, 0), "old seat returned")
 	require.Equal(t, 4, seatsLeft(t, e, dec11, 1, 0), "new seat taken")
 

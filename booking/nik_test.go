@@ -2,6 +2,7 @@ package booking
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -119,8 +120,11 @@ func FuzzParseNIK(f *testing.F) {
 }
 
 func TestCodes(t *testing.T) {
-	c := newCodec(newCodeKeys())
-	other := newCodec(newCodeKeys())
+	keys, err := newCodeKeys(rand.Reader)
+	require.NoError(t, err)
+	otherKeys, err := newCodeKeys(rand.Reader)
+	require.NoError(t, err)
+	c, other := newCodec(keys), newCodec(otherKeys)
 	for seq := uint64(1); seq <= 1000; seq++ {
 		code, billing := c.code(seq), c.billingOf(seq)
 		require.Equal(t, seq, c.seqOfCode(code))

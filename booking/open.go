@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"runtime"
@@ -80,7 +81,7 @@ func Open(path string, opts *Options) (*Engine, error) {
 // openEngine builds an engine on an open file: it reads everything back,
 // starts the writer, expires lapsed holds and checks the invariants.
 func openEngine(db *bolt.DB, o Options) (*Engine, error) {
-	keys, err := prepareFile(db, o.ReadOnly)
+	keys, err := prepareFile(db, o.ReadOnly, o.Rand)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +119,7 @@ func openEngine(db *bolt.DB, o Options) (*Engine, error) {
 
 // prepareFile creates the buckets of a new file, checks the format of an
 // existing one, and returns its code keys. Read-only, it only checks.
-func prepareFile(db *bolt.DB, readOnly bool) (codeKeys, error) {
+func prepareFile(db *bolt.DB, readOnly bool, src io.Reader) (codeKeys, error) {
 	var keys codeKeys
 	run := db.Update
 	if readOnly {
@@ -148,7 +149,10 @@ func prepareFile(db *bolt.DB, readOnly bool) (codeKeys, error) {
 		stored := meta.Get(metaCodeKeys)
 		switch {
 		case stored == nil:
-			keys = newCodeKeys()
+			var err error
+			if keys, err = newCodeKeys(src); err != nil {
+				return err
+			}
 			return meta.Put(metaCodeKeys, append(keys.booking[:], keys.billing[:]...))
 		case len(stored) != 32:
 			return fmt.Errorf("%w: code keys of %d bytes", wire.ErrCorrupt, len(stored))

@@ -1,7 +1,9 @@
 package booking
 
 import (
+	"crypto/rand"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -89,6 +91,12 @@ type Options struct {
 	// Logger receives one line per state change, without NIKs, applicant
 	// metadata or account IDs; nil discards.
 	Logger *slog.Logger
+	// Rand is where the engine draws the secret key that makes booking and
+	// billing codes unguessable: once at New, once when Open creates a
+	// file (the key is kept in it). nil means crypto/rand. A seeded reader
+	// makes codes repeat from run to run, which simulations and tests
+	// want and production must not.
+	Rand io.Reader
 	// NoSweeper turns off the background goroutine that expires holds and
 	// marks no-shows on time. Callers that run their own scheduler call
 	// ExpireDue and MarkNoShows instead.
@@ -121,6 +129,9 @@ func (o *Options) resolve() (Options, error) {
 	}
 	if r.Now == nil {
 		r.Now = time.Now
+	}
+	if r.Rand == nil {
+		r.Rand = rand.Reader
 	}
 	if r.HoldTTL == 0 {
 		r.HoldTTL = DefaultHoldTTL

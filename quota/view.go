@@ -30,8 +30,8 @@ type DayView struct {
 	// a person only for a NotOpened day: when it turns green.
 	Opens time.Time
 	// Left and Pools count the seats of the slots that can still be
-	// booked: not started and not closed. Pools is nil for a day outside
-	// the table.
+	// booked: not started and not closed. Pools has one entry per pool
+	// of the office, zero for a day outside the table.
 	Left  int
 	Pools []PoolSeats
 	// Slots is filled by [Ledger.Day] only.
@@ -121,6 +121,7 @@ func (l *Ledger) Day(id OfficeID, d calendar.Date, now time.Time) (DayView, erro
 // 31 of them and copying each out would cost as much as counting its seats.
 func (t *table) fillDay(v *DayView, d calendar.Date, nowNs int64, today calendar.Date, pools []PoolSeats, withSlots bool) {
 	v.Date = d
+	v.Pools = pools // zeros, unless the table has the day
 	dy := t.at(d)
 	if dy == nil {
 		// No table: only the calendar can say anything.

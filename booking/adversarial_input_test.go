@@ -1,0 +1,553 @@
+package booking
+
+// Adversarial input beyond the refusal table: contexts that have ended or
+// are nil, a closed engine, New and Open with bad options and bad files,
+// NIKs, the limits that need an engine of their own, aliasing of the
+// caller's slices, and values at the far ends of their range.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/quota"
+	"github.com/kuota/kuota/reschedule"
+)
+
+// advValidCalls are calls that the fixture grants: with an ended context
+// each must refuse and change nothing, and with a live one succeed.
+var advValidCalls = []struct {
+	name string
+	call func(ctx context.Context, f *advFixture) error
+}{
+	{"hold of a booked NIK", func(ctx context.Context, f *advFixture) error {
+		_, err := f.e.Hold(ctx, HoldRequest{Account: "fresh@example.com", Office: jkt, Date: dec10, Pool: online, Applicants: []Applicant{{NIK: f.paid.Applicants[0].NIK}}})
+		if errors.Is(err, ErrNIKBooked) {
+			return nil // reached the NIK check: the context was not looked at
+		}
+		return errors.Join(err, errors.New("hold of a booked NIK must fail"))
+	}},
+	{"hold, fresh", func(ctx context.Context, f *advFixture) error {
+		_, err := f.e.Hold(ctx, HoldRequest{Account: "fresh@example.com", Office: jkt, Date: dec10, Pool: online, Applicants: []Applicant{{NIK: advNIK(9000)}}})
+		return err
+	}},
+	{"pay", func(ctx context.Context, f *advFixture) error {
+		_, err := f.e.Pay(ctx, f.held.BillingCode, "ref-new")
+		return err
+	}},
+	{"cancel", func(ctx context.Context, f *advFixture) error { _, err := f.e.Cancel(ctx, f.held.Code); return err }},
+	{"reschedule", func(ctx context.Context, f *advFixture) error {
+		_, err := f.e.Reschedule(ctx, f.paid.Code, dec11, 0)
+		return err
+	}},
+	{"reject", func(ctx context.Context, f *advFixture) error {
+		_, err := f.e.Reject(ctx, f.paid.Code, "ditolak")
+		return err
+	}},
+	{"register", func(ctx context.Context, f *advFixture) error {
+		cfg := officeConfig(f.t)
+		cfg.Code = "NEW"
+		return f.e.RegisterOffice(ctx, cfg)
+	}},
+	{"close day", func(ctx context.Context, f *advFixture) error { return f.e.CloseDay(ctx, jkt, dec10, "banjir") }},
+	{"open day", func(ctx context.Context, f *advFixture) error { return f.e.OpenDay(ctx, jkt, f.closedDay) }},
+	{"close slot", func(ctx context.Context, f *advFixture) error { return f.e.CloseSlot(ctx, jkt, dec10, 1, "banjir") }},
+	{"open slot", func(ctx context.Context, f *advFixture) error { return f.e.OpenSlot(ctx, jkt, f.closedSlotDay, 1) }},
+	{"set capacity", func(ctx context.Context, f *advFixture) error { return f.e.SetCapacity(ctx, jkt, dec10, 0, online, 50) }},
+	{"set release", func(ctx context.Context, f *advFixture) error { return f.e.SetReleaseAt(ctx, jkt, jan04, time.Time{}) }},
+	{"expire due", func(ctx context.Context, f *advFixture) error {
+		n, err := f.e.ExpireDue(ctx, t1.Add(DefaultHoldTTL))
+		return errors.Join(err, advWant(n, 1))
+	}},
+	{"mark no-shows", func(ctx context.Context, f *advFixture) error {
+		n, err := f.e.MarkNoShows(ctx, time.Date(2026, time.December, 12, 0, 0, 0, 0, wib))
+		return errors.Join(err, advWant(n, 2))
+	}},
+	{"get", func(ctx context.Context, f *advFixture) error { _, err := f.e.Get(ctx, f.paid.Code); return err }},
+	{"by billing code", func(ctx context.Context, f *advFixture) error {
+		_, err := f.e.ByBillingCode(ctx, f.paid.BillingCode)
+		return err
+	}},
+	{"month", func(ctx context.Context, f *advFixture) error {
+		_, err := f.e.Month(ctx, jkt, 2026, time.December)
+		return err
+	}},
+	{"day", func(ctx context.Context, f *advFixture) error { _, err := f.e.Day(ctx, jkt, dec10); return err }},
+	{"day bookings", func(ctx context.Context, f *advFixture) error { _, err := f.e.DayBookings(ctx, jkt, dec10); return err }},
+}
+
+func advWant(got, want int) error {
+	if got != want {
+		return fmt.Errorf("got %d, want %d", got, want)
+	}
+	return nil
+}
+
+// advNIK returns the i-th NIK of a supply disjoint from nik's: province
+// 32, so the two never meet.
+func advNIK(i int) NIK {
+	n, err := ParseNIK(fmt.Sprintf("3273010101%02d%04d", (i/9999)%100, i%9999+1))
+	if err != nil {
+		panic(err) // the supply is valid by construction
+	}
+	return n
+}
+
+// A call whose context has already ended changes nothing, and says so
+// with the context's error; the same call with a live context succeeds,
+// so the refusal was the context's doing.
+func TestAdversarialEndedContext(t *testing.T) {
+	cancelled, cancel := context.WithCancel(bg)
+	cancel()
+	expired, stop := context.WithDeadline(bg, time.Unix(0, 0))
+	defer stop()
+	for _, durable := range []bool{false, true} {
+		for _, tt := range advValidCalls {
+			t.Run(fmt.Sprintf("durable=%v/%s", durable, tt.name), func(t *testing.T) {
+				f := newAdvFixture(t, durable)
+				accounts := append(f.accounts, "fresh@example.com")
+				before := captureEngine(t, f.e, accounts)
+				require.ErrorIs(t, tt.call(cancelled, f), context.Canceled)
+				requireUnchanged(t, f.e, before, accounts)
+				require.ErrorIs(t, tt.call(expired, f), context.DeadlineExceeded)
+				requireUnchanged(t, f.e, before, accounts)
+				require.NoError(t, tt.call(bg, f))
+				requireConsistent(t, f.e)
+			})
+		}
+	}
+}
+
+// A nil context is treated as context.Background by every method, in
+// memory and on disk, through a whole life.
+func TestAdversarialNilContext(t *testing.T) {
+	var ctx context.Context // nil
+	for _, durable := range []bool{false, true} {
+		t.Run(fmt.Sprint("durable=", durable), func(t *testing.T) {
+			f := newAdvFixture(t, durable)
+			e := f.e
+			for _, tt := range advValidCalls {
+				if tt.name == "expire due" || tt.name == "mark no-shows" || tt.name == "reschedule" || tt.name == "reject" {
+					continue // they would undo the bookings the others use; run below
+				}
+				require.NoError(t, tt.call(ctx, f), tt.name)
+			}
+			b, err := e.Reschedule(ctx, f.paid.Code, dec11, 0)
+			require.NoError(t, err)
+			f.clk.Set(t5.AddDate(0, 0, 1))
+			b, err = e.CheckIn(ctx, b.Code)
+			require.NoError(t, err)
+			_, err = e.Reject(ctx, b.Code, "ditolak di loket")
+			require.NoError(t, err)
+			end := time.Date(2026, time.December, 11, 10, 0, 0, 0, wib) // slot 1 of the 11th ends
+			n, err := e.MarkNoShows(ctx, end)
+			require.NoError(t, err)
+			require.Equal(t, 1, n, "the other paid booking on the 11th")
+			n, err = e.ExpireDue(ctx, end)
+			require.NoError(t, err)
+			require.Equal(t, 1, n, "the hold made above")
+			requireConsistent(t, e)
+		})
+	}
+}
+
+func TestAdversarialClosedEngine(t *testing.T) {
+	f := newAdvFixture(t, false)
+	e := f.e
+	require.NoError(t, e.Close())
+	require.NoError(t, e.Close(), "closing twice is fine")
+
+	type test struct {
+		name string
+		call func() error
+		bug  string
+	}
+	tests := []test{
+		{name: "office", call: func() error { _, err := e.Office(jkt); return err }},
+		{name: "office, unknown", call: func() error { _, err := e.Office("NOPE"); return err }},
+		{name: "backup", call: func() error { _, err := e.Backup(io.Discard); return err }},
+		{name: "hold, bad account", call: func() error { _, err := e.Hold(bg, HoldRequest{Account: "\n"}); return err }},
+		{name: "pay, bad reference", call: func() error { _, err := e.Pay(bg, f.held.BillingCode, ""); return err }},
+		{name: "get, bad code", call: func() error { _, err := e.Get(bg, "!"); return err }},
+		{name: "reschedule, zero date", call: func() error { _, err := e.Reschedule(bg, f.paid.Code, calendar.Date{}, 0); return err }},
+		{name: "register, zero config", call: func() error { return e.RegisterOffice(bg, OfficeConfig{}) }},
+		{name: "close day, unknown office", call: func() error { return e.CloseDay(bg, "NOPE", dec10, "x") }},
+		{name: "month, year 0", call: func() error { _, err := e.Month(bg, jkt, 0, 0); return err }},
+		{name: "day bookings, unknown office", call: func() error { _, err := e.DayBookings(bg, "NOPE", dec10); return err }},
+		{name: "expire due, zero instant", call: func() error { _, err := e.ExpireDue(bg, time.Time{}); return err }},
+		{name: "mark no-shows, nil context", call: func() error { var ctx context.Context; _, err := e.MarkNoShows(ctx, t6); return err }},
+		{name: "check in, cancelled context", call: func() error {
+			ctx, cancel := context.WithCancel(bg)
+			cancel()
+			_, err := e.CheckIn(ctx, f.paid.Code)
+			return err
+		}},
+		{name: "reject, bad reason", call: func() error { _, err := e.Reject(bg, f.paid.Code, ""); return err },
+			bug: "Reject checks the reason before the engine: after Close, Reject(ctx, code, \"\") returns ErrBadReason, not the ErrEngineClosed that \"every method after Close\" returns"},
+		{name: "set capacity, unknown office", call: func() error { return e.SetCapacity(bg, "NOPE", dec10, 0, online, 9) },
+			bug: "SetCapacity looks the office and pool up before checking the engine: after Close it returns ErrUnknownOffice or ErrUnknownPool instead of ErrEngineClosed (and with an ended context, ErrUnknownOffice instead of the context's error)"},
+		{name: "set capacity, unknown pool", call: func() error { return e.SetCapacity(bg, jkt, dec10, 0, "NOPE", 9) },
+			bug: "SetCapacity looks the office and pool up before checking the engine: after Close it returns ErrUnknownOffice or ErrUnknownPool instead of ErrEngineClosed (and with an ended context, ErrUnknownOffice instead of the context's error)"},
+	}
+	for _, tt := range advValidCalls {
+		tests = append(tests, test{name: tt.name, call: func() error { return tt.call(bg, f) }})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.bug != "" {
+				t.Skip("BUG: " + tt.bug)
+			}
+			require.ErrorIs(t, tt.call(), ErrEngineClosed)
+		})
+	}
+	require.Nil(t, e.Offices())
+	for b := range e.History(f.held.Account) {
+		t.Fatalf("a closed engine yields no history, got %s", b.Code)
+	}
+	require.NotPanics(t, func() { e.Stats(); e.Check() })
+}
+
+func TestAdversarialOptions(t *testing.T) {
+	policy := func(change func(p *reschedule.Policy)) *reschedule.Policy {
+		p := reschedule.Default()
+		change(&p)
+		return &p
+	}
+	tests := []struct {
+		name string
+		give Options
+		also error
+	}{
+		{name: "negative hold TTL", give: Options{HoldTTL: -1}},
+		{name: "hold TTL of 1ns", give: Options{HoldTTL: 1}},
+		{name: "hold TTL under a second", give: Options{HoldTTL: time.Second - 1}},
+		{name: "hold TTL over the limit", give: Options{HoldTTL: HoldTTLMax + 1}},
+		{name: "MaxInt64 hold TTL", give: Options{HoldTTL: math.MaxInt64}},
+		{name: "MinInt64 hold TTL", give: Options{HoldTTL: math.MinInt64}},
+		{name: "negative holds per account", give: Options{MaxHoldsPerAccount: -1}},
+		{name: "holds per account over the limit", give: Options{MaxHoldsPerAccount: MaxHoldsPerAccountLimit + 1}},
+		{name: "MaxInt holds per account", give: Options{MaxHoldsPerAccount: math.MaxInt}},
+		{name: "MinInt holds per account", give: Options{MaxHoldsPerAccount: math.MinInt}},
+		{name: "negative bookings", give: Options{BookingsMax: -1}},
+		{name: "bookings over the limit", give: Options{BookingsMax: BookingsMaxLimit + 1}},
+		{name: "MaxInt bookings", give: Options{BookingsMax: math.MaxInt}},
+		{name: "MinInt bookings", give: Options{BookingsMax: math.MinInt}},
+		{name: "durability 2", give: Options{Durability: 2}},
+		{name: "durability 255", give: Options{Durability: 255}},
+		{name: "negative lock timeout", give: Options{LockTimeout: -1}},
+		{name: "MinInt64 lock timeout", give: Options{LockTimeout: math.MinInt64}},
+		{name: "negative reschedules", give: Options{Policy: policy(func(p *reschedule.Policy) { p.ReschedulesMax = -1 })}, also: reschedule.ErrBadPolicy},
+		{name: "MaxInt cancel days", give: Options{Policy: policy(func(p *reschedule.Policy) { p.CancelUntil = math.MaxInt })}, also: reschedule.ErrBadPolicy},
+		{name: "MinInt64 check-in lead", give: Options{Policy: policy(func(p *reschedule.Policy) { p.CheckInEarly = math.MinInt64 })}, also: reschedule.ErrBadPolicy},
+		{name: "MaxInt re-apply months", give: Options{Policy: policy(func(p *reschedule.Policy) { p.ReapplyAfterMonths = math.MaxInt })}, also: reschedule.ErrBadPolicy},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := New(&tt.give)
+			require.ErrorIs(t, err, ErrBadOptions)
+			require.Nil(t, e)
+			if tt.also != nil {
+				require.ErrorIs(t, err, tt.also)
+			}
+			path := filepath.Join(t.TempDir(), "kuota.db")
+			e, err = Open(path, &tt.give)
+			require.ErrorIs(t, err, ErrBadOptions)
+			require.Nil(t, e)
+			_, err = os.Stat(path)
+			require.ErrorIs(t, err, os.ErrNotExist, "refused options create no file")
+		})
+	}
+	for _, opts := range []*Options{nil, {}, {NoSweeper: true}} {
+		e, err := New(opts)
+		require.NoError(t, err)
+		require.NoError(t, e.Close())
+	}
+}
+
+func TestAdversarialOpenPaths(t *testing.T) {
+	dir := t.TempDir()
+	opts := func() *Options { return &Options{NoSweeper: true, LockTimeout: 50 * time.Millisecond} }
+
+	for name, path := range map[string]string{
+		"empty path":        "",
+		"a directory":       dir,
+		"NUL in the path":   filepath.Join(dir, "kuota\x00.db"),
+		"no such directory": filepath.Join(dir, "no", "such", "kuota.db"),
+		"one MiB of path":   filepath.Join(dir, advMiB),
+	} {
+		e, err := Open(path, opts())
+		require.Error(t, err, name)
+		require.Nil(t, e, name)
+	}
+
+	loose := filepath.Join(dir, "loose.db")
+	require.NoError(t, os.WriteFile(loose, nil, 0o600))
+	require.NoError(t, os.Chmod(loose, 0o646))
+	_, err := Open(loose, opts())
+	require.ErrorIs(t, err, ErrFilePermissions, "writable by others")
+
+	missing := filepath.Join(dir, "missing.db")
+	_, err = Open(missing, &Options{ReadOnly: true})
+	require.ErrorIs(t, err, os.ErrNotExist)
+	_, err = os.Stat(missing)
+	require.ErrorIs(t, err, os.ErrNotExist, "a reader creates no file")
+}
+
+// A file that is not a kuota file is refused with ErrCorrupt, and left as
+// it was.
+func TestAdversarialOpenForeignFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Run("garbage", func(t *testing.T) {
+		t.Skip("BUG: Open returns bbolt's own error (\"invalid database\", bolterrors.ErrInvalid) unwrapped for a file that is not a bbolt file, so it does not match ErrCorrupt, which the doc says matches the error for \"a file that is not a kuota file\"")
+		garbage := filepath.Join(dir, "garbage.db")
+		data := []byte(strings.Repeat("this is not a kuota file. ", 1000))
+		require.NoError(t, os.WriteFile(garbage, data, 0o600))
+		_, err := Open(garbage, &Options{NoSweeper: true, LockTimeout: 50 * time.Millisecond})
+		require.ErrorIs(t, err, ErrCorrupt)
+		got, err := os.ReadFile(garbage)
+		require.NoError(t, err)
+		require.Equal(t, data, got, "a refused file is left alone")
+	})
+	t.Run("another program's bbolt file", func(t *testing.T) {
+		t.Skip("BUG: Open of an existing bbolt file of another program (buckets of its own, none of kuota's) creates kuota's buckets in it and opens it, instead of refusing with ErrCorrupt: a mistyped path writes into someone else's database")
+		foreign := filepath.Join(dir, "foreign.db")
+		db, err := bolt.Open(foreign, 0o600, nil)
+		require.NoError(t, err)
+		require.NoError(t, db.Update(func(tx *bolt.Tx) error {
+			b, err := tx.CreateBucket([]byte("users"))
+			if err != nil {
+				return err
+			}
+			return b.Put([]byte("budi"), []byte("secret"))
+		}))
+		require.NoError(t, db.Close())
+		e, err := Open(foreign, &Options{NoSweeper: true})
+		if err == nil {
+			e.Close()
+		}
+		require.ErrorIs(t, err, ErrCorrupt)
+	})
+}
+
+// ParseNIK refuses every malformed NIK with ErrBadNIK, without quoting
+// it back.
+func TestAdversarialParseNIK(t *testing.T) {
+	tests := map[string]string{
+		"empty":                 "",
+		"15 digits":             "317101010190001",
+		"17 digits":             "31710101019000011",
+		"16 spaces":             strings.Repeat(" ", 16),
+		"leading space":         " 317101010190001",
+		"trailing newline":      "317101010190001\n",
+		"tab inside":            "3171010\t01900001",
+		"Arabic-Indic digit":    "31710101019000٣",
+		"fullwidth digit":       "3171010101900３",
+		"Devanagari digit":      "31710101019000३",
+		"province 00":           "0071010101900001",
+		"province 10":           "1071010101900001",
+		"province 95":           "9571010101900001",
+		"province 99":           "9971010101900001",
+		"day 00":                "3171010001900001",
+		"day 32":                "3171013201900001",
+		"day 40":                "3171014001900001",
+		"day 72":                "3171017201900001",
+		"day 99":                "3171019901900001",
+		"month 00":              "3171010100900001",
+		"month 13":              "3171010113900001",
+		"month 99":              "3171010199900001",
+		"31 April":              "3171013104900001",
+		"29 February, not leap": "3171012902010001",
+		"serial 0000":           "3171010101900000",
+		"plus sign":             "+171010101900001",
+		"minus sign":            "-171010101900001",
+		"hexadecimal":           "0x71010101900001",
+		"invalid UTF-8":         strings.Repeat("\xff", 16),
+		"NULs":                  strings.Repeat("\x00", 16),
+		"one MiB of digits":     strings.Repeat("3", 1<<20),
+		"masked":                "31**********0001",
+	}
+	for name, give := range tests {
+		t.Run(name, func(t *testing.T) {
+			n, err := ParseNIK(give)
+			require.ErrorIs(t, err, ErrBadNIK)
+			require.True(t, n.IsZero())
+			msg := err.Error()
+			require.Less(t, len(msg), 200)
+			if len(give) >= 10 {
+				require.NotContains(t, msg, give[len(give)-10:], "the message does not quote the number")
+			}
+			keep := nik(t, 7)
+			require.ErrorIs(t, keep.UnmarshalText([]byte(give)), ErrBadNIK)
+			require.Equal(t, nik(t, 7), keep, "a refused UnmarshalText leaves the NIK alone")
+		})
+	}
+	for _, give := range []string{"3171014101900001", "3171017112850002", "3171012902000003", "1171010101900001", "9471010101009999"} {
+		_, err := ParseNIK(give)
+		require.NoError(t, err, give)
+	}
+}
+
+// Values that hold nothing still print, and print no personal data.
+func TestAdversarialValueTypes(t *testing.T) {
+	var zero NIK
+	require.True(t, zero.IsZero())
+	require.Empty(t, zero.Digits())
+	require.Equal(t, "NIK(zero)", zero.String())
+	require.Equal(t, "booking.NIK(NIK(zero))", zero.GoString())
+	require.Equal(t, "[redacted]", zero.LogValue().String())
+	for _, s := range []State{0, NoShow + 1, 255} {
+		require.Equal(t, fmt.Sprintf("State(%d)", s), s.String())
+	}
+	require.NotPanics(t, func() {
+		_ = (&StateError{}).Error()
+		_ = (&ApplicantError{}).Error()
+		_ = Violation{}.String()
+	})
+	require.NoError(t, (&ApplicantError{}).Unwrap())
+	require.False(t, errors.Is(&StateError{State: Held}, ErrExpired))
+	require.True(t, errors.Is(&StateError{State: Expired}, ErrExpired))
+	require.True(t, errors.Is(&StateError{State: 255}, ErrWrongState))
+}
+
+// BookingsMax counts bookings of every state: a full engine refuses a
+// hold and changes nothing, even after a cancellation.
+func TestAdversarialBookingsMax(t *testing.T) {
+	e, _ := newTestEngine(t, &Options{BookingsMax: 2})
+	a, err := e.Hold(bg, holdReq(t, 1))
+	require.NoError(t, err)
+	_, err = e.Hold(bg, holdReq(t, 2))
+	require.NoError(t, err)
+	_, err = e.Cancel(bg, a.Code)
+	require.NoError(t, err)
+	accounts := []string{"account-1", "account-2", "account-3"}
+	before := captureEngine(t, e, accounts)
+	for range 100 {
+		_, err = e.Hold(bg, holdReq(t, 3))
+		require.ErrorIs(t, err, ErrTooManyBookings)
+	}
+	requireUnchanged(t, e, before, accounts)
+}
+
+// The engine keeps its own copies: changing a request, an office
+// configuration or a returned booking afterwards changes nothing inside.
+func TestAdversarialAliasing(t *testing.T) {
+	e, _ := newTestEngine(t, nil)
+	req := holdReq(t, 1)
+	req.Applicants[0].Meta = []byte(`{"name":"Budi"}`)
+	b, err := e.Hold(bg, req)
+	require.NoError(t, err)
+	req.Applicants[0].Meta[2] = 'X'
+	req.Applicants[0].NIK = nik(t, 99)
+	b.Applicants[0].Meta[2] = 'Y'
+	b.History[0].Note = "forged"
+	got := mustGet(t, e, b.Code)
+	require.Equal(t, `{"name":"Budi"}`, string(got.Applicants[0].Meta))
+	require.Equal(t, nik(t, 1), got.Applicants[0].NIK)
+	require.Empty(t, got.History[0].Note)
+
+	cfg := officeConfig(t)
+	cfg.Code = "ALIAS"
+	cfg.Quota.Schedule.Closures = []calendar.Closure{{Date: dec11, Reason: "renovasi"}}
+	require.NoError(t, e.RegisterOffice(bg, cfg))
+	cfg.Quota.Layout.Pools[0] = "changed"
+	cfg.Quota.Layout.Slots[0].Seats[0] = 1000
+	cfg.Quota.Schedule.Closures[0] = calendar.Closure{Date: dec10, Reason: "changed"}
+	stored, err := e.Office("ALIAS")
+	require.NoError(t, err)
+	require.Equal(t, online, stored.Quota.Layout.Pools[0])
+	require.Equal(t, 5, stored.Quota.Layout.Slots[0].Seats[0])
+	require.Equal(t, dec11, stored.Quota.Schedule.Closures[0].Date)
+	stored.Quota.Layout.Pools[0] = "changed again"
+	stored.Quota.Schedule.Closures[0].Reason = "changed again"
+	again, err := e.Office("ALIAS")
+	require.NoError(t, err)
+	require.Equal(t, online, again.Quota.Layout.Pools[0])
+	require.Equal(t, "renovasi", again.Quota.Schedule.Closures[0].Reason)
+	_, err = e.Hold(bg, HoldRequest{Account: "alias", Office: "ALIAS", Date: dec11, Pool: online, Applicants: applicants(t, 50, 1)})
+	require.ErrorIs(t, err, ErrOfficeClosed, "the closure registered, not the one changed afterwards")
+	requireConsistent(t, e)
+}
+
+// Calls that accept any value of an argument answer sensibly at its ends.
+func TestAdversarialAcceptedExtremes(t *testing.T) {
+	f := newAdvFixture(t, false)
+	e := f.e
+	accounts := append(f.accounts, "\n", advMiB, "\xff")
+	before := captureEngine(t, e, accounts)
+	for _, now := range []time.Time{{}, time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Unix(math.MinInt64, 0), t0} {
+		n, err := e.ExpireDue(bg, now)
+		require.NoError(t, err)
+		require.Zero(t, n, "nothing is due at %v", now)
+		n, err = e.MarkNoShows(bg, now)
+		require.NoError(t, err)
+		require.Zero(t, n)
+	}
+	for _, d := range []calendar.Date{calendar.NewDate(calendar.YearMin, 1, 1), calendar.NewDate(calendar.YearMax, 12, 31)} {
+		list, err := e.DayBookings(bg, jkt, d)
+		require.NoError(t, err)
+		require.Empty(t, list)
+		v, err := e.Day(bg, jkt, d)
+		require.NoError(t, err)
+		require.False(t, v.State.Bookable())
+	}
+	for _, ym := range []struct {
+		year  int
+		month time.Month
+	}{{calendar.YearMin, time.January}, {calendar.YearMax, time.December}} {
+		days, err := e.Month(bg, jkt, ym.year, ym.month)
+		require.NoError(t, err)
+		require.Len(t, days, 31)
+	}
+	for _, a := range []string{"", "\n", advMiB, "\xff", "HELD@EXAMPLE.COM"} {
+		for b := range e.History(a) {
+			t.Fatalf("history of %.10q yields %s", a, b.Code)
+		}
+	}
+	requireUnchanged(t, e, before, accounts)
+
+	// A release instant centuries away keeps the day closed to holds; the
+	// zero instant opens it at once.
+	require.NoError(t, e.SetReleaseAt(bg, jkt, dec11, time.Unix(math.MaxInt64, 0)))
+	_, err := e.Hold(bg, f.req(t))
+	require.NoError(t, err, "the 10th is untouched")
+	r := HoldRequest{Account: "other@example.com", Office: jkt, Date: dec11, Pool: online, Applicants: applicants(t, 101, 1)}
+	_, err = e.Hold(bg, r)
+	require.ErrorIs(t, err, ErrNotOpened)
+	require.NoError(t, e.SetReleaseAt(bg, jkt, jan04, time.Time{}))
+	r.Date = jan04
+	_, err = e.Hold(bg, r)
+	require.NoError(t, err)
+	requireConsistent(t, e)
+}
+
+// A hold made days before instants stop fitting in int64 nanoseconds
+// (2262-04-11) is still payable until its deadline.
+func TestAdversarialHoldDeadlineNear2262(t *testing.T) {
+	t.Skip("BUG: Hold computes the deadline as nanos(now)+HoldTTL without saturating: at 2262-04-05 with HoldTTL 7 days the sum overflows to 1677-09-21, the hold is born expired and Pay fails with ErrExpired (booking/hold.go, snapshot.deadline)")
+	now := time.Date(2262, time.April, 5, 8, 0, 0, 0, time.UTC)
+	e, err := New(&Options{Now: func() time.Time { return now }, NoSweeper: true, HoldTTL: HoldTTLMax})
+	require.NoError(t, err)
+	defer e.Close()
+	require.NoError(t, e.RegisterOffice(bg, OfficeConfig{Code: "FAR", Name: "Far", Quota: quota.Config{
+		Schedule: calendar.Schedule{Location: time.UTC, Week: calendar.WeekdaysOf(0, 1, 2, 3, 4, 5, 6)},
+		Layout:   quota.Layout{Pools: []string{online}, Slots: []quota.Slot{{Start: 8 * time.Hour, End: 9 * time.Hour, Seats: []int{5}}}},
+		First:    calendar.NewDate(2262, time.April, 1),
+		Days:     10,
+	}}))
+	b, err := e.Hold(bg, HoldRequest{Account: "a", Office: "FAR", Date: calendar.NewDate(2262, time.April, 7), Pool: online, Applicants: applicants(t, 1, 1)})
+	require.NoError(t, err)
+	require.True(t, b.PayBy.After(now), "pay by %v", b.PayBy)
+	_, err = e.Pay(bg, b.BillingCode, "ref")
+	require.NoError(t, err)
+}

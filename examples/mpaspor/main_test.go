@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kuota/kuota/booking"
+)
+
+// testApplicants is enough families to sell Jakarta's December out (about
+// 1,650 take every seat) with room to spare, and few enough for -race.
+const testApplicants = "3000"
+
+// runProgram runs the whole program with args and -color never, and
+// returns its stdout.
+func runProgram(t *testing.T, args ...string) string {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	args = append([]string{"-applicants", testApplicants, "-color", "never"}, args...)
+	require.NoError(t, run(t.Context(), args, &stdout, &stderr))
+	require.Empty(t, stderr.String(), "stderr is not a terminal: no progress bar")
+	return stdout.String()
+}
+
+// section returns the text of section n, up to the next heading.
+func section(t *testing.T, out string, n int) string {
+	t.Helper()
+	start := regexp.MustCompile(`(?m)^` + strconv.Itoa(n) + `\. `).FindStringIndex(out)
+	require.NotNil(t, start, "section %d", n)
+	rest := out[start[1]:]
+	if end := regexp.MustCompile(`(?m)^\d+\. `).FindStringIndex(rest); end != nil {
+		rest = rest[:end[0]]
+	}
+	return rest
+}
+
+// Cells of a letters-style grid: the day, then its colour letter.
+var (
+	yellowCell = regexp.MustCompile(`\b\d{1,2}Y\b`)
+	redCell    = regexp.MustCompile(`\b\d{1,2}R\b`)
+	greenCell  = regexp.MustCompile(`\b\d{1,2}G\b`)
+)
+
+func TestRun(t *testing.T) {
+	out := runProgram(t, "-db", filepath.Join(t.TempDir(), "kuota.db"))
+
+	before := section(t, out, 3)
+	require.Regexp(t, yellowCell, before)
+	require.Contains(t, before, "24. ", "collective leave on 24 December is grey")
+	require.Contains(t, before, "25. ", "Christmas is grey")
+	require.Contains(t, before, "Cuti Bersama Hari Raya Natal")
+	require.Contains(t, before, "opens Sun 1 Nov 2026 08:00 WIB")
+
+	rush := section(t, out, 4)
+	require.Regexp(t, redCell, rush, "the online pool sold out")
+	require.Regexp(t, greenCell, rush, "the walk-in pool untouched")
+	require.NotRegexp(t, yellowCell, rush)
+	require.Contains(t, rush, "3360 seats offered, 0 left")
+
+	// The family's lifecycle, in order.
+	family := section(t, out, 5) + section(t, out, 8)
+	last := -1
+	for _, step := range []string{"✓ hold         held:", "✓ pay          paid:", "✓ rescheduled  paid:", "✓ check in     checked in:"} {
+		i := strings.Index(family, step)
+		require.Greater(t, i, last, "%q after the previous step", step)
+		last = i
+	}
+
+	// The Wendas' hold lapses and its seats come back.
+	lapse := section(t, out, 6)
+	m := regexp.MustCompile(`online seats left in the slot: (\d+) before, (\d+) now`).FindStringSubmatch(lapse)
+	require.NotNil(t, m)
+	require.NotEqual(t, m[1], m[2], "the hold took seats")
+	require.Contains(t, lapse, "✓ expired      expired:")
+	require.Contains(t, lapse, "online seats left in the slot: "+m[1]+" again")
+	require.Regexp(t, greenCell, lapse, "Jakarta's unpaid rush holds lapsed at 10:00")
+
+	refusals := section(t, out, 7) + section(t, out, 8)
+	for _, tt := range []struct {
+		name string
+		err  error
+	}{
+		{"ErrApplicantCount", booking.ErrApplicantCount},
+		{"ErrRescheduleLimit", booking.ErrRescheduleLimit},
+		{"ErrNIKBooked", booking.ErrNIKBooked},
+		{"ErrNotOpened", booking.ErrNotOpened},
+		// A late payment is a *StateError, whose message quotes
+		// ErrExpired.
+		{"ErrExpired", &booking.StateError{Op: "pay", State: booking.Expired}},
+		{"ErrCancelClosed", booking.ErrCancelClosed},
+		{"ErrCheckInEarly", booking.ErrCheckInEarly},
+	} {
+		require.Contains(t, refusals, tt.err.Error(), tt.name)
+		require.Contains(t, refusals, "errors.Is(err, booking."+tt.name+")")
+	}
+	require.Contains(t, refusals, "booking: wrong number of applicants: 6, want 1..5")
+
+	require.Contains(t, section(t, out, 9), "Engine.Check: 0 violations")
+	require.NotRegexp(t, `\d{16}`, out, "a NIK in full")
+}
+
+// normalize drops what may change between two runs with the same seed:
+// the lines marked ~, the database path, and the booking and billing
+// codes, which follow the order of the rush's bookings, set by its races.
+func normalize(out, dbPath string) string {
+	var b strings.Builder
+	for line := range strings.Lines(out) {
+		if !strings.HasPrefix(line, "~ ") {
+			b.WriteString(line)
+		}
+	}
+	s := strings.ReplaceAll(b.String(), dbPath, "DB")
+	s = regexp.MustCompile(`\b[0-9A-HJKMNP-TV-Z]{10}\b`).ReplaceAllString(s, "CODE")
+	return regexp.MustCompile(`\b\d{15}\b`).ReplaceAllString(s, "BILLING")
+}
+
+func TestRunSameSeedSameStory(t *testing.T) {
+	outs := make([]string, 3)
+	for i, seed := range []string{"7", "7", "8"} {
+		db := filepath.Join(t.TempDir(), "kuota.db")
+		outs[i] = normalize(runProgram(t, "-seed", seed, "-db", db), db)
+	}
+	require.Equal(t, outs[0], outs[1])
+	require.NotEqual(t, outs[0], outs[2], "another seed, other applicants")
+}
+
+func TestRunDefaultDatabase(t *testing.T) {
+	out := runProgram(t)
+	require.Contains(t, out, "fresh temporary directory, removed at exit")
+}
+
+func TestRunReopensDatabase(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "kuota.db")
+	first := runProgram(t, "-db", db)
+	require.NotContains(t, first, "The file already")
+	second := runProgram(t, "-db", db)
+	require.Contains(t, second, "The file already holds")
+	require.Contains(t, second, "from 1 earlier run(s)")
+	require.Contains(t, second, "The file already knew [JKT-SEL JPR MKS]")
+	require.Contains(t, second, "✓ check in     checked in:")
+	require.Contains(t, second, "Engine.Check: 0 violations")
+	require.Contains(t, second, "The database is kept at "+db)
+}
+
+func TestRunFlags(t *testing.T) {
+	tests := []struct {
+		give []string
+		want error
+	}{
+		{give: []string{"-h"}, want: flag.ErrHelp},
+		{give: []string{"-color", "sometimes"}, want: errUsage},
+		{give: []string{"-applicants", "0"}, want: errUsage},
+		{give: []string{"-seed", "x"}, want: errUsage},
+		{give: []string{"extra"}, want: errUsage},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.give, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(t.Context(), tt.give, &stdout, &stderr)
+			require.True(t, errors.Is(err, tt.want), "got %v", err)
+			require.Empty(t, stdout.String())
+			require.Contains(t, stderr.String(), "Usage of mpaspor")
+		})
+	}
+}

@@ -1,0 +1,305 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/kuota/kuota/booking"
+	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/grid"
+	"github.com/kuota/kuota/quota"
+)
+
+const (
+	// rushWorkers is how many applicants are at their keyboards at once.
+	// Sixty-four keeps two cores busy while some of them wait for an
+	// fsync, and is enough to make them collide on the last seats.
+	rushWorkers = 64
+	// triesMax is how often an applicant who loses a race for a slot
+	// (ErrFull) looks again before giving up, as a person would.
+	triesMax = 3
+	// paysPercent of the families that get a slot pay at once; the others
+	// walk away and let their billing code lapse two hours later.
+	paysPercent = 60
+)
+
+// familySizePercent is how likely each family size is, 1 to 5: mostly
+// people booking for themselves or a couple, some whole families.
+var familySizePercent = [booking.ApplicantsMax]int{45, 25, 13, 10, 7}
+
+// applicant is one family in the rush.
+type applicant struct {
+	account string
+	niks    []booking.NIK
+	pays    bool
+}
+
+// outcome is how an applicant's rush ended.
+type outcome uint8
+
+const (
+	booked    outcome = iota
+	soldOut           // no green day left in the month
+	noFit             // green days left, but no slot with seats for the whole family
+	gaveUp            // lost the race for a slot triesMax times
+	nikBooked         // a NIK still booked by an earlier run on the same file
+	outcomes
+)
+
+var outcomeText = [outcomes]string{
+	booked:    "booked",
+	soldOut:   "sold out",
+	noFit:     "no slot for the whole family",
+	gaveUp:    fmt.Sprintf("full %d times, gave up", triesMax),
+	nikBooked: "NIK already booked",
+}
+
+// rushTally counts what happened, from every worker at once.
+type rushTally struct {
+	outcomes [outcomes]atomic.Int64
+	seats    atomic.Int64 // seats taken by the bookings
+	paid     atomic.Int64
+	lost     atomic.Int64 // holds refused with ErrFull: races lost to a faster applicant
+	done     atomic.Int64 // applicants served, for the progress bar
+
+	mu  sync.Mutex // guards err
+	err error      // the first unexpected error, which ends the rush
+}
+
+func (t *rushTally) fail(err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.err == nil {
+		t.err = err
+	}
+}
+
+// makeApplicants draws the rush's families. It runs before the rush, on
+// one goroutine, so the same seed makes the same people.
+func (s *story) makeApplicants() []applicant {
+	out := make([]applicant, s.cfg.applicants)
+	for i := range out {
+		n, roll := 1, s.niks.rng.IntN(100)
+		for _, p := range familySizePercent {
+			if roll < p {
+				break
+			}
+			roll -= p
+			n++
+		}
+		out[i] = applicant{
+			account: fmt.Sprintf("applicant-%06d", i+1),
+			niks:    s.niks.family(n),
+			pays:    s.niks.rng.IntN(100) < paysPercent,
+		}
+	}
+	return out
+}
+
+// rush runs the opening: every applicant arrives at 08:00 sharp.
+func (s *story) rush() error {
+	s.p.section(4, "The opening rush")
+	applicants := s.makeApplicants()
+	if _, err := s.at(start.Add(5 * time.Minute)); err != nil {
+		return err
+	}
+	people := 0
+	for _, a := range applicants {
+		people += len(a.niks)
+	}
+	s.p.line("%d families (%d people) open the app at 08:00 WIB for Jakarta Selatan. %d goroutines play them,",
+		len(applicants), people, min(rushWorkers, len(applicants)))
+	s.p.line("one family at a time each: read the month (Engine.Month), take the earliest green day with seats")
+	s.p.line("for the whole family, a slot on it (Engine.Day), and Hold; on ErrFull look again, %d tries in all.", triesMax)
+	s.p.line("About %d in 10 families pay at once (Engine.Pay); the rest walk away from their billing code.", paysPercent/10)
+
+	var tally rushTally
+	stopProgress := startProgress(s.stderr, len(applicants), &tally.done)
+	began := time.Now()
+	s.runRush(applicants, &tally)
+	elapsed := time.Since(began)
+	stopProgress()
+	if tally.err != nil {
+		return tally.err
+	}
+	return s.afterRush(&tally, elapsed)
+}
+
+// runRush serves every applicant on a pool of goroutines.
+func (s *story) runRush(applicants []applicant, tally *rushTally) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(rushWorkers, len(applicants)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(applicants) || s.ctx.Err() != nil {
+					return
+				}
+				o, err := s.serve(&applicants[i], tally)
+				if err != nil {
+					tally.fail(err)
+					return
+				}
+				tally.outcomes[o].Add(1)
+				tally.done.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if err := s.ctx.Err(); err != nil {
+		tally.fail(err)
+	}
+}
+
+// serve plays one applicant. Refusals are outcomes; an error is anything
+// a rush should not meet (a failing disk, an interrupt).
+func (s *story) serve(a *applicant, tally *rushTally) (outcome, error) {
+	people := make([]booking.Applicant, len(a.niks))
+	for i, nik := range a.niks {
+		people[i] = booking.Applicant{NIK: nik}
+	}
+	for range triesMax {
+		date, slot, o, err := s.choose(len(people))
+		if err != nil || o != booked {
+			return o, err
+		}
+		b, err := s.e.Hold(s.ctx, booking.HoldRequest{
+			Account: a.account, Office: jakarta, Date: date, Slot: slot, Pool: onlinePoolName, Applicants: people,
+		})
+		switch {
+		case errors.Is(err, booking.ErrFull):
+			tally.lost.Add(1)
+			continue // someone was faster: look at the calendar again
+		case errors.Is(err, booking.ErrNIKBooked), errors.Is(err, booking.ErrReapplyTooSoon):
+			return nikBooked, nil
+		case err != nil:
+			return 0, fmt.Errorf("rush hold: %w", err)
+		}
+		tally.seats.Add(int64(len(people)))
+		if a.pays {
+			if _, err := s.e.Pay(s.ctx, b.BillingCode, "bank-"+b.BillingCode); err != nil {
+				return 0, fmt.Errorf("rush payment: %w", err)
+			}
+			tally.paid.Add(1)
+		}
+		return booked, nil
+	}
+	return gaveUp, nil
+}
+
+// choose finds the earliest slot in Jakarta's December with n online
+// seats left, as a person scanning the calendar would.
+func (s *story) choose(n int) (calendar.Date, int, outcome, error) {
+	days, err := s.e.Month(s.ctx, jakarta, 2026, time.December)
+	if err != nil {
+		return calendar.Date{}, 0, 0, err
+	}
+	green := false
+	for i := range days {
+		d := &days[i]
+		if d.StateIn(onlinePool) != calendar.Available {
+			continue
+		}
+		green = true
+		// Left counts the seats of every bookable slot of the day: fewer
+		// than n, and no slot can have n, so skip the day view.
+		if d.Pools[onlinePool].Left < n {
+			continue
+		}
+		v, err := s.e.Day(s.ctx, jakarta, d.Date)
+		if err != nil {
+			return calendar.Date{}, 0, 0, err
+		}
+		for j := range v.Slots {
+			sl := &v.Slots[j]
+			if sl.StateIn(onlinePool) == calendar.Available && sl.Pools[onlinePool].Left >= n {
+				return d.Date, sl.Slot, booked, nil
+			}
+		}
+	}
+	if !green {
+		return calendar.Date{}, 0, soldOut, nil
+	}
+	return calendar.Date{}, 0, noFit, nil
+}
+
+// afterRush reports the rush and shows the month again.
+func (s *story) afterRush(tally *rushTally, elapsed time.Duration) error {
+	n := tally.outcomes[booked].Load()
+	var refused []string
+	for o := booked + 1; o < outcomes; o++ {
+		if c := tally.outcomes[o].Load(); c > 0 {
+			refused = append(refused, fmt.Sprintf("%d %s", c, outcomeText[o]))
+		}
+	}
+	secs := elapsed.Seconds()
+	s.p.varies("%d bookings (%d seats, %d paid); %d races for a slot lost (ErrFull) and retried; refused: %s",
+		n, tally.seats.Load(), tally.paid.Load(), tally.lost.Load(), strings.Join(refused, ", "))
+	s.p.varies("%.2f s: %.0f bookings/s, every one on disk before its Hold returned; %.0f families answered/s",
+		secs, float64(n)/secs, float64(tally.done.Load())/secs)
+
+	jkt, err := s.e.Month(s.ctx, jakarta, 2026, time.December)
+	if err != nil {
+		return err
+	}
+	left, capacity := 0, 0
+	for _, d := range jkt {
+		if d.Pools != nil {
+			left += d.Pools[onlinePool].Left
+			capacity += d.Pools[onlinePool].Capacity
+		}
+	}
+	s.p.line("December's online pool in Jakarta: %d seats offered, %d left. Which families won the last", capacity, left)
+	s.p.line("seats depends on the scheduler; that no seat went twice does not (Engine.Check, at the end).")
+	s.p.line("")
+	s.p.grids(s.cfg.style,
+		[]string{grid.Title(2026, time.December, jakarta) + ", online", grid.Title(2026, time.December, jakarta) + ", walk-in"},
+		[][]quota.DayView{jkt, jkt}, []int{onlinePool, walkInPool})
+	s.p.line("")
+	s.p.line("Online, December is red. The walk-in counter's quota is a separate pool and still green:")
+	s.p.line("the same DayView, seen through DayView.StateIn(pool). January stays yellow until 1 December.")
+	return nil
+}
+
+// startProgress draws a progress bar on stderr while the rush runs, when
+// stderr is a terminal: a pipe or a file would only collect carriage
+// returns. The returned function stops it and clears the line.
+func startProgress(stderr io.Writer, total int, done *atomic.Int64) (stop func()) {
+	f, ok := stderr.(*os.File)
+	if !ok {
+		return func() {}
+	}
+	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return func() {}
+	}
+	quit, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-quit:
+				fmt.Fprintf(f, "\r%s\r", strings.Repeat(" ", 60))
+				return
+			case <-tick.C:
+				const width = 30
+				n := int(done.Load())
+				filled := width * n / total
+				fmt.Fprintf(f, "\rrush [%s%s] %3d%% %d/%d", strings.Repeat("=", filled),
+					strings.Repeat(" ", width-filled), 100*n/total, n, total)
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-finished
+	}
+}

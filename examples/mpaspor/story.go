@@ -1,0 +1,266 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kuota/kuota/booking"
+	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/grid"
+	"github.com/kuota/kuota/quota"
+	"github.com/kuota/kuota/reschedule"
+)
+
+// The people the story follows. Their NIKs are made from these facts and
+// a serial that differs per run on one file (see named).
+const (
+	familyAccount = "keluarga-rahman"
+	coupleAccount = "pasangan-wenda"
+	sisterAccount = "rina-rahmawati"
+)
+
+// named is a person of the story.
+type named struct {
+	name string
+	person
+}
+
+var (
+	// The Rahman family of Kota Makassar (73 71), five on one card.
+	rahmanRegion = region{province: 73, regency: 71, district: 5}
+	rahmans      = []named{
+		{"Andi Rahman", person{born: date3{1978, 3, 14}}},
+		{"Sitti Rahmawati", person{born: date3{1981, 7, 2}, female: true}},
+		{"Nur Aisyah", person{born: date3{2008, 11, 21}, female: true}},
+		{"Muhammad Fadli", person{born: date3{2011, 5, 9}}},
+		{"Putri Amalia", person{born: date3{2016, 1, 30}, female: true}},
+	}
+	// Their grandmother, who would make six.
+	grandmother = named{"Hajjah Aminah", person{born: date3{1952, 12, 1}, female: true}}
+	// Sitti's sister, who lives in Jayapura.
+	rina = named{"Rina Rahmawati", person{born: date3{1985, 4, 18}, female: true}}
+	// The Wenda couple of Kota Jayapura (91 71).
+	wendaRegion = region{province: 91, regency: 71, district: 3}
+	wendas      = []named{
+		{"Yohanes Wenda", person{born: date3{1990, 8, 17}}},
+		{"Maria Wenda", person{born: date3{1992, 2, 11}, female: true}},
+	}
+)
+
+// applicants turns people into a booking's applicants, with their names
+// as the opaque metadata the engine stores but never logs.
+func (s *story) applicants(r region, people ...named) []booking.Applicant {
+	out := make([]booking.Applicant, len(people))
+	for i, p := range people {
+		// Serials step by run, so each run on one file has new people:
+		// the earlier run's Rahmans have checked in, and may not book
+		// again for a month.
+		serial := 1 + (s.runs*16+i)%9999
+		nik := mustNIK(r, p.person, serial)
+		s.niks.seen[nik] = true
+		out[i] = booking.Applicant{NIK: nik, Meta: fmt.Appendf(nil, `{"name":%q}`, p.name)}
+	}
+	return out
+}
+
+// firstSlot returns the first slot of an office's day, from slot from on,
+// with n online seats left, and that day's view.
+func (s *story) firstSlot(office string, d calendar.Date, from, n int) (int, quota.DayView, error) {
+	v, err := s.e.Day(s.ctx, office, d)
+	if err != nil {
+		return 0, v, err
+	}
+	for _, sl := range v.Slots[from:] {
+		if sl.StateIn(onlinePool) == calendar.Available && sl.Pools[onlinePool].Left >= n {
+			return sl.Slot, v, nil
+		}
+	}
+	return 0, v, fmt.Errorf("%s %v: no slot with %d online seats", office, d, n)
+}
+
+// seatsLeft returns the online seats left in one slot.
+func (s *story) seatsLeft(office string, d calendar.Date, slot int) (int, error) {
+	v, err := s.e.Day(s.ctx, office, d)
+	if err != nil {
+		return 0, err
+	}
+	return v.Slots[slot].Pools[onlinePool].Left, nil
+}
+
+// where formats a booking's office, date and slot in the office's zone.
+func (s *story) where(b booking.Booking) string {
+	cfg, _ := s.e.Office(b.Office) // b came from the engine, so the office exists
+	sl := cfg.Quota.Layout.Slots[b.Slot]
+	loc := cfg.Quota.Schedule.Location
+	return fmt.Sprintf("%s %s %s–%s %s", b.Office, day(b.Date),
+		b.Date.Start(loc).Add(sl.Start).Format("15:04"), b.Date.Start(loc).Add(sl.End).Format("15:04"),
+		zoneName(b.Date.Start(loc)))
+}
+
+// family follows the Rahmans of Makassar from hold to reschedule.
+func (s *story) family() error {
+	s.p.section(5, "A family of five in Makassar: hold, pay, reschedule")
+	mks := calendar.Makassar()
+	if _, err := s.at(time.Date(2026, time.November, 1, 9, 5, 0, 0, mks)); err != nil {
+		return err
+	}
+	held, err := s.familyHold()
+	if err != nil {
+		return err
+	}
+
+	if _, err := s.at(time.Date(2026, time.November, 1, 9, 20, 0, 0, mks)); err != nil {
+		return err
+	}
+	paid, err := s.e.Pay(s.ctx, held.BillingCode, "BANK-VA-0001")
+	if err != nil {
+		return fmt.Errorf("family payment: %w", err)
+	}
+	s.p.step("pay", "%s: payment reference %s, by the billing code", paid.State, paid.PaymentRef)
+
+	if _, err := s.at(time.Date(2026, time.November, 1, 9, 30, 0, 0, mks)); err != nil {
+		return err
+	}
+	s.p.line("Fadli has an exam on the 10th. They move to Thursday 17 December, once, as M-Paspor allows:")
+	thu17 := calendar.NewDate(2026, time.December, 17)
+	slot17, _, err := s.firstSlot(makassar, thu17, 2, len(held.Applicants))
+	if err != nil {
+		return err
+	}
+	moved, err := s.e.Reschedule(s.ctx, held.Code, thu17, slot17)
+	if err != nil {
+		return fmt.Errorf("family reschedule: %w", err)
+	}
+	s.family5 = moved
+	back, err := s.seatsLeft(makassar, held.Date, held.Slot)
+	if err != nil {
+		return err
+	}
+	s.p.step("rescheduled", "%s: now %s, %d of %d reschedules used",
+		moved.State, s.where(moved), moved.Reschedules, reschedule.Default().ReschedulesMax)
+	s.p.line("  %14s the old slot on %s has %d online seats left again", "", day(held.Date), back)
+	return nil
+}
+
+// familyHold shows the Rahmans' chosen day and holds five seats on it.
+func (s *story) familyHold() (booking.Booking, error) {
+	s.p.line("Andi Rahman books for his family on one account. Makassar is an hour ahead of Jakarta, and its")
+	s.p.line("quota opened at 08:00 WITA. He looks at Thursday 10 December (Engine.Day, online seats left):")
+	thu := calendar.NewDate(2026, time.December, 10)
+	people := s.applicants(rahmanRegion, rahmans...)
+	slot, v, err := s.firstSlot(makassar, thu, 1, len(people))
+	if err != nil {
+		return booking.Booking{}, err
+	}
+	var b strings.Builder
+	for i, sl := range v.Slots {
+		fmt.Fprintf(&b, "  %s %2d", sl.Span(), sl.Pools[onlinePool].Left)
+		if i%4 == 3 || i == len(v.Slots)-1 {
+			s.p.line("  %s", strings.TrimSpace(b.String()))
+			b.Reset()
+		}
+	}
+
+	held, err := s.e.Hold(s.ctx, booking.HoldRequest{
+		Account: familyAccount, Office: makassar, Date: thu, Slot: slot, Pool: onlinePoolName, Applicants: people,
+	})
+	if err != nil {
+		return held, fmt.Errorf("family hold: %w", err)
+	}
+	s.family5 = held
+	s.p.step("hold", "%s: booking code %s, billing code %s", held.State, held.Code, held.BillingCode)
+	s.p.line("  %14s %s, %d applicants:", "", s.where(held), len(held.Applicants))
+	for i, a := range held.Applicants {
+		s.p.line("  %14s   %-16s %v", "", rahmans[i].name, a.NIK)
+	}
+	left, err := s.seatsLeft(makassar, thu, slot)
+	if err != nil {
+		return held, err
+	}
+	s.p.line("  %14s pay by %s (two hours); the slot has %d online seats left", "", hhmm(held.PayBy), left)
+	return held, nil
+}
+
+// lapse lets a hold pass its payment deadline: the Wendas' in Jayapura,
+// and the rush's unpaid holds in Jakarta.
+func (s *story) lapse() error {
+	s.p.section(6, "Holds that are never paid")
+	jpr := calendar.Jayapura()
+	if _, err := s.at(time.Date(2026, time.November, 1, 10, 40, 0, 0, jpr)); err != nil {
+		return err
+	}
+	mon := calendar.NewDate(2026, time.December, 14)
+	people := s.applicants(wendaRegion, wendas...)
+	slot, _, err := s.firstSlot(jayapura, mon, 0, len(people))
+	if err != nil {
+		return err
+	}
+	before, err := s.seatsLeft(jayapura, mon, slot)
+	if err != nil {
+		return err
+	}
+	held, err := s.e.Hold(s.ctx, booking.HoldRequest{
+		Account: coupleAccount, Office: jayapura, Date: mon, Slot: slot, Pool: onlinePoolName, Applicants: people,
+	})
+	if err != nil {
+		return fmt.Errorf("couple hold: %w", err)
+	}
+	s.couple = held
+	during, err := s.seatsLeft(jayapura, mon, slot)
+	if err != nil {
+		return err
+	}
+	s.p.line("Yohanes and Maria Wenda hold two seats in Jayapura, and then forget to pay.")
+	s.p.step("hold", "%s: booking code %s, %s, pay by %s", held.State, held.Code, s.where(held), hhmm(held.PayBy))
+	s.p.line("  %14s online seats left in the slot: %d before, %d now", "", before, during)
+
+	if err := s.jakartaLapse(); err != nil {
+		return err
+	}
+
+	// One minute past the Wendas' deadline.
+	expired, err := s.at(held.PayBy.Add(time.Minute))
+	if err != nil {
+		return err
+	}
+	got, err := s.e.Get(s.ctx, held.Code)
+	if err != nil {
+		return err
+	}
+	after, err := s.seatsLeft(jayapura, mon, slot)
+	if err != nil {
+		return err
+	}
+	s.p.line("Engine.ExpireDue expired %d hold: the Wendas' deadline passed a minute ago.", expired)
+	s.p.step("expired", "%s: booking code %s; online seats left in the slot: %d again", got.State, got.Code, after)
+	return nil
+}
+
+// jakartaLapse moves the clock to 10:00 WIB, when every unpaid hold of
+// the rush lapses at once, and shows Jakarta's month turning green.
+func (s *story) jakartaLapse() error {
+	expired, err := s.at(start.Add(2*time.Hour + 5*time.Minute))
+	if err != nil {
+		return err
+	}
+	jkt, err := s.e.Month(s.ctx, jakarta, 2026, time.December)
+	if err != nil {
+		return err
+	}
+	left := 0
+	for _, d := range jkt {
+		if d.Pools != nil {
+			left += d.Pools[onlinePool].Left
+		}
+	}
+	s.p.line("Meanwhile in Jakarta, two hours after the opening, the rush's unpaid billing codes lapse,")
+	s.p.line("all at once, and their seats return to the quota at that instant:")
+	s.p.varies("Engine.ExpireDue expired %d holds at 10:00 WIB; December has %d online seats left", expired, left)
+	s.p.line("")
+	s.p.grids(s.cfg.style, []string{grid.Title(2026, time.December, jakarta) + ", online, 10:00 WIB"},
+		[][]quota.DayView{jkt}, []int{onlinePool})
+	s.p.line("")
+	s.p.line("This is the second chance M-Paspor regulars wait for, two hours after an opening.")
+	return nil
+}
