@@ -169,6 +169,18 @@ func nanos(t time.Time) int64 {
 	return t.UnixNano()
 }
 
+// addNanos is ns + d, saturating at the ends of int64 rather than wrapping.
+func addNanos(ns int64, d time.Duration) int64 {
+	sum := ns + int64(d)
+	switch {
+	case d > 0 && sum < ns:
+		return math.MaxInt64
+	case d < 0 && sum > ns:
+		return math.MinInt64
+	}
+	return sum
+}
+
 // timeOfNanos is the inverse of nanos; "long ago" is the zero time.
 func timeOfNanos(ns int64) time.Time {
 	if ns == math.MinInt64 {

@@ -131,7 +131,7 @@ func (e *Engine) holdLocked(ctx context.Context, sh *accountShard, o *office, po
 		slot:     uint8(req.Slot),
 		pool:     pool,
 		date:     req.Date,
-		deadline: nowNs + int64(e.opts.HoldTTL),
+		deadline: addNanos(nowNs, e.opts.HoldTTL),
 	}
 	b.st.Store(s)
 

@@ -167,6 +167,9 @@ func (e *Engine) CheckIn(ctx context.Context, code string) (Booking, error) {
 // example, an applicant on the prevention list). The seats return to the
 // quota; the payment is not refunded. The reason is kept in the history.
 func (e *Engine) Reject(ctx context.Context, code, reason string) (Booking, error) {
+	if err := e.beginWrite(ctx); err != nil {
+		return Booking{}, err
+	}
 	if err := label.Check(reason, ReasonBytesMax); err != nil {
 		return Booking{}, fmt.Errorf("%w: %w", ErrBadReason, err)
 	}

@@ -2,6 +2,7 @@ package booking
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"strconv"
 )
@@ -109,6 +110,19 @@ func (n NIK) LogValue() slog.Value { return slog.StringValue("[redacted]") }
 
 // GoString masks the NIK in %#v too.
 func (n NIK) GoString() string { return "booking.NIK(" + n.String() + ")" }
+
+// Format masks the NIK for every verb of package fmt: %d, %x or %b would
+// otherwise print the number.
+func (n NIK) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		io.WriteString(f, n.GoString())
+	case verb == 'q':
+		fmt.Fprintf(f, "%q", n.String())
+	default:
+		io.WriteString(f, n.String())
+	}
+}
 
 // UnmarshalText parses a NIK from JSON or text, as ParseNIK does. There is
 // deliberately no MarshalText: a NIK is not written out by accident.

@@ -205,6 +205,9 @@ func (e *Engine) OpenSlot(ctx context.Context, officeCode string, d calendar.Dat
 // SetCapacity sets the seats of one pool of one slot of a day; never below
 // the seats taken (quota.ErrBelowTaken).
 func (e *Engine) SetCapacity(ctx context.Context, officeCode string, d calendar.Date, slot int, pool string, seats int) error {
+	if err := e.beginWrite(ctx); err != nil {
+		return err
+	}
 	o := e.lookupOffice(officeCode)
 	if o == nil {
 		return ErrUnknownOffice

@@ -67,6 +67,9 @@ func Open(path string, opts *Options) (*Engine, error) {
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("%w: %s (waited %v)", ErrLocked, path, o.LockTimeout)
 	}
+	if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrVersionMismatch) || errors.Is(err, bolterrors.ErrChecksum) {
+		return nil, fmt.Errorf("%w: %s is not a bbolt file, or a damaged one: %w", ErrCorrupt, path, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +129,15 @@ func prepareFile(db *bolt.DB, readOnly bool, src io.Reader) (codeKeys, error) {
 		run = db.View
 	}
 	err := run(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketMeta) == nil {
+			// A bbolt file with buckets, none of them kuota's, belongs
+			// to another program: leave it untouched.
+			foreign := false
+			tx.ForEach(func([]byte, *bolt.Bucket) error { foreign = true; return nil })
+			if foreign {
+				return fmt.Errorf("%w: not a kuota file (it holds other buckets)", wire.ErrCorrupt)
+			}
+		}
 		for _, name := range [][]byte{bucketMeta, bucketOffices, bucketOverrides, bucketBookings} {
 			if tx.Bucket(name) != nil {
 				continue

@@ -39,11 +39,16 @@ const (
 // result falls outside [YearMin]..[YearMax].
 func NewDate(year int, month time.Month, day int) Date {
 	// Normalize the month into 1..12 first so daysFromCivil sees a real
-	// month, then let the day overflow by plain addition.
-	m := int64(month) - 1
-	y := int64(year) + floorDiv(m, 12)
-	m = m - floorDiv(m, 12)*12 + 1
-	if y < YearMin-1 || y > YearMax+1 {
+	// month, then let the day overflow by plain addition. No step may
+	// overflow, whatever the inputs: months are split into years without
+	// subtracting first, and the year sum is checked.
+	q, m := int64(month)/12, int64(month)%12
+	if m <= 0 {
+		m += 12
+		q--
+	}
+	y := int64(year) + q
+	if (q > 0 && y < int64(year)) || (q < 0 && y > int64(year)) || y < YearMin-1 || y > YearMax+1 {
 		return Date{}
 	}
 	return fromEpochDays(daysFromCivil(y, m, 1) + int64(day) - 1)

@@ -52,7 +52,9 @@ func LoadZone(name string) (*time.Location, error) {
 	if err != nil {
 		off, ok := indonesianOffsets[name]
 		if !ok {
-			return nil, fmt.Errorf("%w: %q: %v", ErrUnknownZone, truncate(name), err)
+			// Not err: time's message repeats the name unquoted, which
+			// would let a name carry a newline into a log line.
+			return nil, fmt.Errorf("%w: %q", ErrUnknownZone, truncate(name))
 		}
 		loc = time.FixedZone(name, off)
 	}

@@ -46,8 +46,8 @@ func (c *Config) Validate() error {
 	if c.Days < 1 || c.Days > HorizonDaysMax {
 		return fmt.Errorf("%w: %d days, want 1..%d", ErrBadConfig, c.Days, HorizonDaysMax)
 	}
-	if c.First.AddDays(c.Days - 1).IsZero() {
-		return fmt.Errorf("%w: horizon runs past year %d", ErrBadConfig, calendar.YearMax)
+	if last := c.First.AddDays(c.Days - 1); c.First.Year() < WindowYearMin || last.IsZero() || last.Year() > WindowYearMax {
+		return fmt.Errorf("%w: the days must lie in years %d..%d", ErrBadConfig, WindowYearMin, WindowYearMax)
 	}
 	return nil
 }

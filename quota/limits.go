@@ -28,6 +28,11 @@ const (
 	// ReasonBytesMax bounds the reason given when an operator closes a
 	// day or slot.
 	ReasonBytesMax = 200
+	// WindowYearMin and WindowYearMax bound the days of a quota table. The
+	// Ledger keeps instants as int64 nanoseconds since 1970, which end on
+	// 2262-04-11; a table must lie in years whose every instant fits.
+	WindowYearMin = 1970
+	WindowYearMax = 2261
 	// ReleaseLeadMax bounds how far ahead a release rule may open quota,
 	// so that every day it opens can lie within the horizon.
 	ReleaseLeadMax = HorizonDaysMax * 24 * time.Hour

@@ -54,21 +54,23 @@ func (a Action) String() string {
 
 // WindowError says which action was refused and when its window opens or
 // closes. Opens is set when the window has not opened yet, Closes when it
-// has already closed; the other is the zero time. ("Done" is set for
-// ErrRescheduleLimit: how many reschedules there were.)
+// has already closed; the other is the zero time. For ErrRescheduleLimit
+// Exhausted is set instead, with the count.
 type WindowError struct {
 	Action Action
 	Opens  time.Time // the window opens at this instant (too early)
 	Closes time.Time // the window closed at this instant (too late)
-	Done   int       // reschedules already made, for ErrRescheduleLimit
-	Limit  int       // reschedules allowed, for ErrRescheduleLimit
+	// Exhausted marks ErrRescheduleLimit: not a window, but the count of
+	// reschedules, Done of Limit allowed.
+	Exhausted   bool
+	Done, Limit int
 }
 
 // Error describes the refusal with the instant in the window's own zone.
 func (e *WindowError) Error() string {
 	const layout = "2006-01-02 15:04 MST"
 	switch {
-	case e.Action == Reschedule && e.Opens.IsZero() && e.Closes.IsZero():
+	case e.Exhausted:
 		return fmt.Sprintf("%v: %d of %d allowed", ErrRescheduleLimit, e.Done, e.Limit)
 	case !e.Opens.IsZero():
 		return fmt.Sprintf("%v: opens %s", e.sentinel(), e.Opens.Format(layout))
@@ -82,7 +84,7 @@ func (e *WindowError) Is(target error) bool { return target == e.sentinel() }
 func (e *WindowError) sentinel() error {
 	switch e.Action {
 	case Reschedule:
-		if e.Opens.IsZero() && e.Closes.IsZero() {
+		if e.Exhausted {
 			return ErrRescheduleLimit
 		}
 		return ErrRescheduleClosed

@@ -92,7 +92,7 @@ func (p Policy) RescheduleDeadline(arrival calendar.Date, loc *time.Location) ti
 // done times, may be rescheduled at now.
 func (p Policy) CanReschedule(now time.Time, arrival calendar.Date, done int, loc *time.Location) error {
 	if done >= p.ReschedulesMax {
-		return &WindowError{Action: Reschedule, Done: done, Limit: p.ReschedulesMax}
+		return &WindowError{Action: Reschedule, Exhausted: true, Done: done, Limit: p.ReschedulesMax}
 	}
 	if deadline := p.RescheduleDeadline(arrival, loc); !now.Before(deadline) {
 		return &WindowError{Action: Reschedule, Closes: deadline}
@@ -119,7 +119,9 @@ func (p Policy) CanCancel(now time.Time, arrival calendar.Date, loc *time.Locati
 // midnight): [opens, closes).
 func (p Policy) CheckInWindow(arrival calendar.Date, slotStart, slotEnd time.Duration, loc *time.Location) (opens, closes time.Time) {
 	midnight := arrival.Start(loc)
-	return midnight.Add(slotStart - p.CheckInEarly), midnight.Add(slotEnd)
+	// Two Adds, not slotStart - CheckInEarly: a Duration can overflow
+	// where an instant does not.
+	return midnight.Add(slotStart).Add(-p.CheckInEarly), midnight.Add(slotEnd)
 }
 
 // CanCheckIn reports whether an applicant with a booking for that slot may
@@ -146,7 +148,15 @@ func (p Policy) NoShowAt(arrival calendar.Date, slotEnd time.Duration, loc *time
 // begins the arrival date plus ReapplyAfterMonths calendar months (clamped
 // to the end of a shorter month: 2026-01-31 gives 2026-02-28).
 func (p Policy) ReapplyFrom(previousArrival calendar.Date, loc *time.Location) time.Time {
-	return previousArrival.AddMonths(p.ReapplyAfterMonths).Start(loc)
+	if d := previousArrival.AddMonths(p.ReapplyAfterMonths); !d.IsZero() || previousArrival.IsZero() {
+		return d.Start(loc)
+	}
+	// Past the last Date (year 9999): time.Time goes further.
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, dd := previousArrival.Date()
+	return time.Date(y, m+time.Month(p.ReapplyAfterMonths), dd, 0, 0, 0, 0, loc)
 }
 
 // CanReapply reports whether a NIK whose previous booking was for

@@ -144,7 +144,7 @@ func TestFlow(t *testing.T) {
 	require.Equal(t, []eventJSON{
 		{At: t0.UTC(), State: "held"},
 		{At: t0.UTC(), State: "paid"},
-		{At: t0.UTC(), State: "paid", Note: "rescheduled from 2026-11-10 slot 1"},
+		{At: t0.UTC(), State: "paid", Note: "rescheduled from 2026-11-10 09:00–10:00"},
 		{At: t3.UTC(), State: "checked in"},
 	}, inUTC(got.History))
 	for _, ev := range got.History {

@@ -24,7 +24,11 @@ var (
 )
 
 // Check returns nil when s is a non-empty, printable UTF-8 string of at most
-// maxBytes bytes.
+// maxBytes bytes. Printable means unicode.IsGraphic: letters, marks,
+// numbers, punctuation, symbols and spaces. That refuses control
+// characters, and also the line and paragraph separators (U+2028, U+2029)
+// and format characters such as bidirectional overrides (U+202E), which
+// would let a value break or reorder a log line as a newline does.
 func Check(s string, maxBytes int) error {
 	if s == "" {
 		return ErrEmpty
@@ -38,7 +42,7 @@ func CheckOptional(s string, maxBytes int) error {
 		return ErrTooLong
 	}
 	for _, r := range s {
-		if r == utf8.RuneError || unicode.IsControl(r) {
+		if r == utf8.RuneError || !unicode.IsGraphic(r) {
 			return ErrInvalid
 		}
 	}

@@ -23,6 +23,10 @@ func TestCheck(t *testing.T) {
 		{give: "bad \xff utf8", max: 40, want: ErrInvalid},
 		{give: "del\x7f", max: 40, want: ErrInvalid},
 		{give: "bidi\u0085next", max: 40, want: ErrInvalid},
+		{give: "line\u2028separator", max: 40, want: ErrInvalid},
+		{give: "para\u2029separator", max: 40, want: ErrInvalid},
+		{give: "evil\u202eoverride", max: 40, want: ErrInvalid},
+		{give: "Café ☕ 日本", max: 40, want: nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {
