@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/kuota/kuota/booking"
 )
 
 var benchScale = flag.Float64("bench.scale", 0.05, "scale of the scenarios under go test -bench")
@@ -19,6 +21,9 @@ func TestScenariosBalance(t *testing.T) {
 	for _, r := range results {
 		t.Run(r.Scenario+"/"+r.System, func(t *testing.T) {
 			require.True(t, r.Correct(), "%+v", r)
+			// Every applicant is a different person: nobody can find
+			// their NIK already booked, not even in a later wave.
+			require.Zero(t, r.Refusals[reasonOf(booking.ErrNIKBooked)], "%+v", r.Refusals)
 			if r.Note == "in memory: nothing to recover" {
 				return
 			}

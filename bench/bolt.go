@@ -173,8 +173,20 @@ func (e *boltEngine) Hold(req booking.HoldRequest) (Ticket, error) {
 		return Ticket{}, err
 	}
 	var t Ticket
+	var refusal error
 	err = e.db.Update(func(tx *bolt.Tx) error {
 		now := e.clk.Now()
+		// A refusal found after holds were expired still commits the
+		// expiries: rolled back, they would be found again by every later
+		// hold on a full cell, a scan that grows with every hold made.
+		expired := 0
+		refuse := func(err error) error {
+			if expired == 0 {
+				return err
+			}
+			refusal = err
+			return nil
+		}
 		if err := e.checkAccount(tx, req.Account, now); err != nil {
 			return err
 		}
@@ -184,11 +196,11 @@ func (e *boltEngine) Hold(req booking.HoldRequest) (Ticket, error) {
 		ck := cellKeyBytes(req.Office, req.Date, req.Slot, pool)
 		capacity, taken := getCell(tx, ck)
 		if capacity-taken < len(req.Applicants) {
-			if err := e.expireDue(tx, now); err != nil { // an expired hold never blocks anyone
+			if expired, err = e.expireDue(tx, now); err != nil { // an expired hold never blocks anyone
 				return err
 			}
 			if capacity, taken = getCell(tx, ck); capacity-taken < len(req.Applicants) {
-				return booking.ErrFull
+				return refuse(booking.ErrFull)
 			}
 		}
 		b := &baseBooking{Account: req.Account, Office: req.Office, Date: req.Date, Slot: req.Slot, Pool: pool,
@@ -197,7 +209,7 @@ func (e *boltEngine) Hold(req booking.HoldRequest) (Ticket, error) {
 			nik := a.NIK.Digits()
 			if code := tx.Bucket(bNIKs).Get([]byte(nik)); code != nil {
 				if p, err := getBooking(tx, code); err == nil && p.live(e.office(p.Office), now) {
-					return &booking.ApplicantError{Index: i, Err: booking.ErrNIKBooked}
+					return refuse(&booking.ApplicantError{Index: i, Err: booking.ErrNIKBooked})
 				}
 			}
 			b.NIKs = append(b.NIKs, nik)
@@ -217,6 +229,9 @@ func (e *boltEngine) Hold(req booking.HoldRequest) (Ticket, error) {
 			tx.Bucket(bHolds).Put(instantKey(b.Deadline, b.Code), nil),
 		)
 	})
+	if err == nil && refusal != nil {
+		return Ticket{}, refusal
+	}
 	return t, err
 }
 
@@ -354,7 +369,7 @@ func (e *boltEngine) CheckIn(t Ticket) error {
 func (e *boltEngine) Sweep() error {
 	return e.db.Update(func(tx *bolt.Tx) error {
 		now := e.clk.Now()
-		if err := e.expireDue(tx, now); err != nil {
+		if _, err := e.expireDue(tx, now); err != nil {
 			return err
 		}
 		end := binary.BigEndian.AppendUint32(nil, uint32(calendar.DateOf(now, time.UTC).AddDays(2).EpochDays()))
@@ -386,8 +401,9 @@ func (e *boltEngine) Sweep() error {
 	})
 }
 
-// expireDue expires the holds whose deadline has passed, in tx.
-func (e *boltEngine) expireDue(tx *bolt.Tx, now time.Time) error {
+// expireDue expires the holds whose deadline has passed, in tx, and
+// returns how many index entries it removed.
+func (e *boltEngine) expireDue(tx *bolt.Tx, now time.Time) (int, error) {
 	c := tx.Bucket(bHolds).Cursor()
 	limit := binary.BigEndian.AppendUint64(nil, uint64(now.UnixNano())+1)
 	var due [][]byte
@@ -397,18 +413,18 @@ func (e *boltEngine) expireDue(tx *bolt.Tx, now time.Time) error {
 	for _, k := range due {
 		b, err := getBooking(tx, k[8:])
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if b.State == booking.Held {
 			if err := errors.Join(e.free(tx, b, booking.Expired, now), putBooking(tx, b)); err != nil {
-				return err
+				return 0, err
 			}
 		}
 		if err := tx.Bucket(bHolds).Delete(k); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return len(due), nil
 }
 
 func (e *boltEngine) Audit() (Audit, error) {

@@ -57,16 +57,23 @@ func nikFor(i uint64) booking.NIK {
 	return n
 }
 
-// makeApplicants draws n applicants for the given offices, each with its
-// own account and its own NIKs.
-func makeApplicants(rng *rand.Rand, n int, offices []string) []applicant {
+// crowd draws applicants. It numbers accounts and NIKs on from one draw to
+// the next, so that the waves of a national rush are different people.
+type crowd struct {
+	rng          *rand.Rand
+	people, niks uint64 // drawn so far
+}
+
+// draw returns n new applicants for the given offices, each with its own
+// account and its own NIKs.
+func (c *crowd) draw(n int, offices []string) []applicant {
 	out := make([]applicant, n)
-	next := uint64(0)
 	for i := range out {
-		a := applicant{account: "acc-" + strconv.Itoa(i), office: offices[i%len(offices)]}
-		for range groupSize(rng) {
-			a.niks = append(a.niks, nikFor(next))
-			next++
+		a := applicant{account: "acc-" + strconv.FormatUint(c.people, 10), office: offices[i%len(offices)]}
+		c.people++
+		for range groupSize(c.rng) {
+			a.niks = append(a.niks, nikFor(c.niks))
+			c.niks++
 		}
 		out[i] = a
 	}

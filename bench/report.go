@@ -88,7 +88,10 @@ func (m *memory) finish(r *Result, keep any) {
 		r.AllocsPerOp = float64(after.Mallocs-m.before.Mallocs) / float64(r.Applicants)
 	}
 	if r.Bookings > 0 {
-		r.HeapPerBooking = float64(int64(after.HeapAlloc)-int64(m.before.HeapAlloc)) / float64(r.Bookings)
+		// The heap can end smaller than it began, when the run freed
+		// more than it kept (the recovery's loading garbage): count that
+		// as nothing kept rather than a negative cost.
+		r.HeapPerBooking = float64(max(0, int64(after.HeapAlloc)-int64(m.before.HeapAlloc))) / float64(r.Bookings)
 	}
 }
 

@@ -74,7 +74,7 @@ func OfficeRush(sys System, clk *Clock, cfg Config) (Result, error) {
 		return Result{}, err
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 1))
-	people := makeApplicants(rng, cfg.scaled(100_000), []string{office.Code})
+	people := (&crowd{rng: rng}).draw(cfg.scaled(100_000), []string{office.Code})
 	clk.Set(rushRelease.ReleaseAt(calendar.NewDate(rushYear, rushMonth, 1), calendar.Jakarta()))
 	r := Result{Scenario: "office rush", System: sys.Name()}
 	mem := startMemory()
@@ -104,11 +104,11 @@ func NationalRush(sys System, clk *Clock, cfg Config) (Result, error) {
 		codes = append(codes, list)
 	}
 	r := Result{Scenario: "national rush", System: sys.Name()}
-	rng := rand.New(rand.NewPCG(cfg.Seed, 2))
+	people := crowd{rng: rand.New(rand.NewPCG(cfg.Seed, 2))}
 	total := cfg.scaled(1_000_000)
 	var waves [][]applicant
 	for z, zone := range zones {
-		waves = append(waves, makeApplicants(rng, total*zone.offices/125, codes[z]))
+		waves = append(waves, people.draw(total*zone.offices/125, codes[z]))
 	}
 	mem := startMemory()
 	start := time.Now()

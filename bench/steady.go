@@ -54,7 +54,7 @@ func SteadyDay(sys System, clk *Clock, cfg Config) (Result, error) {
 		codes = append(codes, o.Code)
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 3))
-	people := makeApplicants(rng, cfg.scaled(50_000), codes)
+	people := (&crowd{rng: rng}).draw(cfg.scaled(50_000), codes)
 	r := Result{Scenario: "steady day", System: sys.Name(), Refusals: map[string]int{}}
 	var ops atomic.Int64
 	var latency []time.Duration

@@ -186,6 +186,7 @@ func (b *booking) view() Booking {
 	// Both codes in one string, one allocation.
 	var buf [codeSymbols + billingDigits]byte
 	codes := string(strconv.AppendUint(appendCode(buf[:0], b.code), b.billing, 10))
+	midnight := s.date.Start(loc)
 	v := Booking{
 		Code:        codes[:codeSymbols],
 		BillingCode: codes[codeSymbols:],
@@ -193,8 +194,8 @@ func (b *booking) view() Booking {
 		Office:      b.office.code,
 		Date:        s.date,
 		Slot:        int(s.slot),
-		SlotStart:   s.date.Start(loc).Add(cfg.Quota.Layout.Slots[s.slot].Start),
-		SlotEnd:     s.date.Start(loc).Add(cfg.Quota.Layout.Slots[s.slot].End),
+		SlotStart:   midnight.Add(cfg.Quota.Layout.Slots[s.slot].Start),
+		SlotEnd:     midnight.Add(cfg.Quota.Layout.Slots[s.slot].End),
 		Pool:        cfg.Quota.Layout.Pools[s.pool],
 		Applicants:  make([]Applicant, len(b.applicants)),
 		State:       s.state,

@@ -7,8 +7,8 @@
 //	go run ./bench/cmd/rush -scenarios rush -scale 0.1
 //	go run ./bench/cmd/rush -systems kuota-durable,bolt-update -json
 //
-// A run at full size takes a few minutes, most of it the bbolt baseline,
-// whose every change waits for its own fsync. A progress bar on stderr
+// A run at full size takes about a quarter of an hour on 2 cores, most of
+// it the bbolt baseline, whose every change waits for its own fsync. A progress bar on stderr
 // shows where it is.
 package main
 
