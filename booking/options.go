@@ -70,6 +70,12 @@ const (
 )
 
 // Options configure an Engine. The zero value, or nil, gives the defaults.
+//
+// Options are not kept in a file that Open creates (only the code key is):
+// each Open applies its own. A hold keeps the payment deadline it was given,
+// but HoldTTL, MaxHoldsPerAccount and the Policy windows of a reopened
+// engine are those of the Options passed to that Open, for old bookings and
+// new alike.
 type Options struct {
 	// Now is the engine's clock; nil means time.Now. Tests and
 	// simulations pass a fake one. The background sweeper sleeps in real
@@ -114,9 +120,9 @@ type Options struct {
 	// something returns ErrReadOnly, nothing is written, holds that
 	// lapsed while the file was closed show as expired without being
 	// stored, and Open does not run Check: a reader calls it to see
-	// every violation rather than fail on the first. Several readers may share a file, but not with a process
-	// that has it open for writing: Open then waits LockTimeout and
-	// returns ErrLocked.
+	// every violation rather than fail on the first. Several readers may
+	// share a file, but not with a process that has it open for writing:
+	// Open then waits LockTimeout and returns ErrLocked.
 	ReadOnly bool
 }
 
