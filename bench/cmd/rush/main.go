@@ -8,8 +8,8 @@
 //	go run ./bench/cmd/rush -systems kuota-durable,bolt-update -json
 //
 // A run at full size takes about a quarter of an hour on 2 cores, most of
-// it the bbolt baseline, whose every change waits for its own fsync. A progress bar on stderr
-// shows where it is.
+// it the bbolt baseline, whose every change waits for its own fsync. A
+// progress bar on stderr shows where it is.
 package main
 
 import (
