@@ -172,7 +172,7 @@ func captureEngine(t *testing.T, e *Engine, accounts []string) advEngineState {
 		st.Bookings[c] = b
 	}
 	st.Stats = e.Stats()
-	st.Stats.LastCommit = 0 // a duration, not state
+	st.Stats.LastCommit, st.Stats.LastSync = 0, 0 // durations, not state
 	st.Offices = e.Offices()
 	for _, code := range st.Offices {
 		cfg, err := e.Office(code)

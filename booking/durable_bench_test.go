@@ -84,6 +84,9 @@ func BenchmarkDurableHold(b *testing.B) {
 			})
 			st := e.Stats()
 			b.ReportMetric(st.AvgBatch, "holds/commit")
+			// The last commit's disk time, write and two fdatasyncs: what
+			// bounds commits per second on a slow disk.
+			b.ReportMetric(float64(st.LastSync)/float64(time.Millisecond), "sync-ms")
 		})
 		b.Run(fmt.Sprintf("bolt-update/callers=%d", callers), func(b *testing.B) {
 			db := openBenchBolt(b)

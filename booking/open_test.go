@@ -253,7 +253,10 @@ func TestGroupCommit(t *testing.T) {
 	require.Greater(t, st.AvgBatch, 1.0)
 	require.Zero(t, st.PendingWrites)
 	require.Equal(t, holds, st.Bookings[Held])
-	t.Logf("%d holds in %d commits", holds, commits)
+	// The disk's part of a commit is some of it, never more.
+	require.Positive(t, st.LastSync)
+	require.LessOrEqual(t, st.LastSync, st.LastCommit)
+	t.Logf("%d holds in %d commits; last commit %v, of which disk %v", holds, commits, st.LastCommit, st.LastSync)
 }
 
 // A caller whose context ends while it waits for the disk gets ctx.Err(),

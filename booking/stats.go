@@ -18,8 +18,12 @@ type Stats struct {
 	Commits  uint64
 	Changes  uint64
 	AvgBatch float64
-	// LastCommit is how long the latest commit took, write and fsync.
+	// LastCommit is how long the latest commit took, from building the
+	// transaction to its fsync; LastSync the part of it bbolt spent
+	// writing pages to the file and syncing them (two fdatasyncs a
+	// commit): the disk's latency, which bounds commits per second.
 	LastCommit time.Duration
+	LastSync   time.Duration
 }
 
 // Stats returns the engine's counters. It takes no lock the hold path
@@ -41,5 +45,6 @@ func (e *Engine) Stats() Stats {
 		st.AvgBatch = float64(st.Changes) / float64(st.Commits)
 	}
 	st.LastCommit = time.Duration(e.store.lastCommitNs.Load())
+	st.LastSync = time.Duration(e.store.lastSyncNs.Load())
 	return st
 }

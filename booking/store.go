@@ -61,6 +61,7 @@ type store struct {
 	commits      atomic.Uint64
 	changes      atomic.Uint64 // changes written, over all commits
 	lastCommitNs atomic.Int64  // duration of the latest commit, write and sync
+	lastSyncNs   atomic.Int64  // of which bbolt's writing and syncing to disk
 }
 
 // request is one change handed to the store.
@@ -192,11 +193,9 @@ func (s *store) write() {
 
 		if s.failed.Load() == nil {
 			start := time.Now()
-			err := s.db.Update(func(tx *bolt.Tx) error {
-				var err error
-				arena, err = writeBatch(tx, batch, last, arena[:0])
-				return err
-			})
+			var synced time.Duration
+			var err error
+			arena, synced, err = s.commit(batch, last, arena[:0])
 			if err != nil {
 				err = fmt.Errorf("%w: %w", ErrStorage, err)
 				s.failed.CompareAndSwap(nil, &err)
@@ -204,6 +203,7 @@ func (s *store) write() {
 				s.commits.Add(1)
 				s.changes.Add(uint64(len(batch)))
 				s.lastCommitNs.Store(int64(time.Since(start)))
+				s.lastSyncNs.Store(int64(synced))
 				s.committed.Store(last)
 			}
 		}
@@ -211,6 +211,26 @@ func (s *store) write() {
 		next := make(chan struct{})
 		close(*s.commitCh.Swap(&next))
 	}
+}
+
+// commit writes one batch in one transaction and returns the arena for
+// the next, and how long bbolt spent writing the pages to disk and syncing
+// them: the part of the commit that is the disk's.
+func (s *store) commit(batch []request, last uint64, arena []byte) ([]byte, time.Duration, error) {
+	tx, err := s.db.Begin(true)
+	if err != nil {
+		return arena, 0, err
+	}
+	arena, err = writeBatch(tx, batch, last, arena)
+	if err != nil {
+		_ = tx.Rollback()
+		return arena, 0, err
+	}
+	if err := tx.Commit(); err != nil { // rolls back on failure
+		return arena, 0, err
+	}
+	st := tx.Stats()
+	return arena, st.GetWriteTime(), nil
 }
 
 // writeBatch writes one batch in tx, encoding bookings into arena, which

@@ -109,8 +109,8 @@ func (s *story) summary() error {
 	if st.Durable {
 		s.p.line("Every change was on disk before the call that made it returned; one writer goroutine")
 		s.p.line("gathered concurrent changes into one transaction and one fsync (group commit):")
-		s.p.varies("%d changes in %d commits since Open, %.1f changes per fsync on average, last commit %v",
-			st.Changes, st.Commits, st.AvgBatch, st.LastCommit.Round(time.Microsecond))
+		s.p.varies("%d changes in %d commits since Open, %.1f changes per fsync on average, last commit %v (disk %v)",
+			st.Changes, st.Commits, st.AvgBatch, st.LastCommit.Round(time.Microsecond), st.LastSync.Round(time.Microsecond))
 	}
 	violations := s.e.Check()
 	s.p.line("Engine.Check: %d violations of the invariants (seats taken by live bookings + seats left", len(violations))
