@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kuota/kuota/booking"
@@ -152,13 +153,10 @@ func reasonOf(err error) string {
 		booking.ErrCheckInEarly, booking.ErrCheckInLate, booking.ErrSameSlot,
 	} {
 		if errors.Is(err, s) {
-			msg := s.Error()
-			for i := range len(msg) {
-				if msg[i] == ':' {
-					return msg[i+2:]
-				}
+			if _, reason, ok := strings.Cut(s.Error(), ": "); ok {
+				return reason // without the package prefix
 			}
-			return msg
+			return s.Error()
 		}
 	}
 	return "error: " + err.Error()

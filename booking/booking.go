@@ -2,7 +2,6 @@ package booking
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -162,15 +161,6 @@ func (s *snapshot) next(state State, at int64, note string) *snapshot {
 	return &n
 }
 
-// created returns when the booking was made: the instant of its first
-// snapshot.
-func (s *snapshot) created() int64 {
-	for s.prev != nil {
-		s = s.prev
-	}
-	return s.at
-}
-
 // seats is the number of seats the booking takes while it holds any.
 func (b *booking) seats() int { return len(b.applicants) }
 
@@ -197,15 +187,12 @@ func (b *booking) view() Booking {
 		SlotStart:   midnight.Add(cfg.Quota.Layout.Slots[s.slot].Start),
 		SlotEnd:     midnight.Add(cfg.Quota.Layout.Slots[s.slot].End),
 		Pool:        cfg.Quota.Layout.Pools[s.pool],
-		Applicants:  make([]Applicant, len(b.applicants)),
+		Applicants:  cloneApplicants(b.applicants),
 		State:       s.state,
 		PayBy:       time.Unix(0, s.deadline).In(loc),
 		PaymentRef:  s.paymentRef,
 		Reschedules: int(s.reschedules),
 		History:     make([]Event, n),
-	}
-	for i, a := range b.applicants {
-		v.Applicants[i] = Applicant{NIK: a.NIK, Meta: slices.Clone(a.Meta)}
 	}
 	for h := s; h != nil; h = h.prev {
 		n--

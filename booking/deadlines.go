@@ -39,10 +39,9 @@ type deadlineShard struct {
 	min     atomic.Int64 // earliest instant in the shard, math.MaxInt64 when empty; written under mu
 	mu      sync.Mutex   // guards the fields below
 	tail    []deadlineItem
-	head    int                       // tail[head:] are live, in order of at
-	buckets map[int64]*deadlineBucket // instant → bucket, for those in tree
-	tree    *btree.BTreeG[*deadlineBucket]
-	_       [64 - 64]byte
+	head    int                            // tail[head:] are live, in order of at
+	buckets map[int64]*deadlineBucket      // instant → bucket, for those in tree
+	tree    *btree.BTreeG[*deadlineBucket] // the fields fill one 64-byte cache line
 }
 
 type deadlineItem struct {

@@ -5,6 +5,9 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"time"
+
+	"github.com/kuota/kuota/calendar"
 )
 
 // NIK is an Indonesian citizen's identity number (Nomor Induk
@@ -47,30 +50,16 @@ func ParseNIK(s string) (NIK, error) {
 	if month < 1 || month > 12 {
 		return NIK{}, fmt.Errorf("%w: birth month %02d", ErrBadNIK, month)
 	}
-	if day < 1 || day > birthMonthDays(month, year) {
+	// The century is unknown, so 29 February is allowed whenever the year
+	// is a multiple of four, as in 2000 (1900, the only exception within
+	// reach, predates every living holder).
+	if day < 1 || day > calendar.DaysIn(2000+year, time.Month(month)) {
 		return NIK{}, fmt.Errorf("%w: birth day %02d of month %02d", ErrBadNIK, two(6), month)
 	}
 	if s[12:] == "0000" {
 		return NIK{}, fmt.Errorf("%w: serial 0000", ErrBadNIK)
 	}
 	return NIK{n: n}, nil
-}
-
-// birthMonthDays returns the days of a month in a two-digit year. The
-// century is unknown, so 29 February is allowed whenever the year is a
-// multiple of four (2000 was a leap year; 1900, the only exception within
-// reach, predates every living holder).
-func birthMonthDays(month, yy int) int {
-	switch month {
-	case 2:
-		if yy%4 == 0 {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }
 
 // nikFromNumber rebuilds a NIK decoded from storage, checking it again.

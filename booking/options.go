@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/kuota/kuota/quota"
 	"github.com/kuota/kuota/reschedule"
 )
 
@@ -25,8 +26,9 @@ const (
 	IdempotencyKeyBytesMax = 128
 	// PaymentRefBytesMax bounds a payment reference.
 	PaymentRefBytesMax = 128
-	// ReasonBytesMax bounds a rejection or closure reason.
-	ReasonBytesMax = 200
+	// ReasonBytesMax bounds a rejection or closure reason: quota's limit,
+	// as closures are quota's.
+	ReasonBytesMax = quota.ReasonBytesMax
 	// OfficeCodeBytesMax bounds an office code; OfficeNameBytesMax its
 	// display name.
 	OfficeCodeBytesMax = 32

@@ -153,7 +153,6 @@ func (t *table) fillDay(v *DayView, d calendar.Date, nowNs int64, today calendar
 		pools[p] = PoolSeats{Left: int(left), Capacity: int(capacity)}
 		v.Left += int(left)
 	}
-	v.Pools = pools
 	v.State, v.Reason = dayState(dy, t, nowNs, release, dayClosed, open, v.Left, reasons)
 	if withSlots {
 		v.Slots = t.slotViews(dy, nowNs, release, dayClosed, reasons)

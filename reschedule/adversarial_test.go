@@ -149,6 +149,16 @@ func TestAdversarialReapplyBeyondTheLastDate(t *testing.T) {
 	requireOneSentinel(t, p.CanReapply(time.Date(2026, 12, 10, 0, 0, 0, 0, time.UTC), last, time.UTC), ErrReapplyTooSoon)
 }
 
+// Past the last Date the window still clamps to the end of a shorter
+// month, as its documentation promises: 31 December plus two months is
+// 29 February of the (leap) year after, not 2 March.
+func TestAdversarialReapplyBeyondTheLastDateClamps(t *testing.T) {
+	p := Default()
+	p.ReapplyAfterMonths = 2
+	from := p.ReapplyFrom(calendar.NewDate(calendar.YearMax, time.December, 31), time.UTC)
+	require.Equal(t, time.Date(calendar.YearMax+1, time.February, 29, 0, 0, 0, 0, time.UTC), from)
+}
+
 // A check-in window never opens after it closes when the slot starts
 // before it ends, however far from midnight the offsets lie.
 func TestAdversarialCheckInWindowOrder(t *testing.T) {

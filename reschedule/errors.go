@@ -71,7 +71,7 @@ func (e *WindowError) Error() string {
 	const layout = "2006-01-02 15:04 MST"
 	switch {
 	case e.Exhausted:
-		return fmt.Sprintf("%v: %d of %d allowed", ErrRescheduleLimit, e.Done, e.Limit)
+		return fmt.Sprintf("%v: %d of %d allowed", e.sentinel(), e.Done, e.Limit)
 	case !e.Opens.IsZero():
 		return fmt.Sprintf("%v: opens %s", e.sentinel(), e.Opens.Format(layout))
 	}

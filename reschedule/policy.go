@@ -118,10 +118,9 @@ func (p Policy) CanCancel(now time.Time, arrival calendar.Date, loc *time.Locati
 // arrival date that runs from slotStart to slotEnd (offsets from local
 // midnight): [opens, closes).
 func (p Policy) CheckInWindow(arrival calendar.Date, slotStart, slotEnd time.Duration, loc *time.Location) (opens, closes time.Time) {
-	midnight := arrival.Start(loc)
 	// Two Adds, not slotStart - CheckInEarly: a Duration can overflow
 	// where an instant does not.
-	return midnight.Add(slotStart).Add(-p.CheckInEarly), midnight.Add(slotEnd)
+	return arrival.Start(loc).Add(slotStart).Add(-p.CheckInEarly), p.NoShowAt(arrival, slotEnd, loc)
 }
 
 // CanCheckIn reports whether an applicant with a booking for that slot may
@@ -156,7 +155,8 @@ func (p Policy) ReapplyFrom(previousArrival calendar.Date, loc *time.Location) t
 		loc = time.UTC
 	}
 	y, m, dd := previousArrival.Date()
-	return time.Date(y, m+time.Month(p.ReapplyAfterMonths), dd, 0, 0, 0, 0, loc)
+	first := time.Date(y, m+time.Month(p.ReapplyAfterMonths), 1, 0, 0, 0, 0, loc)
+	return first.AddDate(0, 0, min(dd, calendar.DaysIn(first.Year(), first.Month()))-1)
 }
 
 // CanReapply reports whether a NIK whose previous booking was for

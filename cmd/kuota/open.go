@@ -14,16 +14,6 @@ import (
 // The errors an operator can act on say what to do about them, and still
 // match the booking sentinels (errors.Is).
 func (f *fileFlags) open() (*booking.Engine, error) {
-	e, err := f.openRaw()
-	if err != nil {
-		return nil, f.explainOpen(err)
-	}
-	return e, nil
-}
-
-// openRaw is open with the library's own errors, for check, which reports
-// an inconsistent file as its answer rather than as trouble.
-func (f *fileFlags) openRaw() (*booking.Engine, error) {
 	opts := &booking.Options{
 		ReadOnly:    true,
 		NoSweeper:   true,
@@ -33,7 +23,11 @@ func (f *fileFlags) openRaw() (*booking.Engine, error) {
 		at := f.now.Time
 		opts.Now = func() time.Time { return at }
 	}
-	return booking.Open(f.db, opts)
+	e, err := booking.Open(f.db, opts)
+	if err != nil {
+		return nil, f.explainOpen(err)
+	}
+	return e, nil
 }
 
 // explainOpen turns an error of booking.Open into what the person at the

@@ -85,10 +85,7 @@ type slotJSON struct {
 // pool has seats); with pool < 0 they are over all pools.
 func newDayJSON(v *quota.DayView, cfg *booking.OfficeConfig, pool int) dayJSON {
 	names := cfg.Quota.Layout.Pools
-	state := v.State
-	if pool >= 0 {
-		state = v.StateIn(pool)
-	}
+	state := v.StateIn(pool) // v.State when pool < 0
 	d := dayJSON{
 		Date:   v.Date,
 		State:  state.String(),
@@ -101,10 +98,7 @@ func newDayJSON(v *quota.DayView, cfg *booking.OfficeConfig, pool int) dayJSON {
 	}
 	for i := range v.Slots {
 		sv := &v.Slots[i]
-		state := sv.State
-		if pool >= 0 {
-			state = sv.StateIn(pool)
-		}
+		state := sv.StateIn(pool)
 		d.Slots = append(d.Slots, slotJSON{
 			Slot:   sv.Slot,
 			Time:   sv.Span(),

@@ -147,11 +147,7 @@ func (d *Decoder) String(max int, what string) string {
 // BytesField reads a length-prefixed byte slice of at most max bytes,
 // copied so that it outlives the input. An empty field reads as nil.
 func (d *Decoder) BytesField(max int, what string) []byte {
-	b := d.field(max, what)
-	if len(b) == 0 {
-		return nil
-	}
-	return append([]byte(nil), b...)
+	return append([]byte(nil), d.field(max, what)...) // nil when empty
 }
 
 func (d *Decoder) field(max int, what string) []byte {
