@@ -127,6 +127,10 @@ type booking struct {
 	// lsn is the log sequence number of the latest change of this booking
 	// handed to the store: a caller returning the booking waits for it.
 	lsn atomic.Uint64
+	// written is the depth of the newest snapshot the store's writer has
+	// written; only the writer goroutine (or a load before it starts)
+	// touches it.
+	written uint8
 }
 
 // idempotency is the key a hold was made under, and a fingerprint of its
@@ -143,6 +147,7 @@ type idempotency struct {
 // change makes a new one. It is 64 bytes, one allocation per change.
 type snapshot struct {
 	prev        *snapshot // the state before this one; nil for the hold
+	depth       uint8     // the number of snapshots from the hold to this one
 	at          int64     // when the booking entered this state, Unix ns
 	deadline    int64     // payment deadline of the hold, Unix ns
 	date        calendar.Date
@@ -157,7 +162,7 @@ type snapshot struct {
 // next returns the snapshot after s: in state, at, for the reason note.
 func (s *snapshot) next(state State, at int64, note string) *snapshot {
 	n := *s
-	n.prev, n.state, n.at, n.note = s, state, at, note
+	n.prev, n.depth, n.state, n.at, n.note = s, s.depth+1, state, at, note
 	return &n
 }
 

@@ -209,13 +209,14 @@ func (e *Engine) transition(ctx context.Context, b *booking, from, to *snapshot)
 	}
 }
 
-// persist hands the booking's current state to the store and returns the
-// log sequence number to wait for; 0 for an in-memory engine.
-func (e *Engine) persist(b *booking) uint64 {
+// persist hands the booking, in state s (the snapshot its change just
+// published), to the store and returns the log sequence number to wait
+// for; 0 for an in-memory engine.
+func (e *Engine) persist(b *booking, s *snapshot) uint64 {
 	if e.store == nil {
 		return 0
 	}
-	lsn := e.store.enqueueBooking(b)
+	lsn := e.store.enqueueBooking(b, s)
 	// Keep the highest: a booking changed twice in quick succession must
 	// be waited for at its later change.
 	for {

@@ -126,6 +126,7 @@ func (e *Engine) holdLocked(ctx context.Context, sh *accountShard, o *office, po
 		applicants: cloneApplicants(req.Applicants),
 	}
 	s := &snapshot{
+		depth:    1,
 		at:       nowNs,
 		state:    Held,
 		slot:     uint8(req.Slot),
@@ -150,7 +151,7 @@ func (e *Engine) holdLocked(ctx context.Context, sh *accountShard, o *office, po
 	e.holds.add(s.deadline, b)
 	e.wakeSweeper(s.deadline)
 	e.transition(ctx, b, nil, s)
-	e.persist(b)
+	e.persist(b, s)
 	return b, nil
 }
 

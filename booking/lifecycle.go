@@ -50,7 +50,7 @@ func (e *Engine) Pay(ctx context.Context, billingCode, paymentRef string) (Booki
 			at := e.noShowAt(b, n)
 			e.arrivals.add(at, b)
 			e.wakeSweeper(at)
-			return e.settle(ctx, b, e.persist(b))
+			return e.settle(ctx, b, e.persist(b, n))
 		}
 	}
 }
@@ -131,7 +131,7 @@ func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date
 		at := e.noShowAt(b, n)
 		e.arrivals.add(at, b)
 		e.wakeSweeper(at)
-		lsn := e.persist(b)
+		lsn := e.persist(b, n)
 		e.releaseSeats(b, s) // only once the change is in the store's queue
 		return e.settle(ctx, b, lsn)
 	}
@@ -158,7 +158,7 @@ func (e *Engine) CheckIn(ctx context.Context, code string) (Booking, error) {
 		n := s.next(CheckedIn, nanos(now), "")
 		if b.st.CompareAndSwap(s, n) {
 			e.transition(ctx, b, s, n)
-			return e.settle(ctx, b, e.persist(b))
+			return e.settle(ctx, b, e.persist(b, n))
 		}
 	}
 }
@@ -195,7 +195,7 @@ func (e *Engine) Reject(ctx context.Context, code, reason string) (Booking, erro
 // seats, in that order (see releaseSeats).
 func (e *Engine) free(ctx context.Context, b *booking, from, to *snapshot) uint64 {
 	e.transition(ctx, b, from, to)
-	lsn := e.persist(b)
+	lsn := e.persist(b, to)
 	e.releaseSeats(b, from)
 	return lsn
 }

@@ -20,14 +20,15 @@ const bookingVersion = 1
 // and an end, with room to spare.
 const historyMax = 64
 
-// appendBooking appends the record of b's current state to buf. The booking and billing
-// codes are not stored: they follow from the key (the sequence number).
+// appendBooking appends the record of b in state s to buf: s is the
+// snapshot of one change, not necessarily b's current state (see store).
+// The booking and billing codes are not stored: they follow from the key
+// (the sequence number).
 //
 //	version, office, account, deadline, pool, payment ref,
 //	idempotency (flag, key, hash), applicants (NIK, metadata)…,
 //	history oldest first (at as a delta, state, date, slot, reschedules, note)…
-func appendBooking(buf []byte, b *booking) []byte {
-	s := b.st.Load()
+func appendBooking(buf []byte, b *booking, s *snapshot) []byte {
 	var chain [historyMax]*snapshot
 	n := 0
 	for h := s; h != nil && n < historyMax; h = h.prev {
@@ -148,7 +149,7 @@ func decodeHistory(d *wire.Decoder, b *booking, o *office, deadline int64, pool 
 	var at int64
 	for i := range n {
 		at += d.Varint()
-		h := &snapshot{prev: s, at: at, deadline: deadline, pool: pool}
+		h := &snapshot{prev: s, depth: uint8(i + 1), at: at, deadline: deadline, pool: pool}
 		h.state = State(d.Byte())
 		h.date = calendar.DateFromEpochDays(d.Varint())
 		h.slot, h.reschedules = d.Byte(), d.Byte()
@@ -174,6 +175,9 @@ func decodeHistory(d *wire.Decoder, b *booking, o *office, deadline int64, pool 
 		d.Fail("payment reference does not match the history")
 	}
 	b.st.Store(s)
+	if s != nil {
+		b.written = s.depth // it is on disk as it is
+	}
 }
 
 func stateOf(s *snapshot) State {

@@ -37,7 +37,7 @@ func recordEngine(t testing.TB) (*Engine, []*booking) {
 func TestBookingRecordRoundTrip(t *testing.T) {
 	e, list := recordEngine(t)
 	for _, b := range list {
-		rec := appendBooking(nil, b)
+		rec := appendBooking(nil, b, b.st.Load())
 		got, err := e.decodeBooking(b.seq, rec)
 		require.NoError(t, err)
 		require.Equal(t, b.view(), got.view())
@@ -59,13 +59,13 @@ func TestBookingRecordRefusesImpossibleHistories(t *testing.T) {
 	var forged booking
 	forged = booking{seq: b.seq, office: b.office, account: b.account, applicants: b.applicants}
 	forged.st.Store(&bad)
-	_, err := e.decodeBooking(b.seq, appendBooking(nil, &forged))
+	_, err := e.decodeBooking(b.seq, appendBooking(nil, &forged, forged.st.Load()))
 	require.ErrorIs(t, err, wire.ErrCorrupt)
 
 	held := &snapshot{state: Held, date: dec10}
 	checked := held.next(CheckedIn, 1, "") // checked in without paying
 	forged.st.Store(checked)
-	_, err = e.decodeBooking(b.seq, appendBooking(nil, &forged))
+	_, err = e.decodeBooking(b.seq, appendBooking(nil, &forged, forged.st.Load()))
 	require.ErrorIs(t, err, wire.ErrCorrupt)
 }
 
@@ -158,7 +158,7 @@ func TestOpenRefusesDuplicateLiveNIK(t *testing.T) {
 func FuzzDecodeBooking(f *testing.F) {
 	e, list := recordEngine(f)
 	for _, b := range list {
-		f.Add(appendBooking(nil, b))
+		f.Add(appendBooking(nil, b, b.st.Load()))
 	}
 	f.Add([]byte{bookingVersion})
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -168,7 +168,7 @@ func FuzzDecodeBooking(f *testing.F) {
 		}
 		// Whatever decodes is a booking the engine could have written:
 		// it encodes and decodes back to itself.
-		again, err := e.decodeBooking(1, appendBooking(nil, b))
+		again, err := e.decodeBooking(1, appendBooking(nil, b, b.st.Load()))
 		if err != nil {
 			t.Fatalf("re-encoding a decoded booking fails: %v", err)
 		}

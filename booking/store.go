@@ -39,10 +39,12 @@ const fileFormat = 1
 // wait. There is no timer: while one batch is being written the next one
 // gathers, so batches grow with the load and one fsync serves them all.
 //
-// A booking is written as it is when the writer gets to it, not as it was
-// when enqueued: a later state of the same booking is never older on disk
-// than an earlier one, and a booking changed twice in one batch is written
-// once.
+// A booking is written as it was at the change that queued it (the snapshot
+// the change published), never as it is when the writer gets to it: a later
+// state may depend on a change of another booking that is still queued
+// behind this one (a seat that booking gave up), and must not reach the disk
+// first. Two changes of one booking may be queued in either order; the
+// writer keeps the newer, so a booking's record never goes back in time.
 type store struct {
 	db   *bolt.DB
 	sync bool
@@ -62,15 +64,20 @@ type store struct {
 	changes      atomic.Uint64 // changes written, over all commits
 	lastCommitNs atomic.Int64  // duration of the latest commit, write and sync
 	lastSyncNs   atomic.Int64  // of which bbolt's writing and syncing to disk
+
+	// beforeCommit, when set (by tests only, before the first change),
+	// runs on the writer after it takes a batch and before it writes it.
+	beforeCommit func()
 }
 
 // request is one change handed to the store.
 type request struct {
 	lsn   uint64
-	b     *booking // a booking to write as it is now; or else:
-	key   []byte   // an office or override record,
-	value []byte   // nil to delete key
-	into  []byte   // the bucket for key
+	b     *booking  // a booking to write, as of
+	s     *snapshot // the state its change published; or else:
+	key   []byte    // an office or override record,
+	value []byte    // nil to delete key
+	into  []byte    // the bucket for key
 }
 
 func newStore(db *bolt.DB, sync bool) *store {
@@ -98,7 +105,9 @@ func (s *store) enqueue(r request) uint64 {
 	return r.lsn
 }
 
-func (s *store) enqueueBooking(b *booking) uint64 { return s.enqueue(request{b: b}) }
+func (s *store) enqueueBooking(b *booking, st *snapshot) uint64 {
+	return s.enqueue(request{b: b, s: st})
+}
 
 func (s *store) enqueueOffice(o *office) uint64 {
 	return s.enqueue(request{into: bucketOffices, key: []byte(o.code), value: encodeOffice(o.cfg.Load(), uint32(o.id))})
@@ -191,11 +200,14 @@ func (s *store) write() {
 		last := s.lastLSN
 		s.mu.Unlock()
 
+		if s.beforeCommit != nil {
+			s.beforeCommit()
+		}
 		if s.failed.Load() == nil {
 			start := time.Now()
 			var synced time.Duration
 			var err error
-			arena, synced, err = s.commit(batch, last, arena[:0])
+			arena, synced, err = s.commit(batch, arena[:0])
 			if err != nil {
 				err = fmt.Errorf("%w: %w", ErrStorage, err)
 				s.failed.CompareAndSwap(nil, &err)
@@ -216,12 +228,12 @@ func (s *store) write() {
 // commit writes one batch in one transaction and returns the arena for
 // the next, and how long bbolt spent writing the pages to disk and syncing
 // them: the part of the commit that is the disk's.
-func (s *store) commit(batch []request, last uint64, arena []byte) ([]byte, time.Duration, error) {
+func (s *store) commit(batch []request, arena []byte) ([]byte, time.Duration, error) {
 	tx, err := s.db.Begin(true)
 	if err != nil {
 		return arena, 0, err
 	}
-	arena, err = writeBatch(tx, batch, last, arena)
+	arena, err = writeBatch(tx, batch, arena)
 	if err != nil {
 		_ = tx.Rollback()
 		return arena, 0, err
@@ -237,7 +249,7 @@ func (s *store) commit(batch []request, last uint64, arena []byte) ([]byte, time
 // it returns grown for the next batch. bbolt keeps each value until the
 // transaction commits; the values are slices of the arena, and when the
 // arena grows the earlier slices keep the old array alive.
-func writeBatch(tx *bolt.Tx, batch []request, last uint64, arena []byte) ([]byte, error) {
+func writeBatch(tx *bolt.Tx, batch []request, arena []byte) ([]byte, error) {
 	bookings := tx.Bucket(bucketBookings)
 	// Keys only grow, so pages can be filled: splitting them half full,
 	// bbolt's default, would double the file.
@@ -257,13 +269,14 @@ func writeBatch(tx *bolt.Tx, batch []request, last uint64, arena []byte) ([]byte
 			}
 			continue
 		}
-		// A later change of this booking in the same batch writes its
-		// newest state anyway; skip this one.
-		if l := r.b.lsn.Load(); l > r.lsn && l <= last {
+		// The same state, or a newer one, is already written: this
+		// change was queued after a later change of the same booking.
+		if r.s.depth <= r.b.written {
 			continue
 		}
+		r.b.written = r.s.depth
 		start := len(arena)
-		arena = appendBooking(arena, r.b)
+		arena = appendBooking(arena, r.b, r.s)
 		binary.BigEndian.PutUint64(key[:], r.b.seq)
 		if err := bookings.Put(key[:], arena[start:len(arena):len(arena)]); err != nil {
 			return arena, err
