@@ -1,10 +1,6 @@
 package booking
 
-import (
-	"io"
-
-	bolt "go.etcd.io/bbolt"
-)
+import "io"
 
 // Backup writes a consistent copy of the engine's file to w while the
 // engine keeps serving, and returns the number of bytes written. The copy
@@ -20,14 +16,12 @@ func (e *Engine) Backup(w io.Writer) (int64, error) {
 	if err := e.begin(nil); err != nil {
 		return 0, err
 	}
-	if e.store == nil {
+	f, ok := e.m.journal.(interface {
+		Backup(io.Writer) (int64, error)
+	})
+	if !ok {
 		return 0, ErrNoFile
 	}
-	var n int64
-	err := e.store.db.View(func(tx *bolt.Tx) error {
-		var err error
-		n, err = tx.WriteTo(w)
-		return err
-	})
-	return n, err
+	n, err := f.Backup(w)
+	return n, journalError(err)
 }

@@ -2,7 +2,7 @@ package booking
 
 import (
 	"fmt"
-	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -50,9 +50,6 @@ func (s State) String() string {
 	}
 	return fmt.Sprintf("State(%d)", uint8(s))
 }
-
-// takesSeats reports whether a booking in state s holds seats.
-func (s State) takesSeats() bool { return s == Held || s == Paid || s == CheckedIn }
 
 // Applicant is one person on a booking.
 type Applicant struct {
@@ -107,12 +104,16 @@ type HoldRequest struct {
 	IdempotencyKey string
 }
 
-// booking is the engine's record of one booking: an immutable part, and a
-// snapshot of the mutable part that every change replaces with one
-// compare-and-swap. Two changes racing for one booking (a payment and an
-// expiry) cannot both win.
+// booking is the engine's record of one booking: a part fixed at the hold,
+// and a snapshot of the part that changes, replaced whole by each change.
+//
+// Changes of one booking are serialized by mu, and each is handed to the
+// journal before it is published: so a booking's records are in the
+// journal in the order of its changes, and whoever sees a change (a seat
+// it freed, a NIK it released) acts after the change has its place in the
+// journal. Readers never take mu: they load the snapshot.
 type booking struct {
-	seq     uint64 // storage key, in order of creation
+	seq     uint64 // the sequence number: the slab index, and the codes' source
 	code    uint64
 	billing uint64
 	office  *office
@@ -123,14 +124,12 @@ type booking struct {
 	idem          *idempotency // nil unless the hold carried a key
 	applicants    []Applicant
 
+	mu sync.Mutex // serializes changes of this booking (see apply)
 	st atomic.Pointer[snapshot]
-	// lsn is the log sequence number of the latest change of this booking
-	// handed to the store: a caller returning the booking waits for it.
+	// lsn is the log sequence number of the latest change of this booking:
+	// a caller returning the booking waits for it to be durable. Written
+	// under mu.
 	lsn atomic.Uint64
-	// written is the depth of the newest snapshot the store's writer has
-	// written; only the writer goroutine (or a load before it starts)
-	// touches it.
-	written uint8
 }
 
 // idempotency is the key a hold was made under, and a fingerprint of its
@@ -147,7 +146,6 @@ type idempotency struct {
 // change makes a new one. It is 64 bytes, one allocation per change.
 type snapshot struct {
 	prev        *snapshot // the state before this one; nil for the hold
-	depth       uint8     // the number of snapshots from the hold to this one
 	at          int64     // when the booking entered this state, Unix ns
 	deadline    int64     // payment deadline of the hold, Unix ns
 	date        calendar.Date
@@ -162,47 +160,9 @@ type snapshot struct {
 // next returns the snapshot after s: in state, at, for the reason note.
 func (s *snapshot) next(state State, at int64, note string) *snapshot {
 	n := *s
-	n.prev, n.depth, n.state, n.at, n.note = s, s.depth+1, state, at, note
+	n.prev, n.state, n.at, n.note = s, state, at, note
 	return &n
 }
 
 // seats is the number of seats the booking takes while it holds any.
 func (b *booking) seats() int { return len(b.applicants) }
-
-// view returns the public snapshot of b.
-func (b *booking) view() Booking {
-	s := b.st.Load()
-	cfg := b.office.cfg.Load()
-	loc := cfg.Quota.Schedule.Location // instants read as the office's clock
-	n := 0
-	for h := s; h != nil; h = h.prev {
-		n++
-	}
-	// Both codes in one string, one allocation.
-	var buf [codeSymbols + billingDigits]byte
-	codes := string(strconv.AppendUint(appendCode(buf[:0], b.code), b.billing, 10))
-	midnight := s.date.Start(loc)
-	v := Booking{
-		Code:        codes[:codeSymbols],
-		BillingCode: codes[codeSymbols:],
-		Account:     b.account,
-		Office:      b.office.code,
-		Date:        s.date,
-		Slot:        int(s.slot),
-		SlotStart:   midnight.Add(cfg.Quota.Layout.Slots[s.slot].Start),
-		SlotEnd:     midnight.Add(cfg.Quota.Layout.Slots[s.slot].End),
-		Pool:        cfg.Quota.Layout.Pools[s.pool],
-		Applicants:  cloneApplicants(b.applicants),
-		State:       s.state,
-		PayBy:       time.Unix(0, s.deadline).In(loc),
-		PaymentRef:  s.paymentRef,
-		Reschedules: int(s.reschedules),
-		History:     make([]Event, n),
-	}
-	for h := s; h != nil; h = h.prev {
-		n--
-		v.History[n] = Event{At: time.Unix(0, h.at).In(loc), State: h.state, Note: h.note}
-	}
-	v.Created = v.History[0].At
-	return v
-}

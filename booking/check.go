@@ -3,10 +3,10 @@ package booking
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/kuota/kuota/calendar"
-	"github.com/kuota/kuota/quota"
 )
 
 // Violation is one broken invariant found by Check.
@@ -45,7 +45,9 @@ func (v Violation) String() string {
 // so run it on a quiet engine (Open runs it after recovery) and run it
 // again before acting on what it reports. Operators can run it from the
 // command line with `kuota check`.
-func (e *Engine) Check() []Violation {
+func (e *Engine) Check() []Violation { return e.m.check(nanos(e.now())) }
+
+func (m *machine) check(nowNs int64) []Violation {
 	type cellKey struct {
 		office     *office
 		date       calendar.Date
@@ -53,21 +55,20 @@ func (e *Engine) Check() []Violation {
 	}
 	taken := map[cellKey]int{}
 	var states [NoShow + 1]int64
-	out := slices.Clone(e.loadViolations)
+	out := slices.Clone(m.violations)
 	live := map[NIK]*booking{}
-	nowNs := nanos(e.now())
 
-	e.slab.all(func(b *booking) {
+	m.slab.all(func(b *booking) {
 		s := b.st.Load()
 		code := formatCode(b.code)
 		states[s.state]++
-		if e.slab.get(e.codes.seqOfCode(b.code)) != b || e.slab.get(e.codes.seqOfBilling(b.billing)) != b {
+		if m.slab.get(m.codes.seqOfCode(b.code)) != b || m.slab.get(m.codes.seqOfBilling(b.billing)) != b {
 			out = append(out, Violation{Code: code, Problem: "code or billing code leads to another booking"})
 		}
-		if s.state.takesSeats() && !e.unrestored[b] {
+		if s.state.holdsSeats() && !m.unseated[b] {
 			taken[cellKey{b.office, s.date, s.slot, s.pool}] += b.seats()
 		}
-		if e.nikStatus(b, nowNs) == nikLive {
+		if s.blocksNIK(nowNs, m.loc(b.office)) {
 			for _, a := range b.applicants {
 				if other, dup := live[a.NIK]; dup {
 					out = append(out, Violation{Code: code, Problem: "an applicant's NIK also has live booking " + formatCode(other.code)})
@@ -77,29 +78,37 @@ func (e *Engine) Check() []Violation {
 		}
 	})
 	for st := Held; st <= NoShow; st++ {
-		if got := e.states[st].Load(); got != states[st] {
+		if got := m.states[st].Load(); got != states[st] {
 			out = append(out, Violation{Problem: fmt.Sprintf("%d bookings are %v, the count says %d", states[st], st, got)})
 		}
 	}
 
 	// Every cell of every office: bookings' seats against the counters.
-	for _, code := range e.Offices() {
-		o := e.lookupOffice(code)
-		cfg := o.cfg.Load().Quota
-		for d := range cfg.Days {
-			date := cfg.First.AddDays(d)
-			for s := range cfg.Layout.Slots {
-				for p := range cfg.Layout.Pools {
-					k := cellKey{o, date, uint8(s), uint8(p)}
-					c, err := e.ledger.Cell(o.id, date, s, p)
-					if err != nil {
-						continue // the window moved under us
+	var firsts map[*office]calendar.Date
+	if p := m.offices.Load(); p != nil {
+		firsts = make(map[*office]calendar.Date, len(*p))
+		for _, code := range slices.Sorted(maps.Keys(*p)) {
+			o := (*p)[code]
+			cfg, err := m.ledger.Config(o.id)
+			if err != nil {
+				continue
+			}
+			firsts[o] = cfg.First
+			for d := range cfg.Days {
+				date := cfg.First.AddDays(d)
+				for s := range cfg.Layout.Slots {
+					for p := range cfg.Layout.Pools {
+						k := cellKey{o, date, uint8(s), uint8(p)}
+						c, err := m.ledger.Cell(o.id, date, s, p)
+						if err != nil {
+							continue // the window moved under us
+						}
+						if c.Taken() != taken[k] {
+							out = append(out, Violation{Office: code, Date: date, Slot: s, Pool: p,
+								Problem: fmt.Sprintf("bookings take %d seats, the counter says %d of %d taken", taken[k], c.Taken(), c.Capacity)})
+						}
+						delete(taken, k)
 					}
-					if c.Taken() != taken[k] {
-						out = append(out, Violation{Office: code, Date: date, Slot: s, Pool: p,
-							Problem: fmt.Sprintf("bookings take %d seats, the counter says %d of %d taken", taken[k], c.Taken(), c.Capacity)})
-					}
-					delete(taken, k)
 				}
 			}
 		}
@@ -107,11 +116,8 @@ func (e *Engine) Check() []Violation {
 	// What is left took seats outside every table: fine for a day that
 	// has gone by and left the window, wrong for any other.
 	for k, n := range taken {
-		if _, err := e.ledger.Cell(k.office.id, k.date, int(k.slot), int(k.pool)); err == quota.ErrOutsideHorizon {
-			cfg := k.office.cfg.Load().Quota
-			if k.date.Before(cfg.First) {
-				continue
-			}
+		if k.date.Before(firsts[k.office]) {
+			continue
 		}
 		out = append(out, Violation{Office: k.office.code, Date: k.date, Slot: int(k.slot), Pool: int(k.pool),
 			Problem: fmt.Sprintf("bookings take %d seats in a cell the office does not have", n)})

@@ -2,58 +2,37 @@ package booking
 
 import (
 	"context"
-	"log/slog"
 	"math"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/kuota/kuota/quota"
+	"github.com/kuota/kuota/internal/journal"
 	"github.com/kuota/kuota/reschedule"
 )
 
 // Engine books arrival slots: holds, payments, reschedules, cancellations,
 // check-ins, rejections, expiry and no-shows, over a quota.Ledger.
 //
+// The Engine is the rules: it checks each request in a documented order,
+// asks the policy about windows, and turns the request into a change for
+// the state machine underneath (machine.go), which applies it and hands
+// it to the journal.
+//
 // # Concurrency
 //
 // An Engine is safe for concurrent use by any number of goroutines. The
 // hold path takes no global lock: seats are taken with a lock-free
 // compare-and-swap in package quota, lookups are sharded, and the only
-// mutex a Hold waits on besides its shards is its own account's, which
-// serializes one account's holds so that its hold limit and idempotency
-// keys are exact. Every change of one booking is a compare-and-swap of its
-// state, so a payment racing an expiry ends with exactly one winner.
-// Office registration and operator changes serialize on one mutex of
-// their own.
+// mutexes a Hold waits on are its own account's shard, which serializes
+// one account's holds so that its hold limit and idempotency keys are
+// exact, and for a moment its NIKs' shards. Changes of one booking
+// serialize on that booking, so a payment racing an expiry ends with
+// exactly one winner. Office registration and operator changes serialize
+// on one mutex of their own.
 type Engine struct {
-	opts   Options
-	policy reschedule.Policy
-	log    *slog.Logger
-
-	ledger  *quota.Ledger
-	offices atomic.Pointer[map[string]*office] // copied on write under adminMu
-	adminMu sync.Mutex                         // serializes office registration and operator changes
-
-	slab     slab  // every booking, by sequence number
-	codes    codec // sequence number ↔ booking code and billing code
-	niks     nikIndex
-	accounts *accountIndex
-	holds    *deadlineIndex // Held bookings by payment deadline
-	arrivals *deadlineIndex // Paid bookings by the end of their slot, for no-shows
-
-	seq    atomic.Uint64            // the last booking sequence number handed out
-	total  atomic.Int64             // bookings kept, for BookingsMax
-	states [NoShow + 1]atomic.Int64 // bookings per state
-
-	store *store // nil for an in-memory engine
-
-	// loadViolations are the problems a read-only Open found while loading
-	// (a writer refuses the file instead), and unrestored the bookings
-	// whose seats it could not take back; Check reports the first and
-	// leaves the second out of its seat counts.
-	loadViolations []Violation
-	unrestored     map[*booking]bool
+	opts Options
+	m    *machine
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -71,30 +50,51 @@ func New(opts *Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys, err := newCodeKeys(o.Rand)
-	if err != nil {
+	return start(o, &journal.Memory{})
+}
+
+// start builds an engine over journal j: it replays what j holds, gives a
+// new journal its code keys, and starts the sweeper. On error it closes j.
+func start(o Options, j journal.Journal) (*Engine, error) {
+	e := newEngine(o, j)
+	if err := e.boot(); err != nil {
+		j.Close()
 		return nil, err
 	}
-	e := newEngine(o, keys)
 	e.start()
 	return e, nil
 }
 
-func newEngine(o Options, keys codeKeys) *Engine {
+func newEngine(o Options, j journal.Journal) *Engine {
 	e := &Engine{
-		opts:     o,
-		codes:    newCodec(keys),
-		policy:   *o.Policy,
-		log:      o.Logger,
-		ledger:   quota.NewLedger(),
-		accounts: newAccountIndex(),
-		holds:    newDeadlineIndex(),
-		arrivals: newDeadlineIndex(),
-		wake:     make(chan struct{}, 1),
-		stop:     make(chan struct{}),
+		opts: o,
+		m:    newMachine(&o, j),
+		wake: make(chan struct{}, 1),
+		stop: make(chan struct{}),
 	}
+	e.m.wake = e.wakeSweeper
 	e.sweepAt.Store(math.MaxInt64) // awake until it first goes to sleep
 	return e
+}
+
+// boot replays the journal and, for a new one, draws and stores the keys
+// of the booking and billing codes.
+func (e *Engine) boot() error {
+	if err := e.m.recover(e.m.journal.Replay); err != nil {
+		return err
+	}
+	if e.m.hasCodes {
+		return nil
+	}
+	keys, err := newCodeKeys(e.opts.Rand)
+	if err != nil {
+		return err
+	}
+	lsn, err := e.m.apply(&change{op: opKeys, keys: keys})
+	if err != nil {
+		return err
+	}
+	return e.wait(nil, lsn)
 }
 
 // start launches the background sweeper unless the options turn it off.
@@ -106,9 +106,9 @@ func (e *Engine) start() {
 	go e.sweepLoop()
 }
 
-// Close stops the sweeper, waits for every accepted change to reach the
-// disk and closes the file. Calls made after Close return ErrEngineClosed;
-// a call racing with Close either completes or returns ErrEngineClosed,
+// Close stops the sweeper, waits for every accepted change to be durable
+// and closes the file. Calls made after Close return ErrEngineClosed; a
+// call racing with Close either completes or returns ErrEngineClosed,
 // and then its change is not on disk. Close is safe to call more than
 // once; later calls return the first call's result.
 func (e *Engine) Close() error {
@@ -116,9 +116,7 @@ func (e *Engine) Close() error {
 		e.closed.Store(true)
 		close(e.stop)
 		e.swept.Wait()
-		if e.store != nil {
-			e.closeErr = e.store.close()
-		}
+		e.closeErr = journalError(e.m.journal.Close())
 	})
 	return e.closeErr
 }
@@ -128,11 +126,6 @@ func (e *Engine) Close() error {
 func (e *Engine) begin(ctx context.Context) error {
 	if e.closed.Load() {
 		return ErrEngineClosed
-	}
-	if e.store != nil {
-		if err := e.store.failed.Load(); err != nil {
-			return *err
-		}
 	}
 	if ctx == nil {
 		return nil
@@ -149,9 +142,25 @@ func (e *Engine) beginWrite(ctx context.Context) error {
 	return e.begin(ctx)
 }
 
+// wait returns once the change with log sequence number lsn is durable. If
+// ctx ends first it returns ctx.Err(): the change stays made and reaches
+// the disk shortly after (unless the process dies first), so a retry with
+// the same idempotency key, or a Get, finds it.
+func (e *Engine) wait(ctx context.Context, lsn uint64) error {
+	return journalError(e.m.journal.Wait(ctx, lsn))
+}
+
+// settle waits for the change lsn of b, then returns b's view.
+func (e *Engine) settle(ctx context.Context, b *booking, lsn uint64) (Booking, error) {
+	if err := e.wait(ctx, lsn); err != nil {
+		return Booking{}, err
+	}
+	return e.m.view(b), nil
+}
+
 // Policy returns the windows the engine enforces (Options.Policy, or
 // reschedule.Default()).
-func (e *Engine) Policy() reschedule.Policy { return e.policy }
+func (e *Engine) Policy() reschedule.Policy { return e.m.policy }
 
 // now reads the engine's clock, the one place the engine does.
 func (e *Engine) now() time.Time { return e.opts.Now() }
@@ -187,94 +196,4 @@ func timeOfNanos(ns int64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(0, ns)
-}
-
-// transition does the bookkeeping of a state change that won its
-// compare-and-swap: per-state counts and a log line.
-func (e *Engine) transition(ctx context.Context, b *booking, from, to *snapshot) {
-	if from != nil {
-		e.states[from.state].Add(-1)
-	}
-	e.states[to.state].Add(1)
-	if e.log.Enabled(ctx, slog.LevelInfo) {
-		// Never the account, a NIK or metadata: only what identifies the
-		// booking to an operator.
-		e.log.LogAttrs(ctx, slog.LevelInfo, "booking "+to.state.String(),
-			slog.String("code", formatCode(b.code)),
-			slog.String("office", b.office.code),
-			slog.String("date", to.date.String()),
-			slog.Int("slot", int(to.slot)),
-			slog.Int("seats", b.seats()),
-		)
-	}
-}
-
-// persist hands the booking, in state s (the snapshot its change just
-// published), to the store and returns the log sequence number to wait
-// for; 0 for an in-memory engine.
-func (e *Engine) persist(b *booking, s *snapshot) uint64 {
-	if e.store == nil {
-		return 0
-	}
-	lsn := e.store.enqueueBooking(b, s)
-	// Keep the highest: a booking changed twice in quick succession must
-	// be waited for at its later change.
-	for {
-		cur := b.lsn.Load()
-		if lsn <= cur || b.lsn.CompareAndSwap(cur, lsn) {
-			return lsn
-		}
-	}
-}
-
-// settle waits until the change with the given log sequence number is on
-// disk, then returns the booking's view. If ctx ends first it returns
-// ctx.Err(): the change stays made and reaches the disk shortly after
-// (unless the process dies first), so a retry with the same idempotency
-// key, or a Get, finds it.
-func (e *Engine) settle(ctx context.Context, b *booking, lsn uint64) (Booking, error) {
-	if e.store != nil && lsn != 0 {
-		if err := e.store.wait(ctx, lsn); err != nil {
-			return Booking{}, err
-		}
-	}
-	return b.view(), nil
-}
-
-// releaseSeats gives a booking's seats back to the quota. It is called only
-// after the change that freed them was handed to the store, so that a seat
-// can never be taken by a later booking that reaches the disk before the
-// change that freed it. A day that has since left the quota table has no
-// counter to return to; its seats are gone with it.
-func (e *Engine) releaseSeats(b *booking, s *snapshot) {
-	err := e.ledger.Release(b.office.id, s.date, int(s.slot), int(s.pool), b.seats())
-	if err != nil && err != quota.ErrOutsideHorizon {
-		// Unreachable while the engine's invariants hold; Check reports
-		// the resulting imbalance if they do not.
-		e.log.Error("releasing seats", "code", formatCode(b.code), "err", err)
-	}
-}
-
-// persistOffice hands an office's configuration to the store.
-func (e *Engine) persistOffice(o *office) uint64 {
-	if e.store == nil {
-		return 0
-	}
-	return e.store.enqueueOffice(o)
-}
-
-// persistOverride hands an operator change to the store.
-func (e *Engine) persistOverride(ov override) uint64 {
-	if e.store == nil {
-		return 0
-	}
-	return e.store.enqueueOverride(ov)
-}
-
-// waitStore waits until the change with log sequence number lsn is durable.
-func (e *Engine) waitStore(ctx context.Context, lsn uint64) error {
-	if e.store == nil || lsn == 0 {
-		return nil
-	}
-	return e.store.wait(ctx, lsn)
 }

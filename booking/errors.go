@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/kuota/kuota/internal/journal"
 	"github.com/kuota/kuota/internal/wire"
 	"github.com/kuota/kuota/quota"
 	"github.com/kuota/kuota/reschedule"
@@ -186,3 +187,29 @@ func (e *ApplicantError) Error() string {
 
 // Unwrap returns the reason.
 func (e *ApplicantError) Unwrap() error { return e.Err }
+
+// journalError gives an error of the journal the engine's name for it, so
+// that callers match the sentinels of this package only. Other errors
+// (a context's) pass as they are.
+func journalError(err error) error {
+	var sentinel error
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, journal.ErrClosed):
+		return ErrEngineClosed
+	case errors.Is(err, journal.ErrFailed):
+		sentinel = ErrStorage
+	case errors.Is(err, journal.ErrLocked):
+		sentinel = ErrLocked
+	case errors.Is(err, journal.ErrFilePermissions):
+		sentinel = ErrFilePermissions
+	case errors.Is(err, journal.ErrCorrupt):
+		sentinel = ErrCorrupt
+	case errors.Is(err, journal.ErrReadOnly):
+		sentinel = ErrReadOnly
+	default:
+		return err
+	}
+	return fmt.Errorf("%w: %w", sentinel, err)
+}

@@ -8,6 +8,11 @@ import (
 	"github.com/kuota/kuota/internal/label"
 )
 
+// Each operation below looks at the booking's state, checks it against
+// the transition table (can) and the policy's windows, and hands the
+// machine a change made from the state it looked at; if the booking moved
+// on meanwhile (errStale) it looks again.
+
 // Pay confirms the hold with the given billing code: Held becomes Paid.
 // Paying again with the same paymentRef is a no-op that succeeds; with
 // another reference it fails with ErrAlreadyPaid. Once the payment deadline
@@ -25,34 +30,27 @@ func (e *Engine) Pay(ctx context.Context, billingCode, paymentRef string) (Booki
 	if err != nil {
 		return Booking{}, err
 	}
-	b := e.slab.get(e.codes.seqOfBilling(billing))
+	b := e.m.slab.get(e.m.codes.seqOfBilling(billing))
 	if b == nil {
 		return Booking{}, ErrNotFound
 	}
 	nowNs := nanos(e.now())
-	for {
-		s := b.st.Load()
+	return e.change(ctx, b, func(s *snapshot) (*change, error) {
 		switch {
 		case s.paymentRef != "" && s.paymentRef == paymentRef:
-			return e.settle(ctx, b, b.lsn.Load()) // paid already, by this payment
+			return nil, nil // paid already, by this payment
 		case s.paymentRef != "":
-			return Booking{}, ErrAlreadyPaid
-		case s.state != Held:
-			return Booking{}, &StateError{Op: "pay", State: s.state}
-		case nowNs >= s.deadline:
-			e.expire(ctx, b, nowNs)
-			return Booking{}, &StateError{Op: "pay", State: Expired}
+			return nil, ErrAlreadyPaid
 		}
-		n := s.next(Paid, nowNs, "")
-		n.paymentRef = paymentRef
-		if b.st.CompareAndSwap(s, n) {
-			e.transition(ctx, b, s, n)
-			at := e.noShowAt(b, n)
-			e.arrivals.add(at, b)
-			e.wakeSweeper(at)
-			return e.settle(ctx, b, e.persist(b, n))
+		if err := can(opPay, s.state); err != nil {
+			return nil, err
 		}
-	}
+		if s.overdue(nowNs) {
+			e.m.expire(b, nowNs)
+			return nil, &StateError{Op: moves[opPay].verb, State: Expired}
+		}
+		return &change{op: opPay, at: nowNs, text: paymentRef}, nil
+	})
 }
 
 // Cancel cancels a booking at its holder's request. A hold can be cancelled
@@ -66,26 +64,21 @@ func (e *Engine) Cancel(ctx context.Context, code string) (Booking, error) {
 	}
 	now := e.now()
 	nowNs := nanos(now)
-	for {
-		s := b.st.Load()
-		switch s.state {
-		case Held:
-			if nowNs >= s.deadline {
-				e.expire(ctx, b, nowNs)
-				return Booking{}, &StateError{Op: "cancel", State: Expired}
-			}
-		case Paid:
-			if err := e.policy.CanCancel(now, s.date, b.office.loc()); err != nil {
-				return Booking{}, err
-			}
-		default:
-			return Booking{}, &StateError{Op: "cancel", State: s.state}
+	return e.change(ctx, b, func(s *snapshot) (*change, error) {
+		if err := can(opCancel, s.state); err != nil {
+			return nil, err
 		}
-		n := s.next(Cancelled, nowNs, "")
-		if b.st.CompareAndSwap(s, n) {
-			return e.settle(ctx, b, e.free(ctx, b, s, n))
+		if s.overdue(nowNs) {
+			e.m.expire(b, nowNs)
+			return nil, &StateError{Op: moves[opCancel].verb, State: Expired}
 		}
-	}
+		if s.state == Paid {
+			if err := e.m.policy.CanCancel(now, s.date, e.m.loc(b.office)); err != nil {
+				return nil, err
+			}
+		}
+		return &change{op: opCancel, at: nowNs}, nil
+	})
 }
 
 // Reschedule moves a paid booking to another date and slot, in the same
@@ -100,41 +93,22 @@ func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date
 	if date.IsZero() {
 		return Booking{}, ErrBadDate
 	}
-	if slot < 0 || slot >= len(b.office.cfg.Load().Quota.Layout.Slots) {
+	if n, _ := e.m.ledger.Slots(b.office.id); slot < 0 || slot >= n {
 		return Booking{}, ErrUnknownSlot
 	}
 	now := e.now()
-	nowNs := nanos(now)
-	for {
-		s := b.st.Load()
-		if s.state != Paid {
-			return Booking{}, &StateError{Op: "reschedule", State: s.state}
+	return e.change(ctx, b, func(s *snapshot) (*change, error) {
+		if err := can(opReschedule, s.state); err != nil {
+			return nil, err
 		}
-		if err := e.policy.CanReschedule(now, s.date, int(s.reschedules), b.office.loc()); err != nil {
-			return Booking{}, err
+		if err := e.m.policy.CanReschedule(now, s.date, int(s.reschedules), e.m.loc(b.office)); err != nil {
+			return nil, err
 		}
 		if date == s.date && slot == int(s.slot) {
-			return Booking{}, ErrSameSlot
+			return nil, ErrSameSlot
 		}
-		if err := e.reserve(ctx, b.office, date, slot, int(s.pool), b.seats(), now); err != nil {
-			return Booking{}, err
-		}
-		n := s.next(Paid, nowNs, fmt.Sprintf("rescheduled from %s %s", s.date, b.office.slot(s.slot).Span()))
-		n.date, n.slot, n.reschedules = date, uint8(slot), s.reschedules+1
-		if !b.st.CompareAndSwap(s, n) {
-			// Someone else changed the booking first (a cancellation,
-			// the office): give the new seats back and look again.
-			e.releaseSeats(b, n)
-			continue
-		}
-		e.transition(ctx, b, s, n)
-		at := e.noShowAt(b, n)
-		e.arrivals.add(at, b)
-		e.wakeSweeper(at)
-		lsn := e.persist(b, n)
-		e.releaseSeats(b, s) // only once the change is in the store's queue
-		return e.settle(ctx, b, lsn)
-	}
+		return &change{op: opReschedule, at: nanos(now), date: date, slot: uint8(slot)}, nil
+	})
 }
 
 // CheckIn records that the applicants arrived: Paid becomes CheckedIn,
@@ -146,21 +120,16 @@ func (e *Engine) CheckIn(ctx context.Context, code string) (Booking, error) {
 		return Booking{}, err
 	}
 	now := e.now()
-	for {
-		s := b.st.Load()
-		if s.state != Paid {
-			return Booking{}, &StateError{Op: "check in", State: s.state}
+	return e.change(ctx, b, func(s *snapshot) (*change, error) {
+		if err := can(opCheckIn, s.state); err != nil {
+			return nil, err
 		}
-		slot := b.office.slot(s.slot)
-		if err := e.policy.CanCheckIn(now, s.date, slot.Start, slot.End, b.office.loc()); err != nil {
-			return Booking{}, err
+		slot := e.m.slot(b.office, s.slot)
+		if err := e.m.policy.CanCheckIn(now, s.date, slot.Start, slot.End, e.m.loc(b.office)); err != nil {
+			return nil, err
 		}
-		n := s.next(CheckedIn, nanos(now), "")
-		if b.st.CompareAndSwap(s, n) {
-			e.transition(ctx, b, s, n)
-			return e.settle(ctx, b, e.persist(b, n))
-		}
-	}
+		return &change{op: opCheckIn, at: nanos(now)}, nil
+	})
 }
 
 // Reject records that the office refused a paid or checked-in booking (for
@@ -178,26 +147,39 @@ func (e *Engine) Reject(ctx context.Context, code, reason string) (Booking, erro
 		return Booking{}, err
 	}
 	nowNs := nanos(e.now())
-	for {
-		s := b.st.Load()
-		if s.state != Paid && s.state != CheckedIn {
-			return Booking{}, &StateError{Op: "reject", State: s.state}
+	return e.change(ctx, b, func(s *snapshot) (*change, error) {
+		if err := can(opReject, s.state); err != nil {
+			return nil, err
 		}
-		n := s.next(Rejected, nowNs, reason)
-		if b.st.CompareAndSwap(s, n) {
-			return e.settle(ctx, b, e.free(ctx, b, s, n))
-		}
-	}
+		return &change{op: opReject, at: nowNs, text: reason}, nil
+	})
 }
 
-// free finishes a change that won its compare-and-swap and gave up the
-// booking's seats: it records and stores the change, then returns the
-// seats, in that order (see releaseSeats).
-func (e *Engine) free(ctx context.Context, b *booking, from, to *snapshot) uint64 {
-	e.transition(ctx, b, from, to)
-	lsn := e.persist(b, to)
-	e.releaseSeats(b, from)
-	return lsn
+// change runs one operation on b: decide turns the state the operation
+// looks at into a change, or a refusal, or nothing to do (a nil change:
+// an operation repeated); the machine applies the change if b is still in
+// that state, else decide looks again. It returns b's view once b's latest
+// change is durable.
+func (e *Engine) change(ctx context.Context, b *booking, decide func(*snapshot) (*change, error)) (Booking, error) {
+	for {
+		s := b.st.Load()
+		c, err := decide(s)
+		if err != nil {
+			return Booking{}, err
+		}
+		if c == nil {
+			return e.settle(ctx, b, b.lsn.Load())
+		}
+		c.seq, c.from = b.seq, s
+		lsn, err := e.m.apply(c)
+		if err == errStale {
+			continue
+		}
+		if err != nil {
+			return Booking{}, err
+		}
+		return e.settle(ctx, b, lsn)
+	}
 }
 
 // lookup starts an operation on the booking with the given code; write
@@ -214,14 +196,9 @@ func (e *Engine) lookup(ctx context.Context, code string, write bool) (*booking,
 	if err != nil {
 		return nil, err
 	}
-	b := e.slab.get(e.codes.seqOfCode(c))
+	b := e.m.slab.get(e.m.codes.seqOfCode(c))
 	if b == nil {
 		return nil, ErrNotFound
 	}
 	return b, nil
-}
-
-// noShowAt returns the instant a paid booking in state s becomes a no-show.
-func (e *Engine) noShowAt(b *booking, s *snapshot) int64 {
-	return nanos(e.policy.NoShowAt(s.date, b.office.slot(s.slot).End, b.office.loc()))
 }

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sync/atomic"
 	"time"
 
 	"github.com/kuota/kuota/calendar"
-	"github.com/kuota/kuota/internal/label"
 	"github.com/kuota/kuota/quota"
 )
 
@@ -22,26 +20,6 @@ type OfficeConfig struct {
 	Name string
 	// Quota holds the calendar, layout, release rule and horizon.
 	Quota quota.Config
-}
-
-// office is the engine's record of one office. Its code and quota ID never
-// change; its configuration is replaced whole when it is registered again.
-type office struct {
-	code string
-	id   quota.OfficeID
-	cfg  atomic.Pointer[OfficeConfig] // the engine's own deep copy
-}
-
-func (o *office) loc() *time.Location { return o.cfg.Load().Quota.Schedule.Location }
-
-func (o *office) slot(i uint8) quota.Slot { return o.cfg.Load().Quota.Layout.Slots[i] }
-
-// lookupOffice returns the office registered under code, or nil.
-func (e *Engine) lookupOffice(code string) *office {
-	if m := e.offices.Load(); m != nil {
-		return (*m)[code]
-	}
-	return nil
 }
 
 // checkOfficeCode validates an office code.
@@ -70,73 +48,37 @@ func (e *Engine) RegisterOffice(ctx context.Context, cfg OfficeConfig) error {
 	if err := e.beginWrite(ctx); err != nil {
 		return err
 	}
-	if err := checkOfficeCode(cfg.Code); err != nil {
+	if err := checkOffice(&cfg); err != nil {
 		return err
 	}
-	if err := label.Check(cfg.Name, OfficeNameBytesMax); err != nil {
-		return fmt.Errorf("%w: name: %w", ErrBadOffice, err)
-	}
-	if err := cfg.Quota.Validate(); err != nil {
-		return err
-	}
-	if e.store != nil {
+	if e.m.encode {
+		// The journal keeps the zone by name.
 		if _, err := calendar.LoadZone(cfg.Quota.Schedule.Location.String()); err != nil {
 			return fmt.Errorf("%w: a stored office needs a zone that loads by name: %w", ErrBadOffice, err)
 		}
 	}
-	e.adminMu.Lock()
-	defer e.adminMu.Unlock()
-	o, err := e.registerLocked(cfg)
+	e.m.adminMu.Lock()
+	defer e.m.adminMu.Unlock()
+	if o := e.m.lookupOffice(cfg.Code); o != nil {
+		if err := e.checkDroppedDays(o, &cfg.Quota); err != nil {
+			return err
+		}
+	}
+	lsn, err := e.m.apply(&change{op: opOffice, office: &cfg})
 	if err != nil {
 		return err
 	}
-	e.log.Info("office registered", "office", cfg.Code)
-	return e.waitStore(ctx, e.persistOffice(o))
-}
-
-// registerLocked registers cfg; the caller holds adminMu.
-func (e *Engine) registerLocked(cfg OfficeConfig) (*office, error) {
-	o := e.lookupOffice(cfg.Code)
-	isNew := o == nil
-	if isNew {
-		id, err := e.ledger.AddOffice(cfg.Quota)
-		if err != nil {
-			return nil, err
-		}
-		o = &office{code: cfg.Code, id: id}
-	} else {
-		if err := e.checkDroppedDays(o, &cfg.Quota); err != nil {
-			return nil, err
-		}
-		if err := e.ledger.Reconfigure(o.id, cfg.Quota); err != nil {
-			return nil, err
-		}
-	}
-	// The ledger's copy is deep: keep it, not the caller's slices.
-	q, err := e.ledger.Config(o.id)
-	if err != nil {
-		return nil, err
-	}
-	o.cfg.Store(&OfficeConfig{Code: cfg.Code, Name: cfg.Name, Quota: q})
-	if isNew {
-		next := map[string]*office{}
-		if m := e.offices.Load(); m != nil {
-			next = maps.Clone(*m)
-		}
-		next[cfg.Code] = o
-		e.offices.Store(&next)
-	}
-	return o, nil
+	e.m.log.Info("office registered", "office", cfg.Code)
+	return e.wait(ctx, lsn)
 }
 
 // checkDroppedDays refuses a new window that drops a day, today or later,
 // on which o has a held or paid booking.
 func (e *Engine) checkDroppedDays(o *office, next *quota.Config) error {
-	cur := o.cfg.Load().Quota
-	today := calendar.DateOf(e.now(), cur.Schedule.Location)
+	today := calendar.DateOf(e.now(), e.m.loc(o))
 	inNext := func(d calendar.Date) bool { i := d.Sub(next.First); return i >= 0 && i < next.Days }
 	var found error
-	e.slab.all(func(b *booking) {
+	e.m.slab.all(func(b *booking) {
 		s := b.st.Load()
 		if found == nil && b.office == o && (s.state == Held || s.state == Paid) && !s.date.Before(today) && !inNext(s.date) {
 			found = fmt.Errorf("%w: %s has bookings", ErrOfficeInUse, s.date)
@@ -150,56 +92,51 @@ func (e *Engine) Office(code string) (OfficeConfig, error) {
 	if err := e.begin(nil); err != nil {
 		return OfficeConfig{}, err
 	}
-	o := e.lookupOffice(code)
+	o := e.m.lookupOffice(code)
 	if o == nil {
 		return OfficeConfig{}, ErrUnknownOffice
 	}
-	cfg := *o.cfg.Load()
-	cfg.Quota, _ = e.ledger.Config(o.id) // a deep copy for the caller
-	return cfg, nil
+	q, err := e.m.ledger.Config(o.id) // a deep copy for the caller
+	if err != nil {
+		return OfficeConfig{}, err
+	}
+	return OfficeConfig{Code: o.code, Name: *o.name.Load(), Quota: q}, nil
 }
 
 // Offices returns the codes of every registered office, sorted; none once
 // the engine is closed.
 func (e *Engine) Offices() []string {
-	m := e.offices.Load()
-	if m == nil || e.closed.Load() {
+	p := e.m.offices.Load()
+	if p == nil || e.closed.Load() {
 		return nil
 	}
-	return slices.Sorted(maps.Keys(*m))
+	return slices.Sorted(maps.Keys(*p))
 }
 
-// The operator's changes to single days, slots and cells. Each is package
-// quota's, applied to the office with the given code and, in a durable
-// engine, stored before the call returns.
+// The operator's changes to single days, slots and cells. Each is a
+// quota.Override, applied to the office with the given code as
+// quota.Ledger.Apply does and, in a durable engine, stored before the call
+// returns.
 
 // CloseDay closes an office on a day for the given reason; see
-// quota.Ledger.CloseDay. Existing bookings on that day stay as they are.
+// quota.CloseDay. Existing bookings on that day stay as they are.
 func (e *Engine) CloseDay(ctx context.Context, officeCode string, d calendar.Date, reason string) error {
-	return e.operate(ctx, officeCode, override{kind: overrideDayClosed, date: d, reason: reason}, func(id quota.OfficeID) error {
-		return e.ledger.CloseDay(id, d, reason)
-	})
+	return e.operate(ctx, officeCode, quota.Override{Kind: quota.CloseDay, Date: d, Reason: reason})
 }
 
 // OpenDay undoes CloseDay.
 func (e *Engine) OpenDay(ctx context.Context, officeCode string, d calendar.Date) error {
-	return e.operate(ctx, officeCode, override{kind: overrideDayClosed, date: d, clear: true}, func(id quota.OfficeID) error {
-		return e.ledger.OpenDay(id, d)
-	})
+	return e.operate(ctx, officeCode, quota.Override{Kind: quota.OpenDay, Date: d})
 }
 
 // CloseSlot closes one slot of a day, in every pool.
 func (e *Engine) CloseSlot(ctx context.Context, officeCode string, d calendar.Date, slot int, reason string) error {
-	return e.operate(ctx, officeCode, override{kind: overrideSlotClosed, date: d, slot: slot, reason: reason}, func(id quota.OfficeID) error {
-		return e.ledger.CloseSlot(id, d, slot, reason)
-	})
+	return e.operate(ctx, officeCode, quota.Override{Kind: quota.CloseSlot, Date: d, Slot: slot, Reason: reason})
 }
 
 // OpenSlot undoes CloseSlot.
 func (e *Engine) OpenSlot(ctx context.Context, officeCode string, d calendar.Date, slot int) error {
-	return e.operate(ctx, officeCode, override{kind: overrideSlotClosed, date: d, slot: slot, clear: true}, func(id quota.OfficeID) error {
-		return e.ledger.OpenSlot(id, d, slot)
-	})
+	return e.operate(ctx, officeCode, quota.Override{Kind: quota.OpenSlot, Date: d, Slot: slot})
 }
 
 // SetCapacity sets the seats of one pool of one slot of a day; never below
@@ -208,63 +145,36 @@ func (e *Engine) SetCapacity(ctx context.Context, officeCode string, d calendar.
 	if err := e.beginWrite(ctx); err != nil {
 		return err
 	}
-	o := e.lookupOffice(officeCode)
+	o := e.m.lookupOffice(officeCode)
 	if o == nil {
 		return ErrUnknownOffice
 	}
-	p, ok := o.cfg.Load().Quota.Layout.Pool(pool)
-	if !ok {
+	p, err := e.m.ledger.PoolIndex(o.id, pool)
+	if err != nil {
 		return ErrUnknownPool
 	}
-	return e.operate(ctx, officeCode, override{kind: overrideCapacity, date: d, slot: slot, pool: p, seats: seats}, func(id quota.OfficeID) error {
-		return e.ledger.SetCapacity(id, d, slot, p, seats)
-	})
+	return e.operate(ctx, officeCode, quota.Override{Kind: quota.SetCapacity, Date: d, Slot: slot, Pool: p, Seats: seats})
 }
 
 // SetReleaseAt moves the instant a day's quota opens; the zero time opens it
 // at once.
 func (e *Engine) SetReleaseAt(ctx context.Context, officeCode string, d calendar.Date, at time.Time) error {
-	return e.operate(ctx, officeCode, override{kind: overrideRelease, date: d, at: nanos(at)}, func(id quota.OfficeID) error {
-		return e.ledger.SetReleaseAt(id, d, at)
-	})
+	return e.operate(ctx, officeCode, quota.Override{Kind: quota.SetRelease, Date: d, At: at})
 }
 
-// operate applies one operator change and stores it.
-func (e *Engine) operate(ctx context.Context, officeCode string, ov override, apply func(quota.OfficeID) error) error {
+// operate applies one operator change and waits until it is durable.
+func (e *Engine) operate(ctx context.Context, officeCode string, ov quota.Override) error {
 	if err := e.beginWrite(ctx); err != nil {
 		return err
 	}
-	o := e.lookupOffice(officeCode)
-	if o == nil {
+	if e.m.lookupOffice(officeCode) == nil {
 		return ErrUnknownOffice
 	}
-	e.adminMu.Lock()
-	defer e.adminMu.Unlock()
-	if err := apply(o.id); err != nil {
+	e.m.adminMu.Lock()
+	lsn, err := e.m.apply(&change{op: opOverride, officeCode: officeCode, override: ov})
+	e.m.adminMu.Unlock()
+	if err != nil {
 		return err
 	}
-	ov.office = o.code
-	return e.waitStore(ctx, e.persistOverride(ov))
+	return e.wait(ctx, lsn)
 }
-
-// override is one stored operator change.
-type override struct {
-	office string
-	kind   overrideKind
-	date   calendar.Date
-	slot   int
-	pool   int
-	clear  bool   // true: the change was undone (OpenDay, OpenSlot)
-	reason string // closures
-	seats  int    // capacity
-	at     int64  // release instant, Unix ns
-}
-
-type overrideKind uint8
-
-const (
-	overrideDayClosed overrideKind = iota + 1
-	overrideSlotClosed
-	overrideCapacity
-	overrideRelease
-)

@@ -22,7 +22,7 @@ func (e *Engine) Get(ctx context.Context, code string) (Booking, error) {
 	if err != nil {
 		return Booking{}, err
 	}
-	return b.view(), nil
+	return e.m.view(b), nil
 }
 
 // ByBillingCode returns the booking with the given billing code.
@@ -34,11 +34,11 @@ func (e *Engine) ByBillingCode(ctx context.Context, billingCode string) (Booking
 	if err != nil {
 		return Booking{}, err
 	}
-	b := e.slab.get(e.codes.seqOfBilling(billing))
+	b := e.m.slab.get(e.m.codes.seqOfBilling(billing))
 	if b == nil {
 		return Booking{}, ErrNotFound
 	}
-	return b.view(), nil
+	return e.m.view(b), nil
 }
 
 // History yields the bookings of an account, oldest first: M-Paspor's
@@ -50,8 +50,8 @@ func (e *Engine) History(account string) iter.Seq[Booking] {
 		if e.closed.Load() {
 			return
 		}
-		for _, b := range e.accounts.bookings(account) {
-			if !yield(b.view()) {
+		for _, b := range e.m.accounts.bookings(account) {
+			if !yield(e.m.view(b)) {
 				return
 			}
 		}
@@ -68,7 +68,7 @@ func (e *Engine) Month(ctx context.Context, officeCode string, year int, month t
 	if err != nil {
 		return nil, err
 	}
-	return e.ledger.Month(o.id, year, month, now)
+	return e.m.ledger.Month(o.id, year, month, now)
 }
 
 // Day returns one day of an office with each slot's state and seats left
@@ -79,23 +79,24 @@ func (e *Engine) Day(ctx context.Context, officeCode string, d calendar.Date) (q
 	if err != nil {
 		return quota.DayView{}, err
 	}
-	return e.ledger.Day(o.id, d, now)
+	return e.m.ledger.Day(o.id, d, now)
 }
 
 // view starts a calendar view: it finds the office, reads the clock and
 // expires overdue holds, so that the view shows the engine's seats rather
 // than the counters' (which still count a lapsed hold until it is swept).
+// A read-only engine expires them in memory only.
 func (e *Engine) view(ctx context.Context, officeCode string) (*office, time.Time, error) {
 	if err := e.begin(ctx); err != nil {
 		return nil, time.Time{}, err
 	}
-	o := e.lookupOffice(officeCode)
+	o := e.m.lookupOffice(officeCode)
 	if o == nil {
 		return nil, time.Time{}, ErrUnknownOffice
 	}
 	now := e.now()
-	if nowNs := nanos(now); e.holds.due(nowNs) {
-		e.expireDue(ctx, nowNs)
+	if nowNs := nanos(now); e.m.holds.due(nowNs) {
+		e.m.expireDue(nowNs)
 	}
 	return o, now, nil
 }
@@ -109,7 +110,7 @@ func (e *Engine) DayBookings(ctx context.Context, officeCode string, d calendar.
 	if err := e.begin(ctx); err != nil {
 		return nil, err
 	}
-	o := e.lookupOffice(officeCode)
+	o := e.m.lookupOffice(officeCode)
 	if o == nil {
 		return nil, ErrUnknownOffice
 	}
@@ -117,9 +118,9 @@ func (e *Engine) DayBookings(ctx context.Context, officeCode string, d calendar.
 		return nil, ErrBadDate
 	}
 	var out []Booking
-	e.slab.all(func(b *booking) {
+	e.m.slab.all(func(b *booking) {
 		if b.office == o && b.st.Load().date == d {
-			out = append(out, b.view())
+			out = append(out, e.m.view(b))
 		}
 	})
 	slices.SortFunc(out, func(a, b Booking) int {

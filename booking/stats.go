@@ -18,10 +18,10 @@ type Stats struct {
 	Commits  uint64
 	Changes  uint64
 	AvgBatch float64
-	// LastCommit is how long the latest commit took, from building the
-	// transaction to its fsync; LastSync the part of it bbolt spent
-	// writing pages to the file and syncing them (two fdatasyncs a
-	// commit): the disk's latency, which bounds commits per second.
+	// LastCommit is how long the latest commit took, from taking its batch
+	// to its fsync; LastSync the part of it bbolt spent writing pages to
+	// the file and syncing them (two fdatasyncs a commit): the disk's
+	// latency, which bounds commits per second.
 	LastCommit time.Duration
 	LastSync   time.Duration
 }
@@ -31,20 +31,21 @@ type Stats struct {
 func (e *Engine) Stats() Stats {
 	st := Stats{Bookings: make(map[State]int, NoShow)}
 	for s := Held; s <= NoShow; s++ {
-		st.Bookings[s] = int(e.states[s].Load())
+		st.Bookings[s] = int(e.m.states[s].Load())
 		st.Total += st.Bookings[s]
 	}
-	if e.store == nil {
+	js := e.m.journal.Stats()
+	if !js.Durable {
 		return st
 	}
 	st.Durable = true
-	st.PendingWrites = e.store.pending()
-	st.Commits = e.store.commits.Load()
-	st.Changes = e.store.changes.Load()
+	st.PendingWrites = js.Pending
+	st.Commits = js.Commits
+	st.Changes = js.Records
 	if st.Commits > 0 {
 		st.AvgBatch = float64(st.Changes) / float64(st.Commits)
 	}
-	st.LastCommit = time.Duration(e.store.lastCommitNs.Load())
-	st.LastSync = time.Duration(e.store.lastSyncNs.Load())
+	st.LastCommit = js.LastCommit
+	st.LastSync = js.LastSync
 	return st
 }

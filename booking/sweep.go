@@ -19,8 +19,8 @@ func (e *Engine) ExpireDue(ctx context.Context, now time.Time) (int, error) {
 	if err := e.beginWrite(ctx); err != nil {
 		return 0, err
 	}
-	n, lsn := e.expireDue(ctx, nanos(now))
-	return n, e.waitStore(ctx, lsn)
+	n, lsn := e.m.expireDue(nanos(now))
+	return n, e.wait(ctx, lsn)
 }
 
 // MarkNoShows marks every paid booking whose slot ended at or before now
@@ -31,64 +31,8 @@ func (e *Engine) MarkNoShows(ctx context.Context, now time.Time) (int, error) {
 	if err := e.beginWrite(ctx); err != nil {
 		return 0, err
 	}
-	n, lsn := e.markNoShows(ctx, nanos(now))
-	return n, e.waitStore(ctx, lsn)
-}
-
-// markNoShows marks the no-shows due at nowNs and returns how many, and
-// the log sequence number of the last one stored.
-func (e *Engine) markNoShows(ctx context.Context, nowNs int64) (int, uint64) {
-	n, last := 0, uint64(0)
-	for _, b := range e.arrivals.pop(nowNs) {
-		for {
-			s := b.st.Load()
-			// Entries go stale when a booking is checked in, cancelled or
-			// rescheduled; only a booking still paid for the slot that
-			// ended is a no-show.
-			// (A rescheduled booking got an entry for its new slot
-			// when it was rescheduled.)
-			if s.state != Paid || e.noShowAt(b, s) > nowNs {
-				break
-			}
-			to := s.next(NoShow, nowNs, "")
-			if b.st.CompareAndSwap(s, to) {
-				last = max(last, e.free(ctx, b, s, to))
-				n++
-				break
-			}
-		}
-	}
-	return n, last
-}
-
-// expireDue expires the holds due at nowNs and returns how many, and the
-// log sequence number of the last expiry stored.
-func (e *Engine) expireDue(ctx context.Context, nowNs int64) (int, uint64) {
-	n, last := 0, uint64(0)
-	for _, b := range e.holds.pop(nowNs) {
-		if e.expire(ctx, b, nowNs) {
-			n++
-			last = max(last, b.lsn.Load())
-		}
-	}
-	return n, last
-}
-
-// expire turns b from Held into Expired if its deadline is at or before
-// nowNs, and gives its seats back. It reports whether it did.
-func (e *Engine) expire(ctx context.Context, b *booking, nowNs int64) bool {
-	for {
-		s := b.st.Load()
-		if s.state != Held || s.deadline > nowNs {
-			return false
-		}
-		// The expiry happened at the deadline, whenever it is noticed.
-		n := s.next(Expired, s.deadline, "payment deadline passed")
-		if b.st.CompareAndSwap(s, n) {
-			e.free(ctx, b, s, n)
-			return true
-		}
-	}
+	n, lsn := e.m.markNoShows(nanos(now))
+	return n, e.wait(ctx, lsn)
 }
 
 // wakeSweeper tells the sweeper about a new deadline at, if the sweeper
@@ -121,13 +65,12 @@ func (e *Engine) sweepLoop() {
 		// While sweeping, every new deadline leaves a wake-up pending,
 		// so none added after next is computed below is slept past.
 		e.sweepAt.Store(math.MaxInt64)
-		now := e.now()
-		ctx := context.Background()
-		e.expireDue(ctx, nanos(now))
-		e.markNoShows(ctx, nanos(now))
-
-		next := min(e.holds.nextAt(), e.arrivals.nextAt())
 		nowNs := nanos(e.now())
+		e.m.expireDue(nowNs)
+		e.m.markNoShows(nowNs)
+
+		next := min(e.m.holds.nextAt(), e.m.arrivals.nextAt())
+		nowNs = nanos(e.now())
 		wait := sweepIntervalMax
 		if next != math.MaxInt64 {
 			wait = min(wait, max(time.Duration(next-nowNs), 0))

@@ -43,57 +43,6 @@ var advBadLabels = map[string]string{
 	"one MiB":         advMiB,
 }
 
-// advLedger returns the test office (ID 0) with seats taken and operator
-// changes in place, and a second office (ID 1), so that a refusal has
-// something to disturb.
-func advLedger(t *testing.T) *Ledger {
-	t.Helper()
-	l, id := newTestLedger(t)
-	other := testConfig(t)
-	other.Schedule.Location = calendar.Jayapura()
-	_, err := l.AddOffice(other)
-	require.NoError(t, err)
-	require.NoError(t, l.Reserve(id, dec10, 0, online, 2, t1))
-	require.NoError(t, l.Reserve(id, dec11, 1, walkIn, 1, t1))
-	require.NoError(t, l.CloseDay(id, calendar.NewDate(2026, 12, 14), "renovasi"))
-	require.NoError(t, l.CloseSlot(id, dec11, 0, "listrik padam"))
-	require.NoError(t, l.SetCapacity(id, calendar.NewDate(2026, 12, 15), 1, online, 9))
-	return l
-}
-
-// advLedgerState is everything observable about a Ledger.
-type advLedgerState struct {
-	Offices int
-	Configs []Config
-	Cells   []CellState
-	Days    []DayView
-}
-
-func captureLedger(t *testing.T, l *Ledger) advLedgerState {
-	t.Helper()
-	var st advLedgerState
-	st.Offices = l.Offices()
-	for id := range OfficeID(st.Offices) {
-		cfg, err := l.Config(id)
-		require.NoError(t, err)
-		st.Configs = append(st.Configs, cfg)
-		for i := range cfg.Days {
-			date := cfg.First.AddDays(i)
-			for s := range cfg.Layout.Slots {
-				for p := range cfg.Layout.Pools {
-					c, err := l.Cell(id, date, s, p)
-					require.NoError(t, err)
-					st.Cells = append(st.Cells, c)
-				}
-			}
-			v, err := l.Day(id, date, t1)
-			require.NoError(t, err)
-			st.Days = append(st.Days, v)
-		}
-	}
-	return st
-}
-
 // advBadConfigs are configurations every entry point must refuse with
 // ErrBadConfig; also, where one applies, the more specific sentinel.
 func advBadConfigs(t *testing.T) map[string]struct {
@@ -202,7 +151,7 @@ func TestAdversarialConfigRefusals(t *testing.T) {
 			before := captureLedger(t, l)
 			_, err = l.AddOffice(tt.cfg)
 			require.ErrorIs(t, err, ErrBadConfig)
-			require.ErrorIs(t, l.Reconfigure(0, tt.cfg), ErrBadConfig)
+			require.ErrorIs(t, l.Reconfigure(0, tt.cfg, nil), ErrBadConfig)
 			require.Equal(t, before, captureLedger(t, l), "a refused configuration changes nothing")
 		})
 	}
@@ -332,26 +281,26 @@ func TestAdversarialLedgerRefusals(t *testing.T) {
 		{"set window MinInt days", func(l *Ledger) error { return l.SetWindow(0, dec10, math.MinInt) }, ErrBadConfig},
 		{"set window 401 days", func(l *Ledger) error { return l.SetWindow(0, dec10, HorizonDaysMax+1) }, ErrBadConfig},
 		{"set window past year 9999", func(l *Ledger) error { return l.SetWindow(0, far, 2) }, ErrBadConfig},
-		{"reconfigure unknown office", func(l *Ledger) error { return l.Reconfigure(2, testConfig(t)) }, ErrUnknownOffice},
+		{"reconfigure unknown office", func(l *Ledger) error { return l.Reconfigure(2, testConfig(t), nil) }, ErrUnknownOffice},
 		{"reconfigure with pools swapped", func(l *Ledger) error {
 			c := testConfig(t)
 			c.Layout.Pools[0], c.Layout.Pools[1] = c.Layout.Pools[1], c.Layout.Pools[0]
-			return l.Reconfigure(0, c)
+			return l.Reconfigure(0, c, nil)
 		}, ErrLayoutChange},
 		{"reconfigure dropping a slot", func(l *Ledger) error {
 			c := testConfig(t)
 			c.Layout.Slots = c.Layout.Slots[:1]
-			return l.Reconfigure(0, c)
+			return l.Reconfigure(0, c, nil)
 		}, ErrLayoutChange},
 		{"reconfigure moving a slot", func(l *Ledger) error {
 			c := testConfig(t)
 			c.Layout.Slots[1].End += time.Minute
-			return l.Reconfigure(0, c)
+			return l.Reconfigure(0, c, nil)
 		}, ErrLayoutChange},
 		{"reconfigure below taken", func(l *Ledger) error {
 			c := testConfig(t)
 			c.Layout.Slots[0].Seats[online] = 1
-			return l.Reconfigure(0, c)
+			return l.Reconfigure(0, c, nil)
 		}, ErrBelowTaken},
 	}
 	for name, reason := range advBadLabels {

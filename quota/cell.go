@@ -83,23 +83,6 @@ func (c *cell) release(n int64) outcome {
 	}
 }
 
-// setCapacity changes the capacity and moves seats left by the same amount,
-// keeping seats taken. It fails, leaving the cell alone, when the new
-// capacity is below the seats taken.
-func (c *cell) setCapacity(capacity int64) (taken int64, ok bool) {
-	for {
-		w := c.w.Load()
-		oldCap, left := unpack(w)
-		taken = oldCap - left
-		if capacity < taken {
-			return taken, false
-		}
-		if c.w.CompareAndSwap(w, pack(capacity, capacity-taken, w&flagsMask)) {
-			return taken, true
-		}
-	}
-}
-
 // load returns capacity, seats left and whether the slot is closed.
 func (c *cell) load() (capacity, left int64, isClosed bool) {
 	w := c.w.Load()

@@ -20,13 +20,22 @@
 // [Ledger.Release] gives them back and can never push a cell above its
 // capacity. [Ledger.Month] and [Ledger.Day] show the calendar.State of
 // days and slots (green Available, red Full, yellow NotOpened, grey for
-// the rest) with the seats left per pool.
+// the rest) with the seats left per pool. Reserve's refusals and the views
+// follow one day-state order, the one Reserve's documentation lists, so a
+// day shown green is one Reserve accepts.
 //
-// Operators change single days and cells at run time: [Ledger.CloseDay],
-// [Ledger.CloseSlot], [Ledger.SetCapacity] (never below the seats taken),
-// [Ledger.SetReleaseAt]. [Ledger.Reconfigure] replaces a whole
-// configuration — a longer horizon, a new holiday list, more slots —
-// carrying every seat taken and every operator change across.
+// Operators change single days, slots and cells at run time. Each change
+// is a value, an [Override] of some [OverrideKind] (CloseDay, OpenDay,
+// CloseSlot, OpenSlot, SetCapacity, SetRelease), made by [Ledger.Apply];
+// [Ledger.CloseDay], [Ledger.SetCapacity] and the like are shorthands for
+// it. Being values, changes can be journaled and replayed: [Ledger.Overrides]
+// lists an office's standing changes in an order that, applied to a fresh
+// office with the same Config, rebuilds the same table.
+// [Ledger.Reconfigure] replaces a whole configuration — a longer horizon,
+// a new holiday list, more slots — carrying every seat taken and every
+// operator change across. [Ledger.Zone], [Ledger.Slot], [Ledger.Slots],
+// [Ledger.PoolName] and [Ledger.PoolIndex] read the current configuration
+// without copying it.
 //
 // # Time
 //
@@ -44,6 +53,16 @@
 // same layout share their counters, so nothing is lost and nobody waits.
 // Configuration and operator changes serialize on a mutex that the hot
 // path never touches.
+//
+// Apply and Reconfigure take a commit hook, called once the change is
+// known to be valid and before it takes effect; an error from it cancels
+// the change. While it runs, the cells the change writes are frozen: Apply
+// freezes a SetCapacity's cell (so its capacity is checked against the
+// seats taken at the instant it is stored) and a CloseSlot's or OpenSlot's
+// cells, and Reconfigure the whole old table when the layout changes.
+// Reserve and Release on a frozen cell spin until it is stored. Package
+// booking's commit writes the change to its journal, which puts the change
+// in the journal exactly where it falls among the reservations.
 //
 // # Errors
 //

@@ -66,6 +66,10 @@ var (
 	// ErrBelowTaken is returned when a capacity would fall below the seats
 	// already taken in a cell. The caller must cancel bookings first.
 	ErrBelowTaken = errors.New("quota: capacity below seats taken")
+	// ErrBadOverride is returned when an Override's Kind is not one of
+	// the OverrideKind constants, or a field its kind does not use is not
+	// zero: a journaled change carries nothing the Ledger would ignore.
+	ErrBadOverride = errors.New("quota: bad override")
 	// ErrBadReason is returned when a reason (for closing a day or slot,
 	// or, in package booking, for rejecting a booking) is empty, longer
 	// than its limit or not printable UTF-8.

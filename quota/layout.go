@@ -113,3 +113,68 @@ func clock(d time.Duration) string {
 	m := int(d / time.Minute)
 	return fmt.Sprintf("%02d:%02d", m/60, m%60)
 }
+
+// The readers below answer from an office's current table with one atomic
+// load and no allocation, so that a caller on a hot path (package booking
+// formatting a slot, or resolving a pool name) need not keep its own copy
+// of the Config. Each follows Reconfigure from the instant the new table
+// is published.
+
+// Zone returns the office's time zone.
+func (l *Ledger) Zone(id OfficeID) (*time.Location, error) {
+	t := l.table(id)
+	if t == nil {
+		return nil, ErrUnknownOffice
+	}
+	return t.loc, nil
+}
+
+// Slots returns the number of slots in the office's day.
+func (l *Ledger) Slots(id OfficeID) (int, error) {
+	t := l.table(id)
+	if t == nil {
+		return 0, ErrUnknownOffice
+	}
+	return len(t.layout.Slots), nil
+}
+
+// Slot returns the start and end of one slot of the office's day. Its
+// Seats is nil: handing out the table's own slice would let a caller
+// change the table, and a copy would allocate. The default capacities are
+// in [Ledger.Config], the live ones in [Ledger.Cell].
+func (l *Ledger) Slot(id OfficeID, slot int) (Slot, error) {
+	t := l.table(id)
+	if t == nil {
+		return Slot{}, ErrUnknownOffice
+	}
+	if uint(slot) >= uint(len(t.layout.Slots)) {
+		return Slot{}, ErrUnknownSlot
+	}
+	s := &t.layout.Slots[slot]
+	return Slot{Start: s.Start, End: s.End}, nil
+}
+
+// PoolName returns the name of one pool of the office.
+func (l *Ledger) PoolName(id OfficeID, pool int) (string, error) {
+	t := l.table(id)
+	if t == nil {
+		return "", ErrUnknownOffice
+	}
+	if uint(pool) >= uint(len(t.layout.Pools)) {
+		return "", ErrUnknownPool
+	}
+	return t.layout.Pools[pool], nil
+}
+
+// PoolIndex returns the index of the office's pool called name, or -1 and
+// ErrUnknownPool when it has none.
+func (l *Ledger) PoolIndex(id OfficeID, name string) (int, error) {
+	t := l.table(id)
+	if t == nil {
+		return -1, ErrUnknownOffice
+	}
+	if i, ok := t.layout.Pool(name); ok {
+		return i, nil
+	}
+	return -1, ErrUnknownPool
+}

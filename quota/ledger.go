@@ -71,8 +71,10 @@ func (c *Config) clone() Config {
 // change a cell with compare-and-swap. Configuration and operator changes
 // serialize on an internal mutex that the former never touch; a change
 // that replaces a table publishes the new one atomically, so readers never
-// block. The one exception is a layout change, during which Reserve and
-// Release on that office spin briefly while seats move to the new table.
+// block. The exceptions are the cells a change freezes: during a layout
+// change, and during the commit hook of [Ledger.Apply] and
+// [Ledger.Reconfigure], Reserve and Release on those cells spin until the
+// change is stored.
 //
 // The zero Ledger is empty and ready to use.
 type Ledger struct {
@@ -150,7 +152,20 @@ func (l *Ledger) Config(id OfficeID) (Config, error) {
 // layout or its capacities moves the counters into new cells: Reserve and
 // Release on this office wait, spinning, for the few milliseconds that
 // takes.
-func (l *Ledger) Reconfigure(id OfficeID, cfg Config) error {
+//
+// commit, when not nil, is called once the new table has been built and
+// checked, so that the change can no longer fail for a quota reason, and
+// before it is published. When the layout changes, the old table's cells
+// stay frozen during commit as during the copy, so no seat is taken or
+// given back on this office until the new table is published. If commit
+// returns an error nothing changes (the cells are unfrozen) and
+// Reconfigure returns that error. As for [Ledger.Apply], package booking
+// passes a commit that hands the change to its journal, so that the
+// change's place in the journal is exactly its place among the
+// reservations. commit runs under the Ledger's mutex: as for Apply, it
+// must not call a method that takes it, nor wait for a Reserve or Release
+// on this office.
+func (l *Ledger) Reconfigure(id OfficeID, cfg Config, commit func() error) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -165,18 +180,26 @@ func (l *Ledger) Reconfigure(id OfficeID, cfg Config) error {
 	if !cfg.Layout.extends(&prev.layout) {
 		return ErrLayoutChange
 	}
-	moving := !sameLayout(&prev.layout, &cfg.Layout)
-	if moving {
+	if !sameLayout(&prev.layout, &cfg.Layout) {
 		// Stop every cell of prev so that no seat is taken or returned
-		// there while its count is copied; Reserve and Release retry on
-		// the new table once it is published.
+		// there while its count is copied and the change committed;
+		// Reserve and Release retry on the new table once it is
+		// published, and prev stays frozen for readers still holding it.
 		prev.setFrozen(true)
+		// Unfreeze on every way out but the one that publishes, a
+		// panicking commit included. The table changes only under mu,
+		// which this function holds until the deferred call has run.
+		defer func() {
+			if l.tables[id].Load() == prev {
+				prev.setFrozen(false)
+			}
+		}()
 	}
 	t, err := newTable(&cfg, &o.ov, prev)
 	if err != nil {
-		if moving {
-			prev.setFrozen(false)
-		}
+		return err
+	}
+	if err := run(commit); err != nil {
 		return err
 	}
 	l.tables[id].Store(t)
@@ -186,15 +209,15 @@ func (l *Ledger) Reconfigure(id OfficeID, cfg Config) error {
 }
 
 // SetWindow moves an office's table to the days [first, first+days),
-// keeping everything else; it is Reconfigure with a new horizon, and never
-// pauses reservations.
+// keeping everything else; it is Reconfigure with a new horizon and no
+// commit, and never pauses reservations.
 func (l *Ledger) SetWindow(id OfficeID, first calendar.Date, days int) error {
 	cfg, err := l.Config(id)
 	if err != nil {
 		return err
 	}
 	cfg.First, cfg.Days = first, days
-	return l.Reconfigure(id, cfg)
+	return l.Reconfigure(id, cfg, nil)
 }
 
 func (t *table) setFrozen(frozen bool) {

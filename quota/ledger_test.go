@@ -123,7 +123,7 @@ func TestReconfigureLayout(t *testing.T) {
 	cfg.Layout.Slots[0].Seats = []int{4, 2, 1}
 	cfg.Layout.Slots[1].Seats = []int{3, 2, 1}
 	cfg.Layout.Slots = append(cfg.Layout.Slots, Slot{Start: 13 * time.Hour, End: 14 * time.Hour, Seats: []int{6, 0, 1}})
-	require.NoError(t, l.Reconfigure(id, cfg))
+	require.NoError(t, l.Reconfigure(id, cfg, nil))
 
 	requireCell(t, l, id, dec10, 0, online, 4, 2) // new capacity, seats taken kept
 	requireCell(t, l, id, dec11, 0, walkIn, 5, 5) // operator's capacity kept
@@ -135,7 +135,7 @@ func TestReconfigureLayout(t *testing.T) {
 	lower := cfg
 	lower.Layout = cfg.Layout.clone()
 	lower.Layout.Slots[0].Seats[0] = 1
-	err := l.Reconfigure(id, lower)
+	err := l.Reconfigure(id, lower, nil)
 	require.ErrorIs(t, err, ErrBelowTaken)
 	var ce *CellError
 	require.True(t, errors.As(err, &ce))
@@ -154,12 +154,12 @@ func TestReconfigureLayout(t *testing.T) {
 		bad := cfg
 		bad.Layout = cfg.Layout.clone()
 		change(&bad)
-		require.ErrorIs(t, l.Reconfigure(id, bad), ErrLayoutChange, name)
+		require.ErrorIs(t, l.Reconfigure(id, bad, nil), ErrLayoutChange, name)
 	}
-	require.ErrorIs(t, l.Reconfigure(id+1, cfg), ErrUnknownOffice)
+	require.ErrorIs(t, l.Reconfigure(id+1, cfg, nil), ErrUnknownOffice)
 	bad := cfg
 	bad.Days = 0
-	require.ErrorIs(t, l.Reconfigure(id, bad), ErrBadConfig)
+	require.ErrorIs(t, l.Reconfigure(id, bad, nil), ErrBadConfig)
 }
 
 func trimSeats(c *Config, pools int) {
@@ -176,7 +176,7 @@ func TestReconfigureSchedule(t *testing.T) {
 	h, err := calendar.NewHolidays(calendar.HolidayEntry{Date: dec11, Kind: calendar.National, Name: "Hari baru"})
 	require.NoError(t, err)
 	cfg.Schedule.Holidays = h
-	require.NoError(t, l.Reconfigure(id, cfg))
+	require.NoError(t, l.Reconfigure(id, cfg, nil))
 	require.ErrorIs(t, l.Reserve(id, dec11, 0, online, 1, t1), ErrClosed)
 	require.NoError(t, l.Reserve(id, dec25, 0, online, 1, t1), "Christmas is no longer in the list")
 	requireCell(t, l, id, dec10, 0, online, 3, 2)
@@ -207,7 +207,7 @@ func TestReconfigureUnderLoad(t *testing.T) {
 		cfg.Layout = cfg.Layout.clone()
 		cfg.Layout.Slots[0].Seats[0] = 100_000 + i + 1 // a capacity change moves the counters
 		cfg.Days = 31 + i%2                            // and a window change shares them
-		require.NoError(t, l.Reconfigure(id, cfg))
+		require.NoError(t, l.Reconfigure(id, cfg, nil))
 	}
 	stop.Store(true)
 	wg.Wait()
@@ -215,4 +215,100 @@ func TestReconfigureUnderLoad(t *testing.T) {
 	require.NoError(t, err)
 	require.EqualValues(t, taken.Load(), c.Taken())
 	require.Equal(t, 100_020, c.Capacity)
+}
+
+// Reconfigure calls commit once the new table is built and checked and
+// before it is published; with a layout change the old table's cells are
+// frozen meanwhile, and with none no cell is. A commit that fails or panics
+// changes nothing and leaves no cell frozen.
+func TestReconfigureCommit(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(c *Config)
+		moving bool // the layout changes, so the old table freezes
+	}{
+		{name: "window", change: func(c *Config) { c.Days = 45 }},
+		{name: "schedule", change: func(c *Config) { c.Schedule.Closures = []calendar.Closure{{Date: dec11, Reason: "Cuti bersama"}} }},
+		{name: "zone", change: func(c *Config) { c.Schedule.Location = calendar.Jayapura() }},
+		{name: "capacity", change: func(c *Config) { c.Layout.Slots[0].Seats[online] = 5 }, moving: true},
+		{name: "new slot", change: func(c *Config) {
+			c.Layout.Slots = append(c.Layout.Slots, Slot{Start: 13 * time.Hour, End: 14 * time.Hour, Seats: []int{1, 1}})
+		}, moving: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig(t)
+			tt.change(&cfg)
+
+			l := advLedger(t)
+			before := captureLedger(t, l)
+			commits := 0
+			err := l.Reconfigure(0, cfg, func() error { commits++; return errJournal })
+			require.ErrorIs(t, err, errJournal)
+			require.Equal(t, 1, commits)
+			require.Equal(t, before, captureLedger(t, l), "a failed commit changes nothing")
+			require.NoError(t, l.Reserve(0, dec10, 0, online, 1, t1), "cells unfrozen after a failed commit")
+
+			l = advLedger(t)
+			before = captureLedger(t, l)
+			require.PanicsWithValue(t, "journal gone", func() {
+				_ = l.Reconfigure(0, cfg, func() error { panic("journal gone") })
+			})
+			require.Equal(t, before, captureLedger(t, l), "a panicking commit changes nothing")
+
+			cells := 31 * 2 * 2 // the old table: days × slots × pools
+			commits = 0
+			require.NoError(t, l.Reconfigure(0, cfg, func() error {
+				commits++
+				// Lock-free reads only: commit runs under the mutex.
+				if tt.moving {
+					require.Equal(t, cells, frozenCells(l, 0))
+				} else {
+					require.Zero(t, frozenCells(l, 0))
+					require.NoError(t, l.Reserve(0, dec10, 1, walkIn, 1, t1), "reservations go on")
+				}
+				require.Zero(t, frozenCells(l, 1), "other offices are not touched")
+				zone, err := l.Zone(0)
+				require.NoError(t, err)
+				require.Equal(t, wib, zone, "not published during commit")
+				n, err := l.Slots(0)
+				require.NoError(t, err)
+				require.Equal(t, 2, n, "not published during commit")
+				return nil
+			}))
+			require.Equal(t, 1, commits)
+			requireNoFrozen(t, l)
+			got, err := l.Config(0)
+			require.NoError(t, err)
+			require.Equal(t, cfg, got)
+			requireCell(t, l, 0, dec10, 0, online, cfg.Layout.Slots[0].Seats[online], cfg.Layout.Slots[0].Seats[online]-2)
+		})
+	}
+}
+
+// A refused Reconfigure never commits, whichever check refuses it.
+func TestReconfigureRefusalNeverCommits(t *testing.T) {
+	tests := []struct {
+		name string
+		id   OfficeID
+		give func(c *Config)
+		want error
+	}{
+		{name: "bad config", give: func(c *Config) { c.Days = 0 }, want: ErrBadConfig},
+		{name: "unknown office", id: 2, give: func(*Config) {}, want: ErrUnknownOffice},
+		{name: "layout change", give: func(c *Config) { c.Layout.Slots = c.Layout.Slots[:1] }, want: ErrLayoutChange},
+		{name: "below taken", give: func(c *Config) { c.Layout.Slots[0].Seats[online] = 1 }, want: ErrBelowTaken},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := advLedger(t)
+			before := captureLedger(t, l)
+			cfg := testConfig(t)
+			tt.give(&cfg)
+			commits := 0
+			require.ErrorIs(t, l.Reconfigure(tt.id, cfg, func() error { commits++; return nil }), tt.want)
+			require.Zero(t, commits)
+			require.Equal(t, before, captureLedger(t, l))
+		})
+	}
 }

@@ -51,7 +51,8 @@ func newModel(cfg Config) *model {
 	return m
 }
 
-// reserve predicts Reserve's answer, in Reserve's documented order.
+// reserve predicts Reserve's answer, in Reserve's documented order: the
+// day-state order, in which a closed slot comes before the release.
 func (m *model) reserve(k cellKey, n int) error {
 	c := m.cells[k]
 	switch {
@@ -61,10 +62,10 @@ func (m *model) reserve(k cellKey, n int) error {
 		return ErrPast
 	case m.dayShut[k.date]:
 		return ErrClosed
-	case m.now.Before(m.opens[k.date]):
-		return ErrNotOpened
 	case c.closed:
 		return ErrClosed
+	case m.now.Before(m.opens[k.date]):
+		return ErrNotOpened
 	case c.capacity-c.taken < n:
 		return ErrFull
 	}

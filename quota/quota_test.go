@@ -1,6 +1,7 @@
 package quota
 
 import (
+	"slices"
 	"testing"
 	"time"
 	_ "time/tzdata" // tests must not depend on the host's zone database
@@ -72,4 +73,82 @@ func requireCell(t testing.TB, l *Ledger, id OfficeID, d calendar.Date, slot, po
 	c, err := l.Cell(id, d, slot, pool)
 	require.NoError(t, err)
 	require.Equal(t, CellState{Capacity: wantCap, Left: wantLeft, Closed: c.Closed}, c)
+}
+
+// frozenCells counts the cells of an office's current table whose frozen
+// bit is set: outside a change in progress it must be none, or Reserve and
+// Release on them would spin for ever.
+func frozenCells(l *Ledger, id OfficeID) int {
+	n := 0
+	days := l.table(id).days
+	for d := range days {
+		dy := &days[d]
+		for i := range dy.cells {
+			if dy.cells[i].w.Load()&frozenBit != 0 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func requireNoFrozen(t testing.TB, l *Ledger) {
+	t.Helper()
+	for id := range OfficeID(l.Offices()) {
+		require.Zero(t, frozenCells(l, id), "office %d has frozen cells", id)
+	}
+}
+
+// advLedger returns the test office (ID 0) with seats taken and operator
+// changes in place, and a second office (ID 1), so that a refusal has
+// something to disturb.
+func advLedger(t *testing.T) *Ledger {
+	t.Helper()
+	l, id := newTestLedger(t)
+	other := testConfig(t)
+	other.Schedule.Location = calendar.Jayapura()
+	_, err := l.AddOffice(other)
+	require.NoError(t, err)
+	require.NoError(t, l.Reserve(id, dec10, 0, online, 2, t1))
+	require.NoError(t, l.Reserve(id, dec11, 1, walkIn, 1, t1))
+	require.NoError(t, l.CloseDay(id, calendar.NewDate(2026, 12, 14), "renovasi"))
+	require.NoError(t, l.CloseSlot(id, dec11, 0, "listrik padam"))
+	require.NoError(t, l.SetCapacity(id, calendar.NewDate(2026, 12, 15), 1, online, 9))
+	return l
+}
+
+// advLedgerState is everything observable about a Ledger.
+type advLedgerState struct {
+	Offices   int
+	Configs   []Config
+	Overrides [][]Override
+	Cells     []CellState
+	Days      []DayView
+}
+
+func captureLedger(t *testing.T, l *Ledger) advLedgerState {
+	t.Helper()
+	var st advLedgerState
+	st.Offices = l.Offices()
+	for id := range OfficeID(st.Offices) {
+		cfg, err := l.Config(id)
+		require.NoError(t, err)
+		st.Configs = append(st.Configs, cfg)
+		st.Overrides = append(st.Overrides, slices.Collect(l.Overrides(id)))
+		for i := range cfg.Days {
+			date := cfg.First.AddDays(i)
+			for s := range cfg.Layout.Slots {
+				for p := range cfg.Layout.Pools {
+					c, err := l.Cell(id, date, s, p)
+					require.NoError(t, err)
+					st.Cells = append(st.Cells, c)
+				}
+			}
+			v, err := l.Day(id, date, t1)
+			require.NoError(t, err)
+			st.Days = append(st.Days, v)
+		}
+	}
+	requireNoFrozen(t, l)
+	return st
 }

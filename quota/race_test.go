@@ -3,6 +3,7 @@ package quota
 import (
 	"errors"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -120,4 +121,69 @@ func TestRaceMixed(t *testing.T) {
 	c, err := l.Cell(id, dec10, 0, 0)
 	require.NoError(t, err)
 	require.EqualValues(t, taken.Load(), c.Taken())
+}
+
+// Capacity changes whose commit yields, and sometimes fails, race
+// reservations and releases: a capacity is never stored below the seats
+// taken, a failed commit leaves the capacity it found, and no seat is lost.
+func TestRaceCapacityCommit(t *testing.T) {
+	l, id := hotCellLedger(t, 50)
+	var taken atomic.Int64
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(w), 2))
+			mine := 0
+			for !stop.Load() {
+				if rng.IntN(2) == 0 {
+					n := 1 + rng.IntN(5)
+					if l.Reserve(id, dec10, 0, 0, n, t1) == nil {
+						mine += n
+						taken.Add(int64(n))
+					}
+				} else if mine > 0 {
+					n := 1 + rng.IntN(mine)
+					assert.NoError(t, l.Release(id, dec10, 0, 0, n))
+					mine -= n
+					taken.Add(-int64(n))
+				}
+			}
+		})
+	}
+	rng := rand.New(rand.NewPCG(9, 9))
+	capacity, changed, refused := 50, 0, 0
+	for i := range 2_000 {
+		seats := 10 + rng.IntN(60)
+		fail := i%4 == 0
+		err := l.Apply(id, Override{Kind: SetCapacity, Date: dec10, Seats: seats}, func() error {
+			runtime.Gosched() // let the reservations try the frozen cell
+			if fail {
+				return errJournal
+			}
+			return nil
+		})
+		switch {
+		case err == nil:
+			capacity = seats
+			changed++
+		case errors.Is(err, errJournal):
+		default:
+			require.ErrorIs(t, err, ErrBelowTaken)
+			refused++
+		}
+		c, err := l.Cell(id, dec10, 0, 0)
+		require.NoError(t, err)
+		require.Equal(t, capacity, c.Capacity, "only this goroutine changes the capacity")
+		require.GreaterOrEqual(t, c.Left, 0)
+		require.LessOrEqual(t, c.Left, c.Capacity)
+	}
+	stop.Store(true)
+	wg.Wait()
+	c, err := l.Cell(id, dec10, 0, 0)
+	require.NoError(t, err)
+	require.EqualValues(t, taken.Load(), c.Taken())
+	require.Positive(t, changed, "some changes went through")
+	t.Logf("%d capacity changes made, %d refused below the seats taken", changed, refused)
+	requireNoFrozen(t, l)
 }

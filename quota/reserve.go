@@ -12,10 +12,11 @@ import (
 //
 // It refuses, with the first sentinel that applies, in this order:
 // [ErrBadSeats], [ErrUnknownOffice], [ErrBadDate], [ErrUnknownSlot],
-// [ErrUnknownPool], [ErrPast] (the slot has started),
-// [ErrOutsideHorizon], [ErrClosed] (holiday, day off, operator closure),
-// [ErrNotOpened] (before the release instant), [ErrFull]. A refusal changes
-// nothing.
+// [ErrUnknownPool], [ErrOutsideHorizon] (or [ErrPast] when that day has
+// gone by); then, for a day in the table, in the day-state order the views
+// follow too: [ErrPast] (the slot has started), [ErrClosed] (holiday, day
+// off, operator closure of the day, then of the slot), [ErrNotOpened]
+// (before the release instant), [ErrFull]. A refusal changes nothing.
 //
 // Reserve takes no lock and does not allocate: it locates the cell by
 // index arithmetic and takes the seats with one compare-and-swap.
@@ -37,11 +38,13 @@ func (l *Ledger) Reserve(id OfficeID, d calendar.Date, slot, pool, seats int, no
 	if dy == nil {
 		return l.reserveSlow(id, d, slot, pool, seats, now)
 	}
-	if err := dy.gate(t, slot, unixNanos(now)); err != nil {
-		return err
-	}
+	nowNs := unixNanos(now)
 	c := t.cell(dy, slot, pool)
-	if w := c.w.Load(); w&flagsMask == 0 {
+	w := c.w.Load()
+	if v := dy.gate(t.slotStart[slot], w&closedBit != 0, nowNs); v != bookable {
+		return v.err()
+	}
+	if w&frozenBit == 0 {
 		if int64(w&leftMask) < int64(seats) {
 			return ErrFull // the common answer in a rush
 		}
@@ -52,22 +55,8 @@ func (l *Ledger) Reserve(id OfficeID, d calendar.Date, slot, pool, seats int, no
 	return l.reserveSlow(id, d, slot, pool, seats, now)
 }
 
-// gate checks, in Reserve's documented order, what the day and the clock
-// say about booking slot: past, closed or not opened yet.
-func (dy *day) gate(t *table, slot int, nowNs int64) error {
-	switch {
-	case nowNs >= dy.startNs+t.slotStart[slot]:
-		return ErrPast
-	case dy.shut.Load() != 0:
-		return ErrClosed
-	case nowNs < dy.release.Load():
-		return ErrNotOpened
-	}
-	return nil
-}
-
 // reserveSlow is Reserve for everything off the fast path: lookup errors,
-// a closed slot, a lost compare-and-swap, a table being replaced.
+// a lost compare-and-swap, a table being replaced.
 func (l *Ledger) reserveSlow(id OfficeID, d calendar.Date, slot, pool, seats int, now time.Time) error {
 	for {
 		t, dy, err := l.locate(id, d, slot, pool)
@@ -77,18 +66,20 @@ func (l *Ledger) reserveSlow(id OfficeID, d calendar.Date, slot, pool, seats int
 			}
 			return err
 		}
-		if err := dy.gate(t, slot, unixNanos(now)); err != nil {
-			return err
+		c := t.cell(dy, slot, pool)
+		if v := dy.gate(t.slotStart[slot], c.w.Load()&closedBit != 0, unixNanos(now)); v != bookable {
+			return v.err()
 		}
-		switch t.cell(dy, slot, pool).reserve(int64(seats)) {
+		switch c.reserve(int64(seats)) {
 		case done:
 			return nil
 		case full:
 			return ErrFull
 		case closed:
-			return ErrClosed
+			return ErrClosed // closed since gate looked
 		}
-		// frozen: a new table is being published; let its builder run.
+		// frozen: a new table is being published, or a cell changed by
+		// an operator; let the change finish.
 		runtime.Gosched()
 	}
 }

@@ -72,6 +72,11 @@ func (t *table) cell(dy *day, slot, pool int) *cell {
 	return &dy.cells[slot*t.pools+pool]
 }
 
+// slotCells returns the cells of one slot of dy, one per pool.
+func (t *table) slotCells(dy *day, slot int) []cell {
+	return dy.cells[slot*t.pools : (slot+1)*t.pools : (slot+1)*t.pools]
+}
+
 // unixNanos is t.UnixNano clamped to the int64 range: UnixNano is undefined
 // before 1678 and after 2262, and a zero time.Time must compare as "long
 // ago", not wrap around.
@@ -87,60 +92,6 @@ func unixNanos(t time.Time) int64 {
 	return s*int64(time.Second) + int64(t.Nanosecond())
 }
 
-// overrides are an operator's changes to single days, slots and cells. The
-// Ledger keeps them so that replacing a table (a new layout, a longer
-// horizon) carries them over. Keys always lie within the table's window.
-type overrides struct {
-	capacity   map[cellKey]int64
-	slotClosed map[slotKey]string
-	dayClosed  map[calendar.Date]string
-	release    map[calendar.Date]int64
-}
-
-type slotKey struct {
-	date calendar.Date
-	slot int
-}
-
-type cellKey struct {
-	date       calendar.Date
-	slot, pool int
-}
-
-func newOverrides() overrides {
-	return overrides{
-		capacity:   map[cellKey]int64{},
-		slotClosed: map[slotKey]string{},
-		dayClosed:  map[calendar.Date]string{},
-		release:    map[calendar.Date]int64{},
-	}
-}
-
-// prune forgets overrides for days outside [first, first+days).
-func (o *overrides) prune(first calendar.Date, days int) {
-	out := func(d calendar.Date) bool { i := d.Sub(first); return i < 0 || i >= days }
-	for k := range o.capacity {
-		if out(k.date) {
-			delete(o.capacity, k)
-		}
-	}
-	for k := range o.slotClosed {
-		if out(k.date) {
-			delete(o.slotClosed, k)
-		}
-	}
-	for d := range o.dayClosed {
-		if out(d) {
-			delete(o.dayClosed, d)
-		}
-	}
-	for d := range o.release {
-		if out(d) {
-			delete(o.release, d)
-		}
-	}
-}
-
 // newTable builds the table for cfg. Days for which prev (which may be nil)
 // has cells of the same layout share them; every other day gets fresh
 // cells, with the seats taken in prev's counterpart carried over when
@@ -148,7 +99,7 @@ func (o *overrides) prune(first calendar.Date, days int) {
 // seats exceed a new capacity.
 //
 // Sharing cells is safe against concurrent Reserve calls; carrying seats
-// is not, so the caller freezes prev's cells first (see Ledger.replace).
+// is not, so the caller freezes prev's cells first (see Ledger.Reconfigure).
 func newTable(cfg *Config, ov *overrides, prev *table) (*table, error) {
 	// The table keeps its own copy of the schedule: the Ledger's cfg is
 	// overwritten by Reconfigure while readers may still hold this table.
@@ -224,7 +175,7 @@ func (t *table) fillCells(dy *day, ov *overrides, prev *table, old *day) error {
 
 func releaseNanos(cfg *Config, ov *overrides, date calendar.Date) int64 {
 	if at, ok := ov.release[date]; ok {
-		return at
+		return unixNanos(at)
 	}
 	at := cfg.Release.ReleaseAt(date, cfg.Schedule.Location)
 	if at.IsZero() {

@@ -78,8 +78,14 @@ func poolState(s calendar.State, left int) calendar.State {
 }
 
 // Month returns the view of every day of one month of an office, as of
-// now. It reads each cell with one atomic load and takes no lock; a month
-// of 16 slots × 4 pools costs a few microseconds.
+// now. A day's state follows the day-state order of Reserve's refusals,
+// so a green day is one Reserve would accept in some slot; for a whole
+// day, a slot closure counts when every slot still to come is closed. A
+// day outside the office's table is Past, its schedule's Holiday or
+// DayOff, or OutsideHorizon.
+//
+// Month reads each cell with one atomic load and takes no lock; a month of
+// 16 slots × 4 pools costs a few microseconds.
 func (l *Ledger) Month(id OfficeID, year int, month time.Month, now time.Time) ([]DayView, error) {
 	t := l.table(id)
 	if t == nil {
@@ -102,7 +108,8 @@ func (l *Ledger) Month(id OfficeID, year int, month time.Month, now time.Time) (
 }
 
 // Day returns the view of one day of an office and of each of its slots,
-// as of now.
+// as of now. Each slot's state follows the day-state order, as Reserve
+// does for that slot; the day's own state is Month's.
 func (l *Ledger) Day(id OfficeID, d calendar.Date, now time.Time) (DayView, error) {
 	t := l.table(id)
 	if t == nil {
@@ -142,10 +149,9 @@ func (t *table) fillDay(v *DayView, d calendar.Date, nowNs int64, today calendar
 	if r := dy.slotReasons.Load(); r != nil {
 		reasons = *r
 	}
-	dayClosed := dy.closed.Load()
 	var sum [PoolsPerSlotMax]uint64
 	open := 0
-	if dy.status == calendar.Available && dayClosed == nil {
+	if dy.shut.Load() == 0 {
 		open = t.sumSeats(dy, nowNs, &sum)
 	}
 	for p := range pools {
@@ -153,9 +159,11 @@ func (t *table) fillDay(v *DayView, d calendar.Date, nowNs int64, today calendar
 		pools[p] = PoolSeats{Left: int(left), Capacity: int(capacity)}
 		v.Left += int(left)
 	}
-	v.State, v.Reason = dayState(dy, t, nowNs, release, dayClosed, open, v.Left, reasons)
+	// Unless the day is past, its last slot is still to come, so no open
+	// slot means every slot still to come is closed.
+	v.State, v.Reason = dy.gate(t.lastStart, open == 0, nowNs).state(dy, v.Left, firstReason(reasons))
 	if withSlots {
-		v.Slots = t.slotViews(dy, nowNs, release, dayClosed, reasons)
+		v.Slots = t.slotViews(dy, nowNs, reasons)
 	}
 }
 
@@ -206,7 +214,7 @@ func (t *table) sumSeats(dy *day, nowNs int64, sum *[PoolsPerSlotMax]uint64) int
 }
 
 // slotViews returns the view of each slot of dy.
-func (t *table) slotViews(dy *day, nowNs, release int64, dayClosed *string, reasons []string) []SlotView {
+func (t *table) slotViews(dy *day, nowNs int64, reasons []string) []SlotView {
 	views := make([]SlotView, len(t.layout.Slots))
 	pools := make([]PoolSeats, len(views)*t.pools)
 	for s, slot := range t.layout.Slots {
@@ -218,56 +226,23 @@ func (t *table) slotViews(dy *day, nowNs, release int64, dayClosed *string, reas
 			left += int(l)
 			sv.Pools[p] = PoolSeats{Left: int(l), Capacity: int(capacity)}
 		}
-		started := nowNs >= dy.startNs+t.slotStart[s]
-		sv.State, sv.Reason = slotState(dy, started, slotClosed, dayClosed, reasons, s, left, nowNs, release)
+		var reason string
+		if s < len(reasons) {
+			reason = reasons[s]
+		}
+		sv.State, sv.Reason = dy.gate(t.slotStart[s], slotClosed, nowNs).state(dy, left, reason)
 		views[s] = sv
 	}
 	return views
 }
 
-// dayState decides a day's state in the order documented on calendar.State:
-// the past, then calendar closures, operator closures, release, seats.
-func dayState(dy *day, t *table, nowNs, release int64, dayClosed *string, open, left int, reasons []string) (calendar.State, string) {
-	switch {
-	case nowNs >= dy.startNs+t.lastStart:
-		return calendar.Past, ""
-	case dy.status != calendar.Available:
-		return dy.status, dy.reason
-	case dayClosed != nil:
-		return calendar.Holiday, *dayClosed
-	case open == 0:
-		// Every slot still to come is closed.
-		for _, r := range reasons {
-			if r != "" {
-				return calendar.Holiday, r
-			}
+// firstReason returns the first reason an operator gave for closing a slot
+// of a day, for a day whose every slot still to come is closed.
+func firstReason(reasons []string) string {
+	for _, r := range reasons {
+		if r != "" {
+			return r
 		}
-		return calendar.Holiday, ""
-	case nowNs < release:
-		return calendar.NotOpened, ""
-	case left == 0:
-		return calendar.Full, ""
 	}
-	return calendar.Available, ""
-}
-
-func slotState(dy *day, started, slotClosed bool, dayClosed *string, reasons []string, s, left int, nowNs, release int64) (calendar.State, string) {
-	switch {
-	case started:
-		return calendar.Past, ""
-	case dy.status != calendar.Available:
-		return dy.status, dy.reason
-	case dayClosed != nil:
-		return calendar.Holiday, *dayClosed
-	case slotClosed:
-		if s < len(reasons) {
-			return calendar.Holiday, reasons[s]
-		}
-		return calendar.Holiday, ""
-	case nowNs < release:
-		return calendar.NotOpened, ""
-	case left == 0:
-		return calendar.Full, ""
-	}
-	return calendar.Available, ""
+	return ""
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -11,10 +10,10 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/kuotatest"
 	"github.com/kuota/kuota/quota"
 )
 
@@ -138,25 +137,11 @@ func newFixture(t *testing.T) fixture {
 	return f
 }
 
-// copyLastBooking stores the record of the file's last booking again under
-// the next sequence numbers, copies times: a fault no engine makes, which
-// only a damaged or hand-edited file has.
+// copyLastBooking stores the file's last hold again under the next
+// sequence numbers, copies times: a fault no engine makes, which only a
+// damaged or hand-edited file has.
 func copyLastBooking(t *testing.T, path string, copies int) {
-	t.Helper()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
-	require.NoError(t, err)
-	defer db.Close()
-	require.NoError(t, db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte("bookings"))
-		k, v := b.Cursor().Last()
-		seq := binary.BigEndian.Uint64(k)
-		for i := range copies {
-			if err := b.Put(binary.BigEndian.AppendUint64(nil, seq+uint64(i)+1), append([]byte(nil), v...)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}))
+	kuotatest.DuplicateLastHold(t, path, copies)
 }
 
 // kuota runs the program and returns its exit status and outputs. Every

@@ -41,6 +41,9 @@ func (e *Encoder) Varint(v int64) { e.buf = binary.AppendVarint(e.buf, v) }
 // where a varint would be longer.
 func (e *Encoder) Uint64(v uint64) { e.buf = binary.LittleEndian.AppendUint64(e.buf, v) }
 
+// Raw appends b as it is, with no length: for fields of a fixed size.
+func (e *Encoder) Raw(b []byte) { e.buf = append(e.buf, b...) }
+
 // String appends a length-prefixed string.
 func (e *Encoder) String(s string) {
 	e.Uvarint(uint64(len(s)))
@@ -137,6 +140,21 @@ func (d *Decoder) Uint64() uint64 {
 	v := binary.LittleEndian.Uint64(d.buf)
 	d.buf = d.buf[8:]
 	return v
+}
+
+// Raw reads exactly n bytes written by Encoder.Raw. The slice shares the
+// input's memory: copy it to keep it.
+func (d *Decoder) Raw(n int, what string) []byte {
+	if d.err != nil {
+		return nil
+	}
+	if n > len(d.buf) {
+		d.fail("%s truncated", what)
+		return nil
+	}
+	b := d.buf[:n]
+	d.buf = d.buf[n:]
+	return b
 }
 
 // String reads a length-prefixed string of at most max bytes.

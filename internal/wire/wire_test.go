@@ -17,6 +17,7 @@ func TestRoundTrip(t *testing.T) {
 	e.String("Hari Raya Natal")
 	e.BytesField([]byte{1, 2, 3})
 	e.BytesField(nil)
+	e.Raw([]byte{9, 8})
 
 	d := NewDecoder(e.Bytes())
 	require.Equal(t, byte(7), d.Byte())
@@ -27,6 +28,7 @@ func TestRoundTrip(t *testing.T) {
 	require.Equal(t, "Hari Raya Natal", d.String(100, "name"))
 	require.Equal(t, []byte{1, 2, 3}, d.BytesField(10, "meta"))
 	require.Nil(t, d.BytesField(10, "meta"))
+	require.Equal(t, []byte{9, 8}, d.Raw(2, "raw"))
 	require.NoError(t, d.Finish())
 }
 
@@ -42,6 +44,7 @@ func TestDecoderErrorsAreSticky(t *testing.T) {
 		{name: "string over limit", give: []byte{5, 'a', 'b', 'c', 'd', 'e'}, read: func(d *Decoder) { d.String(4, "s") }},
 		{name: "string truncated", give: []byte{5, 'a'}, read: func(d *Decoder) { d.String(10, "s") }},
 		{name: "huge length", give: []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}, read: func(d *Decoder) { d.BytesField(1<<20, "b") }},
+		{name: "raw truncated", give: []byte{1, 2}, read: func(d *Decoder) { d.Raw(3, "key") }},
 		{name: "value over max", give: []byte{9}, read: func(d *Decoder) { d.UvarintMax(5, "count") }},
 		{name: "trailing", give: []byte{1, 2}, read: func(d *Decoder) { d.Byte() }},
 	}

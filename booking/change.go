@@ -1,0 +1,388 @@
+package booking
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/label"
+	"github.com/kuota/kuota/internal/wire"
+	"github.com/kuota/kuota/quota"
+)
+
+// change is one step of the state machine: a value the rules build and
+// hand to apply, and, encoded, the record the journal keeps. Replaying the
+// records in order through apply rebuilds the engine.
+//
+// Which fields count depends on op; the others are zero.
+type change struct {
+	op  op
+	seq uint64 // every booking change: the booking's sequence number
+	at  int64  // every booking change: when it happened, Unix ns
+
+	// opHold: the first cell and the payment deadline; opReschedule: the
+	// new cell.
+	date     calendar.Date
+	slot     uint8
+	pool     uint8
+	deadline int64
+
+	// opHold, opImport: what the booking keeps for life.
+	account    string
+	idem       *idempotency
+	applicants []Applicant
+	steps      []step // opImport: the changes after the hold
+
+	officeCode string         // opHold, opOverride
+	text       string         // opPay: the payment reference; opReject: the reason
+	office     *OfficeConfig  // opOffice
+	override   quota.Override // opOverride
+	keys       codeKeys       // opKeys
+
+	// Not stored: what the rules already know when they build a change.
+	// o is the office of a hold (replay looks it up by officeCode); from
+	// is the state of the booking the rules decided on, and apply refuses
+	// with errStale if the booking has moved on since (nil: whatever it is).
+	o    *office
+	from *snapshot
+}
+
+// step is one change in the history of an imported booking.
+type step struct {
+	op   op
+	at   int64
+	date calendar.Date // opReschedule
+	slot uint8         // opReschedule
+	text string        // opPay, opReject
+}
+
+// Records are kuota's stored format: compact, versioned, and decoded with
+// every length and value checked, so that corrupt bytes give an error
+// (wire.ErrCorrupt), never a panic. Whether a decoded change makes sense —
+// a known booking, a legal move, seats that fit — is apply's to check.
+//
+//	version, op, then per op:
+//	keys        booking key (16 bytes), billing key (16 bytes)
+//	office      the configuration (see appendOffice)
+//	override    office, kind, date, slot, pool, reason, seats, at
+//	hold        seq, at, office, account, date, slot, pool, deadline,
+//	            idempotency (flag, key, hash), applicants (NIK, metadata)…
+//	import      a hold's fields, then its steps (op, at, date, slot, text)…
+//	pay         seq, at, payment reference
+//	reschedule  seq, at, date, slot
+//	reject      seq, at, reason
+//	others      seq, at
+const recordVersion = 1
+
+// encode returns the record of c.
+func (c *change) encode() []byte {
+	e := wire.NewEncoder(make([]byte, 0, 64))
+	e.Byte(recordVersion)
+	e.Byte(byte(c.op))
+	switch c.op {
+	case opKeys:
+		e.Raw(c.keys.booking[:])
+		e.Raw(c.keys.billing[:])
+	case opOffice:
+		appendOffice(e, c.office)
+	case opOverride:
+		ov := &c.override
+		e.String(c.officeCode)
+		e.Byte(byte(ov.Kind))
+		e.Varint(ov.Date.EpochDays())
+		e.Uvarint(uint64(ov.Slot))
+		e.Uvarint(uint64(ov.Pool))
+		e.String(ov.Reason)
+		e.Uvarint(uint64(ov.Seats))
+		e.Varint(nanos(ov.At))
+	default:
+		e.Uvarint(c.seq)
+		e.Varint(c.at)
+		c.encodeBooking(e)
+	}
+	return e.Bytes()
+}
+
+// encodeBooking writes what follows seq and at in a booking change.
+func (c *change) encodeBooking(e *wire.Encoder) {
+	switch c.op {
+	case opHold, opImport:
+		e.String(c.officeCode)
+		e.String(c.account)
+		e.Varint(c.date.EpochDays())
+		e.Byte(c.slot)
+		e.Byte(c.pool)
+		e.Varint(c.deadline)
+		if c.idem != nil {
+			e.Byte(1)
+			e.String(c.idem.key)
+			e.Uint64(c.idem.hash)
+		} else {
+			e.Byte(0)
+		}
+		e.Uvarint(uint64(len(c.applicants)))
+		for _, a := range c.applicants {
+			e.Uvarint(a.NIK.n)
+			e.BytesField(a.Meta)
+		}
+		if c.op == opImport {
+			e.Uvarint(uint64(len(c.steps)))
+			for _, st := range c.steps {
+				e.Byte(byte(st.op))
+				e.Varint(st.at)
+				e.Varint(st.date.EpochDays())
+				e.Byte(st.slot)
+				e.String(st.text)
+			}
+		}
+	case opPay, opReject:
+		e.String(c.text)
+	case opReschedule:
+		e.Varint(c.date.EpochDays())
+		e.Byte(c.slot)
+	}
+}
+
+// decodeChange reads a record. Strings and slices are copies: the change
+// outlives data.
+func decodeChange(data []byte) (change, error) {
+	d := wire.NewDecoder(data)
+	if v := d.Byte(); v != recordVersion && d.Err() == nil {
+		d.Fail("record version %d", v)
+	}
+	c := change{op: op(d.Byte())}
+	switch c.op {
+	case opKeys:
+		copy(c.keys.booking[:], d.Raw(16, "booking key"))
+		copy(c.keys.billing[:], d.Raw(16, "billing key"))
+	case opOffice:
+		c.office = decodeOffice(d)
+	case opOverride:
+		c.officeCode = d.String(OfficeCodeBytesMax, "office")
+		c.override = quota.Override{
+			Kind:   quota.OverrideKind(d.Byte()),
+			Date:   calendar.DateFromEpochDays(d.Varint()),
+			Slot:   int(d.UvarintMax(quota.SlotsPerDayMax, "slot")),
+			Pool:   int(d.UvarintMax(quota.PoolsPerSlotMax, "pool")),
+			Reason: d.String(quota.ReasonBytesMax, "reason"),
+			Seats:  int(d.UvarintMax(quota.CellSeatsMax, "seats")),
+			At:     timeOfNanos(d.Varint()),
+		}
+	case opHold, opPay, opReschedule, opCheckIn, opCancel, opReject, opExpire, opNoShow, opImport:
+		c.seq = d.UvarintMax(BookingsMaxLimit, "booking number")
+		if c.seq == 0 && d.Err() == nil {
+			d.Fail("booking number 0")
+		}
+		c.at = d.Varint()
+		c.decodeBooking(d)
+	default:
+		if d.Err() == nil {
+			d.Fail("change %d", c.op)
+		}
+	}
+	if err := d.Finish(); err != nil {
+		return change{}, err
+	}
+	return c, nil
+}
+
+// decodeBooking reads what follows seq and at in a booking change.
+func (c *change) decodeBooking(d *wire.Decoder) {
+	switch c.op {
+	case opHold, opImport:
+		c.officeCode = d.String(OfficeCodeBytesMax, "office")
+		c.account = d.String(AccountBytesMax, "account")
+		if label.Check(c.account, AccountBytesMax) != nil && d.Err() == nil {
+			d.Fail("bad account")
+		}
+		c.date = calendar.DateFromEpochDays(d.Varint())
+		c.slot, c.pool = d.Byte(), d.Byte()
+		c.deadline = d.Varint()
+		switch flag := d.Byte(); flag {
+		case 0:
+		case 1:
+			c.idem = &idempotency{key: d.String(IdempotencyKeyBytesMax, "idempotency key")}
+			c.idem.hash = d.Uint64()
+		default:
+			d.Fail("idempotency flag %d", flag)
+		}
+		c.applicants = decodeApplicants(d)
+		if c.op == opImport {
+			c.steps = make([]step, d.UvarintMax(historyMax, "steps"))
+			for i := range c.steps {
+				st := &c.steps[i]
+				st.op = op(d.Byte())
+				st.at = d.Varint()
+				st.date = calendar.DateFromEpochDays(d.Varint())
+				st.slot = d.Byte()
+				st.text = d.String(max(PaymentRefBytesMax, ReasonBytesMax), "text")
+			}
+		}
+	case opPay:
+		c.text = d.String(PaymentRefBytesMax, "payment reference")
+	case opReject:
+		c.text = d.String(ReasonBytesMax, "reason")
+	case opReschedule:
+		c.date = calendar.DateFromEpochDays(d.Varint())
+		c.slot = d.Byte()
+	}
+}
+
+func decodeApplicants(d *wire.Decoder) []Applicant {
+	n := d.UvarintMax(ApplicantsMax, "applicants")
+	if n == 0 {
+		d.Fail("no applicants")
+		return nil
+	}
+	out := make([]Applicant, n)
+	meta := 0
+	for i := range out {
+		nik, err := nikFromNumber(d.Uvarint())
+		if err != nil {
+			d.Fail("applicant %d: bad NIK", i)
+		}
+		out[i] = Applicant{NIK: nik, Meta: d.BytesField(MetadataBytesMax, "metadata")}
+		meta += len(out[i].Meta)
+		for j := range i {
+			if out[j].NIK == nik {
+				d.Fail("applicant %d: NIK repeated", i)
+			}
+		}
+	}
+	if meta > MetadataBytesMax {
+		d.Fail("metadata of %d bytes", meta)
+	}
+	return out
+}
+
+// historyMax bounds the steps of an imported booking: a payment, at most
+// reschedule.ReschedulesMaxLimit reschedules, a check-in and an end, with
+// room to spare.
+const historyMax = 64
+
+// zoneNameBytesMax bounds a stored time zone name; the longest IANA name
+// is 32 bytes.
+const zoneNameBytesMax = 64
+
+// appendOffice writes an office's configuration. Its time zone is stored
+// by name, which is why a durable engine accepts only zones that load by
+// name (see calendar.LoadZone).
+func appendOffice(e *wire.Encoder, cfg *OfficeConfig) {
+	e.String(cfg.Code)
+	e.String(cfg.Name)
+	q := &cfg.Quota
+	e.String(q.Schedule.Location.String())
+	e.Byte(byte(q.Schedule.Week))
+	e.Byte(boolByte(q.Schedule.ObserveCollectiveLeave))
+	e.Uvarint(uint64(q.Schedule.Holidays.Len()))
+	for h := range q.Schedule.Holidays.All() {
+		e.Varint(h.Date.EpochDays())
+		e.Byte(byte(h.Kind))
+		e.String(h.Name)
+	}
+	e.Uvarint(uint64(len(q.Schedule.Closures)))
+	for _, c := range q.Schedule.Closures {
+		e.Varint(c.Date.EpochDays())
+		e.String(c.Reason)
+	}
+	e.Uvarint(uint64(len(q.Layout.Pools)))
+	for _, p := range q.Layout.Pools {
+		e.String(p)
+	}
+	e.Uvarint(uint64(len(q.Layout.Slots)))
+	for _, s := range q.Layout.Slots {
+		e.Varint(int64(s.Start))
+		e.Varint(int64(s.End))
+		for _, n := range s.Seats {
+			e.Uvarint(uint64(n))
+		}
+	}
+	r := q.Release
+	e.Byte(byte(r.Every))
+	e.Varint(int64(r.Lead))
+	e.Byte(byte(r.Weekday))
+	e.Varint(int64(r.Day))
+	e.Varint(int64(r.At))
+	e.Varint(q.First.EpochDays())
+	e.Uvarint(uint64(q.Days))
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// decodeOffice reads an office's configuration and validates it as
+// RegisterOffice does; a problem is recorded in d.
+func decodeOffice(d *wire.Decoder) *OfficeConfig {
+	cfg := &OfficeConfig{Code: d.String(OfficeCodeBytesMax, "code"), Name: d.String(OfficeNameBytesMax, "name")}
+	q := &cfg.Quota
+	zone := d.String(zoneNameBytesMax, "zone")
+	q.Schedule.Week = calendar.Weekdays(d.Byte())
+	q.Schedule.ObserveCollectiveLeave = d.Byte() == 1
+	holidays := make([]calendar.HolidayEntry, d.UvarintMax(calendar.HolidaysMax, "holidays"))
+	for i := range holidays {
+		holidays[i] = calendar.HolidayEntry{
+			Date: calendar.DateFromEpochDays(d.Varint()),
+			Kind: calendar.HolidayKind(d.Byte()),
+			Name: d.String(calendar.HolidayNameBytesMax, "holiday name"),
+		}
+	}
+	if n := d.UvarintMax(calendar.ClosuresMax, "closures"); n > 0 {
+		q.Schedule.Closures = make([]calendar.Closure, n)
+	}
+	for i := range q.Schedule.Closures {
+		q.Schedule.Closures[i] = calendar.Closure{Date: calendar.DateFromEpochDays(d.Varint()), Reason: d.String(calendar.ClosureReasonBytesMax, "reason")}
+	}
+	q.Layout.Pools = make([]string, d.UvarintMax(quota.PoolsPerSlotMax, "pools"))
+	for i := range q.Layout.Pools {
+		q.Layout.Pools[i] = d.String(quota.PoolNameBytesMax, "pool")
+	}
+	q.Layout.Slots = make([]quota.Slot, d.UvarintMax(quota.SlotsPerDayMax, "slots"))
+	for i := range q.Layout.Slots {
+		s := quota.Slot{Start: time.Duration(d.Varint()), End: time.Duration(d.Varint()), Seats: make([]int, len(q.Layout.Pools))}
+		for p := range s.Seats {
+			s.Seats[p] = int(d.UvarintMax(quota.CellSeatsMax, "seats"))
+		}
+		q.Layout.Slots[i] = s
+	}
+	q.Release = quota.ReleaseRule{
+		Every:   quota.Period(d.Byte()),
+		Lead:    int(d.Varint()),
+		Weekday: time.Weekday(d.Byte()),
+		Day:     int(d.Varint()),
+		At:      time.Duration(d.Varint()),
+	}
+	q.First = calendar.DateFromEpochDays(d.Varint())
+	q.Days = int(d.UvarintMax(quota.HorizonDaysMax, "days"))
+	if d.Err() != nil {
+		return nil
+	}
+	var err error
+	if q.Schedule.Holidays, err = calendar.NewHolidays(holidays...); err != nil {
+		d.Fail("office %s: %v", cfg.Code, err)
+		return nil
+	}
+	if q.Schedule.Location, err = calendar.LoadZone(zone); err != nil {
+		d.Fail("office %s: %v", cfg.Code, err)
+		return nil
+	}
+	if err := checkOffice(cfg); err != nil {
+		d.Fail("%v", err)
+		return nil
+	}
+	return cfg
+}
+
+// checkOffice validates an office's code, name and quota configuration.
+func checkOffice(cfg *OfficeConfig) error {
+	if err := checkOfficeCode(cfg.Code); err != nil {
+		return err
+	}
+	if err := label.Check(cfg.Name, OfficeNameBytesMax); err != nil {
+		return fmt.Errorf("%w: name: %w", ErrBadOffice, err)
+	}
+	return cfg.Quota.Validate()
+}

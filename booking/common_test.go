@@ -1,0 +1,5 @@
+package booking_test
+
+import "context"
+
+var bg = context.Background()

@@ -1,0 +1,81 @@
+package booking
+
+// This file lets the external tests (package booking_test, which can use
+// internal/kuotatest) reach the few internals they check. It is compiled
+// into the package only under go test.
+
+import (
+	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/journal"
+	"github.com/kuota/kuota/quota"
+)
+
+// StartWith builds an engine over journal j, as New does over an empty
+// in-memory journal: it replays what j holds and starts serving. On error
+// it closes j.
+func StartWith(opts *Options, j journal.Journal) (*Engine, error) {
+	o, err := opts.resolve()
+	if err != nil {
+		return nil, err
+	}
+	return start(o, j)
+}
+
+// Cell returns one cell of an office's quota table.
+func (e *Engine) Cell(office string, d calendar.Date, slot, pool int) (quota.CellState, error) {
+	o := e.m.lookupOffice(office)
+	if o == nil {
+		return quota.CellState{}, ErrUnknownOffice
+	}
+	return e.m.ledger.Cell(o.id, d, slot, pool)
+}
+
+// CodeOf and BillingOf give the codes of sequence number seq, booked or
+// not.
+func (e *Engine) CodeOf(seq uint64) string    { return formatCode(e.m.codes.code(seq)) }
+func (e *Engine) BillingOf(seq uint64) string { return formatBilling(e.m.codes.billingOf(seq)) }
+
+// Counts are the machine's own counters and the sizes of its indexes.
+type Counts struct {
+	Seq      uint64 // the last sequence number handed out
+	Total    int64  // bookings kept
+	States   [NoShow + 1]int64
+	NIKs     int // NIKs with an entry
+	Accounts int // accounts with a booking
+	IdemKeys int
+	Slab     int // bookings in the slab
+}
+
+func (e *Engine) Counts() Counts {
+	m := e.m
+	c := Counts{Seq: m.seq.Load(), Total: m.total.Load()}
+	for s := range c.States {
+		c.States[s] = m.states[s].Load()
+	}
+	for i := range m.niks.shards {
+		sh := &m.niks.shards[i]
+		sh.mu.Lock()
+		c.NIKs += len(sh.entries)
+		sh.mu.Unlock()
+	}
+	for i := range m.accounts.shards {
+		sh := &m.accounts.shards[i]
+		sh.mu.Lock()
+		c.Accounts += len(sh.latest)
+		c.IdemKeys += len(sh.idem)
+		sh.mu.Unlock()
+	}
+	m.slab.all(func(*booking) { c.Slab++ })
+	return c
+}
+
+// ExpireAt expires the booking with the given code if it is an overdue
+// hold at at, as the sweeper does, and reports whether it did.
+func (e *Engine) ExpireAt(code string, at int64) bool {
+	b, err := e.lookup(nil, code, false)
+	if err != nil {
+		return false
+	}
+	_, ok := e.m.expire(b, at)
+	return ok
+}

@@ -1,0 +1,283 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"maps"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/kuota/kuota/internal/journal"
+	"github.com/kuota/kuota/quota"
+	"github.com/kuota/kuota/reschedule"
+)
+
+// machine is the engine's state — offices, bookings, seat counters and
+// indexes — and the one path that changes it: apply (apply.go). It reads
+// no clock (a change carries its instant) and does no I/O of its own: each
+// change it applies is handed to the journal, and replaying the journal
+// through apply rebuilds the same state (recover.go). The Engine above it
+// holds the rules: it validates requests, asks the policy about windows,
+// and turns each request into a change.
+//
+// # Concurrency
+//
+// apply is safe for concurrent use. Seats are taken with quota's lock-free
+// compare-and-swap; a booking's changes serialize on the booking's own
+// mutex, a hold's NIK claims on the NIK index's shards, an account's holds
+// on its shard of the account index (held by the caller), and office and
+// operator changes on adminMu (held by the caller). See apply for the order
+// in which a change takes effect and reaches the journal.
+type machine struct {
+	ledger  *quota.Ledger
+	journal journal.Journal
+	// encode is false for a journal that keeps nothing (an in-memory
+	// engine's): its changes are not encoded at all.
+	encode bool
+	policy reschedule.Policy // where no-shows and re-apply windows fall
+	log    *slog.Logger
+	// bookingsMax bounds the bookings kept (Options.BookingsMax).
+	bookingsMax int64
+	// wake tells the sweeper about a new deadline; nil while replaying.
+	wake func(at int64)
+	// replaying is true while Open replays the journal, on one goroutine:
+	// changes are checked against the transition table and the invariants
+	// but not against the clock, and nothing is handed to the journal.
+	replaying bool
+	// lenient, with replaying, makes a read-only Open load a file that
+	// breaks an invariant: the problems go to violations (Check reports
+	// them), and a booking whose seats do not fit is kept without them.
+	lenient    bool
+	violations []Violation
+	unseated   map[*booking]bool
+
+	offices atomic.Pointer[map[string]*office] // copied on write under adminMu
+	adminMu sync.Mutex                         // serializes office registration and operator changes
+
+	codes    codec // set by the first change, opKeys; fixed from then on
+	hasCodes bool
+	slab     slab // every booking, by sequence number
+	niks     nikIndex
+	accounts *accountIndex
+	holds    *deadlineIndex // Held bookings by payment deadline
+	arrivals *deadlineIndex // Paid bookings by the end of their slot, for no-shows
+
+	seq    atomic.Uint64            // the last booking sequence number handed out
+	total  atomic.Int64             // bookings kept, for bookingsMax
+	states [NoShow + 1]atomic.Int64 // bookings per state
+}
+
+func newMachine(o *Options, j journal.Journal) *machine {
+	mem, isMem := j.(*journal.Memory)
+	m := &machine{
+		ledger:      quota.NewLedger(),
+		journal:     j,
+		encode:      !isMem || mem.Keep,
+		policy:      *o.Policy,
+		log:         o.Logger,
+		bookingsMax: int64(o.BookingsMax),
+		accounts:    newAccountIndex(),
+		holds:       newDeadlineIndex(),
+		arrivals:    newDeadlineIndex(),
+	}
+	m.niks.m = m
+	return m
+}
+
+// office is the engine's record of one office: its code, its name and its
+// ID in the ledger, which holds everything else (see quota.Ledger.Config).
+type office struct {
+	code string
+	id   quota.OfficeID
+	name atomic.Pointer[string] // replaced when the office is registered again
+}
+
+// lookupOffice returns the office registered under code, or nil.
+func (m *machine) lookupOffice(code string) *office {
+	if p := m.offices.Load(); p != nil {
+		return (*p)[code]
+	}
+	return nil
+}
+
+// loc returns the office's time zone.
+func (m *machine) loc(o *office) *time.Location {
+	loc, _ := m.ledger.Zone(o.id) // o came from the ledger: always known
+	return loc
+}
+
+// slot returns slot i of the office's layout.
+func (m *machine) slot(o *office, i uint8) quota.Slot {
+	s, _ := m.ledger.Slot(o.id, int(i)) // stored bookings name slots of the layout
+	return s
+}
+
+// commit hands the record of c to the journal and returns its LSN. While
+// replaying it hands nothing: the record is already there.
+func (m *machine) commit(c *change) (uint64, error) {
+	if m.replaying {
+		return 0, nil
+	}
+	var rec []byte
+	if m.encode {
+		rec = c.encode()
+	}
+	lsn, err := m.journal.Append(rec)
+	return lsn, journalError(err)
+}
+
+// setKeys applies opKeys: the keys of the booking and billing codes.
+func (m *machine) setKeys(c *change) (uint64, error) {
+	if m.hasCodes {
+		return 0, fmt.Errorf("%w: code keys set twice", ErrCorrupt)
+	}
+	lsn, err := m.commit(c)
+	if err != nil {
+		return 0, err
+	}
+	m.codes, m.hasCodes = newCodec(c.keys), true
+	return lsn, nil
+}
+
+// registerOffice applies opOffice; the caller holds adminMu. A new office
+// is published to lookups only once its record has its place in the
+// journal, so no booking of it can come first.
+func (m *machine) registerOffice(c *change) (uint64, error) {
+	cfg := c.office
+	o := m.lookupOffice(cfg.Code)
+	var lsn uint64
+	commit := func() error {
+		var err error
+		lsn, err = m.commit(c)
+		return err
+	}
+	if o != nil {
+		if err := m.ledger.Reconfigure(o.id, cfg.Quota, commit); err != nil {
+			return 0, err
+		}
+		o.name.Store(&cfg.Name)
+		return lsn, nil
+	}
+	id, err := m.ledger.AddOffice(cfg.Quota)
+	if err != nil {
+		return 0, err
+	}
+	if err := commit(); err != nil {
+		return 0, err // the ledger keeps an office nobody can find
+	}
+	o = &office{code: cfg.Code, id: id}
+	o.name.Store(&cfg.Name)
+	next := map[string]*office{}
+	if p := m.offices.Load(); p != nil {
+		next = maps.Clone(*p)
+	}
+	next[cfg.Code] = o
+	m.offices.Store(&next)
+	return lsn, nil
+}
+
+// override applies opOverride; the caller holds adminMu. The ledger calls
+// commit at the instant the change takes effect, with the cells it
+// changes frozen: a capacity raised for a hold is in the journal before
+// the hold, a capacity lowered after every hold it counted.
+func (m *machine) override(c *change) (uint64, error) {
+	o := m.lookupOffice(c.officeCode)
+	if o == nil {
+		return 0, ErrUnknownOffice
+	}
+	var lsn uint64
+	commit := func() error {
+		var err error
+		lsn, err = m.commit(c)
+		return err
+	}
+	if err := m.ledger.Apply(o.id, c.override, commit); err != nil {
+		return 0, err
+	}
+	return lsn, nil
+}
+
+// file does the bookkeeping of a booking that moved from state from (nil
+// for a new hold) to to: it lists every index a state belongs to. The
+// slab, the account and the NIKs are filed by the hold itself, once.
+func (m *machine) file(b *booking, from, to *snapshot) {
+	if from != nil {
+		m.states[from.state].Add(-1)
+	}
+	m.states[to.state].Add(1)
+	var at int64
+	switch {
+	case to.state == Held:
+		at = to.deadline
+		m.holds.add(at, b)
+	case to.state == Paid:
+		at = m.noShowAt(b, to)
+		m.arrivals.add(at, b)
+	}
+	if m.replaying {
+		return
+	}
+	if at != 0 {
+		m.wake(at)
+	}
+	ctx := context.Background()
+	if m.log.Enabled(ctx, slog.LevelInfo) {
+		// Never the account, a NIK or metadata: only what identifies the
+		// booking to an operator.
+		m.log.LogAttrs(ctx, slog.LevelInfo, "booking "+to.state.String(),
+			slog.String("code", formatCode(b.code)),
+			slog.String("office", b.office.code),
+			slog.String("date", to.date.String()),
+			slog.Int("slot", int(to.slot)),
+			slog.Int("seats", b.seats()),
+		)
+	}
+}
+
+// noShowAt returns the instant a paid booking in state s becomes a no-show.
+func (m *machine) noShowAt(b *booking, s *snapshot) int64 {
+	return nanos(m.policy.NoShowAt(s.date, m.slot(b.office, s.slot).End, m.loc(b.office)))
+}
+
+// view returns the public snapshot of b.
+func (m *machine) view(b *booking) Booking {
+	s := b.st.Load()
+	o := b.office
+	loc := m.loc(o) // instants read as the office's clock
+	slot := m.slot(o, s.slot)
+	pool, _ := m.ledger.PoolName(o.id, int(s.pool))
+	n := 0
+	for h := s; h != nil; h = h.prev {
+		n++
+	}
+	// Both codes in one string, one allocation.
+	var buf [codeSymbols + billingDigits]byte
+	codes := string(strconv.AppendUint(appendCode(buf[:0], b.code), b.billing, 10))
+	midnight := s.date.Start(loc)
+	v := Booking{
+		Code:        codes[:codeSymbols],
+		BillingCode: codes[codeSymbols:],
+		Account:     b.account,
+		Office:      o.code,
+		Date:        s.date,
+		Slot:        int(s.slot),
+		SlotStart:   midnight.Add(slot.Start),
+		SlotEnd:     midnight.Add(slot.End),
+		Pool:        pool,
+		Applicants:  cloneApplicants(b.applicants),
+		State:       s.state,
+		PayBy:       time.Unix(0, s.deadline).In(loc),
+		PaymentRef:  s.paymentRef,
+		Reschedules: int(s.reschedules),
+		History:     make([]Event, n),
+	}
+	for h := s; h != nil; h = h.prev {
+		n--
+		v.History[n] = Event{At: time.Unix(0, h.at).In(loc), State: h.state, Note: h.note}
+	}
+	v.Created = v.History[0].At
+	return v
+}

@@ -1,0 +1,146 @@
+package booking
+
+import "time"
+
+// This file is the state machine's one transition table and the named
+// rules derived from a booking's state. The live operations ask it before
+// they change a booking, apply checks every change against it, and replay
+// checks every stored change against it: there is no other list of legal
+// moves.
+
+// op names a change the state machine applies.
+type op uint8
+
+const (
+	// opKeys sets the keys of the booking and billing codes; it is the
+	// first record of every journal.
+	opKeys op = iota + 1
+	// opOffice registers an office, or replaces its configuration.
+	opOffice
+	// opOverride is an operator's change to a day, slot or cell.
+	opOverride
+
+	// The changes of one booking, in the order of its life.
+	opHold
+	opPay
+	opReschedule
+	opCheckIn
+	opCancel
+	opReject
+	opExpire
+	opNoShow
+
+	// opImport brings in a booking as it stands, with its history: how a
+	// file of an earlier format enters the journal.
+	opImport
+
+	opMax = opImport
+)
+
+// stateSet is a set of States, one bit each.
+type stateSet uint16
+
+func statesOf(states ...State) stateSet {
+	var s stateSet
+	for _, st := range states {
+		s |= 1 << st
+	}
+	return s
+}
+
+func (s stateSet) has(st State) bool { return s&(1<<st) != 0 }
+
+// move is one row of the transition table: the change named verb takes a
+// booking in one of the states from to the state to.
+type move struct {
+	verb string // for errors: "cannot pay a booking that is …"
+	from stateSet
+	to   State
+}
+
+// moves is the transition table. A hold comes from no state: it makes the
+// booking. Every other change applies to an existing booking.
+var moves = [opNoShow + 1]move{
+	opHold:       {verb: "hold", to: Held},
+	opPay:        {verb: "pay", from: statesOf(Held), to: Paid},
+	opReschedule: {verb: "reschedule", from: statesOf(Paid), to: Paid},
+	opCheckIn:    {verb: "check in", from: statesOf(Paid), to: CheckedIn},
+	opCancel:     {verb: "cancel", from: statesOf(Held, Paid), to: Cancelled},
+	opReject:     {verb: "reject", from: statesOf(Paid, CheckedIn), to: Rejected},
+	opExpire:     {verb: "expire", from: statesOf(Held), to: Expired},
+	opNoShow:     {verb: "mark as no-show", from: statesOf(Paid), to: NoShow},
+}
+
+// can returns nil if change o applies to a booking in state st, and
+// otherwise the *StateError a caller gets.
+func can(o op, st State) error {
+	if o < opHold || o > opNoShow {
+		return &StateError{Op: "change", State: st} // not a booking's change
+	}
+	if !moves[o].from.has(st) {
+		return &StateError{Op: moves[o].verb, State: st}
+	}
+	return nil
+}
+
+// opBetween returns the change that takes a booking from state from to
+// state to, or 0 if none does.
+func opBetween(from, to State) op {
+	for o := opPay; o <= opNoShow; o++ {
+		if moves[o].from.has(from) && moves[o].to == to {
+			return o
+		}
+	}
+	return 0
+}
+
+// holdsSeats reports whether a booking in state st takes seats from the
+// quota: from the hold until it ends.
+func (st State) holdsSeats() bool { return st == Held || st == Paid || st == CheckedIn }
+
+// overdue reports whether s is a hold whose payment deadline has passed at
+// nowNs. An overdue hold is expired in everything but name: its seats are
+// free to take, a payment is refused and its NIKs may book again; the
+// expiry is recorded by whichever comes first (the sweeper, a payment, a
+// hold that needs the seats or the NIK).
+func (s *snapshot) overdue(nowNs int64) bool { return s.state == Held && nowNs >= s.deadline }
+
+// nikUse is what a NIK's latest booking means for a new booking of that NIK.
+type nikUse uint8
+
+const (
+	nikFree    nikUse = iota // ended before its date: expired, cancelled, rejected early
+	nikBlocked               // live: held and not overdue, or paid and not past its date
+	nikReached               // reached its date: the re-apply window runs from it
+)
+
+// nikUse classifies s at nowNs; loc is its office's time zone, where its
+// arrival date begins and ends.
+func (s *snapshot) nikUse(nowNs int64, loc *time.Location) nikUse {
+	switch s.state {
+	case Held:
+		if !s.overdue(nowNs) {
+			return nikBlocked
+		}
+	case Paid:
+		if nowNs < nanos(s.date.AddDays(1).Start(loc)) {
+			return nikBlocked
+		}
+		return nikReached
+	case CheckedIn, NoShow:
+		return nikReached
+	case Rejected:
+		// An office refusing the applicant at the counter ends a booking
+		// that reached its date; a refusal before the date does not.
+		if s.at >= nanos(s.date.Start(loc)) {
+			return nikReached
+		}
+	}
+	return nikFree
+}
+
+// blocksNIK reports whether s keeps its NIKs from another booking at
+// nowNs: the one-live-booking-per-NIK rule.
+func (s *snapshot) blocksNIK(nowNs int64, loc *time.Location) bool {
+	return s.nikUse(nowNs, loc) == nikBlocked
+}

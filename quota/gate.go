@@ -1,0 +1,105 @@
+package quota
+
+import "github.com/kuota/kuota/calendar"
+
+// verdict is what a day, or one slot of it, says about booking at an
+// instant before any seat is counted. It is small so that Reserve's fast
+// path can switch on it without a call or an allocation.
+type verdict uint8
+
+const (
+	// bookable: the seats decide, Full or Available (Reserve: ErrFull or
+	// the seats).
+	bookable       verdict = iota
+	past                   // the slot has started; for a day, its last slot has
+	shutBySchedule         // a holiday or weekly day off: day.status and day.reason say which
+	shutByOperator         // the operator closed the whole day
+	slotShut               // the operator closed the slot; for a day, every slot still to come
+	notOpened              // before the day's release instant
+)
+
+// gate decides the verdict of day dy at instant nowNs, for one slot that
+// starts startNs after dy's midnight and is closed by the operator when
+// slotClosed, or for the whole day when startNs is its latest slot start
+// and slotClosed says every slot still to come is closed. It does not look
+// at seats: that is the caller's last step, from its own counts.
+//
+// This is the day-state order, the one place it is written. Reserve's
+// refusals, the Month and Day views and the slots of a Day view all follow
+// it, so that a day shown green is one Reserve would accept:
+//
+//  1. past: now is at or after the slot's start (ErrPast; grey Past);
+//  2. closed, first by the office's schedule (a holiday or day off), then
+//     by an operator's closure of the day, then of the slot (ErrClosed;
+//     grey Holiday or DayOff with the reason);
+//  3. not opened: now is before the day's release instant (ErrNotOpened;
+//     yellow NotOpened);
+//  4. bookable: full when no seat is left (ErrFull; red Full), else
+//     available (green).
+//
+// The past comes first because nothing about a day that has gone by can
+// be changed any more; closures come before the release because a closed
+// day does not turn green at its release instant, so telling the caller it
+// has not opened yet would mislead. A day outside the table has no
+// verdict: Reserve refuses it with ErrOutsideHorizon, or ErrPast when it
+// has gone by.
+//
+// gate reads the day's atomics (shut, release) itself, so that Reserve
+// needs no other load; it inlines into Reserve's fast path.
+func (dy *day) gate(startNs int64, slotClosed bool, nowNs int64) verdict {
+	switch {
+	case nowNs >= dy.startNs+startNs:
+		return past
+	case dy.shut.Load() != 0:
+		if dy.status != calendar.Available {
+			return shutBySchedule
+		}
+		return shutByOperator
+	case slotClosed:
+		return slotShut
+	case nowNs < dy.release.Load():
+		return notOpened
+	}
+	return bookable
+}
+
+// err returns Reserve's refusal for a verdict other than bookable.
+func (v verdict) err() error {
+	switch v {
+	case past:
+		return ErrPast
+	case notOpened:
+		return ErrNotOpened
+	case bookable:
+		return nil
+	}
+	return ErrClosed
+}
+
+// state returns a view's state and reason for verdict v of dy, given the
+// seats left when v is bookable and the operator's reason when v is
+// slotShut.
+func (v verdict) state(dy *day, left int, slotReason string) (calendar.State, string) {
+	switch v {
+	case past:
+		return calendar.Past, ""
+	case shutBySchedule:
+		return dy.status, dy.reason
+	case shutByOperator:
+		// The closure may have been lifted since gate looked; the
+		// reason is then unknown, but the day was closed when seen.
+		if r := dy.closed.Load(); r != nil {
+			return calendar.Holiday, *r
+		}
+		return calendar.Holiday, ""
+	case slotShut:
+		return calendar.Holiday, slotReason
+	case notOpened:
+		return calendar.NotOpened, ""
+	case bookable:
+		if left == 0 {
+			return calendar.Full, ""
+		}
+	}
+	return calendar.Available, ""
+}
