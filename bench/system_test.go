@@ -8,6 +8,7 @@ import (
 
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
+	kt "github.com/kuota/kuota/internal/kuotatest"
 	"github.com/kuota/kuota/quota"
 )
 
@@ -26,12 +27,12 @@ func TestFullCellKeepsItsExpiries(t *testing.T) {
 			clk.Set(rushRelease.ReleaseAt(calendar.NewDate(rushYear, rushMonth, 1), calendar.Jakarta()))
 			day := calendar.NewDate(rushYear, rushMonth, 1)
 
-			n := uint64(0)
+			n := 0
 			hold := func(slot int) (Ticket, error) {
 				n++
 				return sys.Hold(booking.HoldRequest{
 					Account: fmt.Sprint("acct", n), Office: office.Code, Date: day, Slot: slot, Pool: rushPool,
-					Applicants: []booking.Applicant{{NIK: nikFor(n)}},
+					Applicants: []booking.Applicant{{NIK: kt.NIK(t, n)}},
 				})
 			}
 			for range rushOnlineSeats[0] { // slot 0 sold out, and paid

@@ -161,12 +161,12 @@ func decodeChange(data []byte) (change, error) {
 		c.officeCode = d.String(OfficeCodeBytesMax, "office")
 		c.override = quota.Override{
 			Kind:   quota.OverrideKind(d.Byte()),
-			Date:   calendar.DateFromEpochDays(d.Varint()),
+			Date:   decodeDate(d),
 			Slot:   int(d.UvarintMax(quota.SlotsPerDayMax, "slot")),
 			Pool:   int(d.UvarintMax(quota.PoolsPerSlotMax, "pool")),
 			Reason: d.String(quota.ReasonBytesMax, "reason"),
 			Seats:  int(d.UvarintMax(quota.CellSeatsMax, "seats")),
-			At:     timeOfNanos(d.Varint()),
+			At:     decodeInstant(d),
 		}
 	case opHold, opPay, opReschedule, opCheckIn, opCancel, opReject, opExpire, opNoShow, opImport:
 		c.seq = d.UvarintMax(BookingsMaxLimit, "booking number")
@@ -195,7 +195,7 @@ func (c *change) decodeBooking(d *wire.Decoder) {
 		if label.Check(c.account, AccountBytesMax) != nil && d.Err() == nil {
 			d.Fail("bad account")
 		}
-		c.date = calendar.DateFromEpochDays(d.Varint())
+		c.date = decodeDate(d)
 		c.slot, c.pool = d.Byte(), d.Byte()
 		c.deadline = d.Varint()
 		switch flag := d.Byte(); flag {
@@ -213,7 +213,7 @@ func (c *change) decodeBooking(d *wire.Decoder) {
 				st := &c.steps[i]
 				st.op = op(d.Byte())
 				st.at = d.Varint()
-				st.date = calendar.DateFromEpochDays(d.Varint())
+				st.date = decodeDate(d)
 				st.slot = d.Byte()
 				st.text = d.String(max(PaymentRefBytesMax, ReasonBytesMax), "text")
 			}
@@ -223,9 +223,32 @@ func (c *change) decodeBooking(d *wire.Decoder) {
 	case opReject:
 		c.text = d.String(ReasonBytesMax, "reason")
 	case opReschedule:
-		c.date = calendar.DateFromEpochDays(d.Varint())
+		c.date = decodeDate(d)
 		c.slot = d.Byte()
 	}
+}
+
+// decodeDate reads a date written as its epoch days, refusing a day the
+// calendar does not have (which would read as the zero Date and re-encode
+// as other bytes).
+func decodeDate(d *wire.Decoder) calendar.Date {
+	days := d.Varint()
+	date := calendar.DateFromEpochDays(days)
+	if date.EpochDays() != days && d.Err() == nil {
+		d.Fail("epoch day %d outside the calendar", days)
+	}
+	return date
+}
+
+// decodeInstant reads an instant written by nanos, refusing one that nanos
+// cannot have written (before its clamp to "long ago").
+func decodeInstant(d *wire.Decoder) time.Time {
+	ns := d.Varint()
+	t := timeOfNanos(ns)
+	if nanos(t) != ns && d.Err() == nil {
+		d.Fail("instant %d before the clamp", ns)
+	}
+	return t
 }
 
 func decodeApplicants(d *wire.Decoder) []Applicant {
@@ -273,7 +296,7 @@ func appendOffice(e *wire.Encoder, cfg *OfficeConfig) {
 	q := &cfg.Quota
 	e.String(q.Schedule.Location.String())
 	e.Byte(byte(q.Schedule.Week))
-	e.Byte(boolByte(q.Schedule.ObserveCollectiveLeave))
+	e.Bool(q.Schedule.ObserveCollectiveLeave)
 	e.Uvarint(uint64(q.Schedule.Holidays.Len()))
 	for h := range q.Schedule.Holidays.All() {
 		e.Varint(h.Date.EpochDays())
@@ -307,13 +330,6 @@ func appendOffice(e *wire.Encoder, cfg *OfficeConfig) {
 	e.Uvarint(uint64(q.Days))
 }
 
-func boolByte(b bool) byte {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // decodeOffice reads an office's configuration and validates it as
 // RegisterOffice does; a problem is recorded in d.
 func decodeOffice(d *wire.Decoder) *OfficeConfig {
@@ -321,11 +337,11 @@ func decodeOffice(d *wire.Decoder) *OfficeConfig {
 	q := &cfg.Quota
 	zone := d.String(zoneNameBytesMax, "zone")
 	q.Schedule.Week = calendar.Weekdays(d.Byte())
-	q.Schedule.ObserveCollectiveLeave = d.Byte() == 1
+	q.Schedule.ObserveCollectiveLeave = d.Bool("collective leave")
 	holidays := make([]calendar.HolidayEntry, d.UvarintMax(calendar.HolidaysMax, "holidays"))
 	for i := range holidays {
 		holidays[i] = calendar.HolidayEntry{
-			Date: calendar.DateFromEpochDays(d.Varint()),
+			Date: decodeDate(d),
 			Kind: calendar.HolidayKind(d.Byte()),
 			Name: d.String(calendar.HolidayNameBytesMax, "holiday name"),
 		}
@@ -334,7 +350,7 @@ func decodeOffice(d *wire.Decoder) *OfficeConfig {
 		q.Schedule.Closures = make([]calendar.Closure, n)
 	}
 	for i := range q.Schedule.Closures {
-		q.Schedule.Closures[i] = calendar.Closure{Date: calendar.DateFromEpochDays(d.Varint()), Reason: d.String(calendar.ClosureReasonBytesMax, "reason")}
+		q.Schedule.Closures[i] = calendar.Closure{Date: decodeDate(d), Reason: d.String(calendar.ClosureReasonBytesMax, "reason")}
 	}
 	q.Layout.Pools = make([]string, d.UvarintMax(quota.PoolsPerSlotMax, "pools"))
 	for i := range q.Layout.Pools {
@@ -355,7 +371,7 @@ func decodeOffice(d *wire.Decoder) *OfficeConfig {
 		Day:     int(d.Varint()),
 		At:      time.Duration(d.Varint()),
 	}
-	q.First = calendar.DateFromEpochDays(d.Varint())
+	q.First = decodeDate(d)
 	q.Days = int(d.UvarintMax(quota.HorizonDaysMax, "days"))
 	if d.Err() != nil {
 		return nil

@@ -29,6 +29,30 @@
 // account; a bookable date (released, not a holiday, not past, within the
 // horizon).
 //
+// # How it is built
+//
+// Three layers, and a call goes down them without coming back:
+//
+//   - The rules: [Engine] checks each request in a documented order, asks
+//     the reschedule.Policy about windows, and turns the request into a
+//     change — a value: a hold, a payment, a cancellation, a reschedule, a
+//     check-in, a rejection, an expiry, a no-show, an office registration,
+//     an operator's override.
+//   - The state machine: one function applies every change. It checks the
+//     move against one transition table (the diagram above, and nothing
+//     else), takes or gives back seats in package quota, hands the change's
+//     record to the journal, and files the booking in every index its new
+//     state belongs to. It reads no clock: a change carries its instant.
+//   - The journal: the records of the applied changes, in order, each under
+//     a log sequence number — kept in a bbolt file by [Open], nowhere by
+//     [New].
+//
+// [Open] rebuilds an engine by replaying its journal through the same
+// function that applied the changes, checking the same table and the same
+// invariants (seats that fit, one live booking per NIK); only the clock and
+// the windows are not consulted, since every change was admitted under
+// the rules of its day. So recovery cannot drift from the live rules.
+//
 // # Time
 //
 // The engine reads the clock only through Options.Now. Holds expire at
@@ -41,20 +65,23 @@
 // # Concurrency
 //
 // An Engine is safe for concurrent use. Seats are taken with a lock-free
-// compare-and-swap in package quota; every change of one booking is a
-// compare-and-swap of its state, so a payment racing its expiry ends with
+// compare-and-swap in package quota; the changes of one booking are
+// serialized on that booking, so a payment racing its expiry ends with
 // exactly one winner; lookups are sharded, and there is no global lock on
 // the hold path.
 //
 // # Durability
 //
-// [New] returns an engine that lives in memory. [Open] keeps everything in
-// a bbolt file: offices, operator changes, bookings with their history and
-// idempotency keys. With Options.Durability Sync (the default) a change is
-// on disk (fsync) before the call that made it returns. One writer
-// goroutine gathers the changes of concurrent callers into one transaction
-// (group commit), so one fsync serves many of them; no timer waits for a
-// batch to fill.
+// With Options.Durability Sync (the default) a change is on disk (fsync)
+// before the call that made it returns. One writer goroutine gathers the
+// records of concurrent callers into one transaction (group commit), so
+// one fsync serves many of them; no timer waits for a batch to fill.
+//
+// A change takes its seats (and its NIKs) before its record gets its place
+// in the journal, and gives seats back only after; a change of a booking
+// is visible to anyone only once its record has its place. So whatever
+// prefix of the journal a crash leaves on disk is a state the engine was
+// in, and reopens with every invariant intact.
 //
 // If a caller's context ends while it waits for the disk, the call returns
 // ctx.Err(), and the change is then one of two things, never half: made
@@ -62,10 +89,13 @@
 // the process dies first, not made at all. A retry with the same
 // idempotency key, or a Get, tells which.
 //
-// Open rebuilds the seat counters and indexes from the stored bookings,
-// expires the holds that lapsed while the file was closed, and checks every
-// invariant before it returns ([Engine.Check]). A file that breaks one is
-// refused with [ErrInconsistent], naming the first violation.
+// Open replays the journal, refusing a file whose records break an
+// invariant with [ErrInconsistent], naming the record, and one whose
+// records do not decode, or record a change the engine never makes, with
+// [ErrCorrupt]; then it expires the holds that lapsed while the file was
+// closed. A file written by kuota before the journal (format 1) is
+// converted when first opened for writing. [Engine.Check] sweeps every
+// invariant on demand.
 //
 // # Errors
 //

@@ -79,3 +79,33 @@ func (e *Engine) ExpireAt(code string, at int64) bool {
 	_, ok := e.m.expire(b, at)
 	return ok
 }
+
+// Indexes returns what the NIK and account indexes hold: each NIK's latest
+// booking (by the NIK's digits), each account's latest booking, and each
+// idempotency key's booking (by account, a NUL, and the key), as codes.
+func (e *Engine) Indexes() (niks, latest, idem map[string]string) {
+	m := e.m
+	niks, latest, idem = map[string]string{}, map[string]string{}, map[string]string{}
+	for i := range m.niks.shards {
+		sh := &m.niks.shards[i]
+		sh.mu.Lock()
+		for n, en := range sh.entries {
+			if en.latest != nil {
+				niks[n.Digits()] = formatCode(en.latest.code)
+			}
+		}
+		sh.mu.Unlock()
+	}
+	for i := range m.accounts.shards {
+		sh := &m.accounts.shards[i]
+		sh.mu.Lock()
+		for a, b := range sh.latest {
+			latest[a] = formatCode(b.code)
+		}
+		for k, b := range sh.idem {
+			idem[k.account+"\x00"+k.key] = formatCode(b.code)
+		}
+		sh.mu.Unlock()
+	}
+	return niks, latest, idem
+}

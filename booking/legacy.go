@@ -11,6 +11,7 @@ import (
 
 	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/internal/journal"
+	"github.com/kuota/kuota/internal/label"
 	"github.com/kuota/kuota/internal/wire"
 	"github.com/kuota/kuota/quota"
 )
@@ -123,19 +124,14 @@ func readV1Offices(b *bolt.Bucket) ([]change, error) {
 	}
 	var list []stored
 	err := b.ForEach(func(k, v []byte) error {
-		d := wire.NewDecoder(v)
-		if ver := d.Byte(); ver != 1 && d.Err() == nil {
-			d.Fail("office record version %d", ver)
-		}
-		order := d.UvarintMax(quota.OfficesMax, "order")
-		cfg := decodeOffice(d)
-		if err := d.Finish(); err != nil {
+		c, order, err := decodeV1Office(v)
+		if err != nil {
 			return fmt.Errorf("office %q: %w", k, err)
 		}
-		if cfg.Code != string(k) {
-			return fmt.Errorf("%w: office %q stored under %q", ErrCorrupt, cfg.Code, k)
+		if c.office.Code != string(k) {
+			return fmt.Errorf("%w: office %q stored under %q", ErrCorrupt, c.office.Code, k)
 		}
-		list = append(list, stored{change{op: opOffice, office: cfg}, order})
+		list = append(list, stored{c, order})
 		return nil
 	})
 	slices.SortFunc(list, func(a, b stored) int { return cmp.Compare(a.order, b.order) })
@@ -146,19 +142,42 @@ func readV1Offices(b *bolt.Bucket) ([]change, error) {
 	return out, err
 }
 
+// decodeV1Office reads an office record as a registration, and returns
+// its registration order:
+//
+//	version, order, configuration (as appendOffice writes it)
+func decodeV1Office(value []byte) (change, uint64, error) {
+	d := wire.NewDecoder(value)
+	if ver := d.Byte(); ver != 1 && d.Err() == nil {
+		d.Fail("office record version %d", ver)
+	}
+	order := d.UvarintMax(quota.OfficesMax, "order")
+	cfg := decodeOffice(d)
+	if err := d.Finish(); err != nil {
+		return change{}, 0, err
+	}
+	return change{op: opOffice, office: cfg}, order, nil
+}
+
 // decodeV1Override reads an operator change stored under its key:
 //
 //	office code, 0, kind, epoch day (4 bytes), slot, pool
 func decodeV1Override(key, value []byte) (change, error) {
 	i := bytes.IndexByte(key, 0)
-	if i <= 0 || len(key) != i+8 {
+	if i <= 0 || i > OfficeCodeBytesMax || len(key) != i+8 {
 		return change{}, fmt.Errorf("%w: override key of %d bytes", ErrCorrupt, len(key))
+	}
+	if int(key[i+6]) > quota.SlotsPerDayMax || int(key[i+7]) > quota.PoolsPerSlotMax {
+		return change{}, fmt.Errorf("%w: override of slot %d pool %d", ErrCorrupt, key[i+6], key[i+7])
 	}
 	kinds := [...]quota.OverrideKind{1: quota.CloseDay, 2: quota.CloseSlot, 3: quota.SetCapacity, 4: quota.SetRelease}
 	c := change{op: opOverride, officeCode: string(key[:i])}
 	ov := &c.override
 	kind := int(key[i+1])
-	ov.Date = calendar.DateFromEpochDays(int64(int32(binary.BigEndian.Uint32(key[i+2:]))))
+	days := int64(int32(binary.BigEndian.Uint32(key[i+2:])))
+	if ov.Date = calendar.DateFromEpochDays(days); ov.Date.EpochDays() != days {
+		return change{}, fmt.Errorf("%w: override of epoch day %d", ErrCorrupt, days)
+	}
 	ov.Slot, ov.Pool = int(key[i+6]), int(key[i+7])
 	d := wire.NewDecoder(value)
 	if v := d.Byte(); v != 1 && d.Err() == nil {
@@ -193,6 +212,9 @@ func decodeV1Booking(seq uint64, data []byte) (change, error) {
 	c := change{op: opImport, seq: seq}
 	c.officeCode = d.String(OfficeCodeBytesMax, "office")
 	c.account = d.String(AccountBytesMax, "account")
+	if label.Check(c.account, AccountBytesMax) != nil && d.Err() == nil {
+		d.Fail("bad account")
+	}
 	c.deadline = d.Varint()
 	c.pool = d.Byte()
 	ref := d.String(PaymentRefBytesMax, "payment ref")
@@ -214,7 +236,7 @@ func decodeV1Booking(seq uint64, data []byte) (change, error) {
 	for i := range n {
 		at += d.Varint()
 		state := State(d.Byte())
-		date := calendar.DateFromEpochDays(d.Varint())
+		date := decodeDate(d)
 		slot := d.Byte()
 		d.Byte() // reschedules: counted again by the import
 		note := d.String(ReasonBytesMax+64, "note")
@@ -236,7 +258,10 @@ func decodeV1Booking(seq uint64, data []byte) (change, error) {
 		case opPay:
 			st.text = ref
 		case opReject:
-			st.text = note
+			st.text = note // a reason, within ReasonBytesMax like any
+			if len(note) > ReasonBytesMax {
+				d.Fail("snapshot %d: reason of %d bytes", i, len(note))
+			}
 		}
 		c.steps = append(c.steps, st)
 		prev = state

@@ -35,21 +35,21 @@ func (e *Engine) Pay(ctx context.Context, billingCode, paymentRef string) (Booki
 		return Booking{}, ErrNotFound
 	}
 	nowNs := nanos(e.now())
-	return e.change(ctx, b, func(s *snapshot) (*change, error) {
+	return e.change(ctx, b, func(s *snapshot) (change, error) {
 		switch {
 		case s.paymentRef != "" && s.paymentRef == paymentRef:
-			return nil, nil // paid already, by this payment
+			return change{}, nil // paid already, by this payment
 		case s.paymentRef != "":
-			return nil, ErrAlreadyPaid
+			return change{}, ErrAlreadyPaid
 		}
 		if err := can(opPay, s.state); err != nil {
-			return nil, err
+			return change{}, err
 		}
 		if s.overdue(nowNs) {
 			e.m.expire(b, nowNs)
-			return nil, &StateError{Op: moves[opPay].verb, State: Expired}
+			return change{}, &StateError{Op: moves[opPay].verb, State: Expired}
 		}
-		return &change{op: opPay, at: nowNs, text: paymentRef}, nil
+		return change{op: opPay, at: nowNs, text: paymentRef}, nil
 	})
 }
 
@@ -64,20 +64,20 @@ func (e *Engine) Cancel(ctx context.Context, code string) (Booking, error) {
 	}
 	now := e.now()
 	nowNs := nanos(now)
-	return e.change(ctx, b, func(s *snapshot) (*change, error) {
+	return e.change(ctx, b, func(s *snapshot) (change, error) {
 		if err := can(opCancel, s.state); err != nil {
-			return nil, err
+			return change{}, err
 		}
 		if s.overdue(nowNs) {
 			e.m.expire(b, nowNs)
-			return nil, &StateError{Op: moves[opCancel].verb, State: Expired}
+			return change{}, &StateError{Op: moves[opCancel].verb, State: Expired}
 		}
 		if s.state == Paid {
 			if err := e.m.policy.CanCancel(now, s.date, e.m.loc(b.office)); err != nil {
-				return nil, err
+				return change{}, err
 			}
 		}
-		return &change{op: opCancel, at: nowNs}, nil
+		return change{op: opCancel, at: nowNs}, nil
 	})
 }
 
@@ -97,17 +97,17 @@ func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date
 		return Booking{}, ErrUnknownSlot
 	}
 	now := e.now()
-	return e.change(ctx, b, func(s *snapshot) (*change, error) {
+	return e.change(ctx, b, func(s *snapshot) (change, error) {
 		if err := can(opReschedule, s.state); err != nil {
-			return nil, err
+			return change{}, err
 		}
 		if err := e.m.policy.CanReschedule(now, s.date, int(s.reschedules), e.m.loc(b.office)); err != nil {
-			return nil, err
+			return change{}, err
 		}
 		if date == s.date && slot == int(s.slot) {
-			return nil, ErrSameSlot
+			return change{}, ErrSameSlot
 		}
-		return &change{op: opReschedule, at: nanos(now), date: date, slot: uint8(slot)}, nil
+		return change{op: opReschedule, at: nanos(now), date: date, slot: uint8(slot)}, nil
 	})
 }
 
@@ -120,15 +120,15 @@ func (e *Engine) CheckIn(ctx context.Context, code string) (Booking, error) {
 		return Booking{}, err
 	}
 	now := e.now()
-	return e.change(ctx, b, func(s *snapshot) (*change, error) {
+	return e.change(ctx, b, func(s *snapshot) (change, error) {
 		if err := can(opCheckIn, s.state); err != nil {
-			return nil, err
+			return change{}, err
 		}
 		slot := e.m.slot(b.office, s.slot)
 		if err := e.m.policy.CanCheckIn(now, s.date, slot.Start, slot.End, e.m.loc(b.office)); err != nil {
-			return nil, err
+			return change{}, err
 		}
-		return &change{op: opCheckIn, at: nanos(now)}, nil
+		return change{op: opCheckIn, at: nanos(now)}, nil
 	})
 }
 
@@ -147,31 +147,32 @@ func (e *Engine) Reject(ctx context.Context, code, reason string) (Booking, erro
 		return Booking{}, err
 	}
 	nowNs := nanos(e.now())
-	return e.change(ctx, b, func(s *snapshot) (*change, error) {
+	return e.change(ctx, b, func(s *snapshot) (change, error) {
 		if err := can(opReject, s.state); err != nil {
-			return nil, err
+			return change{}, err
 		}
-		return &change{op: opReject, at: nowNs, text: reason}, nil
+		return change{op: opReject, at: nowNs, text: reason}, nil
 	})
 }
 
 // change runs one operation on b: decide turns the state the operation
-// looks at into a change, or a refusal, or nothing to do (a nil change:
-// an operation repeated); the machine applies the change if b is still in
-// that state, else decide looks again. It returns b's view once b's latest
-// change is durable.
-func (e *Engine) change(ctx context.Context, b *booking, decide func(*snapshot) (*change, error)) (Booking, error) {
+// looks at into a change, or a refusal, or nothing to do (a change of op
+// 0: an operation repeated); the machine applies the change if b is still
+// in that state, else decide looks again. It returns b's view once b's
+// latest change is durable. The change is a value, so that it stays on
+// the stack.
+func (e *Engine) change(ctx context.Context, b *booking, decide func(*snapshot) (change, error)) (Booking, error) {
 	for {
 		s := b.st.Load()
 		c, err := decide(s)
 		if err != nil {
 			return Booking{}, err
 		}
-		if c == nil {
+		if c.op == 0 {
 			return e.settle(ctx, b, b.lsn.Load())
 		}
 		c.seq, c.from = b.seq, s
-		lsn, err := e.m.apply(c)
+		lsn, err := e.m.apply(&c)
 		if err == errStale {
 			continue
 		}

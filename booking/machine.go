@@ -87,6 +87,21 @@ func newMachine(o *Options, j journal.Journal) *machine {
 	return m
 }
 
+// presize gives the account and NIK indexes room for the bookings of a
+// journal of records records, so that a replay does not grow them step by
+// step (a third of a reopen's time otherwise). Every booking has at least
+// one record, so records bounds the bookings from above.
+func (m *machine) presize(records uint64) {
+	n := int(min(records, uint64(m.bookingsMax)))
+	per := n/shardCount + 1
+	for i := range m.accounts.shards {
+		m.accounts.shards[i].latest = make(map[string]*booking, per)
+	}
+	for i := range m.niks.shards {
+		m.niks.shards[i].entries = make(map[NIK]nikEntry, per)
+	}
+}
+
 // office is the engine's record of one office: its code, its name and its
 // ID in the ledger, which holds everything else (see quota.Ledger.Config).
 type office struct {

@@ -18,13 +18,6 @@ import (
 	kt "github.com/kuota/kuota/internal/kuotatest"
 )
 
-// How long a test waits for another goroutine to reach a point, and how
-// often it looks.
-const (
-	waitMax  = 5 * time.Second
-	waitTick = time.Millisecond
-)
-
 // gateLog is a journal.Log that stops in each Append until the test lets
 // it go, after calling at with the number of the Append.
 type gateLog struct {

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	kt "github.com/kuota/kuota/internal/kuotatest"
 )
 
 // bySlot returns the names of the fixture's bookings on the 10th in the
@@ -38,7 +40,7 @@ func TestArrivalsTable(t *testing.T) {
 	}
 	want.WriteString("\n4 bookings; 5 applicants with a seat (held, paid or checked in)\n")
 
-	status, out, errOut := kuota(t, "arrivals", "-db", f.path, "-office", jkt, "-date", "2026-12-10", "-now", at(t1))
+	status, out, errOut := kuota(t, "arrivals", "-db", f.path, "-office", kt.Office, "-date", "2026-12-10", "-now", at(t1))
 	require.Equal(t, exitOK, status, errOut)
 	require.Equal(t, want.String(), out)
 }
@@ -66,7 +68,7 @@ func TestArrivalsCSV(t *testing.T) {
 				want = append(want, rows[name])
 			}
 
-			status, out, errOut := kuota(t, "arrivals", "-db", f.path, "-office", jkt, "-date", "2026-12-10", "-now", tt.giveNow, "-format", "csv")
+			status, out, errOut := kuota(t, "arrivals", "-db", f.path, "-office", kt.Office, "-date", "2026-12-10", "-now", tt.giveNow, "-format", "csv")
 			require.Equal(t, exitOK, status, errOut)
 			got, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 			require.NoError(t, err)
@@ -98,7 +100,7 @@ func TestArrivalsEmptyDay(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, out, errOut := kuota(t, append([]string{"arrivals", "-db", f.path, "-office", jkt}, tt.give...)...)
+			status, out, errOut := kuota(t, append([]string{"arrivals", "-db", f.path, "-office", kt.Office}, tt.give...)...)
 			require.Equal(t, exitOK, status, errOut)
 			require.Equal(t, tt.want, out)
 		})

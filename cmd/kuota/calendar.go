@@ -5,21 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/internal/grid"
+	"github.com/kuota/kuota/internal/term"
 	"github.com/kuota/kuota/quota"
-)
-
-// The values of -color.
-const (
-	colorAuto   = "auto"   // colours on a terminal, letters in a file or pipe
-	colorAlways = "always" // colours even into a pipe, for less -R
-	colorNever  = "never"  // letters even on a terminal
 )
 
 // releaseLayout shows a release instant in the office's zone with the zone's
@@ -41,7 +34,7 @@ func runCalendar(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 	fs.StringVar(&code, "office", "", "the office `code` (required; kuota stats lists them)")
 	fs.Var(&month, "month", "the `month` to show, YYYY-MM (default the current month at the office)")
 	fs.StringVar(&poolName, "pool", "", "colour each day by the seats of this `pool` only (default every pool)")
-	fs.StringVar(&color, "color", colorAuto, "auto (colours on a terminal), always or never")
+	fs.StringVar(&color, "color", term.ColorAuto, "auto (colours on a terminal), always or never")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -51,9 +44,9 @@ func runCalendar(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 	if code == "" {
 		return usagef(fs, "missing -office: whose calendar to show (kuota stats lists the offices)")
 	}
-	style, ok := styleFor(color, stdout)
-	if !ok {
-		return usagef(fs, "invalid value %q for flag -color: want %s, %s or %s", color, colorAuto, colorAlways, colorNever)
+	style, err := term.GridStyle(color, stdout)
+	if err != nil {
+		return usagef(fs, "invalid value %q for flag -color: %v", color, err)
 	}
 
 	e, err := file.open()
@@ -147,21 +140,4 @@ func writeNotes(w io.Writer, days []quota.DayView, pool int, loc *time.Location)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// styleFor turns -color into a grid style; ok is false for a value that is
-// none of auto, always and never.
-func styleFor(mode string, stdout io.Writer) (style grid.Style, ok bool) {
-	switch mode {
-	case colorAlways:
-		return grid.Colors, true
-	case colorNever:
-		return grid.Letters, true
-	case colorAuto:
-		if f, isFile := stdout.(*os.File); isFile {
-			return grid.StyleFor(f), true
-		}
-		return grid.Letters, true
-	}
-	return grid.Letters, false
 }

@@ -4,6 +4,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	kt "github.com/kuota/kuota/internal/kuotatest"
+	"github.com/kuota/kuota/internal/term"
 )
 
 const legend = "G available  R full  Y quota not opened yet  . holiday, day off, closed or past\n"
@@ -84,7 +87,7 @@ next release: 2026-12-01 08:00 ` + t0.Format("MST") + `
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			args := append([]string{"calendar", "-db", f.path, "-office", jkt, "-now", at(t1)}, tt.give...)
+			args := append([]string{"calendar", "-db", f.path, "-office", kt.Office, "-now", at(t1)}, tt.give...)
 			status, out, errOut := kuota(t, args...)
 			require.Equal(t, exitOK, status, errOut)
 			require.Equal(t, tt.want, out)
@@ -100,13 +103,13 @@ func TestCalendarColor(t *testing.T) {
 		wantEscape bool
 	}{
 		// A strings.Builder is no terminal: auto means letters.
-		{colorAuto, false},
-		{colorNever, false},
-		{colorAlways, true},
+		{term.ColorAuto, false},
+		{term.ColorNever, false},
+		{term.ColorAlways, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {
-			status, out, errOut := kuota(t, "calendar", "-db", f.path, "-office", jkt, "-month", "2026-12", "-now", at(t1), "-color", tt.give)
+			status, out, errOut := kuota(t, "calendar", "-db", f.path, "-office", kt.Office, "-month", "2026-12", "-now", at(t1), "-color", tt.give)
 			require.Equal(t, exitOK, status, errOut)
 			if tt.wantEscape {
 				require.Contains(t, out, "\x1b[30;41m 11 \x1b[0m", "the full 11th in red")

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	kt "github.com/kuota/kuota/internal/kuotatest"
 )
 
 func TestCheck(t *testing.T) {
@@ -48,7 +50,7 @@ func TestCheck(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			if tt.giveCopies > 0 {
-				copyLastBooking(t, f.path, tt.giveCopies)
+				kt.DuplicateLastHold(t, f.path, tt.giveCopies)
 			}
 			status, out, errOut := kuota(t, "check", "-db", f.path, "-now", tt.giveNow)
 			require.Equal(t, tt.wantStatus, status, errOut)
@@ -63,7 +65,7 @@ func TestCheck(t *testing.T) {
 // look at it while check lists what is wrong.
 func TestInconsistentElsewhere(t *testing.T) {
 	f := newFixture(t)
-	copyLastBooking(t, f.path, 2)
+	kt.DuplicateLastHold(t, f.path, 2)
 	status, out, errOut := kuota(t, "stats", "-db", f.path, "-now", at(t1))
 	require.Equal(t, exitOK, status, errOut)
 	require.Contains(t, out, "bookings      11")

@@ -13,65 +13,36 @@ import (
 
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
-	"github.com/kuota/kuota/internal/kuotatest"
-	"github.com/kuota/kuota/quota"
+	kt "github.com/kuota/kuota/internal/kuotatest"
 )
 
-const jkt = "JKT"
-
 var (
-	wib = calendar.Jakarta()
 	// t0 is when the fixture's bookings are made: December's quota opened
 	// on 1 November, January's opens on 1 December.
-	t0 = time.Date(2026, time.November, 20, 10, 0, 0, 0, wib)
+	t0 = time.Date(2026, time.November, 20, 10, 0, 0, 0, kt.WIB)
 	// t1 is a few minutes later, with every hold still waiting for payment.
 	t1 = t0.Add(5 * time.Minute)
 	// t2 is after the holds' two-hour deadline.
 	t2 = t0.Add(3 * time.Hour)
 
-	dec10 = calendar.NewDate(2026, time.December, 10)
-	dec11 = calendar.NewDate(2026, time.December, 11)
 	dec14 = calendar.NewDate(2026, time.December, 14)
-	dec25 = calendar.NewDate(2026, time.December, 25)
 )
 
 // fullDigits matches anything that could be a NIK in clear. Billing codes
 // have 15 digits and kuota prints none of them anyway.
 var fullDigits = regexp.MustCompile(`[0-9]{16}`)
 
-// officeConfig is a small office: two one-hour slots a day, two seats online
-// and one walk-in in each, so that six seats fill a day; December and most
-// of January; Christmas off; each month released on the 1st of the month
-// before at 08:00.
+// officeConfig is kuotatest's office made small: two seats online and one
+// walk-in in each of its two one-hour slots, so that six seats fill a day.
+// Like it, it has December and most of January, Christmas off, and each
+// month released on the 1st of the month before at 08:00.
 func officeConfig(t *testing.T) booking.OfficeConfig {
 	t.Helper()
-	holidays, err := calendar.NewHolidays(calendar.HolidayEntry{Date: dec25, Kind: calendar.National, Name: "Hari Raya Natal"})
-	require.NoError(t, err)
-	return booking.OfficeConfig{
-		Code: jkt,
-		Name: "Kantor Imigrasi Jakarta Selatan",
-		Quota: quota.Config{
-			Schedule: calendar.Schedule{Location: wib, Holidays: holidays},
-			Layout: quota.Layout{
-				Pools: []string{"online", "walk-in"},
-				Slots: []quota.Slot{
-					{Start: 8 * time.Hour, End: 9 * time.Hour, Seats: []int{2, 1}},
-					{Start: 9 * time.Hour, End: 10 * time.Hour, Seats: []int{2, 1}},
-				},
-			},
-			Release: quota.ReleaseRule{Every: quota.Monthly, Lead: 1, Day: 1, At: 8 * time.Hour},
-			First:   calendar.NewDate(2026, time.December, 1),
-			Days:    60,
-		},
+	cfg := kt.OfficeConfig(t)
+	for i := range cfg.Quota.Layout.Slots {
+		cfg.Quota.Layout.Slots[i].Seats = []int{2, 1}
 	}
-}
-
-// nik returns the i-th test NIK: province 31, born 1 January 1990, serial i.
-func nik(t *testing.T, i int) booking.NIK {
-	t.Helper()
-	n, err := booking.ParseNIK(fmt.Sprintf("3171010101%02d%04d", 90, i))
-	require.NoError(t, err)
-	return n
+	return cfg
 }
 
 // fixture is a closed booking file and the bookings made in it.
@@ -86,7 +57,7 @@ type plan struct {
 	date  calendar.Date
 	slot  int
 	pool  string
-	niks  []int
+	niks  []int         // serials: kuotatest's NIK n-1 ends in serial n
 	state booking.State // Held, Paid or Cancelled
 }
 
@@ -95,15 +66,15 @@ type plan struct {
 // last booking made, which the check tests copy.
 func plans() []plan {
 	return []plan{
-		{"paid1", dec10, 0, "online", []int{1, 2}, booking.Paid},
-		{"held", dec10, 0, "walk-in", []int{5}, booking.Held},
-		{"paid2", dec10, 1, "online", []int{3, 4}, booking.Paid},
-		{"cancelled", dec10, 1, "walk-in", []int{6}, booking.Cancelled},
-		{"full1", dec11, 0, "online", []int{7, 8}, booking.Paid},
-		{"full2", dec11, 0, "walk-in", []int{9}, booking.Paid},
-		{"full3", dec11, 1, "online", []int{10, 11}, booking.Paid},
-		{"full4", dec11, 1, "walk-in", []int{12}, booking.Paid},
-		{"last", dec14, 0, "online", []int{20}, booking.Held},
+		{"paid1", kt.Dec10, 0, kt.Online, []int{1, 2}, booking.Paid},
+		{"held", kt.Dec10, 0, kt.WalkIn, []int{5}, booking.Held},
+		{"paid2", kt.Dec10, 1, kt.Online, []int{3, 4}, booking.Paid},
+		{"cancelled", kt.Dec10, 1, kt.WalkIn, []int{6}, booking.Cancelled},
+		{"full1", kt.Dec11, 0, kt.Online, []int{7, 8}, booking.Paid},
+		{"full2", kt.Dec11, 0, kt.WalkIn, []int{9}, booking.Paid},
+		{"full3", kt.Dec11, 1, kt.Online, []int{10, 11}, booking.Paid},
+		{"full4", kt.Dec11, 1, kt.WalkIn, []int{12}, booking.Paid},
+		{"last", dec14, 0, kt.Online, []int{20}, booking.Held},
 	}
 }
 
@@ -113,13 +84,12 @@ func newFixture(t *testing.T) fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := fixture{path: filepath.Join(t.TempDir(), "kuota.db"), bookings: map[string]booking.Booking{}}
-	e, err := booking.Open(f.path, &booking.Options{Now: func() time.Time { return t0 }, NoSweeper: true, Durability: booking.NoSync})
-	require.NoError(t, err)
+	e := kt.OpenEngine(t, f.path, kt.NewClock(t0), &booking.Options{Durability: booking.NoSync})
 	require.NoError(t, e.RegisterOffice(ctx, officeConfig(t)))
 	for i, p := range plans() {
-		req := booking.HoldRequest{Account: fmt.Sprintf("acct-%d", i), Office: jkt, Date: p.date, Slot: p.slot, Pool: p.pool}
+		req := booking.HoldRequest{Account: fmt.Sprintf("acct-%d", i), Office: kt.Office, Date: p.date, Slot: p.slot, Pool: p.pool}
 		for _, n := range p.niks {
-			req.Applicants = append(req.Applicants, booking.Applicant{NIK: nik(t, n), Meta: []byte(`{"name":"secret name"}`)})
+			req.Applicants = append(req.Applicants, booking.Applicant{NIK: kt.NIK(t, n-1), Meta: []byte(`{"name":"secret name"}`)})
 		}
 		b, err := e.Hold(ctx, req)
 		require.NoError(t, err, p.name)
@@ -135,13 +105,6 @@ func newFixture(t *testing.T) fixture {
 	}
 	require.NoError(t, e.Close())
 	return f
-}
-
-// copyLastBooking stores the file's last hold again under the next
-// sequence numbers, copies times: a fault no engine makes, which only a
-// damaged or hand-edited file has.
-func copyLastBooking(t *testing.T, path string, copies int) {
-	kuotatest.DuplicateLastHold(t, path, copies)
 }
 
 // kuota runs the program and returns its exit status and outputs. Every
@@ -184,10 +147,10 @@ func TestUsage(t *testing.T) {
 		{"long -timeout", []string{"check", "-db", "f", "-timeout", "1h"}, exitTrouble, "", "-timeout 1h0m0s out of range"},
 		{"bad -now", []string{"check", "-db", "f", "-now", "2026-12-01"}, exitTrouble, "", "flag -now: want an RFC 3339 instant"},
 		{"no -office", []string{"calendar", "-db", "f"}, exitTrouble, "", "kuota calendar: missing -office"},
-		{"bad -month", []string{"calendar", "-db", "f", "-office", jkt, "-month", "12-2026"}, exitTrouble, "", "flag -month: want YYYY-MM"},
-		{"bad -color", []string{"calendar", "-db", "f", "-office", jkt, "-color", "red"}, exitTrouble, "", `invalid value "red" for flag -color`},
-		{"bad -date", []string{"arrivals", "-db", "f", "-office", jkt, "-date", "2026-02-30"}, exitTrouble, "", "flag -date: want YYYY-MM-DD"},
-		{"bad -format", []string{"arrivals", "-db", "f", "-office", jkt, "-format", "json"}, exitTrouble, "", `invalid value "json" for flag -format`},
+		{"bad -month", []string{"calendar", "-db", "f", "-office", kt.Office, "-month", "12-2026"}, exitTrouble, "", "flag -month: want YYYY-MM"},
+		{"bad -color", []string{"calendar", "-db", "f", "-office", kt.Office, "-color", "red"}, exitTrouble, "", `invalid value "red" for flag -color`},
+		{"bad -date", []string{"arrivals", "-db", "f", "-office", kt.Office, "-date", "2026-02-30"}, exitTrouble, "", "flag -date: want YYYY-MM-DD"},
+		{"bad -format", []string{"arrivals", "-db", "f", "-office", kt.Office, "-format", "json"}, exitTrouble, "", `invalid value "json" for flag -format`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -202,7 +165,7 @@ func TestUsage(t *testing.T) {
 func TestFileProblems(t *testing.T) {
 	f := newFixture(t)
 	missing := filepath.Join(t.TempDir(), "nope.db")
-	for _, cmd := range [][]string{{"stats"}, {"check"}, {"calendar", "-office", jkt}, {"arrivals", "-office", jkt}} {
+	for _, cmd := range [][]string{{"stats"}, {"check"}, {"calendar", "-office", kt.Office}, {"arrivals", "-office", kt.Office}} {
 		t.Run(cmd[0], func(t *testing.T) {
 			status, out, errOut := kuota(t, append(cmd, "-db", missing)...)
 			require.Equal(t, exitTrouble, status)
@@ -216,7 +179,7 @@ func TestFileProblems(t *testing.T) {
 		require.Contains(t, errOut, `no office "MKS" in `+f.path+"; it has: JKT")
 	})
 	t.Run("unknown pool", func(t *testing.T) {
-		status, _, errOut := kuota(t, "calendar", "-db", f.path, "-office", jkt, "-pool", "vip")
+		status, _, errOut := kuota(t, "calendar", "-db", f.path, "-office", kt.Office, "-pool", "vip")
 		require.Equal(t, exitTrouble, status)
 		require.Contains(t, errOut, `office JKT has no pool "vip"; it has: online, walk-in`)
 	})
@@ -226,11 +189,9 @@ func TestFileProblems(t *testing.T) {
 // bbolt locks per open file, so one process can play both parts.
 func TestLocked(t *testing.T) {
 	f := newFixture(t)
-	e, err := booking.Open(f.path, &booking.Options{Now: func() time.Time { return t1 }, NoSweeper: true})
-	require.NoError(t, err)
-	defer e.Close()
+	e := kt.OpenEngine(t, f.path, kt.NewClock(t1), nil)
 
-	for _, cmd := range [][]string{{"stats"}, {"check"}, {"calendar", "-office", jkt}, {"arrivals", "-office", jkt}} {
+	for _, cmd := range [][]string{{"stats"}, {"check"}, {"calendar", "-office", kt.Office}, {"arrivals", "-office", kt.Office}} {
 		t.Run(cmd[0], func(t *testing.T) {
 			status, out, errOut := kuota(t, append(cmd, "-db", f.path, "-timeout", "50ms")...)
 			require.Equal(t, exitTrouble, status, "in use is trouble, not a failed check")

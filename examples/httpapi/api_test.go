@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
+	kt "github.com/kuota/kuota/internal/kuotatest"
 )
 
 // The tests' time line, in the demo offices' Jakarta time. The offices
@@ -47,33 +47,16 @@ const (
 	dayBeyond    = "2027-02-01" // past the 90-day horizon
 )
 
-// Valid NIKs. Every response of every test is checked not to contain any
-// of them in full.
+// Valid NIKs, as the API takes them: kuotatest's, and at index 2 a
+// woman's (41 is day 1 plus 40). Every response of every test is checked
+// not to contain any of them in full.
 var niks = []string{
-	"3171010101900001",
-	"3171010101900002",
-	"3171014101900003", // a woman's: 41 is day 1
-	"3171010101900004",
-	"3171010101900005",
-	"3171010101900006",
-}
-
-// clock is a fake clock the tests move by hand.
-type clock struct {
-	mu  sync.Mutex // guards now
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
+	kt.NIKDigits(0),
+	kt.NIKDigits(1),
+	"3171014101900003",
+	kt.NIKDigits(3),
+	kt.NIKDigits(4),
+	kt.NIKDigits(5),
 }
 
 // testService is the whole handler around an in-memory engine with the
@@ -81,23 +64,17 @@ func (c *clock) Set(t time.Time) {
 type testService struct {
 	t       *testing.T
 	engine  *booking.Engine
-	clock   *clock
+	clock   *kt.Clock
 	handler http.Handler
 }
 
-// newTestService returns a service over booking.New(opts); nil opts means
-// the defaults. The clock and NoSweeper are always set: with a fake clock
-// the tests expire holds by moving it.
+// newTestService returns a service over an in-memory engine with opts;
+// nil opts means the defaults. The clock and NoSweeper are always set:
+// with a fake clock the tests expire holds by moving it.
 func newTestService(t *testing.T, opts *booking.Options) *testService {
 	t.Helper()
-	if opts == nil {
-		opts = &booking.Options{}
-	}
-	c := &clock{now: t0}
-	opts.Now, opts.NoSweeper = c.Now, true
-	e, err := booking.New(opts)
-	require.NoError(t, err)
-	t.Cleanup(func() { e.Close() })
+	c := kt.NewClock(t0)
+	e := kt.NewEmptyEngine(t, c, opts)
 	require.NoError(t, registerDemoOffices(t.Context(), e, calendar.DateOf(t0, jakarta)))
 	return &testService{t: t, engine: e, clock: c, handler: newHandler(e, testLogger(t))}
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
+	kt "github.com/kuota/kuota/internal/kuotatest"
 	"github.com/kuota/kuota/reschedule"
 )
 
@@ -353,14 +354,11 @@ func serviceErrorCases() []errorCase {
 // has the demo offices, as an operator's inspection copy would be.
 func newReadOnlyService(t *testing.T) *testService {
 	path := filepath.Join(t.TempDir(), "kuota.db")
-	c := &clock{now: t0}
-	rw, err := booking.Open(path, &booking.Options{Now: c.Now, NoSweeper: true, Durability: booking.NoSync})
-	require.NoError(t, err)
+	c := kt.NewClock(t0)
+	rw := kt.OpenEngine(t, path, c, &booking.Options{Durability: booking.NoSync})
 	require.NoError(t, registerDemoOffices(t.Context(), rw, calendar.DateOf(t0, jakarta)))
 	require.NoError(t, rw.Close())
 
-	ro, err := booking.Open(path, &booking.Options{Now: c.Now, NoSweeper: true, ReadOnly: true})
-	require.NoError(t, err)
-	t.Cleanup(func() { ro.Close() })
+	ro := kt.OpenEngine(t, path, c, &booking.Options{ReadOnly: true})
 	return &testService{t: t, engine: ro, clock: c, handler: newHandler(ro, testLogger(t))}
 }

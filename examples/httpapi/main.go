@@ -55,7 +55,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
@@ -129,7 +128,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	}
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	engine, cleanup, err := openEngine(*dbPath, *inMemory, log)
+	opts := &booking.Options{Logger: log}
+	var engine *booking.Engine
+	cleanup := func() error { return nil }
+	if *inMemory {
+		engine, err = booking.New(opts)
+	} else {
+		engine, cleanup, err = demo.OpenEngine("httpapi", *dbPath, opts)
+	}
 	if err != nil {
 		return err
 	}
@@ -144,32 +150,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) (err error) {
 		return err
 	}
 	return serve(ctx, *addr, newHandler(engine, log), stdout)
-}
-
-// openEngine opens the engine the flags ask for. The returned cleanup
-// removes the temporary directory of the default database, and must run
-// after the engine is closed.
-func openEngine(dbPath string, inMemory bool, log *slog.Logger) (*booking.Engine, func() error, error) {
-	opts := &booking.Options{Logger: log}
-	noCleanup := func() error { return nil }
-	switch {
-	case inMemory:
-		e, err := booking.New(opts)
-		return e, noCleanup, err
-	case dbPath != "":
-		e, err := booking.Open(dbPath, opts)
-		return e, noCleanup, err
-	}
-	dir, err := os.MkdirTemp("", "kuota-httpapi-")
-	if err != nil {
-		return nil, nil, err
-	}
-	cleanup := func() error { return os.RemoveAll(dir) }
-	e, err := booking.Open(filepath.Join(dir, "kuota.db"), opts)
-	if err != nil {
-		return nil, nil, errors.Join(err, cleanup())
-	}
-	return e, cleanup, nil
 }
 
 // registerDemoOffices registers the demo offices with a horizon starting

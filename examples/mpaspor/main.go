@@ -53,7 +53,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
@@ -61,6 +60,7 @@ import (
 	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/examples/internal/demo"
 	"github.com/kuota/kuota/internal/grid"
+	"github.com/kuota/kuota/internal/term"
 	"github.com/kuota/kuota/quota"
 )
 
@@ -129,32 +129,23 @@ func parseFlags(args []string, stdout, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.dbPath, "db", "", "bbolt `file` to keep (default: a temporary file removed at exit)")
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of every random choice")
 	fs.IntVar(&c.applicants, "applicants", 20000, "`families` in the opening rush")
-	color := fs.String("color", "auto", "colour the grids: auto, always or never")
+	color := fs.String("color", term.ColorAuto, "colour the grids: auto, always or never")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, err
 		}
 		return c, errUsage
 	}
+	style, colorErr := term.GridStyle(*color, stdout)
+	c.style = style
 	var err error
 	switch {
+	case colorErr != nil:
+		err = fmt.Errorf("-color %q: %w", *color, colorErr)
 	case fs.NArg() > 0:
 		err = fmt.Errorf("unexpected arguments %q", fs.Args())
 	case c.applicants < 1 || c.applicants > applicantsMax:
 		err = fmt.Errorf("-applicants %d: want 1..%d", c.applicants, applicantsMax)
-	}
-	switch *color {
-	case "always":
-		c.style = grid.Colors
-	case "never":
-		c.style = grid.Letters
-	case "auto":
-		c.style = grid.Letters
-		if f, ok := stdout.(*os.File); ok {
-			c.style = grid.StyleFor(f)
-		}
-	default:
-		err = fmt.Errorf("-color %q: want auto, always or never", *color)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "mpaspor: %v\n", err)
@@ -184,7 +175,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	// codes still follow the order in which bookings are made, which the
 	// rush's races decide.)
 	opts := &booking.Options{Now: clock.Now, NoSweeper: true, Rand: seededReader(cfg.seed)}
-	engine, cleanup, err := openEngine(cfg.dbPath, opts)
+	engine, cleanup, err := demo.OpenEngine("mpaspor", cfg.dbPath, opts)
 	if err != nil {
 		return err
 	}
@@ -206,26 +197,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		return err
 	}
 	return s.p.err
-}
-
-// openEngine opens the durable engine at dbPath, or in a fresh temporary
-// directory when dbPath is empty. The returned cleanup removes that
-// directory, and must run after the engine is closed.
-func openEngine(dbPath string, opts *booking.Options) (*booking.Engine, func() error, error) {
-	if dbPath != "" {
-		e, err := booking.Open(dbPath, opts)
-		return e, func() error { return nil }, err
-	}
-	dir, err := os.MkdirTemp("", "kuota-mpaspor-")
-	if err != nil {
-		return nil, nil, err
-	}
-	cleanup := func() error { return os.RemoveAll(dir) }
-	e, err := booking.Open(filepath.Join(dir, "kuota.db"), opts)
-	if err != nil {
-		return nil, nil, errors.Join(err, cleanup())
-	}
-	return e, cleanup, nil
 }
 
 // story holds what every scene needs.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,6 +12,7 @@ import (
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/internal/grid"
+	"github.com/kuota/kuota/internal/term"
 	"github.com/kuota/kuota/quota"
 )
 
@@ -120,7 +120,13 @@ func (s *story) rush() error {
 	s.p.line("About %d in 10 families pay at once (Engine.Pay); the rest walk away from their billing code.", paysPercent/10)
 
 	var tally rushTally
-	stopProgress := startProgress(s.stderr, len(applicants), &tally.done)
+	// The progress bar goes to a terminal only: a pipe or a file would
+	// just collect carriage returns.
+	var bar io.Writer
+	if term.IsTerminal(s.stderr) {
+		bar = s.stderr
+	}
+	stopProgress := term.StartProgress(bar, "rush", len(applicants), func() int { return int(tally.done.Load()) }, 0)
 	began := time.Now()
 	s.runRush(applicants, &tally)
 	elapsed := time.Since(began)
@@ -266,40 +272,4 @@ func (s *story) afterRush(tally *rushTally, elapsed time.Duration) error {
 	s.p.line("Online, December is red. The walk-in counter's quota is a separate pool and still green:")
 	s.p.line("the same DayView, seen through DayView.StateIn(pool). January stays yellow until 1 December.")
 	return nil
-}
-
-// startProgress draws a progress bar on stderr while the rush runs, when
-// stderr is a terminal: a pipe or a file would only collect carriage
-// returns. The returned function stops it and clears the line.
-func startProgress(stderr io.Writer, total int, done *atomic.Int64) (stop func()) {
-	f, ok := stderr.(*os.File)
-	if !ok {
-		return func() {}
-	}
-	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
-		return func() {}
-	}
-	quit, finished := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(finished)
-		tick := time.NewTicker(100 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-quit:
-				fmt.Fprintf(f, "\r%s\r", strings.Repeat(" ", 60))
-				return
-			case <-tick.C:
-				const width = 30
-				n := int(done.Load())
-				filled := width * n / total
-				fmt.Fprintf(f, "\rrush [%s%s] %3d%% %d/%d", strings.Repeat("=", filled),
-					strings.Repeat(" ", width-filled), 100*n/total, n, total)
-			}
-		}
-	}()
-	return func() {
-		close(quit)
-		<-finished
-	}
 }

@@ -7,7 +7,6 @@ package grid
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -25,18 +24,6 @@ const (
 	// Colors paints each day's background with ANSI escapes.
 	Colors
 )
-
-// StyleFor returns Colors when f is a terminal and the NO_COLOR convention
-// (https://no-color.org) is not in force, and Letters otherwise.
-func StyleFor(f *os.File) Style {
-	if os.Getenv("NO_COLOR") != "" {
-		return Letters
-	}
-	if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-		return Colors
-	}
-	return Letters
-}
 
 var (
 	letters = map[calendar.Color]byte{calendar.Green: 'G', calendar.Red: 'R', calendar.Yellow: 'Y', calendar.Grey: '.'}

@@ -163,12 +163,22 @@ func HoldRequest(t testing.TB, acc int) booking.HoldRequest {
 func NewEngine(t testing.TB, opts *booking.Options) (*booking.Engine, *Clock) {
 	t.Helper()
 	clk := NewClock(T1)
+	e := NewEmptyEngine(t, clk, opts)
+	require.NoError(t, e.RegisterOffice(context.Background(), OfficeConfig(t)))
+	return e, clk
+}
+
+// NewEmptyEngine returns an in-memory engine on clk with no office and no
+// background sweeper, for tests that register offices of their own; it
+// is closed when the test ends. opts may be nil; its Now and NoSweeper
+// are overridden.
+func NewEmptyEngine(t testing.TB, clk *Clock, opts *booking.Options) *booking.Engine {
+	t.Helper()
 	o := options(opts, clk)
 	e, err := booking.New(&o)
 	require.NoError(t, err)
 	t.Cleanup(func() { e.Close() })
-	require.NoError(t, e.RegisterOffice(context.Background(), OfficeConfig(t)))
-	return e, clk
+	return e
 }
 
 // OpenEngine opens (or reopens) a durable engine at path on clk, with no

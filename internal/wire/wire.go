@@ -31,6 +31,15 @@ func (e *Encoder) Bytes() []byte { return e.buf }
 // Byte appends one byte.
 func (e *Encoder) Byte(b byte) { e.buf = append(e.buf, b) }
 
+// Bool appends a flag as one byte, 0 or 1.
+func (e *Encoder) Bool(b bool) {
+	if b {
+		e.buf = append(e.buf, 1)
+	} else {
+		e.buf = append(e.buf, 0)
+	}
+}
+
 // Uvarint appends an unsigned varint.
 func (e *Encoder) Uvarint(v uint64) { e.buf = binary.AppendUvarint(e.buf, v) }
 
@@ -99,10 +108,12 @@ func (d *Decoder) Byte() byte {
 	return b
 }
 
-// Uvarint reads an unsigned varint.
+// Uvarint reads an unsigned varint. A varint padded with more bytes than
+// its value needs is refused: every value has one encoding, so a record
+// decodes only from the bytes its encoder writes.
 func (d *Decoder) Uvarint() uint64 {
 	v, n := binary.Uvarint(d.buf)
-	if n <= 0 {
+	if n <= 0 || n > 1 && d.buf[n-1] == 0 {
 		d.fail("bad varint")
 		return 0
 	}
@@ -120,15 +131,26 @@ func (d *Decoder) UvarintMax(max uint64, what string) uint64 {
 	return v
 }
 
-// Varint reads a signed varint.
+// Varint reads a signed varint; like Uvarint, only its shortest encoding.
 func (d *Decoder) Varint() int64 {
 	v, n := binary.Varint(d.buf)
-	if n <= 0 {
+	if n <= 0 || n > 1 && d.buf[n-1] == 0 {
 		d.fail("bad varint")
 		return 0
 	}
 	d.buf = d.buf[n:]
 	return v
+}
+
+// Bool reads a byte that must be 0 (false) or 1 (true).
+func (d *Decoder) Bool(what string) bool {
+	switch b := d.Byte(); b {
+	case 0, 1:
+		return b == 1
+	default:
+		d.fail("%s flag %d", what, b)
+		return false
+	}
 }
 
 // Uint64 reads eight bytes, little-endian.

@@ -18,6 +18,8 @@ func TestRoundTrip(t *testing.T) {
 	e.BytesField([]byte{1, 2, 3})
 	e.BytesField(nil)
 	e.Raw([]byte{9, 8})
+	e.Bool(true)
+	e.Bool(false)
 
 	d := NewDecoder(e.Bytes())
 	require.Equal(t, byte(7), d.Byte())
@@ -29,6 +31,8 @@ func TestRoundTrip(t *testing.T) {
 	require.Equal(t, []byte{1, 2, 3}, d.BytesField(10, "meta"))
 	require.Nil(t, d.BytesField(10, "meta"))
 	require.Equal(t, []byte{9, 8}, d.Raw(2, "raw"))
+	require.True(t, d.Bool("flag"))
+	require.False(t, d.Bool("flag"))
 	require.NoError(t, d.Finish())
 }
 
@@ -44,6 +48,11 @@ func TestDecoderErrorsAreSticky(t *testing.T) {
 		{name: "string over limit", give: []byte{5, 'a', 'b', 'c', 'd', 'e'}, read: func(d *Decoder) { d.String(4, "s") }},
 		{name: "string truncated", give: []byte{5, 'a'}, read: func(d *Decoder) { d.String(10, "s") }},
 		{name: "huge length", give: []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}, read: func(d *Decoder) { d.BytesField(1<<20, "b") }},
+		// One encoding per value: a varint padded with a zero byte
+		// decodes to a value that re-encodes shorter.
+		{name: "padded uvarint", give: []byte{0x81, 0x00}, read: func(d *Decoder) { d.Uvarint() }},
+		{name: "padded varint", give: []byte{0x80, 0x80, 0x00}, read: func(d *Decoder) { d.Varint() }},
+		{name: "flag of 2", give: []byte{2}, read: func(d *Decoder) { d.Bool("flag") }},
 		{name: "raw truncated", give: []byte{1, 2}, read: func(d *Decoder) { d.Raw(3, "key") }},
 		{name: "value over max", give: []byte{9}, read: func(d *Decoder) { d.UvarintMax(5, "count") }},
 		{name: "trailing", give: []byte{1, 2}, read: func(d *Decoder) { d.Byte() }},

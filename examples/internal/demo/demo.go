@@ -1,6 +1,7 @@
-// Package demo holds the data the examples share: Indonesia's 2026 holiday
-// list and three immigration offices, one in each of the country's time
-// zones.
+// Package demo holds what the examples share: Indonesia's 2026 holiday
+// list, three immigration offices, one in each of the country's time
+// zones, and the opening of an engine in a file of the user's or a
+// temporary one.
 package demo
 
 import (

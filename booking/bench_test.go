@@ -1,0 +1,230 @@
+package booking_test
+
+import (
+	"fmt"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	. "github.com/kuota/kuota/booking"
+	"github.com/kuota/kuota/calendar"
+	kt "github.com/kuota/kuota/internal/kuotatest"
+	"github.com/kuota/kuota/quota"
+)
+
+const (
+	benchOffices = 100
+	benchDays    = 60
+	benchSlots   = 16
+)
+
+var benchFirst = calendar.NewDate(2026, time.December, 1)
+
+// benchEngine returns an engine with offices offices of 60 days × 16
+// slots, seats online seats per slot, open every day and released at once.
+// Its clock starts at t1 and ticks a nanosecond per reading, like a real
+// one: a clock that stands still gives every hold the same deadline.
+func benchEngine(b *testing.B, offices, seats int, opts *Options) *Engine {
+	b.Helper()
+	o := Options{}
+	if opts != nil {
+		o = *opts
+	}
+	var tick atomic.Int64
+	o.Now = func() time.Time { return kt.T1.Add(time.Duration(tick.Add(1))) }
+	o.NoSweeper, o.MaxHoldsPerAccount = true, MaxHoldsPerAccountLimit
+	e, err := New(&o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { e.Close() })
+	registerBenchOffices(b, e, offices, seats)
+	return e
+}
+
+func registerBenchOffices(b *testing.B, e *Engine, offices, seats int) {
+	slots := make([]quota.Slot, benchSlots)
+	for i := range slots {
+		start := 7*time.Hour + time.Duration(i)*30*time.Minute
+		slots[i] = quota.Slot{Start: start, End: start + 30*time.Minute, Seats: []int{seats}}
+	}
+	for i := range offices {
+		err := e.RegisterOffice(bg, OfficeConfig{
+			Code: fmt.Sprint("OFC", i),
+			Name: "Bench office",
+			Quota: quota.Config{
+				Schedule: calendar.Schedule{Location: kt.WIB, Week: calendar.WeekdaysOf(0, 1, 2, 3, 4, 5, 6)},
+				Layout:   quota.Layout{Pools: []string{kt.Online}, Slots: slots},
+				First:    benchFirst,
+				Days:     benchDays,
+			},
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// The NIKs the benchmarks hold with are valid and distinct: a benchmark
+// that held with refused NIKs would measure refusals.
+func TestBenchNIKsAreValid(t *testing.T) {
+	for _, i := range []uint64{0, 1, 9998, 9999, 10_000, 123_456_789, 2_000_000_000_000} {
+		n := benchNIK(i)
+		_, err := ParseNIK(n.Digits())
+		require.NoError(t, err, "benchNIK(%d) = %s", i, n.Digits())
+	}
+	require.NotEqual(t, benchNIK(5), benchNIK(6))
+}
+
+// benchNIK returns a distinct valid NIK for each i below about 2.8×10¹³,
+// built digit group by digit group: province, regency, district, birth
+// day, month and year, serial. Every group is in range, so ParseNIK
+// accepts it; it costs a few nanoseconds beside a hold's microsecond.
+func benchNIK(i uint64) NIK {
+	serial := i%9999 + 1
+	i /= 9999
+	day := i%28 + 1
+	i /= 28
+	month := i%12 + 1
+	i /= 12
+	year := i % 100
+	i /= 100
+	district := i%99 + 1
+	i /= 99
+	province := 11 + i%84
+	n := province*1e14 + 71*1e12 + district*1e10 + day*1e8 + month*1e6 + year*1e4 + serial
+	var digits [16]byte
+	for k := len(digits) - 1; k >= 0; k-- {
+		digits[k] = byte('0' + n%10)
+		n /= 10
+	}
+	nik, err := ParseNIK(string(digits[:]))
+	if err != nil {
+		panic(err) // a bug in benchNIK: every group is in range
+	}
+	return nik
+}
+
+// BenchmarkHoldPay: one op is one Hold of one applicant, at a random
+// office, day and slot, followed by its Pay.
+func BenchmarkHoldPay(b *testing.B) {
+	e := benchEngine(b, benchOffices, 1000, nil)
+	codes := e.Offices()
+	var next atomic.Uint64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1)
+			req := HoldRequest{
+				Account:    strconv.FormatUint(i, 36),
+				Office:     codes[i%benchOffices],
+				Date:       benchFirst.AddDays(int(i/benchOffices) % benchDays),
+				Slot:       int(i/(benchOffices*benchDays)) % benchSlots,
+				Pool:       kt.Online,
+				Applicants: []Applicant{{NIK: benchNIK(i)}},
+			}
+			bk, err := e.Hold(bg, req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := e.Pay(bg, bk.BillingCode, "ref"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "bookings/s")
+}
+
+// BenchmarkHoldHotCell: every Hold of one applicant is in the same cell.
+// In "hold+cancel" one op is a Hold followed by its Cancel, so that the
+// cell never fills and any -benchtime works; in "hold" one op is a Hold
+// alone, and as a cell has at most quota.CellSeatsMax seats, that variant
+// needs -benchtime=Nx with N at most that (the default 1s stays below it
+// on this machine).
+func BenchmarkHoldHotCell(b *testing.B) {
+	for _, cancel := range []bool{true, false} {
+		name := "hold"
+		if cancel {
+			name = "hold+cancel"
+		}
+		b.Run(name, func(b *testing.B) {
+			if !cancel && b.N > quota.CellSeatsMax {
+				b.Fatalf("%d holds do not fit in one cell of %d seats: run with -benchtime=%dx", b.N, quota.CellSeatsMax, quota.CellSeatsMax)
+			}
+			benchHotCell(b, cancel)
+		})
+	}
+}
+
+func benchHotCell(b *testing.B, cancel bool) {
+	e := benchEngine(b, 1, quota.CellSeatsMax, nil)
+	var next atomic.Uint64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1)
+			req := HoldRequest{
+				Account: strconv.FormatUint(i, 36), Office: "OFC0", Date: benchFirst, Pool: kt.Online,
+				Applicants: []Applicant{{NIK: benchNIK(i)}},
+			}
+			bk, err := e.Hold(bg, req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if !cancel {
+				continue
+			}
+			if _, err := e.Cancel(bg, bk.Code); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "holds/s")
+}
+
+// BenchmarkMemoryPerBooking reports the heap each live one-applicant
+// booking costs: held, then paid, measured over a million of them.
+func BenchmarkMemoryPerBooking(b *testing.B) {
+	const n = 1_000_000
+	for b.Loop() {
+		e := benchEngine(b, benchOffices, 1000, nil)
+		codes := e.Offices()
+		var before, held, paid runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		billing := make([]uint64, n) // the benchmark's own: 8 bytes a booking, the billing code as a number
+		for i := range uint64(n) {
+			bk, err := e.Hold(bg, HoldRequest{
+				Account: strconv.FormatUint(i, 36), Office: codes[i%benchOffices],
+				Date: benchFirst.AddDays(int(i/benchOffices) % benchDays), Slot: int(i/(benchOffices*benchDays)) % benchSlots,
+				Pool: kt.Online, Applicants: []Applicant{{NIK: benchNIK(i)}},
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			billing[i], _ = strconv.ParseUint(bk.BillingCode, 10, 64)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&held)
+		for _, code := range billing {
+			if _, err := e.Pay(bg, strconv.FormatUint(code, 10), "ref"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		billing = nil
+		runtime.GC()
+		runtime.ReadMemStats(&paid)
+		runtime.KeepAlive(e)
+		// The billing slice is the benchmark's, not the engine's; it is
+		// gone by the second reading.
+		b.ReportMetric(float64(held.HeapAlloc-before.HeapAlloc)/n-8, "B/held")
+		b.ReportMetric(float64(paid.HeapAlloc-before.HeapAlloc)/n, "B/paid")
+		e.Close()
+	}
+}

@@ -1,0 +1,146 @@
+package booking_test
+
+// Expiry and no-shows: ExpireDue and MarkNoShows called by hand, the
+// background sweeper running them on time, and the read paths that expire
+// lapsed holds before they show seats.
+
+import (
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	. "github.com/kuota/kuota/booking"
+	"github.com/kuota/kuota/calendar"
+	kt "github.com/kuota/kuota/internal/kuotatest"
+	"github.com/kuota/kuota/quota"
+)
+
+func TestExpireDueAndNoShows(t *testing.T) {
+	e, clk := kt.NewEngine(t, &Options{MaxHoldsPerAccount: 5})
+	h1, err := e.Hold(bg, kt.HoldRequest(t, 1))
+	require.NoError(t, err)
+	clk.Set(kt.T1.Add(time.Minute))
+	h2, err := e.Hold(bg, kt.HoldRequest(t, 2))
+	require.NoError(t, err)
+	p := holdAndPay(t, e, 3)
+
+	n, err := e.ExpireDue(bg, h1.PayBy.Add(-time.Nanosecond))
+	require.NoError(t, err)
+	require.Zero(t, n)
+	n, err = e.ExpireDue(bg, h1.PayBy)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	require.Equal(t, Expired, getBooking(t, e, h1.Code).State)
+	require.Equal(t, Held, getBooking(t, e, h2.Code).State)
+	n, err = e.ExpireDue(bg, h2.PayBy)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+
+	n, err = e.MarkNoShows(bg, kt.T6.Add(-time.Nanosecond))
+	require.NoError(t, err)
+	require.Zero(t, n)
+	n, err = e.MarkNoShows(bg, kt.T6)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	require.Equal(t, NoShow, getBooking(t, e, p.Code).State)
+	require.Equal(t, 5, cellLeft(t, e, kt.Dec10, 0, 0))
+	kt.RequireConsistent(t, e)
+}
+
+// A rescheduled booking is a no-show at the end of its new slot, not its
+// old one.
+func TestNoShowFollowsReschedule(t *testing.T) {
+	e, clk := kt.NewEngine(t, nil)
+	b := holdAndPay(t, e, 1)
+	clk.Set(kt.T2)
+	_, err := e.Reschedule(bg, b.Code, kt.Dec11, 1)
+	require.NoError(t, err)
+	n, err := e.MarkNoShows(bg, kt.T6)
+	require.NoError(t, err)
+	require.Zero(t, n)
+	n, err = e.MarkNoShows(bg, time.Date(2026, 12, 11, 10, 0, 0, 0, kt.WIB))
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+}
+
+// The calendar views expire lapsed holds before they count seats, so a
+// hold past its deadline shows as free even before any sweep.
+func TestMonthCountsExpiredHoldsAsFree(t *testing.T) {
+	e, clk := kt.NewEngine(t, &Options{MaxHoldsPerAccount: 5})
+	req := kt.HoldRequest(t, 1)
+	req.Applicants = kt.Applicants(t, 1, 5)
+	b, err := e.Hold(bg, req)
+	require.NoError(t, err)
+	req = kt.HoldRequest(t, 2)
+	req.Slot, req.Applicants = 1, kt.Applicants(t, 10, 5)
+	_, err = e.Hold(bg, req)
+	require.NoError(t, err)
+	days, err := e.Month(bg, kt.Office, 2026, time.December)
+	require.NoError(t, err)
+	require.Equal(t, calendar.Full, days[9].StateIn(0))
+
+	clk.Set(b.PayBy)
+	days, err = e.Month(bg, kt.Office, 2026, time.December)
+	require.NoError(t, err)
+	require.Equal(t, calendar.Available, days[9].StateIn(0), "lapsed holds are free again")
+	day, err := e.Day(bg, kt.Office, kt.Dec10)
+	require.NoError(t, err)
+	require.Equal(t, 5, day.Slots[0].Pools[0].Left)
+
+	_, err = e.Month(bg, "nope", 2026, time.December)
+	require.ErrorIs(t, err, ErrUnknownOffice)
+	_, err = e.Day(bg, kt.Office, calendar.Date{})
+	require.ErrorIs(t, err, ErrBadDate)
+}
+
+// The background sweeper expires holds and marks no-shows on time, on
+// synctest's virtual clock (which starts at 2000-01-01 00:00 UTC).
+func TestSweeperRunsOnTime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// Deadlines off the sweeper's minute beat, so only waking at
+		// the exact deadline passes.
+		const ttl = 90 * time.Second
+		e, err := New(&Options{HoldTTL: ttl, MaxHoldsPerAccount: 5})
+		require.NoError(t, err)
+		defer e.Close()
+		start := time.Now()
+		tomorrow := calendar.DateOf(start, kt.WIB).AddDays(1)
+		cfg := kt.OfficeConfig(t)
+		cfg.Quota.Schedule.Week = calendar.WeekdaysOf(0, 1, 2, 3, 4, 5, 6)
+		cfg.Quota.Release = quota.ReleaseRule{}
+		cfg.Quota.First, cfg.Quota.Days = tomorrow, 10
+		require.NoError(t, e.RegisterOffice(bg, cfg))
+		time.Sleep(17 * time.Second)
+
+		req := kt.HoldRequest(t, 1)
+		req.Date = tomorrow
+		held, err := e.Hold(bg, req)
+		require.NoError(t, err)
+		req = kt.HoldRequest(t, 2)
+		req.Date = tomorrow
+		paid, err := e.Hold(bg, req)
+		require.NoError(t, err)
+		_, err = e.Pay(bg, paid.BillingCode, "ref")
+		require.NoError(t, err)
+
+		time.Sleep(ttl - time.Nanosecond)
+		synctest.Wait()
+		require.Equal(t, Held, getBooking(t, e, held.Code).State, "not before its deadline")
+		time.Sleep(time.Nanosecond)
+		synctest.Wait()
+		require.Equal(t, Expired, getBooking(t, e, held.Code).State, "at its deadline, with nobody asking")
+
+		// The paid booking becomes a no-show when its 08:00–09:00 slot
+		// ends, tomorrow in Jakarta.
+		end := tomorrow.Start(kt.WIB).Add(9 * time.Hour)
+		time.Sleep(time.Until(end) - time.Nanosecond)
+		synctest.Wait()
+		require.Equal(t, Paid, getBooking(t, e, paid.Code).State)
+		time.Sleep(time.Nanosecond)
+		synctest.Wait()
+		require.Equal(t, NoShow, getBooking(t, e, paid.Code).State)
+		kt.RequireConsistent(t, e)
+	})
+}
