@@ -16,7 +16,6 @@ import (
 
 	. "github.com/kuota/kuota/booking"
 	kt "github.com/kuota/kuota/internal/kuotatest"
-	"github.com/kuota/kuota/quota"
 )
 
 // advFastNIK returns the i-th of about a million valid NIKs: province 31,
@@ -38,17 +37,6 @@ func TestAdversarialFastNIKsAreValid(t *testing.T) {
 	require.NotEqual(t, advFastNIK(0), advFastNIK(9999))
 }
 
-// advOfficeWithSeats registers office code, released at once, with one
-// pool and one slot of the given seats on every day.
-func advOfficeWithSeats(t *testing.T, e *Engine, code string, seats int) {
-	t.Helper()
-	cfg := kt.OfficeConfig(t)
-	cfg.Code = code
-	cfg.Quota.Release = quota.ReleaseRule{}
-	cfg.Quota.Layout = quota.Layout{Pools: []string{kt.Online}, Slots: []quota.Slot{{Start: 8 * time.Hour, End: 9 * time.Hour, Seats: []int{seats}}}}
-	require.NoError(t, e.RegisterOffice(bg, cfg))
-}
-
 // One account firing ten thousand holds at once, each for a different
 // NIK, gets exactly its limit of unpaid holds; the rest are refused with
 // ErrTooManyHolds, however the goroutines interleave.
@@ -65,7 +53,7 @@ func TestAdversarialOneAccountFlood(t *testing.T) {
 		}
 		t.Run(fmt.Sprint("MaxHoldsPerAccount=", max), func(t *testing.T) {
 			e, _ := kt.NewEngine(t, &Options{MaxHoldsPerAccount: max})
-			advOfficeWithSeats(t, e, "BIG", holds)
+			registerOneSlotOffice(t, e, "BIG", holds)
 			var ok, tooMany atomic.Int64
 			var start, wg sync.WaitGroup
 			start.Add(1)

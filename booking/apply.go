@@ -76,6 +76,21 @@ func (m *machine) hold(c *change) (uint64, error) {
 		m.total.Add(-1)
 		return 0, err
 	}
+	lsn, err := m.enter(b, c, s)
+	if err != nil {
+		m.release(b, s)
+		m.total.Add(-1)
+		return 0, err
+	}
+	return lsn, nil
+}
+
+// enter ends the making of a new booking b in state s, whose seats are
+// taken: it claims b's NIKs and, while it holds them, gives b its number
+// and c its place in the journal; only then can anyone find b, and it is
+// filed. An error leaves the NIKs, the numbers and the journal as they
+// were; the seats are the caller's to give back.
+func (m *machine) enter(b *booking, c *change, s *snapshot) (uint64, error) {
 	var lsn uint64
 	err := m.niks.claim(b, c.at, func() error {
 		if err := m.number(b, c); err != nil {
@@ -90,8 +105,6 @@ func (m *machine) hold(c *change) (uint64, error) {
 		return nil
 	})
 	if err != nil {
-		m.release(b, s)
-		m.total.Add(-1)
 		return 0, err
 	}
 	m.accounts.add(b)
@@ -141,15 +154,7 @@ func (m *machine) importBooking(c *change) (uint64, error) {
 			return 0, err
 		}
 	}
-	var lsn uint64
-	err := m.niks.claim(b, c.at, func() error {
-		var err error
-		if lsn, err = m.commit(c); err == nil {
-			b.lsn.Store(lsn)
-			m.slab.put(b)
-		}
-		return err
-	})
+	lsn, err := m.enter(b, c, s)
 	if err != nil {
 		if s.state.holdsSeats() {
 			m.release(b, s)
@@ -157,8 +162,6 @@ func (m *machine) importBooking(c *change) (uint64, error) {
 		m.total.Add(-1)
 		return 0, err
 	}
-	m.accounts.add(b)
-	m.file(b, nil, s)
 	return lsn, nil
 }
 

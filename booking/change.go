@@ -113,12 +113,10 @@ func (c *change) encodeBooking(e *wire.Encoder) {
 		e.Byte(c.slot)
 		e.Byte(c.pool)
 		e.Varint(c.deadline)
+		e.Bool(c.idem != nil)
 		if c.idem != nil {
-			e.Byte(1)
 			e.String(c.idem.key)
 			e.Uint64(c.idem.hash)
-		} else {
-			e.Byte(0)
 		}
 		e.Uvarint(uint64(len(c.applicants)))
 		for _, a := range c.applicants {
@@ -198,14 +196,7 @@ func (c *change) decodeBooking(d *wire.Decoder) {
 		c.date = decodeDate(d)
 		c.slot, c.pool = d.Byte(), d.Byte()
 		c.deadline = d.Varint()
-		switch flag := d.Byte(); flag {
-		case 0:
-		case 1:
-			c.idem = &idempotency{key: d.String(IdempotencyKeyBytesMax, "idempotency key")}
-			c.idem.hash = d.Uint64()
-		default:
-			d.Fail("idempotency flag %d", flag)
-		}
+		c.idem = decodeIdempotency(d)
 		c.applicants = decodeApplicants(d)
 		if c.op == opImport {
 			c.steps = make([]step, d.UvarintMax(historyMax, "steps"))
@@ -226,6 +217,15 @@ func (c *change) decodeBooking(d *wire.Decoder) {
 		c.date = decodeDate(d)
 		c.slot = d.Byte()
 	}
+}
+
+// decodeIdempotency reads a hold's idempotency key and request hash, after
+// a flag saying whether it has one.
+func decodeIdempotency(d *wire.Decoder) *idempotency {
+	if !d.Bool("idempotency") {
+		return nil
+	}
+	return &idempotency{key: d.String(IdempotencyKeyBytesMax, "idempotency key"), hash: d.Uint64()}
 }
 
 // decodeDate reads a date written as its epoch days, refusing a day the

@@ -41,7 +41,7 @@ const (
 func advCodeBookings(t *testing.T, n int) (*Engine, []string, []string) {
 	t.Helper()
 	e, _ := kt.NewEngine(t, nil)
-	advOfficeWithSeats(t, e, "CODES", n)
+	registerOneSlotOffice(t, e, "CODES", n)
 	codes, billings := make([]string, n), make([]string, n)
 	for i := range n {
 		b, err := e.Hold(bg, HoldRequest{Account: "acct-" + strconv.Itoa(i), Office: "CODES", Date: kt.Dec10, Pool: kt.Online,

@@ -33,17 +33,6 @@ func diskLeft(t testing.TB, e *Engine, d calendar.Date, slot, pool int) int {
 	return c.Left
 }
 
-// spaciousOffice registers office code with one slot of seats online
-// seats a day, released at once: room for many concurrent holds.
-func spaciousOffice(t testing.TB, e *Engine, code string, seats int) {
-	t.Helper()
-	cfg := kt.OfficeConfig(t)
-	cfg.Code = code
-	cfg.Quota.Release = quota.ReleaseRule{}
-	cfg.Quota.Layout = quota.Layout{Pools: []string{kt.Online}, Slots: []quota.Slot{{Start: 8 * time.Hour, End: 9 * time.Hour, Seats: []int{seats}}}}
-	require.NoError(t, e.RegisterOffice(bg, cfg))
-}
-
 // reopenState is everything observable about an engine, to compare it
 // before and after a reopen.
 type reopenState struct {
@@ -248,7 +237,7 @@ func TestStoredZoneMustLoadByName(t *testing.T) {
 func TestGroupCommit(t *testing.T) {
 	clk := kt.NewClock(kt.T1)
 	e := kt.OpenEngine(t, filepath.Join(t.TempDir(), "kuota.db"), clk, nil)
-	spaciousOffice(t, e, "BIG", 1000)
+	registerOneSlotOffice(t, e, "BIG", 1000)
 	before := e.Stats()
 	done := make(chan error)
 	const holds = 400
@@ -281,7 +270,7 @@ func TestContextEndsWhileWaiting(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "kuota.db")
 	clk := kt.NewClock(kt.T1)
 	e := kt.OpenEngine(t, path, clk, nil)
-	spaciousOffice(t, e, "BIG", 1000)
+	registerOneSlotOffice(t, e, "BIG", 1000)
 	ctx, cancel := context.WithCancel(bg)
 	defer cancel()
 	type result struct {

@@ -218,14 +218,7 @@ func decodeV1Booking(seq uint64, data []byte) (change, error) {
 	c.deadline = d.Varint()
 	c.pool = d.Byte()
 	ref := d.String(PaymentRefBytesMax, "payment ref")
-	switch flag := d.Byte(); flag {
-	case 0:
-	case 1:
-		c.idem = &idempotency{key: d.String(IdempotencyKeyBytesMax, "idempotency key")}
-		c.idem.hash = d.Uint64()
-	default:
-		d.Fail("idempotency flag %d", flag)
-	}
+	c.idem = decodeIdempotency(d) // written as format 2 writes it
 	c.applicants = decodeApplicants(d)
 	n := d.UvarintMax(historyMax, "history")
 	if n == 0 {

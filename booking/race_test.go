@@ -18,26 +18,14 @@ import (
 	. "github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
 	kt "github.com/kuota/kuota/internal/kuotatest"
-	"github.com/kuota/kuota/quota"
 )
-
-// registerBigOffice registers office code with one slot of seats online
-// seats on the 10th, released at once.
-func registerBigOffice(t testing.TB, e *Engine, code string, seats int) {
-	t.Helper()
-	cfg := kt.OfficeConfig(t)
-	cfg.Code = code
-	cfg.Quota.Release = quota.ReleaseRule{}
-	cfg.Quota.Layout = quota.Layout{Pools: []string{kt.Online}, Slots: []quota.Slot{{Start: 8 * time.Hour, End: 9 * time.Hour, Seats: []int{seats}}}}
-	require.NoError(t, e.RegisterOffice(bg, cfg))
-}
 
 // A payment and an expiry racing for the same hold end with exactly one
 // winner, a thousand times over.
 func TestRacePayVersusExpiry(t *testing.T) {
 	const holds = 1000
 	e, clk := kt.NewEngine(t, nil)
-	registerBigOffice(t, e, "BIG", holds)
+	registerOneSlotOffice(t, e, "BIG", holds)
 	list := make([]Booking, holds)
 	for i := range list {
 		b, err := e.Hold(bg, HoldRequest{Account: fmt.Sprint("acc", i), Office: "BIG", Date: kt.Dec10, Pool: kt.Online, Applicants: kt.Applicants(t, i, 1)})
@@ -94,7 +82,7 @@ func TestRacePayVersusExpiry(t *testing.T) {
 
 func TestRaceTenThousandHoldsForOneHundredSeats(t *testing.T) {
 	e, _ := kt.NewEngine(t, nil)
-	registerBigOffice(t, e, "BIG", 100)
+	registerOneSlotOffice(t, e, "BIG", 100)
 	const racers = 10_000
 	reqs := make([]HoldRequest, racers)
 	for i := range reqs {
