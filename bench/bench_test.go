@@ -2,6 +2,7 @@ package bench
 
 import (
 	"flag"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -57,6 +58,11 @@ func TestNIKsAreValidAndDistinct(t *testing.T) {
 		d := nikFor(i).Digits()
 		require.False(t, seen[d])
 		seen[d] = true
+	}
+	// The province steps last, through Kemendagri's codes only.
+	const perProvince = 9999 * 28 * 12 * 100 * 99
+	for k, want := range provinces {
+		require.Equal(t, fmt.Sprintf("%02d", want), nikFor(uint64(k) * perProvince).Digits()[:2])
 	}
 }
 

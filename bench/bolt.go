@@ -168,7 +168,7 @@ func instantKey(t time.Time, code string) []byte {
 
 func (e *boltEngine) Hold(req booking.HoldRequest) (Ticket, error) {
 	o := e.office(req.Office)
-	pool, err := checkRequest(o, &req)
+	slot, pool, err := checkRequest(o, &req)
 	if err != nil {
 		return Ticket{}, err
 	}
@@ -190,20 +190,21 @@ func (e *boltEngine) Hold(req booking.HoldRequest) (Ticket, error) {
 		if err := e.checkAccount(tx, req.Account, now); err != nil {
 			return err
 		}
-		if err := o.gate(req.Date, req.Slot, now); err != nil {
+		if err := o.gate(req.Date, slot, now); err != nil {
 			return err
 		}
-		ck := cellKeyBytes(req.Office, req.Date, req.Slot, pool)
+		ck := cellKeyBytes(req.Office, req.Date, slot, pool)
 		capacity, taken := getCell(tx, ck)
-		if capacity-taken < len(req.Applicants) {
+		if cellRefusal(capacity, taken, len(req.Applicants)) == quota.ErrFull {
 			if expired, err = e.expireDue(tx, now); err != nil { // an expired hold never blocks anyone
 				return err
 			}
-			if capacity, taken = getCell(tx, ck); capacity-taken < len(req.Applicants) {
-				return refuse(booking.ErrFull)
-			}
+			capacity, taken = getCell(tx, ck)
 		}
-		b := &baseBooking{Account: req.Account, Office: req.Office, Date: req.Date, Slot: req.Slot, Pool: pool,
+		if err := cellRefusal(capacity, taken, len(req.Applicants)); err != nil {
+			return refuse(err)
+		}
+		b := &baseBooking{Account: req.Account, Office: req.Office, Date: req.Date, Slot: slot, Pool: pool,
 			State: booking.Held, Deadline: now.Add(holdTTL), ChangedAt: now}
 		for i, a := range req.Applicants {
 			nik := a.NIK.Digits()
@@ -328,7 +329,7 @@ func (e *boltEngine) Cancel(t Ticket) error {
 	})
 }
 
-func (e *boltEngine) Reschedule(t Ticket, d calendar.Date, slot int) error {
+func (e *boltEngine) Reschedule(t Ticket, d calendar.Date, start string) error {
 	return e.change(t.Code, func(tx *bolt.Tx, b *baseBooking, now time.Time) error {
 		o := e.office(b.Office)
 		if b.State != booking.Paid {
@@ -337,13 +338,17 @@ func (e *boltEngine) Reschedule(t Ticket, d calendar.Date, slot int) error {
 		if err := policy.CanReschedule(now, b.Date, b.Reschedules, o.loc()); err != nil {
 			return err
 		}
+		slot, err := o.slotIndex(start)
+		if err != nil {
+			return err
+		}
 		if err := o.gate(d, slot, now); err != nil {
 			return err
 		}
 		nk, ok := cellKeyBytes(b.Office, d, slot, b.Pool), cellKeyBytes(b.Office, b.Date, b.Slot, b.Pool)
 		nc, nt := getCell(tx, nk)
-		if nc-nt < b.seats() {
-			return booking.ErrFull
+		if err := cellRefusal(nc, nt, b.seats()); err != nil {
+			return err
 		}
 		oc, ot := getCell(tx, ok)
 		b.Date, b.Slot, b.Reschedules, b.ChangedAt = d, slot, b.Reschedules+1, now

@@ -11,6 +11,7 @@ import (
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/quota"
+	"github.com/kuota/kuota/reschedule"
 )
 
 // applicant is one person at the keyboard, booking for a family of one to
@@ -36,9 +37,22 @@ func groupSize(rng *rand.Rand) int {
 	return 5
 }
 
+// provinces are the province codes Kemendagri lists (Kepmendagri No.
+// 100.1.1-6117 Tahun 2022, with the four Papuan provinces of 2022, 93 to
+// 96): the only ones booking.ParseNIK accepts. Codes between them, such as
+// 20 or 40, were never issued.
+var provinces = [...]uint64{
+	11, 12, 13, 14, 15, 16, 17, 18, 19, 21,
+	31, 32, 33, 34, 35, 36, 51, 52, 53,
+	61, 62, 63, 64, 65, 71, 72, 73, 74, 75, 76,
+	81, 82, 91, 92, 93, 94, 95, 96,
+}
+
 // nikFor returns the i-th of a supply of distinct valid NIKs: the digit
 // groups (province, regency, district, birth date, serial) are filled from
-// i so that each is in range.
+// i so that each is in range, the province drawn from the listed ones and
+// regency and district never 00. The first 9999 × 28 × 12 × 100 × 99 ×
+// len(provinces) (about 1.2e13) are distinct.
 func nikFor(i uint64) booking.NIK {
 	serial := i%9999 + 1
 	i /= 9999
@@ -50,7 +64,7 @@ func nikFor(i uint64) booking.NIK {
 	i /= 100
 	district := i%99 + 1
 	i /= 99
-	province := 11 + i%84
+	province := provinces[i%uint64(len(provinces))]
 	n, err := booking.ParseNIK(fmt.Sprintf("%02d71%02d%02d%02d%02d%04d", province, district, day, month, year, serial))
 	if err != nil {
 		panic(err) // unreachable: every group is in range by construction
@@ -91,15 +105,17 @@ type outcome struct {
 	booked  bool
 	reason  string          // why not, when not booked
 	holds   []time.Duration // latency of each Hold call
-	slot    int
+	slot    string          // the slot's start, "08:00"
 	date    calendar.Date
 	onClock time.Time // wall-clock instant of the booking, for time to sell-out
 }
 
 // book runs one applicant's client: read the month, try the earliest green
-// days and their slots with enough seats, and on a full answer move to the
-// next option, at most maxRetries times.
-func book(sys System, a *applicant, year int, month time.Month, pool string, poolIndex int) outcome {
+// days of pool and their slots with enough seats, and on a full answer move
+// to the next option, at most maxRetries times. It reads the all-pools
+// views (Month and Day) and narrows them to pool by name, which every
+// system implements the same way.
+func book(sys System, a *applicant, year int, month time.Month, pool string) outcome {
 	days, err := sys.Month(a.office, year, month)
 	if err != nil {
 		return outcome{reason: reasonOf(err)}
@@ -107,7 +123,7 @@ func book(sys System, a *applicant, year int, month time.Month, pool string, poo
 	var o outcome
 	retries := 0
 	for _, d := range days {
-		if d.StateIn(poolIndex) != calendar.Available || d.Pools[poolIndex].Left < len(a.niks) {
+		if d.StateIn(pool) != calendar.Available || seatsLeft(d.Pools, pool) < len(a.niks) {
 			continue
 		}
 		day, err := sys.Day(a.office, d.Date)
@@ -115,10 +131,11 @@ func book(sys System, a *applicant, year int, month time.Month, pool string, poo
 			return outcome{reason: reasonOf(err)}
 		}
 		for _, s := range day.Slots {
-			if s.StateIn(poolIndex) != calendar.Available || s.Pools[poolIndex].Left < len(a.niks) {
+			if s.StateIn(pool) != calendar.Available || seatsLeft(s.Pools, pool) < len(a.niks) {
 				continue
 			}
-			req := booking.HoldRequest{Account: a.account, Office: a.office, Date: d.Date, Slot: s.Slot, Pool: pool}
+			slot := quota.FormatClock(s.Start)
+			req := booking.HoldRequest{Account: a.account, Office: a.office, Date: d.Date, Slot: slot, Pool: pool}
 			for _, n := range a.niks {
 				req.Applicants = append(req.Applicants, booking.Applicant{NIK: n})
 			}
@@ -127,7 +144,7 @@ func book(sys System, a *applicant, year int, month time.Month, pool string, poo
 			o.holds = append(o.holds, time.Since(start))
 			switch {
 			case err == nil:
-				o.ticket, o.booked, o.slot, o.date, o.onClock = t, true, s.Slot, d.Date, time.Now()
+				o.ticket, o.booked, o.slot, o.date, o.onClock = t, true, slot, d.Date, time.Now()
 				return o
 			case errors.Is(err, quota.ErrFull) && retries < maxRetries:
 				retries++
@@ -143,14 +160,25 @@ func book(sys System, a *applicant, year int, month time.Month, pool string, poo
 	return o
 }
 
+// seatsLeft returns the seats left in the pool called pool among a view's
+// pools, 0 when the view does not count it.
+func seatsLeft(pools []quota.PoolSeats, pool string) int {
+	for _, p := range pools {
+		if p.Pool == pool {
+			return p.Left
+		}
+	}
+	return 0
+}
+
 // reasonOf names a refusal for the report: kuota's sentinels, by their
 // text without the package prefix.
 func reasonOf(err error) string {
 	for _, s := range []error{
-		quota.ErrFull, quota.ErrNotOpened, quota.ErrClosed, quota.ErrPast, quota.ErrOutsideHorizon,
-		booking.ErrTooManyHolds, booking.ErrNIKBooked, booking.ErrReapplyTooSoon, booking.ErrExpired,
-		booking.ErrWrongState, booking.ErrCancelClosed, booking.ErrRescheduleClosed, booking.ErrRescheduleLimit,
-		booking.ErrCheckInEarly, booking.ErrCheckInLate, booking.ErrSameSlot,
+		quota.ErrFull, quota.ErrNoQuota, quota.ErrNotOpened, quota.ErrClosed, quota.ErrPast, quota.ErrOutsideHorizon,
+		booking.ErrTooManyHolds, booking.ErrNIKBooked, reschedule.ErrReapplyTooSoon, booking.ErrExpired,
+		booking.ErrWrongState, reschedule.ErrCancelClosed, reschedule.ErrRescheduleClosed, reschedule.ErrRescheduleLimit,
+		reschedule.ErrCheckInEarly, reschedule.ErrCheckInLate, booking.ErrSameSlot,
 	} {
 		if errors.Is(err, s) {
 			if _, reason, ok := strings.Cut(s.Error(), ": "); ok {

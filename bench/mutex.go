@@ -108,7 +108,7 @@ func (m *mutexEngine) Hold(req booking.HoldRequest) (Ticket, error) {
 	defer m.mu.Unlock()
 	now := m.clk.Now()
 	o := m.offices[req.Office]
-	pool, err := checkRequest(o, &req)
+	slot, pool, err := checkRequest(o, &req)
 	if err != nil {
 		return Ticket{}, err
 	}
@@ -121,15 +121,15 @@ func (m *mutexEngine) Hold(req booking.HoldRequest) (Ticket, error) {
 	if unpaid >= m.maxHolds {
 		return Ticket{}, booking.ErrTooManyHolds
 	}
-	if err := o.gate(req.Date, req.Slot, now); err != nil {
+	if err := o.gate(req.Date, slot, now); err != nil {
 		return Ticket{}, err
 	}
-	c := m.cells[cellKey{req.Office, req.Date, req.Slot, pool}]
-	if c.capacity-c.taken < len(req.Applicants) {
+	c := m.cells[cellKey{req.Office, req.Date, slot, pool}]
+	if cellRefusal(c.capacity, c.taken, len(req.Applicants)) == quota.ErrFull {
 		m.expireDue(now) // an expired hold never blocks anyone
-		if c.capacity-c.taken < len(req.Applicants) {
-			return Ticket{}, booking.ErrFull
-		}
+	}
+	if err := cellRefusal(c.capacity, c.taken, len(req.Applicants)); err != nil {
+		return Ticket{}, err
 	}
 	niks := make([]string, len(req.Applicants))
 	for i, a := range req.Applicants {
@@ -141,7 +141,7 @@ func (m *mutexEngine) Hold(req booking.HoldRequest) (Ticket, error) {
 	m.seq++
 	b := &baseBooking{
 		Code: "M" + strconv.Itoa(m.seq), Billing: strconv.Itoa(100_000_000_000_000 + m.seq),
-		Account: req.Account, Office: req.Office, NIKs: niks, Date: req.Date, Slot: req.Slot, Pool: pool,
+		Account: req.Account, Office: req.Office, NIKs: niks, Date: req.Date, Slot: slot, Pool: pool,
 		State: booking.Held, Deadline: now.Add(holdTTL), ChangedAt: now,
 	}
 	c.taken += b.seats()
@@ -192,7 +192,7 @@ func (m *mutexEngine) Cancel(t Ticket) error {
 	return nil
 }
 
-func (m *mutexEngine) Reschedule(t Ticket, d calendar.Date, slot int) error {
+func (m *mutexEngine) Reschedule(t Ticket, d calendar.Date, start string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	b := m.bookings[t.Code]
@@ -207,12 +207,16 @@ func (m *mutexEngine) Reschedule(t Ticket, d calendar.Date, slot int) error {
 	if err := policy.CanReschedule(now, b.Date, b.Reschedules, o.loc()); err != nil {
 		return err
 	}
+	slot, err := o.slotIndex(start)
+	if err != nil {
+		return err
+	}
 	if err := o.gate(d, slot, now); err != nil {
 		return err
 	}
 	c := m.cells[cellKey{b.Office, d, slot, b.Pool}]
-	if c.capacity-c.taken < b.seats() {
-		return booking.ErrFull
+	if err := cellRefusal(c.capacity, c.taken, b.seats()); err != nil {
+		return err
 	}
 	c.taken += b.seats()
 	m.cells[cellKey{b.Office, b.Date, b.Slot, b.Pool}].taken -= b.seats()

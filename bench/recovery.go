@@ -109,7 +109,7 @@ func fillBookings(sys System, n int, offices []string, cfg Config) error {
 		defer made.Add(1)
 		req := booking.HoldRequest{
 			Account: "acc-" + strconv.Itoa(i), Office: offices[i%len(offices)],
-			Date: days[(i/len(offices))%len(days)], Slot: (i / (len(offices) * len(days))) % len(rushOnlineSeats),
+			Date: days[(i/len(offices))%len(days)], Slot: rushSlot((i / (len(offices) * len(days))) % len(rushOnlineSeats)),
 			Pool: rushPool, Applicants: []booking.Applicant{{NIK: nikFor(uint64(i))}},
 		}
 		t, err := sys.Hold(req)

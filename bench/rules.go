@@ -39,6 +39,34 @@ func (o *baseOffice) inWindow(d calendar.Date) bool {
 	return i >= 0 && i < o.cfg.Quota.Days
 }
 
+// slotIndex finds the slot of the office's layout that starts at start,
+// "08:00", as kuota's Hold and Reschedule take it: booking.ErrUnknownSlot
+// for a start no slot has, the empty string first of all.
+func (o *baseOffice) slotIndex(start string) (int, error) {
+	d, err := quota.ParseClock(start)
+	if err != nil {
+		return 0, booking.ErrUnknownSlot
+	}
+	s, ok := o.cfg.Quota.Layout.SlotAt(d)
+	if !ok {
+		return 0, booking.ErrUnknownSlot
+	}
+	return s, nil
+}
+
+// cellRefusal is kuota's answer for a cell of capacity seats, taken of
+// them, asked for n: quota.ErrNoQuota when the cell offers none at all,
+// quota.ErrFull when fewer than n are left, nil when they fit.
+func cellRefusal(capacity, taken, n int) error {
+	switch {
+	case capacity == 0:
+		return quota.ErrNoQuota
+	case capacity-taken < n:
+		return quota.ErrFull
+	}
+	return nil
+}
+
 // gate says whether slot of d can be booked at now, seats aside, in
 // kuota's order: past, outside horizon, closed, not opened.
 func (o *baseOffice) gate(d calendar.Date, slot int, now time.Time) error {
@@ -61,11 +89,17 @@ func (o *baseOffice) gate(d calendar.Date, slot int, now time.Time) error {
 }
 
 // dayView builds a quota.DayView (with slots when withSlots) from seat
-// counts, with kuota's state rules; seats(slot, pool) returns capacity and
-// taken.
+// counts, with kuota's state rules and its pools named, as Month and Day
+// list them; seats(slot, pool) returns capacity and taken. As kuota's, a
+// day's Left and Pools count the slots that can still be booked, and a
+// day or slot whose bookable cells offer no seat at all is NoQuota (yellow),
+// not Full.
 func (o *baseOffice) dayView(d calendar.Date, now time.Time, withSlots bool, seats func(slot, pool int) (int, int)) quota.DayView {
 	q := &o.cfg.Quota
 	v := quota.DayView{Date: d, Pools: make([]quota.PoolSeats, len(q.Layout.Pools))}
+	for p, name := range q.Layout.Pools {
+		v.Pools[p].Pool = name
+	}
 	st, reason := q.Schedule.Status(d)
 	switch {
 	case d.Before(calendar.DateOf(now, o.loc())):
@@ -78,34 +112,39 @@ func (o *baseOffice) dayView(d calendar.Date, now time.Time, withSlots bool, sea
 		v.State = calendar.OutsideHorizon
 		return v
 	}
-	open := 0
+	open, capacityOpen := 0, 0
 	for s := range q.Layout.Slots {
 		gate := o.gate(d, s, now)
 		sv := quota.SlotView{Slot: s, Start: q.Layout.Slots[s].Start, End: q.Layout.Slots[s].End, Pools: make([]quota.PoolSeats, len(q.Layout.Pools))}
-		left := 0
-		for p := range q.Layout.Pools {
+		left, capacitySlot := 0, 0
+		for p, name := range q.Layout.Pools {
 			capacity, taken := seats(s, p)
-			sv.Pools[p] = quota.PoolSeats{Left: capacity - taken, Capacity: capacity}
+			sv.Pools[p] = quota.PoolSeats{Pool: name, Left: capacity - taken, Capacity: capacity}
 			left += capacity - taken
-			if gate == nil || gate == quota.ErrNotOpened {
-				v.Pools[p].Left += capacity - taken
-				v.Pools[p].Capacity += capacity
-			}
+			capacitySlot += capacity
 		}
 		switch {
 		case gate == quota.ErrPast:
 			sv.State = calendar.Past
 		case gate == quota.ErrNotOpened:
 			sv.State = calendar.NotOpened
-			open++
+		case capacitySlot == 0:
+			sv.State = calendar.NoQuota
 		case left == 0:
 			sv.State = calendar.Full
-			open++
 		default:
 			sv.State = calendar.Available
-			open++
 		}
-		v.Left += left
+		if gate == nil || gate == quota.ErrNotOpened {
+			// A slot still to come: the day counts its seats.
+			open++
+			capacityOpen += capacitySlot
+			v.Left += left
+			for p := range sv.Pools {
+				v.Pools[p].Left += sv.Pools[p].Left
+				v.Pools[p].Capacity += sv.Pools[p].Capacity
+			}
+		}
 		if withSlots {
 			v.Slots = append(v.Slots, sv)
 		}
@@ -115,6 +154,8 @@ func (o *baseOffice) dayView(d calendar.Date, now time.Time, withSlots bool, sea
 		v.State = calendar.Past
 	case o.gate(d, len(q.Layout.Slots)-1, now) == quota.ErrNotOpened:
 		v.State = calendar.NotOpened
+	case capacityOpen == 0:
+		v.State = calendar.NoQuota
 	case v.Left == 0:
 		v.State = calendar.Full
 	default:
@@ -165,19 +206,23 @@ func (b *baseBooking) takesSeats() bool {
 }
 
 // checkRequest validates a hold request the way kuota does, minus the
-// NIK format (the scenarios parse NIKs before asking).
-func checkRequest(o *baseOffice, req *booking.HoldRequest) (int, error) {
+// NIK format (the scenarios parse NIKs before asking), and returns the
+// indexes of its slot and pool.
+func checkRequest(o *baseOffice, req *booking.HoldRequest) (slot, pool int, err error) {
 	if o == nil {
-		return 0, booking.ErrUnknownOffice
+		return 0, 0, booking.ErrUnknownOffice
+	}
+	if slot, err = o.slotIndex(req.Slot); err != nil {
+		return 0, 0, err
 	}
 	pool, ok := o.pools[req.Pool]
 	if !ok {
-		return 0, booking.ErrUnknownPool
+		return 0, 0, booking.ErrUnknownPool
 	}
 	if n := len(req.Applicants); n < 1 || n > booking.ApplicantsMax {
-		return 0, fmt.Errorf("%w: %d", booking.ErrApplicantCount, n)
+		return 0, 0, fmt.Errorf("%w: %d", booking.ErrApplicantCount, n)
 	}
-	return pool, nil
+	return slot, pool, nil
 }
 
 var policy = reschedule.Default()

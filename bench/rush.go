@@ -42,7 +42,11 @@ var (
 	rushOnlineSeats     = []int{38, 38, 38, 38, 37, 37, 37, 37}
 )
 
-const rushPool, rushPoolIndex = "online", 0
+const rushPool = "online"
+
+// rushSlot returns the start of the rush office's slot i, "08:00" for 0:
+// its slots are one hour each from 08:00.
+func rushSlot(i int) string { return quota.FormatClock(time.Duration(8+i) * time.Hour) }
 
 func rushOffice(code string, loc *time.Location) booking.OfficeConfig {
 	holidays, err := calendar.NewHolidays(calendar.HolidayEntry{Date: calendar.NewDate(2026, 12, 25), Kind: calendar.National, Name: "Hari Raya Natal"})
@@ -51,7 +55,7 @@ func rushOffice(code string, loc *time.Location) booking.OfficeConfig {
 	}
 	layout := quota.Layout{Pools: []string{rushPool, "walk-in"}}
 	for i, seats := range rushOnlineSeats {
-		start := time.Duration(8+i) * time.Hour
+		start := time.Duration(8+i) * time.Hour // rushSlot(i)
 		layout.Slots = append(layout.Slots, quota.Slot{Start: start, End: start + time.Hour, Seats: []int{seats, 10}})
 	}
 	return booking.OfficeConfig{
@@ -156,7 +160,7 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 				// loop that never blocks would hold its processor for a
 				// whole time slice and starve the goroutines that commit.
 				runtime.Gosched()
-				o := book(sys, &people[i], rushYear, rushMonth, rushPool, rushPoolIndex)
+				o := book(sys, &people[i], rushYear, rushMonth, rushPool)
 				lat = append(lat, o.holds...)
 				if o.booked {
 					booked++

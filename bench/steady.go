@@ -38,7 +38,7 @@ type steadyPlan struct {
 	checksIn               bool
 	madeAt                 time.Time
 	date                   calendar.Date
-	slot                   int
+	slot                   string // the slot's start
 	paid, moved, cancelled atomic.Bool
 }
 
@@ -72,7 +72,7 @@ func SteadyDay(sys System, clk *Clock, cfg Config) (Result, error) {
 		clk.Set(now)
 		batch := people[min(len(people), m*perMinute):min(len(people), (m+1)*perMinute)]
 		parallel(cfg.Workers, len(batch), func(i int) {
-			o := book(sys, &batch[i], 2026, time.December, rushPool, rushPoolIndex)
+			o := book(sys, &batch[i], 2026, time.December, rushPool)
 			ops.Add(int64(1 + len(o.holds)))
 			mu.Lock()
 			defer mu.Unlock()
@@ -136,22 +136,23 @@ func steadyAct(sys System, p *steadyPlan, now time.Time, ops *atomic.Int64) {
 // arrivalDays walks the clock through each arrival day, checking in the
 // applicants who come and sweeping the no-shows after each slot.
 func arrivalDays(sys System, clk *Clock, plans []*steadyPlan, cfg Config, ops *atomic.Int64) error {
-	bySlot := map[calendar.Date][8][]*steadyPlan{}
+	bySlot := map[calendar.Date]map[string][]*steadyPlan{}
 	for _, p := range plans {
 		if p.paid.Load() && !p.cancelled.Load() && p.checksIn {
-			s := bySlot[p.date]
-			s[p.slot] = append(s[p.slot], p)
-			bySlot[p.date] = s
+			if bySlot[p.date] == nil {
+				bySlot[p.date] = map[string][]*steadyPlan{}
+			}
+			bySlot[p.date][p.slot] = append(bySlot[p.date][p.slot], p)
 		}
 	}
 	first := calendar.DateOf(steadyStart, calendar.Jakarta())
 	for i := range steadyDays + 10 {
 		d := first.AddDays(i)
 		slots := bySlot[d]
-		for s := range slots {
+		for s := range rushOnlineSeats {
 			start := d.Start(calendar.Jakarta()).Add(time.Duration(8+s) * time.Hour)
 			clk.Set(start.Add(-30 * time.Minute))
-			list := slots[s]
+			list := slots[rushSlot(s)]
 			parallel(cfg.Workers, len(list), func(j int) {
 				sys.CheckIn(list[j].ticket)
 				ops.Add(1)

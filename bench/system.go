@@ -23,7 +23,9 @@ type System interface {
 	Hold(req booking.HoldRequest) (Ticket, error)
 	Pay(t Ticket, ref string) error
 	Cancel(t Ticket) error
-	Reschedule(t Ticket, d calendar.Date, slot int) error
+	// Reschedule moves a booking to the slot of d that starts at slot,
+	// "08:00", as booking.Engine.Reschedule does.
+	Reschedule(t Ticket, d calendar.Date, slot string) error
 	CheckIn(t Ticket) error
 	// Sweep expires the holds due and marks the no-shows due, now.
 	Sweep() error
@@ -128,10 +130,10 @@ func (k *kuotaSystem) Pay(t Ticket, ref string) error {
 	return err
 }
 func (k *kuotaSystem) Cancel(t Ticket) error {
-	_, err := k.e.Cancel(bg, t.Code)
+	_, err := k.e.Cancel(bg, t.Code, booking.Reason{})
 	return err
 }
-func (k *kuotaSystem) Reschedule(t Ticket, d calendar.Date, slot int) error {
+func (k *kuotaSystem) Reschedule(t Ticket, d calendar.Date, slot string) error {
 	_, err := k.e.Reschedule(bg, t.Code, d, slot)
 	return err
 }
@@ -140,12 +142,13 @@ func (k *kuotaSystem) CheckIn(t Ticket) error {
 	return err
 }
 
+// Sweep runs the engine's two sweeps, which read its clock: k.clk, as the
+// baselines do.
 func (k *kuotaSystem) Sweep() error {
-	now := k.clk.Now()
-	if _, err := k.e.ExpireDue(bg, now); err != nil {
+	if _, err := k.e.ExpireDue(bg); err != nil {
 		return err
 	}
-	_, err := k.e.MarkNoShows(bg, now)
+	_, err := k.e.MarkNoShows(bg)
 	return err
 }
 
@@ -153,11 +156,15 @@ func (k *kuotaSystem) Sweep() error {
 // taken by live bookings plus seats left equal its capacity), and adds up
 // every cell's capacity and seats left from the day views.
 func (k *kuotaSystem) Audit() (Audit, error) {
-	a := Audit{Violations: len(k.e.Check())}
+	violations, err := k.e.Check(bg)
+	if err != nil {
+		return Audit{}, err
+	}
+	a := Audit{Violations: len(violations)}
 	st := k.e.Stats()
 	a.LiveBookings = st.Bookings[booking.Held] + st.Bookings[booking.Paid] + st.Bookings[booking.CheckedIn]
 	for _, code := range k.e.Offices() {
-		cfg, err := k.e.Office(code)
+		cfg, err := k.e.Office(bg, code)
 		if err != nil {
 			return a, err
 		}

@@ -31,7 +31,7 @@ func TestFullCellKeepsItsExpiries(t *testing.T) {
 			hold := func(slot int) (Ticket, error) {
 				n++
 				return sys.Hold(booking.HoldRequest{
-					Account: fmt.Sprint("acct", n), Office: office.Code, Date: day, Slot: slot, Pool: rushPool,
+					Account: fmt.Sprint("acct", n), Office: office.Code, Date: day, Slot: rushSlot(slot), Pool: rushPool,
 					Applicants: []booking.Applicant{{NIK: kt.NIK(t, n)}},
 				})
 			}
@@ -45,7 +45,7 @@ func TestFullCellKeepsItsExpiries(t *testing.T) {
 			left := func() int {
 				v, err := sys.Day(office.Code, day)
 				require.NoError(t, err)
-				return v.Slots[1].Pools[rushPoolIndex].Left
+				return seatsLeft(v.Slots[1].Pools, rushPool)
 			}
 			require.Equal(t, rushOnlineSeats[1]-1, left())
 
@@ -56,6 +56,56 @@ func TestFullCellKeepsItsExpiries(t *testing.T) {
 			a, err := sys.Audit()
 			require.NoError(t, err)
 			require.Zero(t, a.Violations)
+		})
+	}
+}
+
+// Every system answers a cell without quota, and a slot start no slot
+// has, as kuota does: quota.ErrNoQuota and a yellow NoQuota day or slot in
+// that pool, never a red Full one; booking.ErrUnknownSlot.
+func TestNoQuotaAndSlotStarts(t *testing.T) {
+	for _, kind := range AllSystems {
+		t.Run(kind, func(t *testing.T) {
+			clk := new(Clock)
+			sys, err := NewSystem(kind, clk, t.TempDir(), 1, true)
+			require.NoError(t, err)
+			defer sys.Close()
+			office := rushOffice("JKT", calendar.Jakarta())
+			for s := range office.Quota.Layout.Slots {
+				office.Quota.Layout.Slots[s].Seats[1] = 0 // no walk-in quota at all
+			}
+			require.NoError(t, sys.Register(office))
+			clk.Set(rushRelease.ReleaseAt(calendar.NewDate(rushYear, rushMonth, 1), calendar.Jakarta()))
+			day := calendar.NewDate(rushYear, rushMonth, 1)
+
+			tests := []struct {
+				name       string
+				slot, pool string
+				want       error
+			}{
+				{"no walk-in quota", rushSlot(0), "walk-in", quota.ErrNoQuota},
+				{"no slot starts then", "07:00", rushPool, booking.ErrUnknownSlot},
+				{"slot never set", "", rushPool, booking.ErrUnknownSlot},
+			}
+			for i, tt := range tests {
+				_, err := sys.Hold(booking.HoldRequest{
+					Account: fmt.Sprint("acct", i), Office: office.Code, Date: day, Slot: tt.slot, Pool: tt.pool,
+					Applicants: []booking.Applicant{{NIK: kt.NIK(t, i)}},
+				})
+				require.ErrorIs(t, err, tt.want, tt.name)
+			}
+
+			month, err := sys.Month(office.Code, rushYear, rushMonth)
+			require.NoError(t, err)
+			require.Equal(t, calendar.Available, month[0].State)
+			require.Equal(t, calendar.Available, month[0].StateIn(rushPool))
+			require.Equal(t, calendar.NoQuota, month[0].StateIn("walk-in"))
+			require.Equal(t, calendar.Yellow, month[0].StateIn("walk-in").Color())
+			v, err := sys.Day(office.Code, day)
+			require.NoError(t, err)
+			require.Equal(t, []string{rushPool, "walk-in"}, []string{v.Slots[0].Pools[0].Pool, v.Slots[0].Pools[1].Pool})
+			require.Equal(t, calendar.NoQuota, v.Slots[0].StateIn("walk-in"))
+			require.Equal(t, rushOnlineSeats[0], seatsLeft(v.Slots[0].Pools, rushPool))
 		})
 	}
 }

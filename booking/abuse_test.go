@@ -16,6 +16,7 @@ import (
 
 	. "github.com/kuota/kuota/booking"
 	kt "github.com/kuota/kuota/internal/kuotatest"
+	"github.com/kuota/kuota/quota"
 )
 
 // advFastNIK returns the i-th of about a million valid NIKs: province 31,
@@ -61,7 +62,7 @@ func TestAdversarialOneAccountFlood(t *testing.T) {
 				wg.Go(func() {
 					start.Wait()
 					for i := w; i < holds; i += workers {
-						_, err := e.Hold(bg, HoldRequest{Account: account, Office: "BIG", Date: kt.Dec10, Pool: kt.Online, Applicants: []Applicant{{NIK: advFastNIK(i)}}})
+						_, err := e.Hold(bg, HoldRequest{Account: account, Office: "BIG", Date: kt.Dec10, Slot: kt.Slot0, Pool: kt.Online, Applicants: []Applicant{{NIK: advFastNIK(i)}}})
 						switch {
 						case err == nil:
 							ok.Add(1)
@@ -78,10 +79,10 @@ func TestAdversarialOneAccountFlood(t *testing.T) {
 			require.EqualValues(t, want, ok.Load())
 			require.EqualValues(t, holds-want, tooMany.Load())
 
-			var list []Booking
-			for b := range e.History(account) {
+			list, err := e.AccountBookings(bg, account)
+			require.NoError(t, err)
+			for _, b := range list {
 				require.Equal(t, Held, b.State)
-				list = append(list, b)
 			}
 			require.Len(t, list, want)
 			c, err := e.Cell("BIG", kt.Dec10, 0, 0)
@@ -94,7 +95,7 @@ func TestAdversarialOneAccountFlood(t *testing.T) {
 			require.NoError(t, err)
 			ok.Store(0)
 			for i := range 100 {
-				if _, err := e.Hold(bg, HoldRequest{Account: account, Office: "BIG", Date: kt.Dec10, Pool: kt.Online, Applicants: []Applicant{{NIK: advFastNIK(holds + i)}}}); err == nil {
+				if _, err := e.Hold(bg, HoldRequest{Account: account, Office: "BIG", Date: kt.Dec10, Slot: kt.Slot0, Pool: kt.Online, Applicants: []Applicant{{NIK: advFastNIK(holds + i)}}}); err == nil {
 					ok.Add(1)
 				} else {
 					require.ErrorIs(t, err, ErrTooManyHolds)
@@ -120,7 +121,8 @@ func TestAdversarialBurstAtRelease(t *testing.T) {
 		maxHolds = 3
 	)
 	e, clk := kt.NewEngine(t, &Options{MaxHoldsPerAccount: maxHolds})
-	for slot := range 2 {
+	slots := []string{kt.Slot0, kt.Slot1} // the two cells, by index
+	for _, slot := range slots {
 		require.NoError(t, e.SetCapacity(bg, kt.Office, kt.Dec10, slot, kt.Online, capacity))
 	}
 	accountOf := func(i int) string { return fmt.Sprintf("acct-%04d@example.com", i%accounts) }
@@ -136,7 +138,7 @@ func TestAdversarialBurstAtRelease(t *testing.T) {
 			aps[k] = Applicant{NIK: advFastNIK(next)}
 			next++
 		}
-		reqs[i] = HoldRequest{Account: accountOf(i), Office: kt.Office, Date: kt.Dec10, Slot: round % 2, Pool: kt.Online, Applicants: aps}
+		reqs[i] = HoldRequest{Account: accountOf(i), Office: kt.Office, Date: kt.Dec10, Slot: slots[round%2], Pool: kt.Online, Applicants: aps}
 	}
 
 	// A nanosecond before the release, the day is not open to anyone.
@@ -144,7 +146,7 @@ func TestAdversarialBurstAtRelease(t *testing.T) {
 	before := captureEngine(t, e, nil)
 	for _, r := range reqs[:100] {
 		_, err := e.Hold(bg, r)
-		require.ErrorIs(t, err, ErrNotOpened)
+		require.ErrorIs(t, err, quota.ErrNotOpened)
 	}
 	requireUnchanged(t, e, before, nil)
 
@@ -158,7 +160,7 @@ func TestAdversarialBurstAtRelease(t *testing.T) {
 				switch {
 				case err == nil:
 					ok.Add(1)
-				case errors.Is(err, ErrFull):
+				case errors.Is(err, quota.ErrFull):
 					full.Add(1)
 				case errors.Is(err, ErrTooManyHolds):
 					tooMany.Add(1)
@@ -175,7 +177,7 @@ func TestAdversarialBurstAtRelease(t *testing.T) {
 
 	list, err := e.DayBookings(bg, kt.Office, kt.Dec10)
 	require.NoError(t, err)
-	var seats [2]int
+	seats := map[string]int{}
 	held := 0
 	for _, b := range list {
 		if b.State == Held {
@@ -184,17 +186,19 @@ func TestAdversarialBurstAtRelease(t *testing.T) {
 		}
 	}
 	require.EqualValues(t, ok.Load(), held)
-	for slot := range 2 {
+	for slot, start := range slots {
 		c, err := e.Cell(kt.Office, kt.Dec10, slot, 0)
 		require.NoError(t, err)
 		require.Equal(t, capacity, c.Capacity)
-		require.Equal(t, seats[slot], c.Taken(), "slot %d: seats taken are the seats of the holds", slot)
+		require.Equal(t, seats[start], c.Taken(), "slot %d: seats taken are the seats of the holds", slot)
 		require.LessOrEqual(t, c.Taken(), capacity)
 		require.Less(t, c.Left, ApplicantsMax, "slot %d: the burst used the quota up, as far as groups fit", slot)
 	}
 	for a := range accounts {
 		unpaid := 0
-		for b := range e.History(accountOf(a)) {
+		list, err := e.AccountBookings(bg, accountOf(a))
+		require.NoError(t, err)
+		for _, b := range list {
 			if b.State == Held {
 				unpaid++
 			}
@@ -214,7 +218,7 @@ func TestAdversarialIdempotencyAbuse(t *testing.T) {
 	a := kt.HoldRequest(t, 1)
 	a.IdempotencyKey = "same-key"
 	b := a
-	b.Slot = 1
+	b.Slot = kt.Slot1
 	b.Applicants = kt.Applicants(t, 2, 1)
 
 	const racers = 200
@@ -253,7 +257,7 @@ func TestAdversarialIdempotencyAbuse(t *testing.T) {
 	kt.RequireConsistent(t, e)
 
 	// Cancelled, then replayed: the same cancelled booking, no new seats.
-	_, err := e.Cancel(bg, code)
+	_, err := e.Cancel(bg, code, Reason{})
 	require.NoError(t, err)
 	before := captureEngine(t, e, []string{a.Account})
 	winning := a

@@ -63,7 +63,7 @@ func (m *machine) hold(c *change) (uint64, error) {
 		m.total.Add(-1)
 		return 0, fmt.Errorf("%w: limit %d", ErrTooManyBookings, m.bookingsMax)
 	}
-	b := &booking{office: o, account: c.account, idem: c.idem, applicants: c.applicants}
+	b := &booking{office: o, account: c.account, idem: c.idem, applicants: c.applicants, familyCard: c.familyCard}
 	s := &snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool, deadline: c.deadline}
 	b.st.Store(s)
 	if m.replaying {
@@ -108,7 +108,7 @@ func (m *machine) enter(b *booking, c *change, s *snapshot) (uint64, error) {
 		return 0, err
 	}
 	m.accounts.add(b)
-	m.file(b, nil, s)
+	m.file(b, c.op, nil, s)
 	return lsn, nil
 }
 
@@ -125,7 +125,7 @@ func (m *machine) importBooking(c *change) (uint64, error) {
 	if err := m.checkCell(o, c.slot, c.pool); err != nil {
 		return 0, err
 	}
-	b := &booking{office: o, account: c.account, idem: c.idem, applicants: c.applicants}
+	b := &booking{office: o, account: c.account, idem: c.idem, applicants: c.applicants, familyCard: c.familyCard}
 	s := &snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool, deadline: c.deadline}
 	for i := range c.steps {
 		st := &c.steps[i]
@@ -137,7 +137,7 @@ func (m *machine) importBooking(c *change) (uint64, error) {
 				return 0, fmt.Errorf("step %d: %w", i+1, err)
 			}
 		}
-		s = m.next(b, s, &change{op: st.op, at: st.at, date: st.date, slot: st.slot, text: st.text})
+		s = m.next(b, s, &change{op: st.op, at: st.at, date: st.date, slot: st.slot, text: st.text, reason: st.reason})
 	}
 	b.st.Store(s)
 	if m.total.Add(1) > m.bookingsMax {
@@ -229,7 +229,7 @@ func (m *machine) step(c *change) (uint64, error) {
 	b.st.Store(to)
 	b.lsn.Store(lsn)
 	b.mu.Unlock()
-	m.file(b, from, to)
+	m.file(b, c.op, from, to)
 	if from.state.holdsSeats() && (moved != nil || !to.state.holdsSeats()) {
 		m.release(b, from)
 	}
@@ -249,8 +249,10 @@ func (m *machine) next(b *booking, from *snapshot, c *change) *snapshot {
 		n := from.next(to, c.at, "rescheduled from "+from.date.String()+" "+m.slot(b.office, from.slot).Span())
 		n.date, n.slot, n.reschedules = c.date, c.slot, from.reschedules+1
 		return n
-	case opReject:
-		return from.next(to, c.at, c.text)
+	case opCancel, opReject:
+		n := from.next(to, c.at, c.text)
+		n.reason = c.reason
+		return n
 	case opExpire:
 		return from.next(to, c.at, "payment deadline passed")
 	}
@@ -362,6 +364,25 @@ func (m *machine) expire(b *booking, nowNs int64) (uint64, bool) {
 	}
 }
 
+// recordDue records the change whose instant has come for b, in state s,
+// at nowNs — the expiry of an overdue hold, the no-show of a paid booking
+// whose slot has ended — as the sweeper would, so that an operation acts
+// on the state every read already shows. It returns errStale if b moved
+// on, and nil when nothing is due.
+func (m *machine) recordDue(b *booking, s *snapshot, nowNs int64) error {
+	c := change{seq: b.seq, from: s}
+	switch {
+	case s.overdue(nowNs):
+		c.op, c.at = opExpire, s.deadline
+	case s.state == Paid && m.noShowAt(b, s) <= nowNs:
+		c.op, c.at = opNoShow, m.noShowAt(b, s)
+	default:
+		return nil
+	}
+	_, err := m.apply(&c)
+	return err
+}
+
 // expireDue expires the holds due at nowNs and returns how many, and the
 // LSN of the last expiry.
 func (m *machine) expireDue(nowNs int64) (int, uint64) {
@@ -389,7 +410,9 @@ func (m *machine) markNoShows(nowNs int64) (int, uint64) {
 			if s.state != Paid || m.noShowAt(b, s) > nowNs {
 				break
 			}
-			lsn, err := m.apply(&change{op: opNoShow, seq: b.seq, at: nowNs, from: s})
+			// The no-show happened when the slot ended, whenever it is
+			// noticed: the instant every read already shows.
+			lsn, err := m.apply(&change{op: opNoShow, seq: b.seq, at: m.noShowAt(b, s), from: s})
 			if err == nil {
 				n++
 				last = max(last, lsn)

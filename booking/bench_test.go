@@ -24,6 +24,20 @@ const (
 
 var benchFirst = calendar.NewDate(2026, time.December, 1)
 
+// benchSlotStart returns when slot i of a bench office starts: every half
+// hour from 07:00.
+func benchSlotStart(i int) time.Duration { return 7*time.Hour + time.Duration(i)*30*time.Minute }
+
+// benchStarts names the bench offices' slots by start, as HoldRequest
+// takes them, formatted once so that a benchmark measures holds, not
+// FormatClock.
+var benchStarts = func() (s [benchSlots]string) {
+	for i := range s {
+		s[i] = quota.FormatClock(benchSlotStart(i))
+	}
+	return s
+}()
+
 // benchEngine returns an engine with offices offices of 60 days × 16
 // slots, seats online seats per slot, open every day and released at once.
 // Its clock starts at t1 and ticks a nanosecond per reading, like a real
@@ -49,7 +63,7 @@ func benchEngine(b *testing.B, offices, seats int, opts *Options) *Engine {
 func registerBenchOffices(b *testing.B, e *Engine, offices, seats int) {
 	slots := make([]quota.Slot, benchSlots)
 	for i := range slots {
-		start := 7*time.Hour + time.Duration(i)*30*time.Minute
+		start := benchSlotStart(i)
 		slots[i] = quota.Slot{Start: start, End: start + 30*time.Minute, Seats: []int{seats}}
 	}
 	for i := range offices {
@@ -70,7 +84,8 @@ func registerBenchOffices(b *testing.B, e *Engine, offices, seats int) {
 }
 
 // The NIKs the benchmarks hold with are valid and distinct: a benchmark
-// that held with refused NIKs would measure refusals.
+// that held with refused NIKs would measure refusals. Every province
+// benchNIK draws is one Kemendagri lists.
 func TestBenchNIKsAreValid(t *testing.T) {
 	for _, i := range []uint64{0, 1, 9998, 9999, 10_000, 123_456_789, 2_000_000_000_000} {
 		n := benchNIK(i)
@@ -78,12 +93,35 @@ func TestBenchNIKsAreValid(t *testing.T) {
 		require.NoError(t, err, "benchNIK(%d) = %s", i, n.Digits())
 	}
 	require.NotEqual(t, benchNIK(5), benchNIK(6))
+	seen := map[string]bool{}
+	for p := range uint64(len(benchProvinces)) + 1 { // one past the last: the list wraps
+		n := benchNIK(p * benchProvinceEvery)
+		_, err := ParseNIK(n.Digits())
+		require.NoError(t, err, "province %d of benchNIK: %s", p, n.Digits())
+		seen[n.Digits()[:2]] = true
+	}
+	require.Len(t, seen, len(benchProvinces), "benchNIK draws every listed province")
 }
 
-// benchNIK returns a distinct valid NIK for each i below about 2.8×10¹³,
-// built digit group by digit group: province, regency, district, birth
-// day, month and year, serial. Every group is in range, so ParseNIK
-// accepts it; it costs a few nanoseconds beside a hold's microsecond.
+// benchProvinces are the province codes Kemendagri lists (see ParseNIK):
+// a code between them, such as 20 or 40, was never issued and is refused.
+var benchProvinces = [...]uint64{
+	11, 12, 13, 14, 15, 16, 17, 18, 19, 21,
+	31, 32, 33, 34, 35, 36, 51, 52, 53,
+	61, 62, 63, 64, 65, 71, 72, 73, 74, 75, 76,
+	81, 82, 91, 92, 93, 94, 95, 96,
+}
+
+// benchProvinceEvery is how many consecutive i share a province in
+// benchNIK: every combination of the other digit groups.
+const benchProvinceEvery = 9999 * 28 * 12 * 100 * 99 * 99
+
+// benchNIK returns a distinct valid NIK for each i below about 1.2×10¹⁴
+// (benchProvinceEvery times the 38 provinces), built digit group by digit
+// group: province, regency, district, birth day, month and year, serial.
+// Every group is in range and the province is one Kemendagri lists, so
+// ParseNIK accepts it; it costs a few nanoseconds beside a hold's
+// microsecond.
 func benchNIK(i uint64) NIK {
 	serial := i%9999 + 1
 	i /= 9999
@@ -95,8 +133,10 @@ func benchNIK(i uint64) NIK {
 	i /= 100
 	district := i%99 + 1
 	i /= 99
-	province := 11 + i%84
-	n := province*1e14 + 71*1e12 + district*1e10 + day*1e8 + month*1e6 + year*1e4 + serial
+	regency := i%99 + 1
+	i /= 99
+	province := benchProvinces[i%uint64(len(benchProvinces))]
+	n := province*1e14 + regency*1e12 + district*1e10 + day*1e8 + month*1e6 + year*1e4 + serial
 	var digits [16]byte
 	for k := len(digits) - 1; k >= 0; k-- {
 		digits[k] = byte('0' + n%10)
@@ -124,7 +164,7 @@ func BenchmarkHoldPay(b *testing.B) {
 				Account:    strconv.FormatUint(i, 36),
 				Office:     codes[i%benchOffices],
 				Date:       benchFirst.AddDays(int(i/benchOffices) % benchDays),
-				Slot:       int(i/(benchOffices*benchDays)) % benchSlots,
+				Slot:       benchStarts[int(i/(benchOffices*benchDays))%benchSlots],
 				Pool:       kt.Online,
 				Applicants: []Applicant{{NIK: benchNIK(i)}},
 			}
@@ -170,7 +210,7 @@ func benchHotCell(b *testing.B, cancel bool) {
 		for pb.Next() {
 			i := next.Add(1)
 			req := HoldRequest{
-				Account: strconv.FormatUint(i, 36), Office: "OFC0", Date: benchFirst, Pool: kt.Online,
+				Account: strconv.FormatUint(i, 36), Office: "OFC0", Date: benchFirst, Slot: benchStarts[0], Pool: kt.Online,
 				Applicants: []Applicant{{NIK: benchNIK(i)}},
 			}
 			bk, err := e.Hold(bg, req)
@@ -180,7 +220,7 @@ func benchHotCell(b *testing.B, cancel bool) {
 			if !cancel {
 				continue
 			}
-			if _, err := e.Cancel(bg, bk.Code); err != nil {
+			if _, err := e.Cancel(bg, bk.Code, Reason{}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -202,7 +242,7 @@ func BenchmarkMemoryPerBooking(b *testing.B) {
 		for i := range uint64(n) {
 			bk, err := e.Hold(bg, HoldRequest{
 				Account: strconv.FormatUint(i, 36), Office: codes[i%benchOffices],
-				Date: benchFirst.AddDays(int(i/benchOffices) % benchDays), Slot: int(i/(benchOffices*benchDays)) % benchSlots,
+				Date: benchFirst.AddDays(int(i/benchOffices) % benchDays), Slot: benchStarts[int(i/(benchOffices*benchDays))%benchSlots],
 				Pool: kt.Online, Applicants: []Applicant{{NIK: benchNIK(i)}},
 			})
 			if err != nil {

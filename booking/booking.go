@@ -65,39 +65,69 @@ type Applicant struct {
 type Event struct {
 	At    time.Time
 	State State  // the state the booking entered
-	Note  string // what happened, such as "rescheduled from 2026-12-10 slot 0"
+	Note  string // what happened, such as "rescheduled from 2026-12-10 08:00–09:00"
+	// Reason is why, for a rejection or a cancellation that gave one; its
+	// text is also the Note.
+	Reason Reason
 }
 
 // Booking is a snapshot of one booking, returned by value: changing it
 // changes nothing in the engine. Its instants are in the office's time
 // zone.
+//
+// A Booking is exact at the instant it was read: a hold whose payment
+// deadline has passed reads Expired, and a paid booking whose slot has
+// ended reads NoShow, with the event in History, whether or not the
+// sweeper has recorded it yet (the sweeper only makes durable what reads
+// already show).
 type Booking struct {
 	Code        string // 10 symbols, such as "7KQ2M9XA3P"
 	BillingCode string // 15 digits, to pay with
 	Account     string
 	Office      string // office code
 	Date        calendar.Date
-	Slot        int       // index in the office's layout
-	SlotStart   time.Time // when the slot begins, in the office's zone
+	Slot        string    // the slot's start, "08:00": what HoldRequest.Slot and Reschedule take
+	SlotStart   time.Time // when the slot begins
 	SlotEnd     time.Time // when it ends
 	Pool        string    // pool name
 	Applicants  []Applicant
+	FamilyCard  FamilyCard // the applicants' family card, if the hold gave one
 	State       State
 	Created     time.Time
-	PayBy       time.Time // the payment deadline of the hold
-	PaymentRef  string    // set once paid
+	PaymentRef  string // set once paid
 	Reschedules int
 	History     []Event // every transition, oldest first
+
+	// The booking's windows, from the engine's reschedule.Policy, so that
+	// no caller recomputes them. Whether one applies depends on State: a
+	// hold can only be paid (or cancelled), a paid booking rescheduled,
+	// cancelled and checked in. Each closes at its instant: the instant
+	// itself is already too late.
+	PayBy         time.Time // the hold's payment deadline
+	RescheduleBy  time.Time // the end of H-1 (by default)
+	CancelBy      time.Time // the end of H-2 (by default)
+	CheckInOpens  time.Time // the check-in window: from CheckInOpens
+	CheckInCloses time.Time // until CheckInCloses, the slot's end: then a no-show
 }
 
 // HoldRequest asks for seats for 1 to ApplicantsMax applicants in one slot.
 type HoldRequest struct {
-	Account    string // who books: the holder of the M-Paspor account
-	Office     string // office code
-	Date       calendar.Date
-	Slot       int    // index in the office's layout
+	Account string // who books: the holder of the M-Paspor account
+	Office  string // office code
+	Date    calendar.Date
+	// Slot is the start of the slot, "HH:MM" in the office's zone, as the
+	// office's layout lists it: "08:00". A slot is named by its start
+	// rather than by its place in the layout so that a request that never
+	// set it (the empty string) is refused with ErrUnknownSlot instead of
+	// booking the day's first slot, and so that it reads the same in a
+	// request, a log line and a booking.
+	Slot       string
 	Pool       string // pool name, such as "online"
 	Applicants []Applicant
+	// FamilyCard is the family card (Kartu Keluarga) the applicants are
+	// members of, the first applicant being the account holder; the zero
+	// FamilyCard gives none. See FamilyCard for what the engine checks.
+	FamilyCard FamilyCard
 	// IdempotencyKey, when set, makes the request safe to retry: the same
 	// account and key return the same booking, and a different request
 	// under the same key fails with ErrIdempotencyConflict.
@@ -123,6 +153,7 @@ type booking struct {
 	prevOfAccount *booking
 	idem          *idempotency // nil unless the hold carried a key
 	applicants    []Applicant
+	familyCard    FamilyCard
 
 	mu sync.Mutex // serializes changes of this booking (see apply)
 	st atomic.Pointer[snapshot]
@@ -153,14 +184,15 @@ type snapshot struct {
 	slot        uint8
 	pool        uint8
 	reschedules uint8
-	paymentRef  string // set by Pay
-	note        string // why, for the history: "rescheduled from …", a rejection reason
+	reason      ReasonKind // the kind of the reason a rejection or cancellation gave
+	paymentRef  string     // set by Pay
+	note        string     // why, for the history: "rescheduled from …", a reason's text
 }
 
 // next returns the snapshot after s: in state, at, for the reason note.
 func (s *snapshot) next(state State, at int64, note string) *snapshot {
 	n := *s
-	n.prev, n.state, n.at, n.note = s, state, at, note
+	n.prev, n.state, n.at, n.note, n.reason = s, state, at, note, ReasonNone
 	return &n
 }
 

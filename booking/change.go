@@ -31,10 +31,12 @@ type change struct {
 	account    string
 	idem       *idempotency
 	applicants []Applicant
+	familyCard FamilyCard
 	steps      []step // opImport: the changes after the hold
 
 	officeCode string         // opHold, opOverride
-	text       string         // opPay: the payment reference; opReject: the reason
+	text       string         // opPay: the payment reference; opCancel, opReject: the reason's text
+	reason     ReasonKind     // opCancel, opReject: the reason's kind
 	office     *OfficeConfig  // opOffice
 	override   quota.Override // opOverride
 	keys       codeKeys       // opKeys
@@ -49,11 +51,12 @@ type change struct {
 
 // step is one change in the history of an imported booking.
 type step struct {
-	op   op
-	at   int64
-	date calendar.Date // opReschedule
-	slot uint8         // opReschedule
-	text string        // opPay, opReject
+	op     op
+	at     int64
+	date   calendar.Date // opReschedule
+	slot   uint8         // opReschedule
+	text   string        // opPay; opCancel, opReject with reason
+	reason ReasonKind    // opCancel, opReject
 }
 
 // Records are kuota's stored format: compact, versioned, and decoded with
@@ -66,11 +69,14 @@ type step struct {
 //	office      the configuration (see appendOffice)
 //	override    office, kind, date, slot, pool, reason, seats, at
 //	hold        seq, at, office, account, date, slot, pool, deadline,
-//	            idempotency (flag, key, hash), applicants (NIK, metadata)…
-//	import      a hold's fields, then its steps (op, at, date, slot, text)…
+//	            idempotency (flag, key, hash), applicants (NIK, metadata)…,
+//	            family card (0: none)
+//	import      a hold's fields, then its steps
+//	            (op, at, date, slot, reason kind, text)…
 //	pay         seq, at, payment reference
 //	reschedule  seq, at, date, slot
-//	reject      seq, at, reason
+//	cancel      seq, at, reason kind, text
+//	reject      seq, at, reason kind, text
 //	others      seq, at
 const recordVersion = 1
 
@@ -123,6 +129,7 @@ func (c *change) encodeBooking(e *wire.Encoder) {
 			e.Uvarint(a.NIK.n)
 			e.BytesField(a.Meta)
 		}
+		e.Uvarint(c.familyCard.n)
 		if c.op == opImport {
 			e.Uvarint(uint64(len(c.steps)))
 			for _, st := range c.steps {
@@ -130,10 +137,14 @@ func (c *change) encodeBooking(e *wire.Encoder) {
 				e.Varint(st.at)
 				e.Varint(st.date.EpochDays())
 				e.Byte(st.slot)
+				e.Byte(byte(st.reason))
 				e.String(st.text)
 			}
 		}
-	case opPay, opReject:
+	case opPay:
+		e.String(c.text)
+	case opCancel, opReject:
+		e.Byte(byte(c.reason))
 		e.String(c.text)
 	case opReschedule:
 		e.Varint(c.date.EpochDays())
@@ -198,6 +209,7 @@ func (c *change) decodeBooking(d *wire.Decoder) {
 		c.deadline = d.Varint()
 		c.idem = decodeIdempotency(d)
 		c.applicants = decodeApplicants(d)
+		c.familyCard = decodeFamilyCard(d)
 		if c.op == opImport {
 			c.steps = make([]step, d.UvarintMax(historyMax, "steps"))
 			for i := range c.steps {
@@ -206,17 +218,36 @@ func (c *change) decodeBooking(d *wire.Decoder) {
 				st.at = d.Varint()
 				st.date = decodeDate(d)
 				st.slot = d.Byte()
-				st.text = d.String(max(PaymentRefBytesMax, ReasonBytesMax), "text")
+				st.reason, st.text = decodeReason(d)
 			}
 		}
 	case opPay:
 		c.text = d.String(PaymentRefBytesMax, "payment reference")
-	case opReject:
-		c.text = d.String(ReasonBytesMax, "reason")
+	case opCancel, opReject:
+		c.reason, c.text = decodeReason(d)
 	case opReschedule:
 		c.date = decodeDate(d)
 		c.slot = d.Byte()
 	}
+}
+
+// decodeReason reads a reason's kind and text; the text is also a payment
+// reference in an import's pay step, so it is bounded by the larger limit.
+func decodeReason(d *wire.Decoder) (ReasonKind, string) {
+	k := ReasonKind(d.Byte())
+	if k > reasonKindMax && d.Err() == nil {
+		d.Fail("reason kind %d", k)
+	}
+	return k, d.String(max(PaymentRefBytesMax, ReasonBytesMax), "text")
+}
+
+// decodeFamilyCard reads a family card number, 0 for none.
+func decodeFamilyCard(d *wire.Decoder) FamilyCard {
+	c, err := familyCardFromNumber(d.Uvarint())
+	if err != nil && d.Err() == nil {
+		d.Fail("bad family card")
+	}
+	return c
 }
 
 // decodeIdempotency reads a hold's idempotency key and request hash, after

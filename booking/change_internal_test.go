@@ -10,7 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,6 +71,15 @@ func recordNIK(t testing.TB, i int) NIK {
 	return n
 }
 
+// recordFamilyCard returns a family card number: Jakarta Selatan,
+// issued 15 March 2020, serial 0001.
+func recordFamilyCard(t testing.TB) FamilyCard {
+	t.Helper()
+	c, err := ParseFamilyCard("3171011503200001")
+	require.NoError(t, err)
+	return c
+}
+
 // recordApplicants returns n applicants numbered from first, with
 // metadata.
 func recordApplicants(t testing.TB, first, n int) []Applicant {
@@ -93,7 +107,8 @@ func everyChange(t testing.TB) []struct {
 	}
 	hold := change{op: opHold, seq: 1, at: rAt(0), officeCode: "JKT", account: "account-1",
 		date: rDec10, slot: 0, pool: 1, deadline: rAt(2 * time.Hour),
-		idem: &idempotency{key: "k-1", hash: 0xdeadbeefcafef00d}, applicants: recordApplicants(t, 1, 3)}
+		idem: &idempotency{key: "k-1", hash: 0xdeadbeefcafef00d}, applicants: recordApplicants(t, 1, 3),
+		familyCard: recordFamilyCard(t)}
 	plain := change{op: opHold, seq: 2, at: rAt(time.Minute), officeCode: "JKT", account: "account-2",
 		date: rDec11, slot: 1, deadline: rAt(time.Minute + 2*time.Hour), applicants: []Applicant{{NIK: recordNIK(t, 2)}}}
 	imported := hold
@@ -101,7 +116,7 @@ func everyChange(t testing.TB) []struct {
 	imported.steps = []step{
 		{op: opPay, at: rAt(time.Hour), text: "ref-9"},
 		{op: opReschedule, at: rAt(2 * time.Hour), date: rDec11, slot: 1},
-		{op: opReject, at: rAt(3 * time.Hour), text: "daftar cekal"},
+		{op: opReject, at: rAt(3 * time.Hour), reason: ReasonPreventionList, text: "daftar cekal"},
 	}
 	return []struct {
 		name string
@@ -120,7 +135,9 @@ func everyChange(t testing.TB) []struct {
 		{"reschedule", change{op: opReschedule, seq: 1, at: rAt(2 * time.Hour), date: rDec11, slot: 1}},
 		{"check in", change{op: opCheckIn, seq: 1, at: rAt(3 * time.Hour)}},
 		{"cancel", change{op: opCancel, seq: 2, at: rAt(4 * time.Hour)}},
-		{"reject", change{op: opReject, seq: 1, at: rAt(5 * time.Hour), text: "daftar cekal"}},
+		{"cancel with a reason", change{op: opCancel, seq: 2, at: rAt(4 * time.Hour), reason: ReasonOther, text: "pindah tugas"}},
+		{"reject", change{op: opReject, seq: 1, at: rAt(5 * time.Hour), reason: ReasonPreventionList, text: "daftar cekal"}},
+		{"reject without words", change{op: opReject, seq: 1, at: rAt(5 * time.Hour), reason: ReasonInvalidData}},
 		{"expire", change{op: opExpire, seq: 2, at: rAt(2 * time.Hour)}},
 		{"no-show", change{op: opNoShow, seq: 1, at: rAt(6 * time.Hour)}},
 		{"import", imported},
@@ -131,11 +148,25 @@ func everyChange(t testing.TB) []struct {
 
 // Every change kind encodes and decodes back to itself, and encodes again
 // to the same bytes; every truncation of its record fails with ErrCorrupt,
-// and none panics.
+// and none panics. The changes carry every field of the layout: a family
+// card on a hold and an import, a reason's kind and text on a cancellation,
+// a rejection and an import's step.
 func TestChangeRecordRoundTrip(t *testing.T) {
 	tests := everyChange(t)
 	seen := map[op]bool{}
+	var familyCards, reasons, stepReasons int
 	for _, tt := range tests {
+		if !tt.give.familyCard.IsZero() {
+			familyCards++
+		}
+		if tt.give.reason != ReasonNone {
+			reasons++
+		}
+		for _, st := range tt.give.steps {
+			if st.reason != ReasonNone {
+				stepReasons++
+			}
+		}
 		t.Run(tt.name, func(t *testing.T) {
 			rec := tt.give.encode()
 			got, err := decodeChange(rec)
@@ -152,6 +183,9 @@ func TestChangeRecordRoundTrip(t *testing.T) {
 	for o := opKeys; o <= opMax; o++ {
 		require.True(t, seen[o], "no record of change %d", o)
 	}
+	require.Equal(t, 2, familyCards, "a hold and an import with a family card")
+	require.Equal(t, 3, reasons, "a cancellation and two rejections with a reason")
+	require.Equal(t, 1, stepReasons, "an import's rejection with a reason")
 }
 
 // A record the codec never writes is refused: an unknown version or
@@ -176,6 +210,12 @@ func TestChangeRecordRefusals(t *testing.T) {
 		{"no applicants", withApplicants(t, hold, nil), "no applicants"},
 		{"NIK repeated", withApplicants(t, hold, []Applicant{{NIK: recordNIK(t, 1)}, {NIK: recordNIK(t, 1)}}), "NIK repeated"},
 		{"bad account", withAccount(hold, "a\nb"), "bad account"},
+		{"family card of 3 digits", withFamilyCard(hold, 123), "bad family card"},
+		{"family card of an unlisted province", withFamilyCard(hold, 4071011503200001), "bad family card"},
+		{"reason kind past the last", reasonOf(opReject, reasonKindMax+1), fmt.Sprintf("reason kind %d", reasonKindMax+1)},
+		{"step reason kind past the last", withStepReason(t, reasonKindMax+1), fmt.Sprintf("reason kind %d", reasonKindMax+1)},
+		{"reason text past the limit", (&change{op: opCancel, seq: 1, at: rAt(0), reason: ReasonOther,
+			text: strings.Repeat("r", max(PaymentRefBytesMax, ReasonBytesMax)+1)}).encode(), "text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -204,6 +244,29 @@ func cancelOf(seq uint64) []byte {
 	return (&change{op: opCancel, seq: seq, at: rAt(0)}).encode()
 }
 
+// reasonOf returns the record of change o (a cancellation or rejection) of
+// booking 1 giving a reason of kind k, which encode writes for any kind.
+func reasonOf(o op, k ReasonKind) []byte {
+	return (&change{op: o, seq: 1, at: rAt(0), reason: k, text: "x"}).encode()
+}
+
+// withFamilyCard returns the record of hold c with family card number n,
+// which encode writes whatever it is.
+func withFamilyCard(c change, n uint64) []byte {
+	c.familyCard = FamilyCard{n: n}
+	return c.encode()
+}
+
+// withStepReason returns the record of the import of everyChange whose
+// last step gives a reason of kind k.
+func withStepReason(t testing.TB, k ReasonKind) []byte {
+	t.Helper()
+	c := changeNamed(t, "import")
+	c.steps = slices.Clone(c.steps)
+	c.steps[len(c.steps)-1].reason = k
+	return c.encode()
+}
+
 // A record decodes to one change only: whatever decodes encodes again to
 // the same bytes, so that a change has one record and "every value
 // checked" holds. Each row is a record of a kind the codec never writes
@@ -230,6 +293,11 @@ func TestChangeRecordsAreCanonical(t *testing.T) {
 		{"an instant before the clamp of nanos", append(releaseRec[:len(releaseRec)-len(binary.AppendVarint(nil, rT0.UnixNano()))],
 			binary.AppendVarint(nil, math.MinInt64+1)...)},
 		{"a flag byte of 2", leave},
+		{"a family card of fewer than 16 digits", withFamilyCard(changeNamed(t, "hold"), 1)},
+		{"a family card of more than 16 digits", withFamilyCard(changeNamed(t, "hold"), math.MaxUint64)},
+		{"a reason kind past the last", reasonOf(opCancel, reasonKindMax+1)},
+		{"a reason of no kind with words", reasonOf(opCancel, ReasonNone)},
+		{"an import step's reason kind past the last", withStepReason(t, reasonKindMax+1)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -289,7 +357,8 @@ func idemFlag(t testing.TB, c change, flag byte) []byte {
 // never panic, and whatever decodes is a record the codec writes: it
 // encodes again to the same bytes. The seed corpus in
 // testdata/fuzz/FuzzDecodeChange is the journal of an engine that made
-// every kind of change.
+// every kind of change, and the imports testdata/v1/kuota.db becomes
+// (TestFuzzDecodeChangeCorpus keeps it current).
 func FuzzDecodeChange(f *testing.F) {
 	for _, tt := range everyChange(f) {
 		f.Add(tt.give.encode())
@@ -306,6 +375,46 @@ func FuzzDecodeChange(f *testing.F) {
 			t.Fatalf("change %d re-encodes to other bytes:\n%x\n%x", c.op, data, again)
 		}
 	})
+}
+
+// The seed corpus of FuzzDecodeChange holds records of today's layout:
+// each decodes and encodes again to its own bytes, so that the fuzzer
+// starts from records the decoder reads through rather than ones it
+// refuses at the first changed field, and together they carry every change
+// and every optional field — a family card, a reason's kind and text, an
+// import's steps with a reason. After a change of the layout, regenerate
+// it from a real engine's journal.
+func TestFuzzDecodeChangeCorpus(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "fuzz", "FuzzDecodeChange", "*"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	seen := map[op]bool{}
+	var familyCard, reason, stepReason bool
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		require.NoError(t, err)
+		head, arg, ok := strings.Cut(strings.TrimSpace(string(data)), "\n")
+		require.True(t, ok && head == "go test fuzz v1", "%s: not a corpus file", name)
+		quoted, ok := strings.CutPrefix(arg, "[]byte(")
+		require.True(t, ok, "%s: not one []byte", name)
+		rec, err := strconv.Unquote(strings.TrimSuffix(quoted, ")"))
+		require.NoError(t, err, name)
+		c, err := decodeChange([]byte(rec))
+		require.NoError(t, err, "%s: a record of another layout", name)
+		require.Equal(t, []byte(rec), c.encode(), name)
+		seen[c.op] = true
+		familyCard = familyCard || !c.familyCard.IsZero()
+		reason = reason || c.reason != ReasonNone
+		for _, st := range c.steps {
+			stepReason = stepReason || st.reason != ReasonNone
+		}
+	}
+	for o := opKeys; o <= opMax; o++ {
+		require.True(t, seen[o], "no record of change %d", o)
+	}
+	require.True(t, familyCard, "no record with a family card")
+	require.True(t, reason, "no cancellation or rejection with a reason")
+	require.True(t, stepReason, "no import step with a reason")
 }
 
 // requireRoundTrip fails unless change c encodes to a record that decodes

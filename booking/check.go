@@ -2,6 +2,7 @@ package booking
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -45,9 +46,18 @@ func (v Violation) String() string {
 // so run it on a quiet engine (Open runs it after recovery) and run it
 // again before acting on what it reports. Operators can run it from the
 // command line with `kuota check`.
-func (e *Engine) Check() []Violation { return e.m.check(nanos(e.now())) }
+func (e *Engine) Check(ctx context.Context) ([]Violation, error) {
+	if err := e.begin(ctx); err != nil {
+		return nil, err
+	}
+	return e.m.check(ctx, nanos(e.now()))
+}
 
-func (m *machine) check(nowNs int64) []Violation {
+// checkEvery is how many bookings Check reads between looks at its
+// context: a few milliseconds of work.
+const checkEvery = 1 << 14
+
+func (m *machine) check(ctx context.Context, nowNs int64) ([]Violation, error) {
 	type cellKey struct {
 		office     *office
 		date       calendar.Date
@@ -58,7 +68,15 @@ func (m *machine) check(nowNs int64) []Violation {
 	out := slices.Clone(m.violations)
 	live := map[NIK]*booking{}
 
+	var seen int
+	var err error
 	m.slab.all(func(b *booking) {
+		if seen++; seen%checkEvery == 0 && err == nil {
+			err = ctx.Err()
+		}
+		if err != nil {
+			return
+		}
 		s := b.st.Load()
 		code := formatCode(b.code)
 		states[s.state]++
@@ -68,7 +86,7 @@ func (m *machine) check(nowNs int64) []Violation {
 		if s.state.holdsSeats() && !m.unseated[b] {
 			taken[cellKey{b.office, s.date, s.slot, s.pool}] += b.seats()
 		}
-		if s.blocksNIK(nowNs, m.loc(b.office)) {
+		if m.asOf(b, s, nowNs).blocksNIK(nowNs, m.loc(b.office)) {
 			for _, a := range b.applicants {
 				if other, dup := live[a.NIK]; dup {
 					out = append(out, Violation{Code: code, Problem: "an applicant's NIK also has live booking " + formatCode(other.code)})
@@ -77,6 +95,9 @@ func (m *machine) check(nowNs int64) []Violation {
 			}
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	for st := Held; st <= NoShow; st++ {
 		if got := m.states[st].Load(); got != states[st] {
 			out = append(out, Violation{Problem: fmt.Sprintf("%d bookings are %v, the count says %d", states[st], st, got)})
@@ -125,5 +146,5 @@ func (m *machine) check(nowNs int64) []Violation {
 	slices.SortFunc(out, func(a, b Violation) int {
 		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.String(), b.String()))
 	})
-	return out
+	return out, ctx.Err()
 }

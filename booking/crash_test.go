@@ -107,7 +107,7 @@ func crashChild(path string) int {
 				case op < 4 || len(mine) == 0:
 					b, err := e.Hold(ctx, HoldRequest{
 						Account: fmt.Sprintf("g%d-%d", g, rng.IntN(20)), Office: "CRASH",
-						Date: calendar.NewDate(2026, 12, 14+rng.IntN(5)), Slot: rng.IntN(2), Pool: kt.Online,
+						Date: calendar.NewDate(2026, 12, 14+rng.IntN(5)), Slot: []string{kt.Slot0, kt.Slot1}[rng.IntN(2)], Pool: kt.Online,
 						Applicants: []Applicant{{NIK: benchNIK(uint64(rng.IntN(5000)*7 + g))}},
 					})
 					if err == nil {
@@ -121,16 +121,16 @@ func crashChild(path string) int {
 					}
 				case op < 8:
 					b := mine[rng.IntN(len(mine))]
-					if c, err := e.Cancel(ctx, b.Code); err == nil {
+					if c, err := e.Cancel(ctx, b.Code, Reason{}); err == nil {
 						ack(c)
 					}
 				case op < 9:
 					b := mine[rng.IntN(len(mine))]
-					if r, err := e.Reschedule(ctx, b.Code, calendar.NewDate(2026, 12, 21+rng.IntN(5)), rng.IntN(2)); err == nil {
+					if r, err := e.Reschedule(ctx, b.Code, calendar.NewDate(2026, 12, 21+rng.IntN(5)), []string{kt.Slot0, kt.Slot1}[rng.IntN(2)]); err == nil {
 						ack(r)
 					}
 				default:
-					e.ExpireDue(ctx, now())
+					e.ExpireDue(ctx)
 				}
 				if len(mine) > 50 {
 					mine = mine[25:]

@@ -19,8 +19,11 @@
 // the new seats before giving back the old), within the windows of a
 // reschedule.Policy: by default reschedule until the end of H-1, cancel
 // until the end of H-2, check in from an hour before the slot. Every
-// booking keeps its history ([Booking.History]), and [Engine.History]
-// lists an account's bookings.
+// booking keeps its history ([Booking.History]), and
+// [Engine.AccountBookings] lists an account's bookings. A booking carries
+// its own windows (PayBy, RescheduleBy, CancelBy, CheckInOpens,
+// CheckInCloses), so no caller recomputes them from the policy, and names
+// its slot by its start, "08:00", as requests do.
 //
 // The rules the engine enforces, each with its own error: 1 to
 // ApplicantsMax distinct applicants with valid NIKs (see [ParseNIK]); one
@@ -55,12 +58,15 @@
 //
 // # Time
 //
-// The engine reads the clock only through Options.Now. Holds expire at
-// their deadline: a background sweeper does it on time, a full cell first
-// releases overdue holds before refusing anyone, and [Engine.Pay] refuses
-// a late payment whether or not the sweeper has run. [Engine.ExpireDue] and
-// [Engine.MarkNoShows] can be called directly by callers that run their own
-// scheduler (Options.NoSweeper).
+// The engine reads the clock only through Options.Now, and every read is
+// exact at its instant: at its payment deadline a hold reads Expired — in
+// Get, ByBillingCode, AccountBookings, DayBookings and the calendar's seats
+// — and at its slot's end a paid booking reads NoShow, whether or not the
+// background sweeper has recorded it. The sweeper only makes durable what
+// reads already show; a full cell first records the overdue holds before
+// refusing anyone, and [Engine.Pay] refuses a late payment. Callers that
+// run their own scheduler (Options.NoSweeper) call [Engine.ExpireDue] and
+// [Engine.MarkNoShows], which read the engine's clock too.
 //
 // # Concurrency
 //
@@ -99,16 +105,21 @@
 //
 // # Errors
 //
-// Every refusal is a sentinel from errors.go, matched with errors.Is, or a
-// typed error carrying details: [*StateError] (the booking's state does not
-// allow the operation), [*ApplicantError] (which applicant was refused),
-// *reschedule.WindowError (which window closed, and when). A refused call
-// changes nothing. Limits (ApplicantsMax, MetadataBytesMax, …) are
-// constants in options.go.
+// Every refusal is a sentinel matched with errors.Is, or a typed error
+// carrying details: [*StateError] (the booking's state does not allow the
+// operation), [*ApplicantError] (which applicant was refused). Each
+// meaning has one sentinel, in the package that owns it: booking's own
+// (errors.go: ErrNIKBooked, ErrUnknownSlot, …), package quota's for seats
+// (quota.ErrFull, ErrNotOpened, ErrNoQuota, ErrClosed, ErrPast,
+// ErrOutsideHorizon), package reschedule's for windows, as a
+// *reschedule.WindowError with its deadline (reschedule.ErrCancelClosed,
+// …), and calendar.ErrBadDate for the zero date. A refused call changes
+// nothing; a nil context is refused with ErrNilContext. Limits
+// (ApplicantsMax, MetadataBytesMax, …) are constants in options.go.
 //
 // # Privacy
 //
-// A [NIK] prints masked and logs as "[redacted]"; errors never quote one.
-// Log lines name bookings by code, never by account, NIK or applicant
-// metadata.
+// A [NIK] and a [FamilyCard] print masked and log as "[redacted]"; errors
+// never quote either, nor any of their digits. Log lines name bookings by
+// code, never by account, NIK, family card or applicant metadata.
 package booking

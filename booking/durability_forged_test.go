@@ -16,6 +16,7 @@ import (
 	. "github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/internal/journal"
 	kt "github.com/kuota/kuota/internal/kuotatest"
+	"github.com/kuota/kuota/quota"
 )
 
 // The files of these tests hold journals no engine writes: records taken
@@ -59,7 +60,7 @@ func overbookedJournal(t *testing.T) [][]byte {
 	require.NoError(t, err)
 	defer e.Close()
 	require.NoError(t, e.RegisterOffice(bg, kt.OfficeConfig(t)))
-	require.NoError(t, e.SetCapacity(bg, kt.Office, kt.Dec10, 0, kt.Online, 7))
+	require.NoError(t, e.SetCapacity(bg, kt.Office, kt.Dec10, kt.Slot0, kt.Online, 7))
 	for i := range 7 {
 		_, err := e.Hold(bg, kt.HoldRequest(t, i))
 		require.NoError(t, err)
@@ -76,7 +77,7 @@ func TestOpenRefusesInconsistentFile(t *testing.T) {
 	forgeJournal(t, path, overbookedJournal(t))
 	_, err := Open(path, &Options{Now: kt.NewClock(kt.T1).Now, NoSweeper: true})
 	require.ErrorIs(t, err, ErrInconsistent)
-	require.ErrorIs(t, err, ErrFull)
+	require.ErrorIs(t, err, quota.ErrFull)
 	require.ErrorContains(t, err, "record 8: ")
 	require.ErrorContains(t, err, "2026-12-10 slot 0")
 }
@@ -113,7 +114,7 @@ func TestOpenStopsAtFirstBadRecord(t *testing.T) {
 	_, err = e.Hold(bg, kt.HoldRequest(t, 1))
 	require.NoError(t, err)
 	for i := range 3000 {
-		require.NoError(t, e.SetCapacity(bg, kt.Office, kt.Dec11, i%2, kt.Online, 5+i%3))
+		require.NoError(t, e.SetCapacity(bg, kt.Office, kt.Dec11, []string{kt.Slot0, kt.Slot1}[i%2], kt.Online, 5+i%3))
 	}
 	require.NoError(t, e.Close())
 	recs := records(t, j)
@@ -175,10 +176,10 @@ func TestReadOnly(t *testing.T) {
 	for i, err := range []error{
 		func() error { _, err := r.Hold(bg, kt.HoldRequest(t, 2)); return err }(),
 		func() error { _, err := r.Pay(bg, b.BillingCode, "x"); return err }(),
-		func() error { _, err := r.Cancel(bg, b.Code); return err }(),
+		func() error { _, err := r.Cancel(bg, b.Code, Reason{}); return err }(),
 		r.RegisterOffice(bg, kt.OfficeConfig(t)),
 		r.CloseDay(bg, kt.Office, kt.Dec10, "x"),
-		func() error { _, err := r.ExpireDue(bg, kt.T1); return err }(),
+		func() error { _, err := r.ExpireDue(bg); return err }(),
 	} {
 		require.ErrorIs(t, err, ErrReadOnly, "call %d", i)
 	}
@@ -202,7 +203,8 @@ func TestReadOnlyReportsLoadViolations(t *testing.T) {
 	require.ErrorIs(t, err, ErrInconsistent)
 	require.ErrorContains(t, err, "1 seat does not fit 2026-12-10 slot 0 pool 0")
 	r := kt.OpenEngine(t, path, clk, &Options{ReadOnly: true})
-	v := r.Check()
+	v, err := r.Check(bg)
+	require.NoError(t, err)
 	require.NotEmpty(t, v)
 	var overflow int
 	for _, x := range v {
@@ -224,7 +226,9 @@ func TestReadOnlyReportsLoadViolations(t *testing.T) {
 	require.NoError(t, e.Close())
 	kt.DuplicateLastHold(t, dup, 6)
 	r = kt.OpenEngine(t, dup, clk, &Options{ReadOnly: true})
-	problems := fmt.Sprint(r.Check())
+	v, err = r.Check(bg)
+	require.NoError(t, err)
+	problems := fmt.Sprint(v)
 	require.Equal(t, 2, strings.Count(problems, "does not fit"), problems)
 	require.Contains(t, problems, "an applicant's NIK also has live booking")
 }

@@ -49,7 +49,7 @@ func captureReopen(t *testing.T, e *Engine, codes []string, accounts []string) r
 	st := reopenState{offices: map[string]OfficeConfig{}, bookings: map[string]Booking{}, history: map[string][]string{},
 		months: map[string][]quota.DayView{}, days: map[string]quota.DayView{}}
 	for _, code := range e.Offices() {
-		cfg, err := e.Office(code)
+		cfg, err := e.Office(bg, code)
 		require.NoError(t, err)
 		st.offices[code] = cfg
 		for _, ym := range []struct {
@@ -70,7 +70,9 @@ func captureReopen(t *testing.T, e *Engine, codes []string, accounts []string) r
 		st.bookings[c] = diskGet(t, e, c)
 	}
 	for _, a := range accounts {
-		for b := range e.History(a) {
+		list, err := e.AccountBookings(bg, a)
+		require.NoError(t, err)
+		for _, b := range list {
 			st.history[a] = append(st.history[a], b.Code)
 		}
 	}
@@ -99,8 +101,8 @@ func TestReopenRestoresEverything(t *testing.T) {
 
 	// Operator changes, one of them undone.
 	require.NoError(t, e.CloseDay(bg, kt.Office, calendar.NewDate(2026, 12, 14), "Banjir"))
-	require.NoError(t, e.CloseSlot(bg, kt.Office, calendar.NewDate(2026, 12, 15), 1, "Rapat"))
-	require.NoError(t, e.SetCapacity(bg, kt.Office, kt.Dec11, 0, kt.Online, 7))
+	require.NoError(t, e.CloseSlot(bg, kt.Office, calendar.NewDate(2026, 12, 15), kt.Slot1, "Rapat"))
+	require.NoError(t, e.SetCapacity(bg, kt.Office, kt.Dec11, kt.Slot0, kt.Online, 7))
 	require.NoError(t, e.SetReleaseAt(bg, kt.Office, kt.Jan04, kt.T0))
 	require.NoError(t, e.CloseDay(bg, kt.Office, calendar.NewDate(2026, 12, 16), "x"))
 	require.NoError(t, e.OpenDay(bg, kt.Office, calendar.NewDate(2026, 12, 16)))
@@ -117,26 +119,26 @@ func TestReopenRestoresEverything(t *testing.T) {
 	req.IdempotencyKey = "k-1"
 	req.Applicants = kt.Applicants(t, 1, 3)
 	held := add(e.Hold(bg, req))
-	on := func(acc int, d calendar.Date, slot int) HoldRequest {
+	on := func(acc int, d calendar.Date, slot string) HoldRequest {
 		r := kt.HoldRequest(t, acc)
 		r.Date, r.Slot = d, slot
 		return r
 	}
-	paid := add(e.Hold(bg, on(10, kt.Dec10, 1)))
+	paid := add(e.Hold(bg, on(10, kt.Dec10, kt.Slot1)))
 	add(e.Pay(bg, paid.BillingCode, "ref-10"))
-	moved := add(e.Hold(bg, on(11, kt.Dec10, 1)))
+	moved := add(e.Hold(bg, on(11, kt.Dec10, kt.Slot1)))
 	add(e.Pay(bg, moved.BillingCode, "ref-11"))
-	cancelled := add(e.Hold(bg, on(12, kt.Dec11, 0)))
-	add(e.Cancel(bg, cancelled.Code))
-	rejected := add(e.Hold(bg, on(13, kt.Dec11, 1)))
+	cancelled := add(e.Hold(bg, on(12, kt.Dec11, kt.Slot0)))
+	add(e.Cancel(bg, cancelled.Code, Reason{}))
+	rejected := add(e.Hold(bg, on(13, kt.Dec11, kt.Slot1)))
 	add(e.Pay(bg, rejected.BillingCode, "ref-13"))
-	add(e.Reject(bg, rejected.Code, "daftar cekal"))
+	add(e.Reject(bg, rejected.Code, Reason{Kind: ReasonPreventionList, Text: "daftar cekal"}))
 	mks := kt.HoldRequest(t, 14)
 	mks.Office = "MKS"
 	mks.Date = calendar.NewDate(2026, 11, 3) // released Friday 30 October 16:00 WITA
 	add(e.Hold(bg, mks))
 	clk.Set(kt.T2)
-	add(e.Reschedule(bg, moved.Code, kt.Dec11, 1))
+	add(e.Reschedule(bg, moved.Code, kt.Dec11, kt.Slot1))
 
 	accounts := []string{"account-1", "account-10", "account-11", "account-12", "account-13", "account-14"}
 	before := captureReopen(t, e, codes, accounts)
@@ -152,7 +154,7 @@ func TestReopenRestoresEverything(t *testing.T) {
 	again, err := e2.Hold(bg, req)
 	require.NoError(t, err)
 	require.Equal(t, held.Code, again.Code)
-	_, err = e2.Hold(bg, HoldRequest{Account: "other", Office: kt.Office, Date: kt.Dec11, Pool: kt.Online, Applicants: kt.Applicants(t, 10, 1)})
+	_, err = e2.Hold(bg, HoldRequest{Account: "other", Office: kt.Office, Date: kt.Dec11, Slot: kt.Slot0, Pool: kt.Online, Applicants: kt.Applicants(t, 10, 1)})
 	require.ErrorIs(t, err, ErrNIKBooked)
 	got, err := e2.ByBillingCode(bg, paid.BillingCode)
 	require.NoError(t, err)
@@ -243,7 +245,7 @@ func TestGroupCommit(t *testing.T) {
 	const holds = 400
 	for i := range holds {
 		go func() {
-			_, err := e.Hold(bg, HoldRequest{Account: fmt.Sprint("acc-", i), Office: "BIG", Date: kt.Dec10, Pool: kt.Online, Applicants: kt.Applicants(t, i, 1)})
+			_, err := e.Hold(bg, HoldRequest{Account: fmt.Sprint("acc-", i), Office: "BIG", Date: kt.Dec10, Slot: kt.Slot0, Pool: kt.Online, Applicants: kt.Applicants(t, i, 1)})
 			done <- err
 		}()
 	}
@@ -283,7 +285,7 @@ func TestContextEndsWhileWaiting(t *testing.T) {
 	for i := range holds {
 		go func() {
 			<-start
-			b, err := e.Hold(ctx, HoldRequest{Account: "a" + string(rune(0x4e00+i)), Office: "BIG", Date: kt.Dec10, Pool: kt.Online, Applicants: kt.Applicants(t, i, 1)})
+			b, err := e.Hold(ctx, HoldRequest{Account: "a" + string(rune(0x4e00+i)), Office: "BIG", Date: kt.Dec10, Slot: kt.Slot0, Pool: kt.Online, Applicants: kt.Applicants(t, i, 1)})
 			results <- result{b, err}
 		}()
 	}
@@ -317,7 +319,7 @@ func TestContextEndsWhileWaiting(t *testing.T) {
 func TestDayBookings(t *testing.T) {
 	e, _ := kt.NewEngine(t, &Options{MaxHoldsPerAccount: 5})
 	var want []string
-	for i, slot := range []int{1, 0, 1, 0} {
+	for i, slot := range []string{kt.Slot1, kt.Slot0, kt.Slot1, kt.Slot0} {
 		req := kt.HoldRequest(t, i)
 		req.Slot = slot
 		b, err := e.Hold(bg, req)
@@ -342,7 +344,7 @@ func TestDayBookings(t *testing.T) {
 	_, err = e.DayBookings(bg, "nope", kt.Dec10)
 	require.ErrorIs(t, err, ErrUnknownOffice)
 	_, err = e.DayBookings(bg, kt.Office, calendar.Date{})
-	require.ErrorIs(t, err, ErrBadDate)
+	require.ErrorIs(t, err, calendar.ErrBadDate)
 	empty, err := e.DayBookings(bg, kt.Office, kt.Dec25)
 	require.NoError(t, err)
 	require.Empty(t, empty)
@@ -360,7 +362,7 @@ func TestBackup(t *testing.T) {
 
 	f, err := os.OpenFile(filepath.Join(dir, "copy.db"), os.O_CREATE|os.O_WRONLY, 0o600)
 	require.NoError(t, err)
-	n, err := e.Backup(f)
+	n, err := e.Backup(bg, f)
 	require.NoError(t, err)
 	require.Positive(t, n)
 	require.NoError(t, f.Close())
@@ -372,6 +374,6 @@ func TestBackup(t *testing.T) {
 	require.Equal(t, 1, c.Stats().Total)
 
 	m, _ := kt.NewEngine(t, nil)
-	_, err = m.Backup(io.Discard)
+	_, err = m.Backup(bg, io.Discard)
 	require.ErrorIs(t, err, ErrNoFile)
 }

@@ -81,7 +81,7 @@ func BenchmarkDurableHold(b *testing.B) {
 			runCallers(b, callers, func(i uint64) error {
 				_, err := e.Hold(bg, HoldRequest{
 					Account: strconv.FormatUint(i, 36), Office: codes[i%benchOffices],
-					Date: benchFirst.AddDays(int(i/benchOffices) % benchDays), Slot: int(i/(benchOffices*benchDays)) % benchSlots,
+					Date: benchFirst.AddDays(int(i/benchOffices) % benchDays), Slot: benchStarts[int(i/(benchOffices*benchDays))%benchSlots],
 					Pool: kt.Online, Applicants: []Applicant{{NIK: benchNIK(i)}},
 				})
 				return err
@@ -150,7 +150,7 @@ func BenchmarkReopen(b *testing.B) {
 			for i := next.Add(1); i <= bookings; i = next.Add(1) {
 				bk, err := e.Hold(bg, HoldRequest{
 					Account: strconv.FormatUint(i, 36), Office: codes[i%benchOffices],
-					Date: benchFirst.AddDays(int(i/benchOffices) % benchDays), Slot: int(i/(benchOffices*benchDays)) % benchSlots,
+					Date: benchFirst.AddDays(int(i/benchOffices) % benchDays), Slot: benchStarts[int(i/(benchOffices*benchDays))%benchSlots],
 					Pool: kt.Online, Applicants: []Applicant{{NIK: benchNIK(i)}},
 				})
 				if err != nil {

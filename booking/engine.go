@@ -94,7 +94,7 @@ func (e *Engine) boot() error {
 	if err != nil {
 		return err
 	}
-	return e.wait(nil, lsn)
+	return e.wait(context.Background(), lsn)
 }
 
 // start launches the background sweeper unless the options turn it off.
@@ -122,24 +122,34 @@ func (e *Engine) Close() error {
 }
 
 // begin checks, at the start of every call, that the engine is open and
-// the context alive. A nil context counts as context.Background().
+// the context alive. A nil context is refused: a caller that passes one
+// has lost its deadline somewhere, and an engine that quietly waited
+// without one would hide that.
 func (e *Engine) begin(ctx context.Context) error {
+	if ctx == nil {
+		return ErrNilContext
+	}
 	if e.closed.Load() {
 		return ErrEngineClosed
-	}
-	if ctx == nil {
-		return nil
 	}
 	return ctx.Err()
 }
 
 // beginWrite is begin for calls that change something: they are refused on
-// an engine opened read-only.
+// an engine opened read-only. Every call checks in this order: a nil
+// context (ErrNilContext), a closed engine (ErrEngineClosed), a read-only
+// one (ErrReadOnly), an ended context (its error).
 func (e *Engine) beginWrite(ctx context.Context) error {
+	if ctx == nil {
+		return ErrNilContext
+	}
+	if e.closed.Load() {
+		return ErrEngineClosed
+	}
 	if e.opts.ReadOnly {
 		return ErrReadOnly
 	}
-	return e.begin(ctx)
+	return ctx.Err()
 }
 
 // wait returns once the change with log sequence number lsn is durable. If
@@ -150,12 +160,13 @@ func (e *Engine) wait(ctx context.Context, lsn uint64) error {
 	return journalError(e.m.journal.Wait(ctx, lsn))
 }
 
-// settle waits for the change lsn of b, then returns b's view.
+// settle waits for the change lsn of b, then returns b's view as of the
+// engine's clock.
 func (e *Engine) settle(ctx context.Context, b *booking, lsn uint64) (Booking, error) {
 	if err := e.wait(ctx, lsn); err != nil {
 		return Booking{}, err
 	}
-	return e.m.view(b), nil
+	return e.m.view(b, nanos(e.now())), nil
 }
 
 // Policy returns the windows the engine enforces (Options.Policy, or

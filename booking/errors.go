@@ -6,13 +6,12 @@ import (
 
 	"github.com/kuota/kuota/internal/journal"
 	"github.com/kuota/kuota/internal/wire"
-	"github.com/kuota/kuota/quota"
-	"github.com/kuota/kuota/reschedule"
 )
 
 // Errors of the engine itself.
 var (
-	// ErrEngineClosed is returned by every method after Close.
+	// ErrEngineClosed is returned by every method after Close (given a
+	// context: a nil one is ErrNilContext, whatever the engine's state).
 	ErrEngineClosed = errors.New("booking: engine closed")
 	// ErrBadOptions is returned by New and Open for options out of range.
 	ErrBadOptions = errors.New("booking: bad options")
@@ -45,16 +44,20 @@ var (
 	// opened with Options.ReadOnly.
 	ErrReadOnly = errors.New("booking: engine is read-only")
 	// ErrStorage is returned once writing to the file has failed (a full
-	// disk, an I/O error). The change that hit it, and every later one,
-	// is not durable; the engine refuses further changes and should be
-	// closed and reopened.
+	// disk, an I/O error). The change that hit it is not durable, and the
+	// engine refuses every later change; reads go on showing what was
+	// made. Close the engine and reopen it.
 	ErrStorage = errors.New("booking: storage failed")
 )
 
-// Refusals of Hold, in the order Hold checks for them. The quota refusals
-// are package quota's own sentinels under booking names, so errors.Is
-// works with either.
+// Refusals of Hold, in the order Hold checks for them. Hold also returns
+// calendar.ErrBadDate for the zero date, the seat refusals of package
+// quota (quota.ErrPast, ErrOutsideHorizon, ErrClosed, ErrNotOpened,
+// ErrNoQuota, ErrFull) and reschedule.ErrReapplyTooSoon: each meaning has
+// one sentinel, in the package that owns it.
 var (
+	// ErrNilContext is returned by every call given a nil context.
+	ErrNilContext = errors.New("booking: nil context")
 	// ErrBadAccount is returned for an account ID that is empty, longer
 	// than AccountBytesMax or not printable UTF-8.
 	ErrBadAccount = errors.New("booking: bad account ID")
@@ -62,23 +65,27 @@ var (
 	// IdempotencyKeyBytesMax or not printable UTF-8.
 	ErrBadIdempotencyKey = errors.New("booking: bad idempotency key")
 	// ErrUnknownOffice is returned for an office code that was never
-	// registered. It is quota's, so one check covers both packages.
-	ErrUnknownOffice = quota.ErrUnknownOffice
-	// ErrBadDate is returned for the zero date.
-	ErrBadDate = quota.ErrBadDate
-	// ErrUnknownSlot is returned for a slot index outside the office's
-	// layout.
-	ErrUnknownSlot = quota.ErrUnknownSlot
+	// registered.
+	ErrUnknownOffice = errors.New("booking: unknown office")
+	// ErrUnknownSlot is returned for a slot that does not start a slot of
+	// the office's layout: not "HH:MM", or no slot starts then (the empty
+	// string included, so a request that never set its slot books none).
+	ErrUnknownSlot = errors.New("booking: unknown slot")
 	// ErrUnknownPool is returned for a pool name the office does not have.
-	ErrUnknownPool = quota.ErrUnknownPool
+	ErrUnknownPool = errors.New("booking: unknown pool")
 	// ErrApplicantCount is returned unless a booking has 1 to
 	// ApplicantsMax applicants.
 	ErrApplicantCount = errors.New("booking: wrong number of applicants")
-	// ErrBadNIK is returned for a NIK that is not 16 digits with a valid
-	// province, birth date and serial; see ParseNIK.
+	// ErrBadNIK is returned for a NIK that is not 16 digits with a known
+	// province, a regency and district, a birth date and a serial; see
+	// ParseNIK.
 	ErrBadNIK = errors.New("booking: bad NIK")
 	// ErrDuplicateNIK is returned when one NIK appears twice in a booking.
 	ErrDuplicateNIK = errors.New("booking: NIK listed twice")
+	// ErrBadFamilyCard is returned for a family card number that is not
+	// 16 digits with a known province, a regency and district, an issue
+	// date and a serial; see ParseFamilyCard.
+	ErrBadFamilyCard = errors.New("booking: bad family card number")
 	// ErrMetadataTooLarge is returned when the applicants' metadata adds up
 	// to more than MetadataBytesMax.
 	ErrMetadataTooLarge = errors.New("booking: applicant metadata too large")
@@ -91,21 +98,12 @@ var (
 	// ErrNIKBooked is returned when an applicant's NIK already has a live
 	// booking: held, or paid and not yet past its date.
 	ErrNIKBooked = errors.New("booking: NIK already has a live booking")
-	// ErrReapplyTooSoon is returned when an applicant's previous booking
-	// reached its date less than the policy's re-apply window ago.
-	ErrReapplyTooSoon = reschedule.ErrReapplyTooSoon
-
-	// ErrPast, ErrOutsideHorizon, ErrOfficeClosed, ErrNotOpened and
-	// ErrFull say why the date and slot cannot be booked; see package
-	// quota.
-	ErrPast           = quota.ErrPast
-	ErrOutsideHorizon = quota.ErrOutsideHorizon
-	ErrOfficeClosed   = quota.ErrClosed
-	ErrNotOpened      = quota.ErrNotOpened
-	ErrFull           = quota.ErrFull
 )
 
-// Errors of lookups and of the operations on a booking.
+// Errors of lookups and of the operations on a booking. The window
+// refusals are package reschedule's: *reschedule.WindowError values that
+// match reschedule.ErrRescheduleClosed, ErrRescheduleLimit,
+// ErrCancelClosed, ErrCheckInEarly or ErrCheckInLate.
 var (
 	// ErrBadCode is returned for a string that cannot be a booking code.
 	ErrBadCode = errors.New("booking: malformed booking code")
@@ -128,21 +126,15 @@ var (
 	// ErrSameSlot is returned when a reschedule asks for the date and slot
 	// the booking already has.
 	ErrSameSlot = errors.New("booking: reschedule to the same slot")
-	// ErrBadReason is returned for a rejection or closure reason that is
-	// empty, longer than ReasonBytesMax or not printable UTF-8. It is
-	// quota's, so one check covers both packages.
-	ErrBadReason = quota.ErrBadReason
-
-	// Window refusals from package reschedule, as *reschedule.WindowError
-	// values that also match these.
-	ErrRescheduleClosed = reschedule.ErrRescheduleClosed
-	ErrRescheduleLimit  = reschedule.ErrRescheduleLimit
-	ErrCancelClosed     = reschedule.ErrCancelClosed
-	ErrCheckInEarly     = reschedule.ErrCheckInEarly
-	ErrCheckInLate      = reschedule.ErrCheckInLate
+	// ErrBadReason is returned for a Reason of an unknown kind, a text
+	// longer than ReasonBytesMax or not printable UTF-8, or a rejection
+	// without a kind.
+	ErrBadReason = errors.New("booking: bad reason")
 )
 
-// Errors of office registration and operator changes.
+// Errors of office registration and operator changes. Operator changes
+// also refuse as quota.Ledger.Apply does (quota.ErrBadReason,
+// ErrOutsideHorizon, ErrBelowTaken, …).
 var (
 	// ErrBadOffice is returned for an office code or name that breaks its
 	// limits, or a zone that cannot be stored by name.
@@ -174,8 +166,8 @@ func (e *StateError) Is(target error) bool {
 
 // ApplicantError says which applicant of a HoldRequest was refused and why.
 // It wraps the reason (ErrBadNIK, ErrDuplicateNIK, ErrNIKBooked,
-// ErrReapplyTooSoon), so errors.Is works through it. It never carries the
-// NIK itself.
+// reschedule.ErrReapplyTooSoon), so errors.Is works through it. It never
+// carries the NIK itself.
 type ApplicantError struct {
 	Index int // 0-based index in HoldRequest.Applicants
 	Err   error

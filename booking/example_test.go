@@ -11,6 +11,7 @@ import (
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/quota"
+	"github.com/kuota/kuota/reschedule"
 )
 
 // The README's quick start: an immigration office in Jakarta releases
@@ -60,7 +61,7 @@ func Example() {
 		Account:    "budi@example.com",
 		Office:     "JKT-SEL",
 		Date:       calendar.NewDate(2026, time.December, 10),
-		Slot:       0,
+		Slot:       "08:00", // the slot's start
 		Pool:       "online",
 		Applicants: []booking.Applicant{{NIK: nik1}, {NIK: nik2}},
 	})
@@ -75,14 +76,14 @@ func Example() {
 
 	// The slot is now full for online applicants; the walk-in seat is not.
 	_, err = engine.Hold(ctx, booking.HoldRequest{
-		Account: "siti@example.com", Office: "JKT-SEL", Date: hold.Date, Slot: 0, Pool: "online",
+		Account: "siti@example.com", Office: "JKT-SEL", Date: hold.Date, Slot: "08:00", Pool: "online",
 		Applicants: []booking.Applicant{{NIK: mustNIK("3171010202900003")}},
 	})
-	fmt.Println(errors.Is(err, booking.ErrFull), err)
+	fmt.Println(errors.Is(err, quota.ErrFull), err)
 
 	day, _ := engine.Day(ctx, "JKT-SEL", hold.Date)
 	for _, s := range day.Slots {
-		fmt.Printf("%s online: %v, %d of %d left\n", s.Span(), s.StateIn(0), s.Pools[0].Left, s.Pools[0].Capacity)
+		fmt.Printf("%s online: %v, %d of %d left\n", s.Span(), s.StateIn("online"), s.Pools[0].Left, s.Pools[0].Capacity)
 	}
 	// Output:
 	// held until 10:00 WIB for 31**********0001 and one more
@@ -101,7 +102,7 @@ func mustNIK(s string) booking.NIK {
 }
 
 // A NIK never prints itself: String masks it, LogValue redacts it, and
-// errors never quote it.
+// errors never quote it, nor any of its digits.
 func ExampleParseNIK() {
 	n, err := booking.ParseNIK("3171014101920002")
 	fmt.Println(n, err)
@@ -109,7 +110,7 @@ func ExampleParseNIK() {
 	fmt.Println(err)
 	// Output:
 	// 31**********0002 <nil>
-	// booking: bad NIK: birth day 72 of month 01
+	// booking: bad NIK: day out of range for its month
 }
 
 // Windows come back as *reschedule.WindowError values that name their
@@ -127,13 +128,14 @@ func ExampleEngine_Cancel() {
 			First:    calendar.NewDate(2026, time.December, 1), Days: 31,
 		},
 	})
-	b, _ := engine.Hold(ctx, booking.HoldRequest{Account: "a", Office: "JKT", Date: calendar.NewDate(2026, time.December, 10), Pool: "online",
+	b, _ := engine.Hold(ctx, booking.HoldRequest{Account: "a", Office: "JKT", Date: calendar.NewDate(2026, time.December, 10), Slot: "08:00", Pool: "online",
 		Applicants: []booking.Applicant{{NIK: mustNIK("3171010101900001")}}})
 	engine.Pay(ctx, b.BillingCode, "ref")
 
 	now = time.Date(2026, time.December, 9, 10, 0, 0, 0, calendar.Jakarta()) // H-1
-	_, err := engine.Cancel(ctx, b.Code)
-	fmt.Println(errors.Is(err, booking.ErrCancelClosed))
+	// The zero Reason gives none.
+	_, err := engine.Cancel(ctx, b.Code, booking.Reason{})
+	fmt.Println(errors.Is(err, reschedule.ErrCancelClosed))
 	fmt.Println(err)
 	// Output:
 	// true

@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"slices"
 
+	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/internal/label"
 )
 
@@ -15,15 +16,19 @@ import (
 // billing code and a payment deadline HoldTTL from now.
 //
 // It checks, in this order, and refuses with the first that fails: the
-// account ID, the idempotency key's form, the office, the date (zero),
-// slot and pool, the number of applicants (1..ApplicantsMax), each NIK
-// (set, and not listed twice: an *ApplicantError), the metadata size, an
-// earlier request under the same idempotency key (the same booking back,
-// or ErrIdempotencyConflict), the account's unpaid holds
-// (MaxHoldsPerAccount), BookingsMax, the seats (ErrPast,
-// ErrOutsideHorizon, ErrOfficeClosed, ErrNotOpened, ErrFull), and each
-// NIK's other bookings (ErrNIKBooked, ErrReapplyTooSoon, as an
-// *ApplicantError). A refusal changes nothing.
+// account ID (ErrBadAccount), the idempotency key's form
+// (ErrBadIdempotencyKey), the office (ErrUnknownOffice), the date
+// (calendar.ErrBadDate for the zero Date), the slot (ErrUnknownSlot: the
+// start of one of the office's slots, "HH:MM") and pool (ErrUnknownPool),
+// the number of applicants (ErrApplicantCount: 1..ApplicantsMax), each NIK
+// (ErrBadNIK when unset, ErrDuplicateNIK when listed twice: an
+// *ApplicantError), the metadata size (ErrMetadataTooLarge), an earlier
+// request under the same idempotency key (the same booking back, or
+// ErrIdempotencyConflict), the account's unpaid holds (ErrTooManyHolds),
+// Options.BookingsMax (ErrTooManyBookings), the seats (quota.ErrPast,
+// ErrOutsideHorizon, ErrClosed, ErrNotOpened, ErrNoQuota, ErrFull), and
+// each NIK's other bookings (ErrNIKBooked, reschedule.ErrReapplyTooSoon,
+// as an *ApplicantError). A refusal changes nothing.
 //
 // When the cell is full, Hold first expires the holds whose deadline has
 // passed, so an expired hold never keeps a seat from anyone.
@@ -31,7 +36,7 @@ func (e *Engine) Hold(ctx context.Context, req HoldRequest) (Booking, error) {
 	if err := e.beginWrite(ctx); err != nil {
 		return Booking{}, err
 	}
-	o, pool, err := e.checkHold(&req)
+	o, slot, pool, err := e.checkHold(&req)
 	if err != nil {
 		return Booking{}, err
 	}
@@ -43,12 +48,13 @@ func (e *Engine) Hold(ctx context.Context, req HoldRequest) (Booking, error) {
 		officeCode: o.code,
 		account:    req.Account,
 		date:       req.Date,
-		slot:       uint8(req.Slot),
+		slot:       slot,
 		pool:       pool,
 		deadline:   addNanos(nowNs, e.opts.HoldTTL),
+		familyCard: req.FamilyCard,
 	}
 	if req.IdempotencyKey != "" {
-		c.idem = &idempotency{key: req.IdempotencyKey, hash: requestHash(&req)}
+		c.idem = &idempotency{key: req.IdempotencyKey, hash: requestHash(&req, slot)}
 	}
 	sh := e.m.accounts.shard(req.Account)
 	sh.mu.Lock()
@@ -62,48 +68,49 @@ func (e *Engine) Hold(ctx context.Context, req HoldRequest) (Booking, error) {
 	return e.settle(ctx, b, lsn)
 }
 
-// checkHold validates req in the documented order and returns its office
-// and pool index.
-func (e *Engine) checkHold(req *HoldRequest) (*office, uint8, error) {
+// checkHold validates req in the documented order and returns its office,
+// slot and pool indexes.
+func (e *Engine) checkHold(req *HoldRequest) (*office, uint8, uint8, error) {
 	if err := label.Check(req.Account, AccountBytesMax); err != nil {
-		return nil, 0, fmt.Errorf("%w: %w", ErrBadAccount, err)
+		return nil, 0, 0, fmt.Errorf("%w: %w", ErrBadAccount, err)
 	}
 	if err := label.CheckOptional(req.IdempotencyKey, IdempotencyKeyBytesMax); err != nil {
-		return nil, 0, fmt.Errorf("%w: %w", ErrBadIdempotencyKey, err)
+		return nil, 0, 0, fmt.Errorf("%w: %w", ErrBadIdempotencyKey, err)
 	}
 	o := e.m.lookupOffice(req.Office)
 	if o == nil {
-		return nil, 0, ErrUnknownOffice
+		return nil, 0, 0, ErrUnknownOffice
 	}
 	if req.Date.IsZero() {
-		return nil, 0, ErrBadDate
+		return nil, 0, 0, calendar.ErrBadDate
 	}
-	if n, _ := e.m.ledger.Slots(o.id); req.Slot < 0 || req.Slot >= n {
-		return nil, 0, ErrUnknownSlot
+	slot, err := e.m.slotAt(o, req.Slot)
+	if err != nil {
+		return nil, 0, 0, err
 	}
 	pool, err := e.m.ledger.PoolIndex(o.id, req.Pool)
 	if err != nil {
-		return nil, 0, ErrUnknownPool
+		return nil, 0, 0, ErrUnknownPool
 	}
 	if n := len(req.Applicants); n < 1 || n > ApplicantsMax {
-		return nil, 0, fmt.Errorf("%w: %d, want 1..%d", ErrApplicantCount, n, ApplicantsMax)
+		return nil, 0, 0, fmt.Errorf("%w: %d, want 1..%d", ErrApplicantCount, n, ApplicantsMax)
 	}
 	meta := 0
 	for i, ap := range req.Applicants {
 		if ap.NIK.IsZero() {
-			return nil, 0, &ApplicantError{Index: i, Err: fmt.Errorf("%w: missing", ErrBadNIK)}
+			return nil, 0, 0, &ApplicantError{Index: i, Err: fmt.Errorf("%w: missing", ErrBadNIK)}
 		}
 		for j := range i {
 			if req.Applicants[j].NIK == ap.NIK {
-				return nil, 0, &ApplicantError{Index: i, Err: ErrDuplicateNIK}
+				return nil, 0, 0, &ApplicantError{Index: i, Err: ErrDuplicateNIK}
 			}
 		}
 		meta += len(ap.Meta)
 	}
 	if meta > MetadataBytesMax {
-		return nil, 0, fmt.Errorf("%w: %d bytes, limit %d", ErrMetadataTooLarge, meta, MetadataBytesMax)
+		return nil, 0, 0, fmt.Errorf("%w: %d bytes, limit %d", ErrMetadataTooLarge, meta, MetadataBytesMax)
 	}
-	return o, uint8(pool), nil
+	return o, slot, uint8(pool), nil
 }
 
 // holdLocked does the part of Hold that runs under the account shard's
@@ -166,8 +173,11 @@ func cloneApplicants(in []Applicant) []Applicant {
 
 // requestHash fingerprints what a HoldRequest asks for, to tell a replay
 // from a different request under the same idempotency key. FNV-1a is
-// stable across processes, so the fingerprint can be stored.
-func requestHash(req *HoldRequest) uint64 {
+// stable across processes, so the fingerprint can be stored. The slot is
+// hashed as its index, which never changes (layouts only grow at the
+// end), and the family card only when given, so that fingerprints stored
+// before either existed still match.
+func requestHash(req *HoldRequest, slot uint8) uint64 {
 	h := fnv.New64a()
 	var buf [8]byte
 	put := func(v uint64) {
@@ -176,12 +186,15 @@ func requestHash(req *HoldRequest) uint64 {
 	}
 	h.Write([]byte(req.Office))
 	put(uint64(req.Date.EpochDays()))
-	put(uint64(req.Slot))
+	put(uint64(slot))
 	h.Write([]byte(req.Pool))
 	for _, a := range req.Applicants {
 		put(a.NIK.n)
 		put(uint64(len(a.Meta)))
 		h.Write(a.Meta)
+	}
+	if !req.FamilyCard.IsZero() {
+		put(req.FamilyCard.n)
 	}
 	return h.Sum64()
 }

@@ -11,6 +11,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ import (
 	. "github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
 	kt "github.com/kuota/kuota/internal/kuotatest"
+	"github.com/kuota/kuota/quota"
 	"github.com/kuota/kuota/reschedule"
 )
 
@@ -101,9 +103,9 @@ func TestHoldExpiresOverdueHoldsWhenFull(t *testing.T) {
 	req.Pool, req.Applicants = kt.WalkIn, kt.Applicants(t, 1, 2)
 	first, err := e.Hold(bg, req)
 	require.NoError(t, err)
-	other := HoldRequest{Account: "other", Office: kt.Office, Date: kt.Dec10, Pool: kt.WalkIn, Applicants: kt.Applicants(t, 10, 1)}
+	other := HoldRequest{Account: "other", Office: kt.Office, Date: kt.Dec10, Slot: kt.Slot0, Pool: kt.WalkIn, Applicants: kt.Applicants(t, 10, 1)}
 	_, err = e.Hold(bg, other)
-	require.ErrorIs(t, err, ErrFull)
+	require.ErrorIs(t, err, quota.ErrFull)
 
 	// No sweep has run, but the hold is past its deadline: the full cell
 	// releases it before refusing anyone.
@@ -126,7 +128,7 @@ func TestIdempotency(t *testing.T) {
 	require.Equal(t, a, b)
 
 	changed := req
-	changed.Slot = 1
+	changed.Slot = kt.Slot1
 	_, err = e.Hold(bg, changed)
 	require.ErrorIs(t, err, ErrIdempotencyConflict)
 
@@ -160,7 +162,7 @@ func TestReapplyWindow(t *testing.T) {
 	require.NoError(t, err)
 	clk.Set(time.Date(2026, 12, 14, 8, 0, 0, 0, kt.WIB))
 	_, err = e.Hold(bg, second)
-	require.ErrorIs(t, err, ErrReapplyTooSoon)
+	require.ErrorIs(t, err, reschedule.ErrReapplyTooSoon)
 	var we *reschedule.WindowError
 	require.ErrorAs(t, err, &we)
 	require.True(t, we.Opens.Equal(time.Date(2027, 1, 10, 0, 0, 0, 0, kt.WIB)), "opens %v", we.Opens)
@@ -171,7 +173,7 @@ func TestReapplyWindow(t *testing.T) {
 	h, err := e.Hold(bg, other)
 	require.NoError(t, err)
 	clk.Set(h.PayBy)
-	n, err := e.ExpireDue(bg, h.PayBy)
+	n, err := e.ExpireDue(bg)
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 	other.Date = calendar.NewDate(2026, 12, 22)
@@ -185,17 +187,18 @@ func TestReapplyWindow(t *testing.T) {
 // no seat taken, no booking made, nothing left behind in the NIK and
 // account indexes.
 //
-// Deliberately not in the table: ErrReapplyTooSoon needs the clock moved
-// past an arrival (TestReapplyWindow), and ErrTooManyBookings needs a
-// limit of its own.
+// Deliberately not in the table: reschedule.ErrReapplyTooSoon needs the
+// clock moved past an arrival (TestReapplyWindow), ErrTooManyBookings
+// needs a limit of its own, and ErrNilContext is every method's
+// (TestAdversarialNilContext).
 func TestHoldRefusals(t *testing.T) {
 	calls := advHoldCalls(t)
 	// Every refusal Hold documents is in the table, so that a sentinel
 	// dropped from it is noticed.
 	for _, want := range []error{
-		context.Canceled, ErrBadAccount, ErrBadIdempotencyKey, ErrUnknownOffice, ErrBadDate, ErrUnknownSlot,
+		context.Canceled, ErrBadAccount, ErrBadIdempotencyKey, ErrUnknownOffice, calendar.ErrBadDate, ErrUnknownSlot,
 		ErrUnknownPool, ErrApplicantCount, ErrBadNIK, ErrDuplicateNIK, ErrMetadataTooLarge, ErrIdempotencyConflict,
-		ErrTooManyHolds, ErrPast, ErrOutsideHorizon, ErrOfficeClosed, ErrNotOpened, ErrFull, ErrNIKBooked,
+		ErrTooManyHolds, quota.ErrPast, quota.ErrOutsideHorizon, quota.ErrClosed, quota.ErrNotOpened, quota.ErrNoQuota, quota.ErrFull, ErrNIKBooked,
 	} {
 		require.True(t, slices.ContainsFunc(calls, func(c advCall) bool { return errors.Is(c.want, want) }), "no case refuses with %v", want)
 	}
@@ -245,25 +248,32 @@ func advHoldFieldCalls(t *testing.T) []advCall {
 	for _, tt := range []struct {
 		name string
 		date calendar.Date
-		slot int
+		slot string
 		want error
 	}{
-		{"zero date", calendar.Date{}, 0, ErrBadDate},
-		{"year 1", calendar.NewDate(calendar.YearMin, 1, 1), 0, ErrPast},
-		{"yesterday", calendar.NewDate(2026, 10, 30), 0, ErrPast},
-		{"year 9999", calendar.NewDate(calendar.YearMax, 12, 31), 0, ErrOutsideHorizon},
-		{"before the table", calendar.NewDate(2026, 11, 30), 0, ErrOutsideHorizon},
-		{"beyond the horizon", calendar.NewDate(2027, 2, 1), 0, ErrOutsideHorizon},
-		{"a Saturday", calendar.NewDate(2026, 12, 12), 0, ErrOfficeClosed},
-		{"Christmas", kt.Dec25, 0, ErrOfficeClosed},
-		{"a closed day", calendar.NewDate(2026, 12, 14), 0, ErrOfficeClosed},
-		{"a closed slot", calendar.NewDate(2026, 12, 15), 1, ErrOfficeClosed},
-		{"not opened", kt.Jan04, 0, ErrNotOpened},
-		{"slot -1", kt.Dec10, -1, ErrUnknownSlot},
-		{"slot 2", kt.Dec10, 2, ErrUnknownSlot},
-		{"slot MaxInt", kt.Dec10, math.MaxInt, ErrUnknownSlot},
-		{"slot MinInt", kt.Dec10, math.MinInt, ErrUnknownSlot},
-		{"slot 256", kt.Dec10, 256, ErrUnknownSlot},
+		{"zero date", calendar.Date{}, kt.Slot0, calendar.ErrBadDate},
+		{"year 1", calendar.NewDate(calendar.YearMin, 1, 1), kt.Slot0, quota.ErrPast},
+		{"yesterday", calendar.NewDate(2026, 10, 30), kt.Slot0, quota.ErrPast},
+		{"year 9999", calendar.NewDate(calendar.YearMax, 12, 31), kt.Slot0, quota.ErrOutsideHorizon},
+		{"before the table", calendar.NewDate(2026, 11, 30), kt.Slot0, quota.ErrOutsideHorizon},
+		{"beyond the horizon", calendar.NewDate(2027, 2, 1), kt.Slot0, quota.ErrOutsideHorizon},
+		{"a Saturday", calendar.NewDate(2026, 12, 12), kt.Slot0, quota.ErrClosed},
+		{"Christmas", kt.Dec25, kt.Slot0, quota.ErrClosed},
+		{"a closed day", calendar.NewDate(2026, 12, 14), kt.Slot0, quota.ErrClosed},
+		{"a closed slot", calendar.NewDate(2026, 12, 15), kt.Slot1, quota.ErrClosed},
+		{"not opened", kt.Jan04, kt.Slot0, quota.ErrNotOpened},
+		// Slots are named by their start: a request that never set its
+		// slot, or names one by its old index, books nothing.
+		{"slot never set", kt.Dec10, "", ErrUnknownSlot},
+		{"slot -1", kt.Dec10, "-1", ErrUnknownSlot},
+		{"slot 0, an index", kt.Dec10, "0", ErrUnknownSlot},
+		{"slot 2", kt.Dec10, "2", ErrUnknownSlot},
+		{"slot MaxInt", kt.Dec10, strconv.Itoa(math.MaxInt), ErrUnknownSlot},
+		{"slot MinInt", kt.Dec10, strconv.Itoa(math.MinInt), ErrUnknownSlot},
+		{"slot 256", kt.Dec10, "256", ErrUnknownSlot},
+		{"slot 10:00, where the last one ends", kt.Dec10, "10:00", ErrUnknownSlot},
+		{"slot 08:30, inside one", kt.Dec10, "08:30", ErrUnknownSlot},
+		{"slot of one MiB", kt.Dec10, advMiB, ErrUnknownSlot},
 	} {
 		calls = append(calls, hold(tt.name, tt.want, -1, func(_ *advFixture, r *HoldRequest) { r.Date, r.Slot = tt.date, tt.slot }))
 	}
@@ -308,9 +318,10 @@ func advHoldApplicantCalls(t *testing.T) []advCall {
 		hold("NIK of a paid booking, third", ErrNIKBooked, 2, func(f *advFixture, r *HoldRequest) {
 			r.Applicants = append(aps(100, 2), Applicant{NIK: f.paid2.Applicants[1].NIK})
 		}),
-		hold("more than the walk-in pool", ErrFull, -1, func(_ *advFixture, r *HoldRequest) { r.Pool, r.Applicants = kt.WalkIn, aps(100, 3) }),
-		hold("more than is left", ErrFull, -1, func(_ *advFixture, r *HoldRequest) { r.Applicants = aps(100, 4) }),
-		hold("more than a shrunk cell", ErrFull, -1, func(f *advFixture, r *HoldRequest) { r.Date, r.Applicants = f.tiny, aps(100, 2) }),
+		hold("more than the walk-in pool", quota.ErrFull, -1, func(_ *advFixture, r *HoldRequest) { r.Pool, r.Applicants = kt.WalkIn, aps(100, 3) }),
+		hold("more than is left", quota.ErrFull, -1, func(_ *advFixture, r *HoldRequest) { r.Applicants = aps(100, 4) }),
+		hold("more than a shrunk cell", quota.ErrFull, -1, func(f *advFixture, r *HoldRequest) { r.Date, r.Applicants = f.tiny, aps(100, 2) }),
+		hold("a cell with no quota", quota.ErrNoQuota, -1, func(f *advFixture, r *HoldRequest) { r.Date, r.Pool = f.noQuota, kt.WalkIn }),
 		hold("second unpaid hold", ErrTooManyHolds, -1, func(f *advFixture, r *HoldRequest) { r.Account = f.held.Account }),
 	}
 }
@@ -327,7 +338,7 @@ func advHoldClockCalls(t *testing.T) []advCall {
 			_, err := f.e.Hold(ctx, f.req(t))
 			return err
 		}},
-		{name: "hold once the slot has ended", want: ErrPast, index: -1, call: func(ctx context.Context, f *advFixture) error {
+		{name: "hold once the slot has ended", want: quota.ErrPast, index: -1, call: func(ctx context.Context, f *advFixture) error {
 			was := f.clk.Now()
 			defer f.clk.Set(was)
 			f.clk.Set(kt.T6)
@@ -350,7 +361,7 @@ func advHoldReplayCalls(t *testing.T) []advCall {
 		name   string
 		change func(f *advFixture, r *HoldRequest)
 	}{
-		{"another slot", func(_ *advFixture, r *HoldRequest) { r.Slot = 1 }},
+		{"another slot", func(_ *advFixture, r *HoldRequest) { r.Slot = kt.Slot1 }},
 		{"another date", func(_ *advFixture, r *HoldRequest) { r.Date = kt.Dec11 }},
 		{"another pool", func(_ *advFixture, r *HoldRequest) { r.Pool = kt.WalkIn }},
 		{"another office", func(_ *advFixture, r *HoldRequest) { r.Office = sby }},
@@ -367,19 +378,19 @@ func advHoldReplayCalls(t *testing.T) []advCall {
 			for i, a := range f.held.Applicants {
 				held[i] = Applicant{NIK: a.NIK, Meta: slices.Clone(a.Meta)}
 			}
-			*r = HoldRequest{Account: f.held.Account, Office: kt.Office, Date: kt.Dec10, Slot: 0, Pool: kt.Online,
+			*r = HoldRequest{Account: f.held.Account, Office: kt.Office, Date: kt.Dec10, Slot: kt.Slot0, Pool: kt.Online,
 				Applicants: held, IdempotencyKey: advHeldKey}
 			tt.change(f, r)
 		}))
 	}
 	calls = append(calls,
 		hold("everything wrong", ErrBadAccount, -1, func(_ *advFixture, r *HoldRequest) {
-			*r = HoldRequest{Account: "\n", IdempotencyKey: "\n", Office: "NOPE", Slot: -1, Pool: "x", Applicants: make([]Applicant, 9)}
+			*r = HoldRequest{Account: "\n", IdempotencyKey: "\n", Office: "NOPE", Slot: "-1", Pool: "x", Applicants: make([]Applicant, 9)}
 		}),
 		hold("bad key, unknown office", ErrBadIdempotencyKey, -1, func(_ *advFixture, r *HoldRequest) { r.IdempotencyKey, r.Office = "\xff", "NOPE" }),
 		hold("unknown office, zero date", ErrUnknownOffice, -1, func(_ *advFixture, r *HoldRequest) { r.Office, r.Date = "NOPE", calendar.Date{} }),
-		hold("zero date, bad slot", ErrBadDate, -1, func(_ *advFixture, r *HoldRequest) { r.Date, r.Slot = calendar.Date{}, 9 }),
-		hold("bad slot, bad pool", ErrUnknownSlot, -1, func(_ *advFixture, r *HoldRequest) { r.Slot, r.Pool = 9, "x" }),
+		hold("zero date, bad slot", calendar.ErrBadDate, -1, func(_ *advFixture, r *HoldRequest) { r.Date, r.Slot = calendar.Date{}, "10:00" }),
+		hold("bad slot, bad pool", ErrUnknownSlot, -1, func(_ *advFixture, r *HoldRequest) { r.Slot, r.Pool = "10:00", "x" }),
 		hold("bad pool, no applicants", ErrUnknownPool, -1, func(_ *advFixture, r *HoldRequest) { r.Pool, r.Applicants = "x", nil }),
 		hold("6 applicants with zero NIKs", ErrApplicantCount, -1, func(_ *advFixture, r *HoldRequest) { r.Applicants = make([]Applicant, 6) }),
 		hold("zero NIK, metadata too large", ErrBadNIK, 0, func(_ *advFixture, r *HoldRequest) { r.Applicants = []Applicant{{Meta: []byte(advMiB)}} }),
@@ -388,8 +399,8 @@ func advHoldReplayCalls(t *testing.T) []advCall {
 		}),
 		hold("replayed key, too many holds", ErrIdempotencyConflict, -1, func(f *advFixture, r *HoldRequest) { r.Account, r.IdempotencyKey = f.held.Account, advHeldKey }),
 		hold("too many holds, full", ErrTooManyHolds, -1, func(f *advFixture, r *HoldRequest) { r.Account, r.Applicants = f.held.Account, aps(100, 5) }),
-		hold("a Saturday in the past", ErrPast, -1, func(_ *advFixture, r *HoldRequest) { r.Date = calendar.NewDate(2026, 10, 31) }),
-		hold("full, NIK booked", ErrFull, -1, func(f *advFixture, r *HoldRequest) {
+		hold("a Saturday in the past", quota.ErrPast, -1, func(_ *advFixture, r *HoldRequest) { r.Date = calendar.NewDate(2026, 10, 31) }),
+		hold("full, NIK booked", quota.ErrFull, -1, func(f *advFixture, r *HoldRequest) {
 			r.Applicants = append(aps(100, 3), Applicant{NIK: f.held.Applicants[0].NIK})
 		}),
 	)

@@ -251,7 +251,9 @@ func decodeV1Booking(seq uint64, data []byte) (change, error) {
 		case opPay:
 			st.text = ref
 		case opReject:
-			st.text = note // a reason, within ReasonBytesMax like any
+			// Format 1 kept a rejection's words only: a reason of
+			// kind other, within ReasonBytesMax like any.
+			st.reason, st.text = ReasonOther, note
 			if len(note) > ReasonBytesMax {
 				d.Fail("snapshot %d: reason of %d bytes", i, len(note))
 			}

@@ -35,7 +35,7 @@ func (e *Engine) Pay(ctx context.Context, billingCode, paymentRef string) (Booki
 		return Booking{}, ErrNotFound
 	}
 	nowNs := nanos(e.now())
-	return e.change(ctx, b, func(s *snapshot) (change, error) {
+	return e.change(ctx, b, nowNs, func(s *snapshot) (change, error) {
 		switch {
 		case s.paymentRef != "" && s.paymentRef == paymentRef:
 			return change{}, nil // paid already, by this payment
@@ -43,71 +43,71 @@ func (e *Engine) Pay(ctx context.Context, billingCode, paymentRef string) (Booki
 			return change{}, ErrAlreadyPaid
 		}
 		if err := can(opPay, s.state); err != nil {
-			return change{}, err
-		}
-		if s.overdue(nowNs) {
-			e.m.expire(b, nowNs)
-			return change{}, &StateError{Op: moves[opPay].verb, State: Expired}
+			return change{}, err // an overdue hold: expired, ErrExpired
 		}
 		return change{op: opPay, at: nowNs, text: paymentRef}, nil
 	})
 }
 
-// Cancel cancels a booking at its holder's request. A hold can be cancelled
-// until it expires; a paid booking only within the policy's cancel window
-// (by default until the end of H-2), else ErrCancelClosed. The seats return
-// to the quota.
-func (e *Engine) Cancel(ctx context.Context, code string) (Booking, error) {
+// Cancel cancels a booking at its holder's request, with a reason or
+// none (the zero Reason). A hold can be cancelled until it expires; a paid
+// booking only within the policy's cancel window (by default until the
+// end of H-2), else reschedule.ErrCancelClosed. The seats return to the
+// quota. A bad reason is ErrBadReason.
+func (e *Engine) Cancel(ctx context.Context, code string, reason Reason) (Booking, error) {
 	b, err := e.lookup(ctx, code, true)
 	if err != nil {
 		return Booking{}, err
 	}
+	if err := reason.check(false); err != nil {
+		return Booking{}, err
+	}
 	now := e.now()
 	nowNs := nanos(now)
-	return e.change(ctx, b, func(s *snapshot) (change, error) {
+	return e.change(ctx, b, nowNs, func(s *snapshot) (change, error) {
 		if err := can(opCancel, s.state); err != nil {
 			return change{}, err
-		}
-		if s.overdue(nowNs) {
-			e.m.expire(b, nowNs)
-			return change{}, &StateError{Op: moves[opCancel].verb, State: Expired}
 		}
 		if s.state == Paid {
 			if err := e.m.policy.CanCancel(now, s.date, e.m.loc(b.office)); err != nil {
 				return change{}, err
 			}
 		}
-		return change{op: opCancel, at: nowNs}, nil
+		return change{op: opCancel, at: nowNs, reason: reason.Kind, text: reason.Text}, nil
 	})
 }
 
-// Reschedule moves a paid booking to another date and slot, in the same
-// pool, within the policy's reschedule window and count (by default once,
-// until the end of H-1). It takes the new seats before giving back the
-// old: if the new slot cannot be booked the booking stays as it was.
-func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date, slot int) (Booking, error) {
+// Reschedule moves a paid booking to another date and slot (its start,
+// "HH:MM"), in the same pool, within the policy's reschedule window and
+// count (by default once, until the end of H-1). It checks the booking's
+// state, then the window, then the count (see
+// reschedule.Policy.CanReschedule), then that the slot is another. It
+// takes the new seats before giving back the old: if the new slot cannot
+// be booked the booking stays as it was.
+func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date, slot string) (Booking, error) {
 	b, err := e.lookup(ctx, code, true)
 	if err != nil {
 		return Booking{}, err
 	}
 	if date.IsZero() {
-		return Booking{}, ErrBadDate
+		return Booking{}, calendar.ErrBadDate
 	}
-	if n, _ := e.m.ledger.Slots(b.office.id); slot < 0 || slot >= n {
-		return Booking{}, ErrUnknownSlot
+	to, err := e.m.slotAt(b.office, slot)
+	if err != nil {
+		return Booking{}, err
 	}
 	now := e.now()
-	return e.change(ctx, b, func(s *snapshot) (change, error) {
+	return e.change(ctx, b, nanos(now), func(s *snapshot) (change, error) {
 		if err := can(opReschedule, s.state); err != nil {
 			return change{}, err
 		}
 		if err := e.m.policy.CanReschedule(now, s.date, int(s.reschedules), e.m.loc(b.office)); err != nil {
 			return change{}, err
 		}
-		if date == s.date && slot == int(s.slot) {
+		if date == s.date && to == s.slot {
 			return change{}, ErrSameSlot
 		}
-		return change{op: opReschedule, at: nanos(now), date: date, slot: uint8(slot)}, nil
+		return change{op: opReschedule, at: nanos(now), date: date, slot: to}, nil
 	})
 }
 
@@ -120,7 +120,7 @@ func (e *Engine) CheckIn(ctx context.Context, code string) (Booking, error) {
 		return Booking{}, err
 	}
 	now := e.now()
-	return e.change(ctx, b, func(s *snapshot) (change, error) {
+	return e.change(ctx, b, nanos(now), func(s *snapshot) (change, error) {
 		if err := can(opCheckIn, s.state); err != nil {
 			return change{}, err
 		}
@@ -132,38 +132,53 @@ func (e *Engine) CheckIn(ctx context.Context, code string) (Booking, error) {
 	})
 }
 
-// Reject records that the office refused a paid or checked-in booking (for
-// example, an applicant on the prevention list). The seats return to the
-// quota; the payment is not refunded. The reason is kept in the history.
-func (e *Engine) Reject(ctx context.Context, code, reason string) (Booking, error) {
+// Reject records that the office refused a paid or checked-in booking, and
+// why: a Reason with a kind (the prevention list, a non-procedural migrant
+// worker, invalid data, other) and words for people. The seats return to
+// the quota. The payment stays on record and is not refunded: M-Paspor
+// keeps the fee of a rejected application. The reason is kept in the
+// history ([Event.Reason]). A reason without a kind, or a bad text, is
+// ErrBadReason.
+func (e *Engine) Reject(ctx context.Context, code string, reason Reason) (Booking, error) {
 	if err := e.beginWrite(ctx); err != nil {
 		return Booking{}, err
 	}
-	if err := label.Check(reason, ReasonBytesMax); err != nil {
-		return Booking{}, fmt.Errorf("%w: %w", ErrBadReason, err)
+	if err := reason.check(true); err != nil {
+		return Booking{}, err
 	}
 	b, err := e.lookup(ctx, code, true)
 	if err != nil {
 		return Booking{}, err
 	}
 	nowNs := nanos(e.now())
-	return e.change(ctx, b, func(s *snapshot) (change, error) {
+	return e.change(ctx, b, nowNs, func(s *snapshot) (change, error) {
 		if err := can(opReject, s.state); err != nil {
 			return change{}, err
 		}
-		return change{op: opReject, at: nowNs, text: reason}, nil
+		return change{op: opReject, at: nowNs, reason: reason.Kind, text: reason.Text}, nil
 	})
 }
 
-// change runs one operation on b: decide turns the state the operation
-// looks at into a change, or a refusal, or nothing to do (a change of op
-// 0: an operation repeated); the machine applies the change if b is still
-// in that state, else decide looks again. It returns b's view once b's
-// latest change is durable. The change is a value, so that it stays on
-// the stack.
-func (e *Engine) change(ctx context.Context, b *booking, decide func(*snapshot) (change, error)) (Booking, error) {
+// change runs one operation on b at nowNs: decide turns the state the
+// operation looks at into a change, or a refusal, or nothing to do (a
+// change of op 0: an operation repeated); the machine applies the change if
+// b is still in that state, else decide looks again. The state decide
+// looks at is the one every read shows at nowNs: an expiry or no-show
+// whose instant has come is recorded first, so that an operation refused
+// before the sweep is refused the same way after it. It returns b's view
+// once b's latest change is durable. The change is a value, so that it
+// stays on the stack.
+func (e *Engine) change(ctx context.Context, b *booking, nowNs int64, decide func(*snapshot) (change, error)) (Booking, error) {
 	for {
 		s := b.st.Load()
+		if err := e.m.recordDue(b, s, nowNs); err == errStale {
+			continue
+		} else if err != nil {
+			return Booking{}, err
+		}
+		if b.st.Load() != s {
+			continue // the due change was recorded: decide on it
+		}
 		c, err := decide(s)
 		if err != nil {
 			return Booking{}, err

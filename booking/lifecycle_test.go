@@ -2,12 +2,13 @@ package booking_test
 
 // The operations on a booking after Hold: Pay, Cancel, Reschedule,
 // CheckIn and Reject, at the edges of their windows, and an account's
-// History; and their refusals that change nothing, a table run on the
+// bookings; and their refusals that change nothing, a table run on the
 // shared refusal harness (refusal_test.go).
 
 import (
 	"context"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	. "github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
 	kt "github.com/kuota/kuota/internal/kuotatest"
+	"github.com/kuota/kuota/quota"
 	"github.com/kuota/kuota/reschedule"
 )
 
@@ -60,22 +62,22 @@ func TestCancel(t *testing.T) {
 
 	held, err := e.Hold(bg, kt.HoldRequest(t, 1))
 	require.NoError(t, err)
-	got, err := e.Cancel(bg, held.Code)
+	got, err := e.Cancel(bg, held.Code, Reason{})
 	require.NoError(t, err)
 	require.Equal(t, Cancelled, got.State)
 	require.Equal(t, 5, cellLeft(t, e, kt.Dec10, 0, 0))
-	_, err = e.Cancel(bg, held.Code)
+	_, err = e.Cancel(bg, held.Code, Reason{})
 	var se *StateError
 	require.ErrorAs(t, err, &se)
 	require.Equal(t, StateError{Op: "cancel", State: Cancelled}, *se)
 
 	p1, p2 := holdAndPay(t, e, 2), holdAndPay(t, e, 3)
 	clk.Set(kt.T3.Add(-time.Nanosecond)) // the last instant of H-2
-	_, err = e.Cancel(bg, p1.Code)
+	_, err = e.Cancel(bg, p1.Code, Reason{})
 	require.NoError(t, err)
 	clk.Set(kt.T3)
-	_, err = e.Cancel(bg, p2.Code)
-	require.ErrorIs(t, err, ErrCancelClosed)
+	_, err = e.Cancel(bg, p2.Code, Reason{})
+	require.ErrorIs(t, err, reschedule.ErrCancelClosed)
 	var we *reschedule.WindowError
 	require.ErrorAs(t, err, &we)
 	require.True(t, we.Closes.Equal(kt.T3))
@@ -88,10 +90,10 @@ func TestReschedule(t *testing.T) {
 	b := holdAndPay(t, e, 1)
 
 	clk.Set(kt.T2)
-	moved, err := e.Reschedule(bg, b.Code, kt.Dec11, 1)
+	moved, err := e.Reschedule(bg, b.Code, kt.Dec11, kt.Slot1)
 	require.NoError(t, err)
 	require.Equal(t, kt.Dec11, moved.Date)
-	require.Equal(t, 1, moved.Slot)
+	require.Equal(t, kt.Slot1, moved.Slot)
 	require.Equal(t, 1, moved.Reschedules)
 	require.Equal(t, "rescheduled from 2026-12-10 08:00–09:00", moved.History[len(moved.History)-1].Note)
 	require.Equal(t, "2026-12-11 09:00 WIB", moved.SlotStart.Format("2006-01-02 15:04 MST"))
@@ -99,8 +101,8 @@ func TestReschedule(t *testing.T) {
 	require.Equal(t, 5, cellLeft(t, e, kt.Dec10, 0, 0), "old seat returned")
 	require.Equal(t, 4, cellLeft(t, e, kt.Dec11, 1, 0), "new seat taken")
 
-	_, err = e.Reschedule(bg, b.Code, kt.Dec10, 0)
-	require.ErrorIs(t, err, ErrRescheduleLimit)
+	_, err = e.Reschedule(bg, b.Code, kt.Dec10, kt.Slot0)
+	require.ErrorIs(t, err, reschedule.ErrRescheduleLimit)
 	kt.RequireConsistent(t, e)
 }
 
@@ -111,29 +113,30 @@ func TestRescheduleUntilTheEndOfH1(t *testing.T) {
 	b := holdAndPay(t, e, 1)
 
 	clk.Set(kt.T4)
-	_, err := e.Reschedule(bg, b.Code, kt.Dec11, 1)
-	require.ErrorIs(t, err, ErrRescheduleClosed)
+	_, err := e.Reschedule(bg, b.Code, kt.Dec11, kt.Slot1)
+	require.ErrorIs(t, err, reschedule.ErrRescheduleClosed)
 	require.Equal(t, b, getBooking(t, e, b.Code), "a refused reschedule leaves the booking as it was")
 
 	clk.Set(kt.T4.Add(-time.Nanosecond))
-	moved, err := e.Reschedule(bg, b.Code, kt.Dec11, 1)
+	moved, err := e.Reschedule(bg, b.Code, kt.Dec11, kt.Slot1)
 	require.NoError(t, err)
 	require.Equal(t, kt.Dec11, moved.Date)
 	kt.RequireConsistent(t, e)
 }
 
+// Check-in opens an hour before the slot and closes at its end, when the
+// booking becomes a no-show: from then on it is refused for that state, as
+// every read shows it, whether or not the sweep has recorded it.
 func TestCheckInWindow(t *testing.T) {
 	e, clk := kt.NewEngine(t, &Options{MaxHoldsPerAccount: 5})
 	b := holdAndPay(t, e, 1)
+	late := holdAndPay(t, e, 3)
 	held, err := e.Hold(bg, kt.HoldRequest(t, 2))
 	require.NoError(t, err)
 
 	clk.Set(kt.T5.Add(-time.Nanosecond))
 	_, err = e.CheckIn(bg, b.Code)
-	require.ErrorIs(t, err, ErrCheckInEarly)
-	clk.Set(kt.T6)
-	_, err = e.CheckIn(bg, b.Code)
-	require.ErrorIs(t, err, ErrCheckInLate)
+	require.ErrorIs(t, err, reschedule.ErrCheckInEarly)
 	clk.Set(kt.T6.Add(-time.Nanosecond))
 	_, err = e.CheckIn(bg, b.Code)
 	require.NoError(t, err)
@@ -141,6 +144,11 @@ func TestCheckInWindow(t *testing.T) {
 	require.ErrorIs(t, err, ErrWrongState)
 	_, err = e.CheckIn(bg, held.Code)
 	require.ErrorIs(t, err, ErrWrongState)
+	clk.Set(kt.T6)
+	_, err = e.CheckIn(bg, late.Code)
+	var se *StateError
+	require.ErrorAs(t, err, &se, "at the slot's end the window has closed: a no-show")
+	require.Equal(t, NoShow, se.State)
 }
 
 func TestReject(t *testing.T) {
@@ -150,21 +158,23 @@ func TestReject(t *testing.T) {
 	held, err := e.Hold(bg, kt.HoldRequest(t, 3))
 	require.NoError(t, err)
 
-	_, err = e.Reject(bg, b.Code, "")
+	cekal := Reason{Kind: ReasonPreventionList, Text: "daftar cekal"}
+	_, err = e.Reject(bg, b.Code, Reason{})
 	require.ErrorIs(t, err, ErrBadReason)
-	_, err = e.Reject(bg, held.Code, "daftar cekal")
+	_, err = e.Reject(bg, held.Code, cekal)
 	require.ErrorIs(t, err, ErrWrongState)
 
-	got, err := e.Reject(bg, b.Code, "daftar cekal")
+	got, err := e.Reject(bg, b.Code, cekal)
 	require.NoError(t, err)
 	require.Equal(t, Rejected, got.State)
 	require.Equal(t, "daftar cekal", got.History[len(got.History)-1].Note)
+	require.Equal(t, cekal, got.History[len(got.History)-1].Reason)
 	require.Equal(t, "ref", got.PaymentRef, "the payment is kept")
 
 	clk.Set(kt.T5)
 	_, err = e.CheckIn(bg, c.Code)
 	require.NoError(t, err)
-	_, err = e.Reject(bg, c.Code, "dokumen tidak lengkap")
+	_, err = e.Reject(bg, c.Code, Reason{Kind: ReasonInvalidData, Text: "dokumen tidak lengkap"})
 	require.NoError(t, err, "a checked-in booking can be rejected at the counter")
 	require.Equal(t, 4, cellLeft(t, e, kt.Dec10, 0, 0), "both rejected bookings returned their seats")
 	kt.RequireConsistent(t, e)
@@ -174,24 +184,23 @@ func TestHistory(t *testing.T) {
 	e, clk := kt.NewEngine(t, nil)
 	a := holdAndPay(t, e, 1)
 	clk.Set(kt.T2)
-	_, err := e.Cancel(bg, a.Code)
+	_, err := e.Cancel(bg, a.Code, Reason{})
 	require.NoError(t, err)
 	req := kt.HoldRequest(t, 1)
 	req.Applicants = kt.Applicants(t, 2, 1)
 	b, err := e.Hold(bg, req)
 	require.NoError(t, err)
 
+	list, err := e.AccountBookings(bg, "account-1")
+	require.NoError(t, err)
 	var codes []string
-	for bk := range e.History("account-1") {
+	for _, bk := range list {
 		codes = append(codes, bk.Code)
 	}
 	require.Equal(t, []string{a.Code, b.Code}, codes)
-	for range e.History("nobody") {
-		t.Fatal("unknown account has no history")
-	}
-	for range e.History("account-1") {
-		break // stopping early is fine
-	}
+	none, err := e.AccountBookings(bg, "nobody")
+	require.NoError(t, err)
+	require.Empty(t, none, "unknown account has no history")
 }
 
 // The refusals of the lookups and of Pay, Cancel, Reschedule, CheckIn and
@@ -290,10 +299,33 @@ func advBookingCalls() []advCall {
 		add("pay, reference "+name, ErrBadPaymentRef, func(ctx context.Context, f *advFixture) (Booking, error) {
 			return f.e.Pay(ctx, f.held.BillingCode, ref)
 		})
+		// A rejection must say why: the empty reason is the one without
+		// a kind; every other bad label is a bad text of a kind.
+		reason := Reason{Kind: ReasonOther, Text: ref}
+		if ref == "" {
+			reason = Reason{}
+		}
 		add("reject, reason "+name, ErrBadReason, func(ctx context.Context, f *advFixture) (Booking, error) {
-			return f.e.Reject(ctx, f.paid.Code, ref)
+			return f.e.Reject(ctx, f.paid.Code, reason)
 		})
+		if ref != "" {
+			add("cancel, reason "+name, ErrBadReason, func(ctx context.Context, f *advFixture) (Booking, error) {
+				return f.e.Cancel(ctx, f.paid.Code, Reason{Kind: ReasonOther, Text: ref})
+			})
+		}
 	}
+	add("reject, reason of an unknown kind", ErrBadReason, func(ctx context.Context, f *advFixture) (Booking, error) {
+		return f.e.Reject(ctx, f.paid.Code, Reason{Kind: ReasonOther + 1, Text: "ditolak"})
+	})
+	add("reject, words without a kind", ErrBadReason, func(ctx context.Context, f *advFixture) (Booking, error) {
+		return f.e.Reject(ctx, f.paid.Code, Reason{Text: "ditolak"})
+	})
+	add("cancel, reason of an unknown kind", ErrBadReason, func(ctx context.Context, f *advFixture) (Booking, error) {
+		return f.e.Cancel(ctx, f.paid.Code, Reason{Kind: ReasonOther + 1})
+	})
+	add("cancel, words without a kind", ErrBadReason, func(ctx context.Context, f *advFixture) (Booking, error) {
+		return f.e.Cancel(ctx, f.paid.Code, Reason{Text: "sakit"})
+	})
 	pay := func(name string, want error, billing func(f *advFixture) string, ref string) {
 		add("pay "+name, want, func(ctx context.Context, f *advFixture) (Booking, error) { return f.e.Pay(ctx, billing(f), ref) })
 	}
@@ -303,27 +335,29 @@ func advBookingCalls() []advCall {
 	pay("a paid booking with a reference that differs in case", ErrAlreadyPaid, func(f *advFixture) string { return f.paid.BillingCode }, "REF-PAID")
 	pay("a cancelled booking", ErrWrongState, func(f *advFixture) string { return f.cancelled.BillingCode }, "ref-x")
 
-	add("cancel a cancelled booking", ErrWrongState, func(ctx context.Context, f *advFixture) (Booking, error) { return f.e.Cancel(ctx, f.cancelled.Code) })
+	add("cancel a cancelled booking", ErrWrongState, func(ctx context.Context, f *advFixture) (Booking, error) {
+		return f.e.Cancel(ctx, f.cancelled.Code, Reason{})
+	})
 	add("check in a hold", ErrWrongState, func(ctx context.Context, f *advFixture) (Booking, error) { return f.e.CheckIn(ctx, f.held.Code) })
 	add("check in a cancelled booking", ErrWrongState, func(ctx context.Context, f *advFixture) (Booking, error) { return f.e.CheckIn(ctx, f.cancelled.Code) })
-	add("check in a month early", ErrCheckInEarly, func(ctx context.Context, f *advFixture) (Booking, error) { return f.e.CheckIn(ctx, f.paid.Code) })
+	add("check in a month early", reschedule.ErrCheckInEarly, func(ctx context.Context, f *advFixture) (Booking, error) { return f.e.CheckIn(ctx, f.paid.Code) })
 	add("reject a hold", ErrWrongState, func(ctx context.Context, f *advFixture) (Booking, error) {
-		return f.e.Reject(ctx, f.held.Code, "ditolak")
+		return f.e.Reject(ctx, f.held.Code, Reason{Kind: ReasonOther, Text: "ditolak"})
 	})
 	add("reject a cancelled booking", ErrWrongState, func(ctx context.Context, f *advFixture) (Booking, error) {
-		return f.e.Reject(ctx, f.cancelled.Code, "ditolak")
+		return f.e.Reject(ctx, f.cancelled.Code, Reason{Kind: ReasonOther, Text: "ditolak"})
 	})
 	add("reject, reason of 201 bytes", ErrBadReason, func(ctx context.Context, f *advFixture) (Booking, error) {
-		return f.e.Reject(ctx, f.paid.Code, strings.Repeat("r", ReasonBytesMax+1))
+		return f.e.Reject(ctx, f.paid.Code, Reason{Kind: ReasonOther, Text: strings.Repeat("r", ReasonBytesMax+1)})
 	})
 	// The clock at the end of H-1 of the paid booking's date, put back
 	// before the call returns so the cases after it see the fixture as
 	// it was.
-	add("reschedule after H-1", ErrRescheduleClosed, func(ctx context.Context, f *advFixture) (Booking, error) {
+	add("reschedule after H-1", reschedule.ErrRescheduleClosed, func(ctx context.Context, f *advFixture) (Booking, error) {
 		was := f.clk.Now()
 		defer f.clk.Set(was)
 		f.clk.Set(kt.T4)
-		return f.e.Reschedule(ctx, f.paid.Code, kt.Dec11, 1)
+		return f.e.Reschedule(ctx, f.paid.Code, kt.Dec11, kt.Slot1)
 	})
 	return append(calls, advRescheduleCalls()...)
 }
@@ -338,15 +372,18 @@ func advCodeCalls() []advCall {
 	// The strings depend on the fixture, so each case picks its string
 	// by name when it runs.
 	byCode := map[string]func(ctx context.Context, f *advFixture, code string) error{
-		"get":    func(ctx context.Context, f *advFixture, c string) error { _, err := f.e.Get(ctx, c); return err },
-		"cancel": func(ctx context.Context, f *advFixture, c string) error { _, err := f.e.Cancel(ctx, c); return err },
+		"get": func(ctx context.Context, f *advFixture, c string) error { _, err := f.e.Get(ctx, c); return err },
+		"cancel": func(ctx context.Context, f *advFixture, c string) error {
+			_, err := f.e.Cancel(ctx, c, Reason{})
+			return err
+		},
 		"reschedule": func(ctx context.Context, f *advFixture, c string) error {
-			_, err := f.e.Reschedule(ctx, c, kt.Dec11, 0)
+			_, err := f.e.Reschedule(ctx, c, kt.Dec11, kt.Slot0)
 			return err
 		},
 		"check in": func(ctx context.Context, f *advFixture, c string) error { _, err := f.e.CheckIn(ctx, c); return err },
 		"reject": func(ctx context.Context, f *advFixture, c string) error {
-			_, err := f.e.Reject(ctx, c, "ditolak")
+			_, err := f.e.Reject(ctx, c, Reason{Kind: ReasonOther, Text: "ditolak"})
 			return err
 		},
 	}
@@ -391,27 +428,33 @@ func advRescheduleCalls() []advCall {
 		name string
 		code func(f *advFixture) string
 		date func(f *advFixture) calendar.Date
-		slot int
+		slot string
 		want error
 	}{
-		{"zero date", paid, on(calendar.Date{}), 0, ErrBadDate},
-		{"zero date of a hold", func(f *advFixture) string { return f.held.Code }, on(calendar.Date{}), 0, ErrBadDate},
-		{"slot -1", paid, on(kt.Dec11), -1, ErrUnknownSlot},
-		{"slot 2", paid, on(kt.Dec11), 2, ErrUnknownSlot},
-		{"slot 256", paid, on(kt.Dec11), 256, ErrUnknownSlot},
-		{"slot MaxInt", paid, on(kt.Dec11), math.MaxInt, ErrUnknownSlot},
-		{"slot MinInt", paid, on(kt.Dec11), math.MinInt, ErrUnknownSlot},
-		{"a hold", func(f *advFixture) string { return f.held.Code }, on(kt.Dec11), 0, ErrWrongState},
-		{"a cancelled booking", func(f *advFixture) string { return f.cancelled.Code }, on(kt.Dec11), 0, ErrWrongState},
-		{"the same slot", paid, on(kt.Dec10), 0, ErrSameSlot},
-		{"year 1", paid, on(calendar.NewDate(1, 1, 1)), 0, ErrPast},
-		{"year 9999", paid, on(calendar.NewDate(9999, 12, 31)), 0, ErrOutsideHorizon},
-		{"a Saturday", paid, on(calendar.NewDate(2026, 12, 12)), 0, ErrOfficeClosed},
-		{"Christmas", paid, on(kt.Dec25), 0, ErrOfficeClosed},
-		{"a closed day", paid, func(f *advFixture) calendar.Date { return f.closedDay }, 0, ErrOfficeClosed},
-		{"a closed slot", paid, func(f *advFixture) calendar.Date { return f.closedSlotDay }, 1, ErrOfficeClosed},
-		{"not opened", paid, on(kt.Jan04), 0, ErrNotOpened},
-		{"a cell too small", func(f *advFixture) string { return f.paid2.Code }, func(f *advFixture) calendar.Date { return f.tiny }, 0, ErrFull},
+		{"zero date", paid, on(calendar.Date{}), kt.Slot0, calendar.ErrBadDate},
+		{"zero date of a hold", func(f *advFixture) string { return f.held.Code }, on(calendar.Date{}), kt.Slot0, calendar.ErrBadDate},
+		// Slots are named by their start: the empty string, or an old
+		// index, names none.
+		{"slot never set", paid, on(kt.Dec11), "", ErrUnknownSlot},
+		{"slot -1", paid, on(kt.Dec11), "-1", ErrUnknownSlot},
+		{"slot 1, an index", paid, on(kt.Dec11), "1", ErrUnknownSlot},
+		{"slot 2", paid, on(kt.Dec11), "2", ErrUnknownSlot},
+		{"slot 256", paid, on(kt.Dec11), "256", ErrUnknownSlot},
+		{"slot MaxInt", paid, on(kt.Dec11), strconv.Itoa(math.MaxInt), ErrUnknownSlot},
+		{"slot MinInt", paid, on(kt.Dec11), strconv.Itoa(math.MinInt), ErrUnknownSlot},
+		{"slot 10:00, where the last one ends", paid, on(kt.Dec11), "10:00", ErrUnknownSlot},
+		{"slot 9:00", paid, on(kt.Dec11), "9:00", ErrUnknownSlot},
+		{"a hold", func(f *advFixture) string { return f.held.Code }, on(kt.Dec11), kt.Slot0, ErrWrongState},
+		{"a cancelled booking", func(f *advFixture) string { return f.cancelled.Code }, on(kt.Dec11), kt.Slot0, ErrWrongState},
+		{"the same slot", paid, on(kt.Dec10), kt.Slot0, ErrSameSlot},
+		{"year 1", paid, on(calendar.NewDate(1, 1, 1)), kt.Slot0, quota.ErrPast},
+		{"year 9999", paid, on(calendar.NewDate(9999, 12, 31)), kt.Slot0, quota.ErrOutsideHorizon},
+		{"a Saturday", paid, on(calendar.NewDate(2026, 12, 12)), kt.Slot0, quota.ErrClosed},
+		{"Christmas", paid, on(kt.Dec25), kt.Slot0, quota.ErrClosed},
+		{"a closed day", paid, func(f *advFixture) calendar.Date { return f.closedDay }, kt.Slot0, quota.ErrClosed},
+		{"a closed slot", paid, func(f *advFixture) calendar.Date { return f.closedSlotDay }, kt.Slot1, quota.ErrClosed},
+		{"not opened", paid, on(kt.Jan04), kt.Slot0, quota.ErrNotOpened},
+		{"a cell too small", func(f *advFixture) string { return f.paid2.Code }, func(f *advFixture) calendar.Date { return f.tiny }, kt.Slot0, quota.ErrFull},
 	} {
 		calls = append(calls, advCall{name: "reschedule to " + tt.name, want: tt.want, index: -1, call: func(ctx context.Context, f *advFixture) error {
 			_, err := f.e.Reschedule(ctx, tt.code(f), tt.date(f), tt.slot)

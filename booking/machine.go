@@ -215,10 +215,11 @@ func (m *machine) override(c *change) (uint64, error) {
 	return lsn, nil
 }
 
-// file does the bookkeeping of a booking that moved from state from (nil
-// for a new hold) to to: it lists every index a state belongs to. The
-// slab, the account and the NIKs are filed by the hold itself, once.
-func (m *machine) file(b *booking, from, to *snapshot) {
+// file does the bookkeeping of a booking that change o moved from state
+// from (nil for a new booking) to to: it lists every index a state belongs
+// to. The slab, the account and the NIKs are filed by the making of the
+// booking itself, once.
+func (m *machine) file(b *booking, o op, from, to *snapshot) {
 	if from != nil {
 		m.states[from.state].Add(-1)
 	}
@@ -240,13 +241,13 @@ func (m *machine) file(b *booking, from, to *snapshot) {
 	}
 	ctx := context.Background()
 	if m.log.Enabled(ctx, slog.LevelInfo) {
-		// Never the account, a NIK or metadata: only what identifies the
-		// booking to an operator.
-		m.log.LogAttrs(ctx, slog.LevelInfo, "booking "+to.state.String(),
+		// Never the account, a NIK, a family card or metadata: only what
+		// identifies the booking to an operator.
+		m.log.LogAttrs(ctx, slog.LevelInfo, "booking "+moves[o].done,
 			slog.String("code", formatCode(b.code)),
 			slog.String("office", b.office.code),
 			slog.String("date", to.date.String()),
-			slog.Int("slot", int(to.slot)),
+			slog.String("slot", quota.FormatClock(m.slot(b.office, to.slot).Start)),
 			slog.Int("seats", b.seats()),
 		)
 	}
@@ -257,9 +258,24 @@ func (m *machine) noShowAt(b *booking, s *snapshot) int64 {
 	return nanos(m.policy.NoShowAt(s.date, m.slot(b.office, s.slot).End, m.loc(b.office)))
 }
 
-// view returns the public snapshot of b.
-func (m *machine) view(b *booking) Booking {
-	s := b.st.Load()
+// asOf returns the state readers see of b, in state s, at nowNs: s, or
+// the expiry or no-show whose instant has come though nobody has recorded
+// it yet — made by next, as the change that records it will be.
+func (m *machine) asOf(b *booking, s *snapshot, nowNs int64) *snapshot {
+	switch {
+	case s.overdue(nowNs):
+		return m.next(b, s, &change{op: opExpire, at: s.deadline})
+	case s.state == Paid:
+		if at := m.noShowAt(b, s); nowNs >= at {
+			return m.next(b, s, &change{op: opNoShow, at: at})
+		}
+	}
+	return s
+}
+
+// view returns the public snapshot of b as of nowNs (see asOf).
+func (m *machine) view(b *booking, nowNs int64) Booking {
+	s := m.asOf(b, b.st.Load(), nowNs)
 	o := b.office
 	loc := m.loc(o) // instants read as the office's clock
 	slot := m.slot(o, s.slot)
@@ -272,27 +288,51 @@ func (m *machine) view(b *booking) Booking {
 	var buf [codeSymbols + billingDigits]byte
 	codes := string(strconv.AppendUint(appendCode(buf[:0], b.code), b.billing, 10))
 	midnight := s.date.Start(loc)
+	opens, closes := m.policy.CheckInWindow(s.date, slot.Start, slot.End, loc)
 	v := Booking{
-		Code:        codes[:codeSymbols],
-		BillingCode: codes[codeSymbols:],
-		Account:     b.account,
-		Office:      o.code,
-		Date:        s.date,
-		Slot:        int(s.slot),
-		SlotStart:   midnight.Add(slot.Start),
-		SlotEnd:     midnight.Add(slot.End),
-		Pool:        pool,
-		Applicants:  cloneApplicants(b.applicants),
-		State:       s.state,
-		PayBy:       time.Unix(0, s.deadline).In(loc),
-		PaymentRef:  s.paymentRef,
-		Reschedules: int(s.reschedules),
-		History:     make([]Event, n),
+		Code:          codes[:codeSymbols],
+		BillingCode:   codes[codeSymbols:],
+		Account:       b.account,
+		Office:        o.code,
+		Date:          s.date,
+		Slot:          quota.FormatClock(slot.Start),
+		SlotStart:     midnight.Add(slot.Start),
+		SlotEnd:       midnight.Add(slot.End),
+		Pool:          pool,
+		Applicants:    cloneApplicants(b.applicants),
+		FamilyCard:    b.familyCard,
+		State:         s.state,
+		PaymentRef:    s.paymentRef,
+		Reschedules:   int(s.reschedules),
+		History:       make([]Event, n),
+		PayBy:         time.Unix(0, s.deadline).In(loc),
+		RescheduleBy:  m.policy.RescheduleDeadline(s.date, loc),
+		CancelBy:      m.policy.CancelDeadline(s.date, loc),
+		CheckInOpens:  opens,
+		CheckInCloses: closes,
 	}
 	for h := s; h != nil; h = h.prev {
 		n--
-		v.History[n] = Event{At: time.Unix(0, h.at).In(loc), State: h.state, Note: h.note}
+		e := Event{At: time.Unix(0, h.at).In(loc), State: h.state, Note: h.note}
+		if h.reason != ReasonNone {
+			e.Reason = Reason{Kind: h.reason, Text: h.note}
+		}
+		v.History[n] = e
 	}
 	v.Created = v.History[0].At
 	return v
+}
+
+// slotAt returns the index of the office's slot that starts at slot,
+// "HH:MM"; ErrUnknownSlot for anything else, the empty string included.
+func (m *machine) slotAt(o *office, slot string) (uint8, error) {
+	start, err := quota.ParseClock(slot)
+	if err != nil {
+		return 0, fmt.Errorf("%w: want the start of a slot, HH:MM", ErrUnknownSlot)
+	}
+	i, err := m.ledger.SlotAt(o.id, start)
+	if err != nil {
+		return 0, fmt.Errorf("%w: no slot starts at %s", ErrUnknownSlot, slot)
+	}
+	return uint8(i), nil
 }

@@ -49,13 +49,20 @@ var (
 		{Start: 9 * time.Hour, End: 10 * time.Hour, Seats: []int{3, 1}},
 	}
 	mPools = []string{kt.Online, kt.WalkIn}
+	// mStarts names mSlots as HoldRequest and Reschedule do, by start.
+	mStarts = []string{kt.Slot0, kt.Slot1}
 )
 
-// effective is the state the rules say a booking is in: a hold past its
-// deadline is expired, whether or not anybody has noticed yet.
+// effective is the state the rules say a booking is in, which every read
+// of the engine shows: a hold past its deadline is expired, and a paid
+// booking whose slot has ended is a no-show, whether or not anybody has
+// recorded it yet.
 func (m *model) effective(b *mBooking) State {
-	if b.state == Held && !m.now.Before(b.deadline) {
+	switch {
+	case b.state == Held && !m.now.Before(b.deadline):
 		return Expired
+	case b.state == Paid && !m.now.Before(m.slotEnd(b.date, b.slot)):
+		return NoShow
 	}
 	return b.state
 }
@@ -66,6 +73,10 @@ func takesSeats(st State) bool { return st == Held || st == Paid || st == Checke
 
 func (m *model) slotStart(d calendar.Date, slot int) time.Time {
 	return d.Start(kt.WIB).Add(mSlots[slot].Start)
+}
+
+func (m *model) slotEnd(d calendar.Date, slot int) time.Time {
+	return d.Start(kt.WIB).Add(mSlots[slot].End)
 }
 
 // free is the seats the rules leave free in a cell.
@@ -83,11 +94,11 @@ func (m *model) free(d calendar.Date, slot, pool int) int {
 func (m *model) seatErr(d calendar.Date, slot, pool, n int) error {
 	switch {
 	case !m.now.Before(m.slotStart(d, slot)):
-		return ErrPast
+		return quota.ErrPast
 	case m.now.Before(kt.T0): // the release, 1 November 08:00
-		return ErrNotOpened
+		return quota.ErrNotOpened
 	case m.free(d, slot, pool) < n:
-		return ErrFull
+		return quota.ErrFull
 	}
 	return nil
 }
@@ -116,7 +127,7 @@ func (m *model) nikErr(k int) error {
 		}
 	}
 	if m.now.Before(reapply) {
-		return ErrReapplyTooSoon
+		return reschedule.ErrReapplyTooSoon
 	}
 	return nil
 }
@@ -147,7 +158,7 @@ func (m *model) unpaid(account int) int {
 // else the engine's matches the model's sentinel (a window error from the
 // policy stands for its sentinel).
 func sameAnswer(t *rapid.T, op string, got, want error) {
-	for _, s := range []error{ErrRescheduleClosed, ErrRescheduleLimit, ErrCancelClosed, ErrCheckInEarly, ErrCheckInLate} {
+	for _, s := range []error{reschedule.ErrRescheduleClosed, reschedule.ErrRescheduleLimit, reschedule.ErrCancelClosed, reschedule.ErrCheckInEarly, reschedule.ErrCheckInLate} {
 		if errors.Is(want, s) {
 			want = s
 		}
@@ -176,21 +187,25 @@ func TestEngineModel(t *testing.T) {
 			niks[i] = kt.NIK(t, 100+i)
 		}
 
+		// pick draws a booking for an operation. An operation records the
+		// expiry or no-show whose instant has come before it decides, so
+		// that it is refused as every read shows the booking, swept or
+		// not: from then on the sweep has nothing left to record.
 		pick := func(t *rapid.T) *mBooking {
 			if len(m.bookings) == 0 {
 				t.Skip("no booking yet")
 			}
-			return rapid.SampledFrom(m.bookings).Draw(t, "booking")
+			b := rapid.SampledFrom(m.bookings).Draw(t, "booking")
+			b.state = m.effective(b)
+			return b
 		}
 		sync := func(t *rapid.T, b *mBooking) {
+			// Reads are exact at the engine's clock: the engine shows the
+			// effective state itself, swept or not.
 			got := mustGetR(t, e, b.code)
-			st := got.State
-			if st == Held && !m.now.Before(got.PayBy) {
-				st = Expired
-			}
-			if st != m.effective(b) || got.Date != b.date || got.Slot != b.slot || got.Reschedules != b.reschedules {
-				t.Fatalf("booking %s: engine %v %s slot %d (%d reschedules), model %v %s slot %d (%d)",
-					b.code, st, got.Date, got.Slot, got.Reschedules, m.effective(b), b.date, b.slot, b.reschedules)
+			if got.State != m.effective(b) || got.Date != b.date || got.Slot != mStarts[b.slot] || got.Reschedules != b.reschedules {
+				t.Fatalf("booking %s: engine %v %s slot %s (%d reschedules), model %v %s slot %s (%d)",
+					b.code, got.State, got.Date, got.Slot, got.Reschedules, m.effective(b), b.date, mStarts[b.slot], b.reschedules)
 			}
 		}
 
@@ -200,7 +215,7 @@ func TestEngineModel(t *testing.T) {
 				who := rapid.SliceOfNDistinct(rapid.IntRange(0, len(niks)-1), 1, 3, func(i int) int { return i }).Draw(t, "niks")
 				d := rapid.SampledFrom(mDays).Draw(t, "date")
 				slot, pool := rapid.IntRange(0, 1).Draw(t, "slot"), rapid.IntRange(0, 1).Draw(t, "pool")
-				req := HoldRequest{Account: fmt.Sprint("acc", acc), Office: kt.Office, Date: d, Slot: slot, Pool: mPools[pool]}
+				req := HoldRequest{Account: fmt.Sprint("acc", acc), Office: kt.Office, Date: d, Slot: mStarts[slot], Pool: mPools[pool]}
 				for _, k := range who {
 					req.Applicants = append(req.Applicants, Applicant{NIK: niks[k]})
 				}
@@ -251,7 +266,7 @@ func TestEngineModel(t *testing.T) {
 				default:
 					want = ErrWrongState
 				}
-				_, err := e.Cancel(bg, b.code)
+				_, err := e.Cancel(bg, b.code, Reason{})
 				sameAnswer(t, "cancel", err, want)
 				if err == nil {
 					b.state = Cancelled
@@ -275,7 +290,7 @@ func TestEngineModel(t *testing.T) {
 						}
 					}
 				}
-				_, err := e.Reschedule(bg, b.code, d, slot)
+				_, err := e.Reschedule(bg, b.code, d, mStarts[slot])
 				sameAnswer(t, "reschedule", err, want)
 				if err == nil {
 					b.date, b.slot, b.reschedules = d, slot, b.reschedules+1
@@ -303,7 +318,7 @@ func TestEngineModel(t *testing.T) {
 				if st := m.effective(b); st != Paid && st != CheckedIn {
 					want = ErrWrongState
 				}
-				_, err := e.Reject(bg, b.code, "ditolak")
+				_, err := e.Reject(bg, b.code, Reason{Kind: ReasonOther, Text: "ditolak"})
 				sameAnswer(t, "reject", err, want)
 				if err == nil {
 					b.state, b.rejectedAt = Rejected, m.now
@@ -313,18 +328,18 @@ func TestEngineModel(t *testing.T) {
 			"markNoShows": func(t *rapid.T) {
 				want := 0
 				for _, b := range m.bookings {
-					if b.state == Paid && !m.now.Before(b.date.Start(kt.WIB).Add(mSlots[b.slot].End)) {
+					if b.state == Paid && !m.now.Before(m.slotEnd(b.date, b.slot)) {
 						b.state = NoShow
 						want++
 					}
 				}
-				got, err := e.MarkNoShows(bg, m.now)
+				got, err := e.MarkNoShows(bg) // the clock stands at m.now
 				if err != nil || got != want {
 					t.Fatalf("MarkNoShows: engine %d %v, model %d", got, err, want)
 				}
 			},
 			"expireDue": func(t *rapid.T) {
-				if _, err := e.ExpireDue(bg, m.now); err != nil {
+				if _, err := e.ExpireDue(bg); err != nil {
 					t.Fatal(err)
 				}
 			},
@@ -343,8 +358,8 @@ func TestEngineModel(t *testing.T) {
 				}
 			},
 			"": func(t *rapid.T) {
-				if v := e.Check(); len(v) > 0 {
-					t.Fatalf("engine invariants: %v", v)
+				if v, err := e.Check(bg); err != nil || len(v) > 0 {
+					t.Fatalf("engine invariants: %v (check: %v)", v, err)
 				}
 				for _, d := range mDays {
 					for s := range mSlots {
@@ -353,12 +368,13 @@ func TestEngineModel(t *testing.T) {
 							if err != nil {
 								t.Fatal(err)
 							}
-							// The counters still count lapsed holds no one
-							// has swept; the rules count them free.
+							// The counters still count the seats of lapsed
+							// holds and no-shows no one has recorded; the
+							// rules count them free.
 							lapsed := 0
 							for _, b := range m.bookings {
-								if b.date == d && b.slot == s && b.pool == p && b.state == Held && m.effective(b) == Expired {
-									if got := mustGetR(t, e, b.code); got.State == Held {
+								if b.date == d && b.slot == s && b.pool == p && !takesSeats(m.effective(b)) {
+									if rec := mustRecordedR(t, e, b.code); takesSeats(rec) {
 										lapsed += len(b.niks)
 									}
 								}
@@ -380,4 +396,14 @@ func mustGetR(t *rapid.T, e *Engine, code string) Booking {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// mustRecordedR returns the state the engine has recorded for a booking,
+// which Get shows only while no expiry or no-show is due.
+func mustRecordedR(t *rapid.T, e *Engine, code string) State {
+	st, err := e.Recorded(code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }

@@ -22,6 +22,7 @@ func TestParseNIK(t *testing.T) {
 		name string
 		give string
 		ok   bool
+		want string // the digits, when give has more than digits
 	}{
 		{name: "man born 1 Jan 1990", give: "3171010101900001", ok: true},
 		{name: "woman born 1 Jan 1990 (day + 40)", give: "3171014101900001", ok: true},
@@ -32,14 +33,30 @@ func TestParseNIK(t *testing.T) {
 		{name: "15 digits", give: "317101010190001"},
 		{name: "17 digits", give: "31710101019000011"},
 		{name: "empty", give: ""},
-		{name: "space", give: "3171 10101900001"},
-		{name: "trailing space", give: "317101010190001 "},
+		// Spaces and dashes between digits are ignored: people type
+		// them. (Refused while a NIK was 16 digits and nothing else.)
+		{name: "space", give: "3171 0101 0190 0001", ok: true, want: "3171010101900001"},
+		{name: "trailing space", give: "3171010101900001 ", ok: true, want: "3171010101900001"},
+		{name: "dashes", give: "317101-010190-0001", ok: true, want: "3171010101900001"},
+		// The old cases of a space, which are 15 digits without it.
+		{name: "space for a digit", give: "3171 10101900001"},
+		{name: "15 digits and a trailing space", give: "317101010190001 "},
 		{name: "letter", give: "31710101019000A1"},
 		{name: "full-width digit", give: "３171010101900001"},
 		{name: "Arabic-Indic digit", give: "٣171010101900001"},
 		{name: "province 00", give: "0071010101900001"},
 		{name: "province 10", give: "1071010101900001"},
-		{name: "province 95", give: "9571010101900001"},
+		// Province codes are Kemendagri's list, not the range 11–94: 95 is
+		// Papua Pegunungan (2022), accepted now; 20 and 40 were never
+		// issued, refused now.
+		{name: "province 95", give: "9571010101900001", ok: true},
+		{name: "province 96", give: "9671010101900001", ok: true},
+		{name: "province 20", give: "2071010101900001"},
+		{name: "province 40", give: "4071010101900001"},
+		{name: "province 97", give: "9771010101900001"},
+		// Regency 00 and district 00 do not exist: refused now.
+		{name: "regency 00", give: "3100010101900001"},
+		{name: "district 00", give: "3171000101900001"},
 		{name: "day 00", give: "3171010001900001"},
 		{name: "day 32", give: "3171013201900001"},
 		{name: "day 40", give: "3171014001900001"},
@@ -63,7 +80,11 @@ func TestParseNIK(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			require.Equal(t, tt.give, n.Digits())
+			want := tt.want
+			if want == "" {
+				want = tt.give
+			}
+			require.Equal(t, want, n.Digits())
 		})
 	}
 }
@@ -97,11 +118,13 @@ func TestNIKUnmarshalText(t *testing.T) {
 }
 
 // FuzzParseNIK checks that ParseNIK never returns a NIK with an error nor
-// quotes its input in one, that what it accepts keeps its digits and
-// survives the round trip through its number (as a NIK decoded from the
-// journal does), and that String hides the middle digits.
+// quotes its input in one, that what it accepts keeps its digits (the
+// input without its spaces and dashes) and survives the round trip through
+// its number (as a NIK decoded from the journal does), and that String
+// hides the middle digits.
 func FuzzParseNIK(f *testing.F) {
-	for _, s := range []string{"3171010101900001", "3171014101900001", "3171012902000003", "0000000000000000", "", "31710101019000011"} {
+	for _, s := range []string{"3171010101900001", "3171014101900001", "3171012902000003", "0000000000000000", "", "31710101019000011",
+		"3171 0101 0190 0001", "317101-010190-0001"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -115,7 +138,8 @@ func FuzzParseNIK(f *testing.F) {
 			}
 			return
 		}
-		if n.Digits() != s {
+		digits := strings.NewReplacer(" ", "", "-", "").Replace(s)
+		if n.Digits() != digits {
 			t.Fatalf("ParseNIK(%q).Digits() = %q", s, n.Digits())
 		}
 		number, err := strconv.ParseUint(n.Digits(), 10, 64)
@@ -126,7 +150,7 @@ func FuzzParseNIK(f *testing.F) {
 		if err != nil || back != n {
 			t.Fatalf("nikFromNumber round trip of %q: %v, %v", s, back, err)
 		}
-		if strings.Contains(n.String(), s[2:12]) {
+		if strings.Contains(n.String(), digits[2:12]) {
 			t.Fatalf("String() shows the middle digits: %q", n.String())
 		}
 	})

@@ -49,9 +49,8 @@ func (x *nikIndex) shardOf(n NIK) int {
 // It holds the shards of b's NIKs from the check to the claim, and calls
 // commit in between, so that the claims of one NIK reach the journal in
 // the order they were made; an error from commit leaves every NIK as it
-// was. A latest booking that is an overdue hold is expired first (live),
-// so that a payment racing the claim either wins, and blocks the NIK, or
-// loses.
+// was. A latest booking whose expiry or no-show is due is recorded first
+// (live), so that it is judged as reads show it.
 func (x *nikIndex) claim(b *booking, atNs int64, commit func() error) error {
 	var held [ApplicantsMax]int // the shards to lock, ascending, once each
 	n := 0
@@ -104,21 +103,23 @@ func (x *nikIndex) judge(en nikEntry, atNs int64, loc *time.Location) (nikEntry,
 	if p == nil {
 		return en, nil
 	}
-	if !m.replaying && p.st.Load().overdue(atNs) {
-		m.expire(p, atNs)
+	if !m.replaying {
+		// Judge p as every read shows it: record the expiry or no-show
+		// whose instant has come (a payment racing the claim either wins,
+		// and blocks the NIK, or loses).
+		for m.recordDue(p, p.st.Load(), atNs) == errStale {
+		}
 	}
 	s, pLoc := p.st.Load(), m.loc(p.office)
-	switch s.nikUse(atNs, pLoc) {
-	case nikBlocked:
-		if m.lenient {
-			break // a read-only load keeps both; Check reports them
-		}
+	use := s.nikUse(atNs, pLoc)
+	if use == nikBlocked && !m.lenient { // a read-only load keeps both; Check reports them
 		return en, ErrNIKBooked
-	case nikReached:
+	}
+	if use.startsReapply(m.policy.ReapplyAfterUnreached) {
 		en.reapplyFrom = max(en.reapplyFrom, nanos(m.policy.ReapplyFrom(s.date, pLoc)))
-		if !m.replaying && atNs < en.reapplyFrom {
-			return en, &reschedule.WindowError{Action: reschedule.Reapply, Opens: time.Unix(0, en.reapplyFrom).In(loc)}
-		}
+	}
+	if !m.replaying && atNs < en.reapplyFrom {
+		return en, &reschedule.WindowError{Action: reschedule.Reapply, Opens: time.Unix(0, en.reapplyFrom).In(loc)}
 	}
 	return en, nil
 }

@@ -88,8 +88,8 @@ func (e *Engine) checkDroppedDays(o *office, next *quota.Config) error {
 }
 
 // Office returns the configuration an office is registered with.
-func (e *Engine) Office(code string) (OfficeConfig, error) {
-	if err := e.begin(nil); err != nil {
+func (e *Engine) Office(ctx context.Context, code string) (OfficeConfig, error) {
+	if err := e.begin(ctx); err != nil {
 		return OfficeConfig{}, err
 	}
 	o := e.m.lookupOffice(code)
@@ -129,19 +129,26 @@ func (e *Engine) OpenDay(ctx context.Context, officeCode string, d calendar.Date
 	return e.operate(ctx, officeCode, quota.Override{Kind: quota.OpenDay, Date: d})
 }
 
-// CloseSlot closes one slot of a day, in every pool.
-func (e *Engine) CloseSlot(ctx context.Context, officeCode string, d calendar.Date, slot int, reason string) error {
-	return e.operate(ctx, officeCode, quota.Override{Kind: quota.CloseSlot, Date: d, Slot: slot, Reason: reason})
+// CloseSlot closes one slot of a day (named by its start, "HH:MM"), in
+// every pool.
+func (e *Engine) CloseSlot(ctx context.Context, officeCode string, d calendar.Date, slot, reason string) error {
+	return e.operateOnSlot(ctx, officeCode, slot, "", quota.Override{Kind: quota.CloseSlot, Date: d, Reason: reason})
 }
 
 // OpenSlot undoes CloseSlot.
-func (e *Engine) OpenSlot(ctx context.Context, officeCode string, d calendar.Date, slot int) error {
-	return e.operate(ctx, officeCode, quota.Override{Kind: quota.OpenSlot, Date: d, Slot: slot})
+func (e *Engine) OpenSlot(ctx context.Context, officeCode string, d calendar.Date, slot string) error {
+	return e.operateOnSlot(ctx, officeCode, slot, "", quota.Override{Kind: quota.OpenSlot, Date: d})
 }
 
-// SetCapacity sets the seats of one pool of one slot of a day; never below
-// the seats taken (quota.ErrBelowTaken).
-func (e *Engine) SetCapacity(ctx context.Context, officeCode string, d calendar.Date, slot int, pool string, seats int) error {
+// SetCapacity sets the seats of one pool of one slot (its start, "HH:MM")
+// of a day; never below the seats taken (quota.ErrBelowTaken).
+func (e *Engine) SetCapacity(ctx context.Context, officeCode string, d calendar.Date, slot, pool string, seats int) error {
+	return e.operateOnSlot(ctx, officeCode, slot, pool, quota.Override{Kind: quota.SetCapacity, Date: d, Seats: seats})
+}
+
+// operateOnSlot names the slot (and, when pool is not empty, the pool) of
+// ov by index, then applies it.
+func (e *Engine) operateOnSlot(ctx context.Context, officeCode, slot, pool string, ov quota.Override) error {
 	if err := e.beginWrite(ctx); err != nil {
 		return err
 	}
@@ -149,11 +156,19 @@ func (e *Engine) SetCapacity(ctx context.Context, officeCode string, d calendar.
 	if o == nil {
 		return ErrUnknownOffice
 	}
-	p, err := e.m.ledger.PoolIndex(o.id, pool)
+	s, err := e.m.slotAt(o, slot)
 	if err != nil {
-		return ErrUnknownPool
+		return err
 	}
-	return e.operate(ctx, officeCode, quota.Override{Kind: quota.SetCapacity, Date: d, Slot: slot, Pool: p, Seats: seats})
+	ov.Slot = int(s)
+	if ov.Kind == quota.SetCapacity {
+		p, err := e.m.ledger.PoolIndex(o.id, pool)
+		if err != nil {
+			return ErrUnknownPool
+		}
+		ov.Pool = p
+	}
+	return e.operate(ctx, officeCode, ov)
 }
 
 // SetReleaseAt moves the instant a day's quota opens; the zero time opens it

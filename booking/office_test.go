@@ -68,7 +68,7 @@ func TestReRegisterKeepsBookings(t *testing.T) {
 	c, err := e.Cell(kt.Office, kt.Dec10, 0, 0)
 	require.NoError(t, err)
 	require.Equal(t, 7, c.Left, "new capacity, old booking kept")
-	got, err := e.Office(kt.Office)
+	got, err := e.Office(bg, kt.Office)
 	require.NoError(t, err)
 	require.Equal(t, "Kanim Jaksel", got.Name)
 	require.Equal(t, []string{kt.Online, kt.WalkIn, "accelerated"}, got.Quota.Layout.Pools)
@@ -85,12 +85,21 @@ func TestReRegisterKeepsBookings(t *testing.T) {
 	// Once the day has passed it may go.
 	clk.Set(time.Date(2026, 12, 11, 0, 0, 0, 0, kt.WIB))
 	require.NoError(t, e.RegisterOffice(bg, cut))
+	// The booking is kept: a paid booking whose slot has ended reads as a
+	// no-show, whether or not the sweep has recorded it, and the sweep
+	// records exactly that, though its day has left the table.
 	kept, err := e.Get(bg, b.Code)
 	require.NoError(t, err)
-	require.Equal(t, Paid, kept.State)
+	require.Equal(t, NoShow, kept.State)
+	n, err := e.MarkNoShows(bg)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	recorded, err := e.Get(bg, b.Code)
+	require.NoError(t, err)
+	require.Equal(t, kept, recorded)
 	kt.RequireConsistent(t, e)
 
-	_, err = e.Office("nope")
+	_, err = e.Office(bg, "nope")
 	require.ErrorIs(t, err, ErrUnknownOffice)
 }
 
@@ -98,18 +107,18 @@ func TestOperatorChanges(t *testing.T) {
 	e, clk := kt.NewEngine(t, nil)
 	require.NoError(t, e.CloseDay(bg, kt.Office, kt.Dec10, "Banjir"))
 	_, err := e.Hold(bg, kt.HoldRequest(t, 1))
-	require.ErrorIs(t, err, ErrOfficeClosed)
+	require.ErrorIs(t, err, quota.ErrClosed)
 	require.NoError(t, e.OpenDay(bg, kt.Office, kt.Dec10))
-	require.NoError(t, e.CloseSlot(bg, kt.Office, kt.Dec10, 0, "Rapat"))
+	require.NoError(t, e.CloseSlot(bg, kt.Office, kt.Dec10, kt.Slot0, "Rapat"))
 	_, err = e.Hold(bg, kt.HoldRequest(t, 1))
-	require.ErrorIs(t, err, ErrOfficeClosed)
-	require.NoError(t, e.OpenSlot(bg, kt.Office, kt.Dec10, 0))
-	require.NoError(t, e.SetCapacity(bg, kt.Office, kt.Dec10, 0, kt.Online, 1))
+	require.ErrorIs(t, err, quota.ErrClosed)
+	require.NoError(t, e.OpenSlot(bg, kt.Office, kt.Dec10, kt.Slot0))
+	require.NoError(t, e.SetCapacity(bg, kt.Office, kt.Dec10, kt.Slot0, kt.Online, 1))
 	_, err = e.Hold(bg, kt.HoldRequest(t, 1))
 	require.NoError(t, err)
 	_, err = e.Hold(bg, kt.HoldRequest(t, 2))
-	require.ErrorIs(t, err, ErrFull)
-	require.ErrorIs(t, e.SetCapacity(bg, kt.Office, kt.Dec10, 0, kt.Online, 0), quota.ErrBelowTaken)
+	require.ErrorIs(t, err, quota.ErrFull)
+	require.ErrorIs(t, e.SetCapacity(bg, kt.Office, kt.Dec10, kt.Slot0, kt.Online, 0), quota.ErrBelowTaken)
 
 	require.NoError(t, e.SetReleaseAt(bg, kt.Office, kt.Jan04, kt.T0))
 	req := kt.HoldRequest(t, 3)
@@ -120,11 +129,11 @@ func TestOperatorChanges(t *testing.T) {
 
 	for _, err := range []error{
 		e.CloseDay(bg, "nope", kt.Dec10, "x"),
-		e.SetCapacity(bg, "nope", kt.Dec10, 0, kt.Online, 1),
+		e.SetCapacity(bg, "nope", kt.Dec10, kt.Slot0, kt.Online, 1),
 	} {
 		require.ErrorIs(t, err, ErrUnknownOffice)
 	}
-	require.ErrorIs(t, e.SetCapacity(bg, kt.Office, kt.Dec10, 0, "vip", 1), ErrUnknownPool)
+	require.ErrorIs(t, e.SetCapacity(bg, kt.Office, kt.Dec10, kt.Slot0, "vip", 1), ErrUnknownPool)
 	require.ErrorIs(t, e.CloseDay(bg, kt.Office, kt.Dec10, ""), quota.ErrBadReason)
 	kt.RequireConsistent(t, e)
 }
@@ -132,21 +141,23 @@ func TestOperatorChanges(t *testing.T) {
 func TestOfficeAfterClose(t *testing.T) {
 	e, _ := kt.NewEngine(t, nil)
 	require.NoError(t, e.Close())
-	_, err := e.Office(kt.Office)
+	_, err := e.Office(bg, kt.Office)
 	require.ErrorIs(t, err, ErrEngineClosed)
 	require.Empty(t, e.Offices())
 }
 
-// One sentinel for a bad date, from parsing or from an engine call.
+// One sentinel for a bad date, from parsing or from an engine call; and
+// one for each kind of bad reason: a closure's (a string, quota's) and a
+// booking's (a Reason, booking's).
 func TestOneBadDateSentinel(t *testing.T) {
 	_, err := calendar.ParseDate("2026-02-30")
-	require.ErrorIs(t, err, ErrBadDate)
+	require.ErrorIs(t, err, calendar.ErrBadDate)
 	e, _ := kt.NewEngine(t, nil)
 	_, err = e.Day(bg, kt.Office, calendar.Date{})
 	require.ErrorIs(t, err, calendar.ErrBadDate)
-	require.ErrorIs(t, e.CloseDay(bg, kt.Office, kt.Dec10, ""), ErrBadReason)
-	_, err = e.Reject(bg, "0000000000", "")
-	require.ErrorIs(t, err, quota.ErrBadReason)
+	require.ErrorIs(t, e.CloseDay(bg, kt.Office, kt.Dec10, ""), quota.ErrBadReason)
+	_, err = e.Reject(bg, "0000000000", Reason{})
+	require.ErrorIs(t, err, ErrBadReason, "a rejection needs a kind")
 }
 
 func TestOfficeRefusals(t *testing.T) { runRefusals(t, advOfficeCalls(t)) }
@@ -219,62 +230,72 @@ func advOfficeCalls(t testing.TB) []advCall {
 
 	for _, code := range []string{"", "NOPE", "jkt", advMiB, "JKT\n"} {
 		name := fmt.Sprintf("%.8q", code)
-		add("office "+name, ErrUnknownOffice, func(_ context.Context, f *advFixture) error { _, err := f.e.Office(code); return err })
+		add("office "+name, ErrUnknownOffice, func(ctx context.Context, f *advFixture) error { _, err := f.e.Office(ctx, code); return err })
 		add("close day, office "+name, ErrUnknownOffice, func(ctx context.Context, f *advFixture) error { return f.e.CloseDay(ctx, code, kt.Dec10, "x") })
 		add("open day, office "+name, ErrUnknownOffice, func(ctx context.Context, f *advFixture) error { return f.e.OpenDay(ctx, code, f.closedDay) })
-		add("close slot, office "+name, ErrUnknownOffice, func(ctx context.Context, f *advFixture) error { return f.e.CloseSlot(ctx, code, kt.Dec10, 0, "x") })
-		add("open slot, office "+name, ErrUnknownOffice, func(ctx context.Context, f *advFixture) error { return f.e.OpenSlot(ctx, code, f.closedSlotDay, 1) })
+		add("close slot, office "+name, ErrUnknownOffice, func(ctx context.Context, f *advFixture) error {
+			return f.e.CloseSlot(ctx, code, kt.Dec10, kt.Slot0, "x")
+		})
+		add("open slot, office "+name, ErrUnknownOffice, func(ctx context.Context, f *advFixture) error {
+			return f.e.OpenSlot(ctx, code, f.closedSlotDay, kt.Slot1)
+		})
 		add("set capacity, office "+name, ErrUnknownOffice, func(ctx context.Context, f *advFixture) error {
-			return f.e.SetCapacity(ctx, code, kt.Dec10, 0, kt.Online, 9)
+			return f.e.SetCapacity(ctx, code, kt.Dec10, kt.Slot0, kt.Online, 9)
 		})
 		add("set release, office "+name, ErrUnknownOffice, func(ctx context.Context, f *advFixture) error { return f.e.SetReleaseAt(ctx, code, kt.Dec10, kt.T0) })
 	}
 	for name, d := range map[string]calendar.Date{"zero date": {}, "year 1": calendar.NewDate(1, 1, 1), "year 9999": calendar.NewDate(9999, 12, 31)} {
-		want := ErrOutsideHorizon
+		want := quota.ErrOutsideHorizon
 		if d.IsZero() {
-			want = ErrBadDate
+			want = calendar.ErrBadDate
 		}
 		add("close day, "+name, want, func(ctx context.Context, f *advFixture) error { return f.e.CloseDay(ctx, kt.Office, d, "x") })
 		add("open day, "+name, want, func(ctx context.Context, f *advFixture) error { return f.e.OpenDay(ctx, kt.Office, d) })
-		add("close slot, "+name, want, func(ctx context.Context, f *advFixture) error { return f.e.CloseSlot(ctx, kt.Office, d, 0, "x") })
-		add("open slot, "+name, want, func(ctx context.Context, f *advFixture) error { return f.e.OpenSlot(ctx, kt.Office, d, 0) })
+		add("close slot, "+name, want, func(ctx context.Context, f *advFixture) error { return f.e.CloseSlot(ctx, kt.Office, d, kt.Slot0, "x") })
+		add("open slot, "+name, want, func(ctx context.Context, f *advFixture) error { return f.e.OpenSlot(ctx, kt.Office, d, kt.Slot0) })
 		add("set capacity, "+name, want, func(ctx context.Context, f *advFixture) error {
-			return f.e.SetCapacity(ctx, kt.Office, d, 0, kt.Online, 9)
+			return f.e.SetCapacity(ctx, kt.Office, d, kt.Slot0, kt.Online, 9)
 		})
 		add("set release, "+name, want, func(ctx context.Context, f *advFixture) error { return f.e.SetReleaseAt(ctx, kt.Office, d, kt.T0) })
 	}
-	for _, slot := range []int{-1, 2, 256, math.MaxInt, math.MinInt} {
-		add(fmt.Sprint("close slot ", slot), ErrUnknownSlot, func(ctx context.Context, f *advFixture) error {
+	// Slots are named by their start: the empty string (a slot never
+	// set), starts no slot has (10:00 ends the last one; 07:59 and 08:01
+	// miss the first), and strings that are not HH:MM at all.
+	for _, slot := range []string{"", "10:00", "07:59", "08:01", "8:00", "08:00:00", " 08:00", "24:00", "-1", "٠٨:٠٠", advMiB} {
+		name := fmt.Sprintf("%.10q", slot)
+		add("close slot "+name, ErrUnknownSlot, func(ctx context.Context, f *advFixture) error {
 			return f.e.CloseSlot(ctx, kt.Office, kt.Dec10, slot, "x")
 		})
-		add(fmt.Sprint("open slot ", slot), ErrUnknownSlot, func(ctx context.Context, f *advFixture) error { return f.e.OpenSlot(ctx, kt.Office, kt.Dec10, slot) })
-		add(fmt.Sprint("set capacity, slot ", slot), ErrUnknownSlot, func(ctx context.Context, f *advFixture) error {
+		add("open slot "+name, ErrUnknownSlot, func(ctx context.Context, f *advFixture) error { return f.e.OpenSlot(ctx, kt.Office, kt.Dec10, slot) })
+		add("set capacity, slot "+name, ErrUnknownSlot, func(ctx context.Context, f *advFixture) error {
 			return f.e.SetCapacity(ctx, kt.Office, kt.Dec10, slot, kt.Online, 9)
 		})
 	}
+	// A closure's reason is quota's, a plain string; booking.ErrBadReason
+	// is about a Reason.
 	for name, reason := range advBadLabels {
-		add("close day, reason "+name, ErrBadReason, func(ctx context.Context, f *advFixture) error { return f.e.CloseDay(ctx, kt.Office, kt.Dec10, reason) })
-		add("close slot, reason "+name, ErrBadReason, func(ctx context.Context, f *advFixture) error {
-			return f.e.CloseSlot(ctx, kt.Office, kt.Dec10, 0, reason)
+		add("close day, reason "+name, quota.ErrBadReason, func(ctx context.Context, f *advFixture) error { return f.e.CloseDay(ctx, kt.Office, kt.Dec10, reason) })
+		add("close slot, reason "+name, quota.ErrBadReason, func(ctx context.Context, f *advFixture) error {
+			return f.e.CloseSlot(ctx, kt.Office, kt.Dec10, kt.Slot0, reason)
 		})
 	}
 	for _, pool := range []string{"", "ONLINE", "online\n", advMiB} {
 		add(fmt.Sprintf("set capacity, pool %.8q", pool), ErrUnknownPool, func(ctx context.Context, f *advFixture) error {
-			return f.e.SetCapacity(ctx, kt.Office, kt.Dec10, 0, pool, 9)
+			return f.e.SetCapacity(ctx, kt.Office, kt.Dec10, kt.Slot0, pool, 9)
 		})
 	}
 	for _, seats := range []int{-1, quota.CellSeatsMax + 1, math.MaxInt, math.MinInt} {
 		add(fmt.Sprint("set capacity ", seats), quota.ErrBadSeats, func(ctx context.Context, f *advFixture) error {
-			return f.e.SetCapacity(ctx, kt.Office, kt.Dec10, 0, kt.Online, seats)
+			return f.e.SetCapacity(ctx, kt.Office, kt.Dec10, kt.Slot0, kt.Online, seats)
 		})
 	}
 	add("set capacity below the seats taken", quota.ErrBelowTaken, func(ctx context.Context, f *advFixture) error {
-		return f.e.SetCapacity(ctx, kt.Office, kt.Dec10, 0, kt.Online, 1)
+		return f.e.SetCapacity(ctx, kt.Office, kt.Dec10, kt.Slot0, kt.Online, 1)
 	})
 	add("set capacity 0 under a booking", quota.ErrBelowTaken, func(ctx context.Context, f *advFixture) error {
-		return f.e.SetCapacity(ctx, kt.Office, kt.Dec11, 1, kt.Online, 0)
+		return f.e.SetCapacity(ctx, kt.Office, kt.Dec11, kt.Slot1, kt.Online, 0)
 	})
 	calls = append(calls, advCall{name: "backup of an in-memory engine", want: ErrNoFile, index: -1, only: "memory",
-		call: func(_ context.Context, f *advFixture) error { _, err := f.e.Backup(&bytes.Buffer{}); return err }})
+		call: func(ctx context.Context, f *advFixture) error { _, err := f.e.Backup(ctx, &bytes.Buffer{}); return err }})
 	return calls
 }

@@ -1,6 +1,7 @@
 package booking
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/kuota/kuota/internal/journal"
@@ -74,7 +75,7 @@ func Open(path string, opts *Options) (*Engine, error) {
 // closed.
 func (e *Engine) settleOpen() error {
 	_, lsn := e.m.expireDue(nanos(e.now()))
-	return e.wait(nil, lsn)
+	return e.wait(context.Background(), lsn)
 }
 
 // openReader builds a read-only engine from log and closes the file at

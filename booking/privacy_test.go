@@ -1,9 +1,10 @@
 package booking_test
 
 // Privacy: a whole life of bookings, logged at debug level through slog's
-// JSON and text handlers, leaves no NIK (nor its last ten digits), no
-// applicant metadata and no account ID in the log; and no error the engine
-// returns about an applicant quotes the applicant's NIK.
+// JSON and text handlers, leaves no NIK nor family card number (nor their
+// last ten digits), no applicant metadata and no account ID in the log;
+// and no error the engine returns about an applicant quotes the
+// applicant's NIK.
 
 import (
 	"bytes"
@@ -19,6 +20,7 @@ import (
 
 	. "github.com/kuota/kuota/booking"
 	kt "github.com/kuota/kuota/internal/kuotatest"
+	"github.com/kuota/kuota/reschedule"
 )
 
 // Distinctive personal data, so that a search for it cannot match by
@@ -41,6 +43,9 @@ var (
 		"rudi.hartono@example.id",
 	}
 	advPrivateMeta = []string{"Budi", "Santoso", "081234567890", "Siti Rahayu", "085711112222", "Jl. Melati No. 7"}
+	// Budi's family card (Kartu Keluarga), issued 12 March 2015 in
+	// Jakarta Utara.
+	advPrivateFamilyCard = "3174051203150042"
 )
 
 func advPrivateNIK(t *testing.T, i int) NIK {
@@ -54,8 +59,14 @@ func advPrivateNIK(t *testing.T, i int) NIK {
 func advLifecycle(t *testing.T, logger *slog.Logger) []error {
 	e, clk := kt.NewEngine(t, &Options{Logger: logger})
 	ap := func(i int, meta string) Applicant { return Applicant{NIK: advPrivateNIK(t, i), Meta: []byte(meta)} }
-	hold := func(acc int, slot int, key string, aps ...Applicant) Booking {
-		b, err := e.Hold(bg, HoldRequest{Account: advPrivateAccounts[acc], Office: kt.Office, Date: kt.Dec10, Slot: slot, Pool: kt.Online, Applicants: aps, IdempotencyKey: key})
+	kk, err := ParseFamilyCard(advPrivateFamilyCard)
+	require.NoError(t, err)
+	hold := func(acc int, slot string, key string, aps ...Applicant) Booking {
+		req := HoldRequest{Account: advPrivateAccounts[acc], Office: kt.Office, Date: kt.Dec10, Slot: slot, Pool: kt.Online, Applicants: aps, IdempotencyKey: key}
+		if acc == 0 {
+			req.FamilyCard = kk // Budi books for his family
+		}
+		b, err := e.Hold(bg, req)
 		require.NoError(t, err)
 		return b
 	}
@@ -66,7 +77,7 @@ func advLifecycle(t *testing.T, logger *slog.Logger) []error {
 	}
 	var refusals []error
 	refuse := func(want error, acc int, aps ...Applicant) {
-		_, err := e.Hold(bg, HoldRequest{Account: advPrivateAccounts[acc], Office: kt.Office, Date: kt.Dec11, Pool: kt.Online, Applicants: aps})
+		_, err := e.Hold(bg, HoldRequest{Account: advPrivateAccounts[acc], Office: kt.Office, Date: kt.Dec11, Slot: kt.Slot0, Pool: kt.Online, Applicants: aps})
 		require.ErrorIs(t, err, want)
 		var ae *ApplicantError
 		require.ErrorAs(t, err, &ae)
@@ -74,21 +85,22 @@ func advLifecycle(t *testing.T, logger *slog.Logger) []error {
 	}
 
 	// Budi books for himself and his wife, pays, and moves to the 11th.
-	budi := pay(hold(0, 0, "", ap(0, `{"name":"Budi Santoso","phone":"081234567890"}`), ap(1, `{"address":"Jl. Melati No. 7"}`)))
-	budi, err := e.Reschedule(bg, budi.Code, kt.Dec11, 0)
+	budi := pay(hold(0, kt.Slot0, "", ap(0, `{"name":"Budi Santoso","phone":"081234567890"}`), ap(1, `{"address":"Jl. Melati No. 7"}`)))
+	budi, err = e.Reschedule(bg, budi.Code, kt.Dec11, kt.Slot0)
 	require.NoError(t, err)
 	// Siti pays and will be refused at the counter; Agus cancels; Dewi
 	// never pays; Rudi retries with a key, pays and never shows up.
-	siti := pay(hold(1, 0, "", ap(2, `{"name":"Siti Rahayu","phone":"085711112222"}`)))
-	agus := hold(2, 1, "", ap(3, `{"name":"Agus"}`))
-	_, err = e.Cancel(bg, agus.Code)
+	siti := pay(hold(1, kt.Slot0, "", ap(2, `{"name":"Siti Rahayu","phone":"085711112222"}`)))
+	agus := hold(2, kt.Slot1, "", ap(3, `{"name":"Agus"}`))
+	_, err = e.Cancel(bg, agus.Code, Reason{})
 	require.NoError(t, err)
-	hold(3, 1, "", ap(4, `{"name":"Dewi"}`))
-	n, err := e.ExpireDue(bg, kt.T1.Add(DefaultHoldTTL))
+	hold(3, kt.Slot1, "", ap(4, `{"name":"Dewi"}`))
+	clk.Set(kt.T1.Add(DefaultHoldTTL)) // Dewi's deadline
+	n, err := e.ExpireDue(bg)
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
-	rudi := hold(4, 0, "rudi-retry", ap(5, `{"name":"Rudi"}`))
-	again := hold(4, 0, "rudi-retry", ap(5, `{"name":"Rudi"}`))
+	rudi := hold(4, kt.Slot0, "rudi-retry", ap(5, `{"name":"Rudi"}`))
+	again := hold(4, kt.Slot0, "rudi-retry", ap(5, `{"name":"Rudi"}`))
 	require.Equal(t, rudi.Code, again.Code)
 	pay(rudi)
 
@@ -99,13 +111,14 @@ func advLifecycle(t *testing.T, logger *slog.Logger) []error {
 	clk.Set(kt.T5)
 	_, err = e.CheckIn(bg, siti.Code)
 	require.NoError(t, err)
-	_, err = e.Reject(bg, siti.Code, "dokumen tidak lengkap")
+	_, err = e.Reject(bg, siti.Code, Reason{Kind: ReasonInvalidData, Text: "dokumen tidak lengkap"})
 	require.NoError(t, err)
-	n, err = e.MarkNoShows(bg, kt.T6)
+	clk.Set(kt.T6)
+	n, err = e.MarkNoShows(bg)
 	require.NoError(t, err)
 	require.Equal(t, 1, n, "Rudi")
-	refuse(ErrReapplyTooSoon, 3, ap(2, ""))
-	refuse(ErrReapplyTooSoon, 3, ap(6, ""), ap(5, ""))
+	refuse(reschedule.ErrReapplyTooSoon, 3, ap(2, ""))
+	refuse(reschedule.ErrReapplyTooSoon, 3, ap(6, ""), ap(5, ""))
 
 	clk.Set(kt.T5.AddDate(0, 0, 1))
 	_, err = e.CheckIn(bg, budi.Code)
@@ -117,19 +130,19 @@ func advLifecycle(t *testing.T, logger *slog.Logger) []error {
 	require.NoError(t, err)
 	_, err = e.Month(bg, kt.Office, 2026, time.December)
 	require.NoError(t, err)
-	seen := 0
-	for range e.History(advPrivateAccounts[0]) {
-		seen++
-	}
+	list, err := e.AccountBookings(bg, advPrivateAccounts[0])
+	require.NoError(t, err)
+	seen := len(list)
 	require.Equal(t, 1, seen)
 	return refusals
 }
 
-// advSecrets lists every string that must not appear: each NIK, its last
-// ten digits, each account ID and each piece of metadata.
+// advSecrets lists every string that must not appear: each NIK and the
+// family card number, their last ten digits, each account ID and each
+// piece of metadata.
 func advSecrets() []string {
 	var out []string
-	for _, n := range advPrivateNIKs {
+	for _, n := range append(advPrivateNIKs[:len(advPrivateNIKs):len(advPrivateNIKs)], advPrivateFamilyCard) {
 		out = append(out, n, n[6:])
 	}
 	out = append(out, advPrivateAccounts...)
@@ -151,8 +164,8 @@ func TestAdversarialLogsHoldNoPersonalData(t *testing.T) {
 			out := buf.String()
 
 			// The log did record the life, by booking code.
-			for _, msg := range []string{"office registered", "booking held", "booking paid", "booking cancelled", "booking expired",
-				"booking checked in", "booking rejected", "booking no-show"} {
+			for _, msg := range []string{"office registered", "booking held", "booking paid", "booking rescheduled", "booking cancelled",
+				"booking expired", "booking checked in", "booking rejected", "booking marked as no-show"} {
 				require.Contains(t, out, msg)
 			}
 			require.GreaterOrEqual(t, strings.Count(out, "\n"), 15)

@@ -18,6 +18,7 @@ import (
 	. "github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
 	kt "github.com/kuota/kuota/internal/kuotatest"
+	"github.com/kuota/kuota/quota"
 )
 
 // A payment and an expiry racing for the same hold end with exactly one
@@ -28,12 +29,13 @@ func TestRacePayVersusExpiry(t *testing.T) {
 	registerOneSlotOffice(t, e, "BIG", holds)
 	list := make([]Booking, holds)
 	for i := range list {
-		b, err := e.Hold(bg, HoldRequest{Account: fmt.Sprint("acc", i), Office: "BIG", Date: kt.Dec10, Pool: kt.Online, Applicants: kt.Applicants(t, i, 1)})
+		b, err := e.Hold(bg, HoldRequest{Account: fmt.Sprint("acc", i), Office: "BIG", Date: kt.Dec10, Slot: kt.Slot0, Pool: kt.Online, Applicants: kt.Applicants(t, i, 1)})
 		require.NoError(t, err)
 		list[i] = b
 	}
 	// Pay reads the clock, a nanosecond before the deadline; the expiry
-	// is told it is the deadline. Both have a claim; only one may win.
+	// is told it is the deadline (ExpireAt, the sweeper's step for one
+	// hold). Both have a claim; only one may win.
 	deadline := list[0].PayBy
 	clk.Set(deadline.Add(-time.Nanosecond))
 
@@ -64,7 +66,8 @@ func TestRacePayVersusExpiry(t *testing.T) {
 		start.Done()
 	}
 	wg.Wait()
-	n, err := e.ExpireDue(bg, deadline) // nothing left for a sweep
+	clk.Set(deadline)
+	n, err := e.ExpireDue(bg) // nothing left for a sweep
 	require.NoError(t, err)
 	require.Zero(t, n)
 
@@ -86,7 +89,7 @@ func TestRaceTenThousandHoldsForOneHundredSeats(t *testing.T) {
 	const racers = 10_000
 	reqs := make([]HoldRequest, racers)
 	for i := range reqs {
-		reqs[i] = HoldRequest{Account: fmt.Sprint("acc", i), Office: "BIG", Date: kt.Dec10, Pool: kt.Online, Applicants: kt.Applicants(t, i, 1)}
+		reqs[i] = HoldRequest{Account: fmt.Sprint("acc", i), Office: "BIG", Date: kt.Dec10, Slot: kt.Slot0, Pool: kt.Online, Applicants: kt.Applicants(t, i, 1)}
 	}
 	var ok, full atomic.Int64
 	var start, wg sync.WaitGroup
@@ -98,7 +101,7 @@ func TestRaceTenThousandHoldsForOneHundredSeats(t *testing.T) {
 			switch {
 			case err == nil:
 				ok.Add(1)
-			case errors.Is(err, ErrFull):
+			case errors.Is(err, quota.ErrFull):
 				full.Add(1)
 			default:
 				t.Errorf("unexpected error: %v", err)
@@ -142,13 +145,14 @@ func TestRaceSameIdempotencyKey(t *testing.T) {
 func TestRaceMixedLifecycle(t *testing.T) {
 	e, clk := kt.NewEngine(t, &Options{MaxHoldsPerAccount: 3})
 	clk.Set(kt.T2.Add(-time.Hour))
+	slots := []string{kt.Slot0, kt.Slot1}
 	var wg sync.WaitGroup
 	for w := range 8 {
 		wg.Go(func() {
 			for i := range 200 {
 				req := HoldRequest{
 					Account: fmt.Sprint("w", w, "-", i%5), Office: kt.Office, Date: calendar.NewDate(2026, 12, 14+i%5),
-					Slot: i % 2, Pool: kt.Online, Applicants: kt.Applicants(t, w*1000+i, 1+i%3),
+					Slot: slots[i%2], Pool: kt.Online, Applicants: kt.Applicants(t, w*1000+i, 1+i%3),
 				}
 				b, err := e.Hold(bg, req)
 				if err != nil {
@@ -156,10 +160,10 @@ func TestRaceMixedLifecycle(t *testing.T) {
 				}
 				switch i % 4 {
 				case 0:
-					e.Cancel(bg, b.Code)
+					e.Cancel(bg, b.Code, Reason{})
 				case 1, 2:
 					if _, err := e.Pay(bg, b.BillingCode, "r"); err == nil && i%4 == 2 {
-						e.Reschedule(bg, b.Code, calendar.NewDate(2026, 12, 21), i%2)
+						e.Reschedule(bg, b.Code, calendar.NewDate(2026, 12, 21), slots[i%2])
 					}
 				}
 				e.Month(bg, kt.Office, 2026, time.December)

@@ -3,7 +3,6 @@ package booking
 import (
 	"cmp"
 	"context"
-	"iter"
 	"slices"
 	"time"
 
@@ -14,7 +13,9 @@ import (
 // Reads see every change as soon as it is made; a change is acknowledged
 // to the caller that made it only once it is durable. So a read may, for a
 // few milliseconds, show a change whose caller is still waiting for its
-// fsync; after a crash that change may be gone.
+// fsync; after a crash that change may be gone. Reads are exact at the
+// engine's clock: an overdue hold reads expired and a paid booking whose
+// slot has ended reads no-show, recorded yet or not (see Booking).
 
 // Get returns the booking with the given booking code.
 func (e *Engine) Get(ctx context.Context, code string) (Booking, error) {
@@ -22,7 +23,7 @@ func (e *Engine) Get(ctx context.Context, code string) (Booking, error) {
 	if err != nil {
 		return Booking{}, err
 	}
-	return e.m.view(b), nil
+	return e.m.view(b, nanos(e.now())), nil
 }
 
 // ByBillingCode returns the booking with the given billing code.
@@ -38,37 +39,52 @@ func (e *Engine) ByBillingCode(ctx context.Context, billingCode string) (Booking
 	if b == nil {
 		return Booking{}, ErrNotFound
 	}
-	return e.m.view(b), nil
+	return e.m.view(b, nanos(e.now())), nil
 }
 
-// History yields the bookings of an account, oldest first: M-Paspor's
-// "Riwayat". It yields nothing for an unknown account, or a closed engine.
-// The list is taken when iteration starts; each booking is a snapshot
-// taken when it is yielded.
-func (e *Engine) History(account string) iter.Seq[Booking] {
-	return func(yield func(Booking) bool) {
-		if e.closed.Load() {
-			return
-		}
-		for _, b := range e.m.accounts.bookings(account) {
-			if !yield(e.m.view(b)) {
-				return
-			}
-		}
+// AccountBookings returns the bookings of an account, oldest first:
+// M-Paspor's "Riwayat" (each booking's own events are its History). An
+// account with no booking has none, and so has any string that is not an
+// account ID.
+func (e *Engine) AccountBookings(ctx context.Context, account string) ([]Booking, error) {
+	if err := e.begin(ctx); err != nil {
+		return nil, err
 	}
+	list := e.m.accounts.bookings(account)
+	nowNs := nanos(e.now())
+	out := make([]Booking, len(list))
+	for i, b := range list {
+		out[i] = e.m.view(b, nowNs)
+	}
+	return out, nil
 }
 
 // Month returns the calendar of one office for one month as of the
-// engine's clock: each day's state (green Available, red Full, yellow
-// NotOpened, grey otherwise) and seats left per pool, in the order of the
-// office's pools. Holds past their deadline are expired first, so their
-// seats count as free.
+// engine's clock, counting every pool: each day's state (green Available,
+// red Full, yellow NotOpened or NoQuota, grey otherwise) and seats left per
+// pool, each named. Holds past their deadline are expired first, so their
+// seats count as free. An applicant who books in one pool wants MonthIn:
+// here the walk-in seats keep a day green.
 func (e *Engine) Month(ctx context.Context, officeCode string, year int, month time.Month) ([]quota.DayView, error) {
 	o, now, err := e.view(ctx, officeCode)
 	if err != nil {
 		return nil, err
 	}
 	return e.m.ledger.Month(o.id, year, month, now)
+}
+
+// MonthIn is Month as seen by someone booking in the named pool: each
+// day's state and seats count that pool only.
+func (e *Engine) MonthIn(ctx context.Context, officeCode, pool string, year int, month time.Month) ([]quota.DayView, error) {
+	o, now, err := e.view(ctx, officeCode)
+	if err != nil {
+		return nil, err
+	}
+	p, err := e.m.ledger.PoolIndex(o.id, pool)
+	if err != nil {
+		return nil, ErrUnknownPool
+	}
+	return e.m.ledger.MonthIn(o.id, p, year, month, now)
 }
 
 // Day returns one day of an office with each slot's state and seats left
@@ -80,6 +96,19 @@ func (e *Engine) Day(ctx context.Context, officeCode string, d calendar.Date) (q
 		return quota.DayView{}, err
 	}
 	return e.m.ledger.Day(o.id, d, now)
+}
+
+// DayIn is Day as seen by someone booking in the named pool.
+func (e *Engine) DayIn(ctx context.Context, officeCode, pool string, d calendar.Date) (quota.DayView, error) {
+	o, now, err := e.view(ctx, officeCode)
+	if err != nil {
+		return quota.DayView{}, err
+	}
+	p, err := e.m.ledger.PoolIndex(o.id, pool)
+	if err != nil {
+		return quota.DayView{}, ErrUnknownPool
+	}
+	return e.m.ledger.DayIn(o.id, p, d, now)
 }
 
 // view starts a calendar view: it finds the office, reads the clock and
@@ -115,16 +144,17 @@ func (e *Engine) DayBookings(ctx context.Context, officeCode string, d calendar.
 		return nil, ErrUnknownOffice
 	}
 	if d.IsZero() {
-		return nil, ErrBadDate
+		return nil, calendar.ErrBadDate
 	}
 	var out []Booking
+	nowNs := nanos(e.now())
 	e.m.slab.all(func(b *booking) {
 		if b.office == o && b.st.Load().date == d {
-			out = append(out, e.m.view(b))
+			out = append(out, e.m.view(b, nowNs))
 		}
 	})
 	slices.SortFunc(out, func(a, b Booking) int {
-		return cmp.Or(cmp.Compare(a.Slot, b.Slot), cmp.Compare(a.Code, b.Code))
+		return cmp.Or(a.SlotStart.Compare(b.SlotStart), cmp.Compare(a.Code, b.Code))
 	})
 	return out, nil
 }

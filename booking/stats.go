@@ -4,7 +4,9 @@ import "time"
 
 // Stats is a snapshot of an engine's counters, for metrics and operators.
 type Stats struct {
-	// Bookings counts bookings by state, and Total all of them.
+	// Bookings counts bookings by state as recorded, and Total all of
+	// them: a hold past its deadline counts as Held until the sweeper (or
+	// ExpireDue) records its expiry, though every read shows it expired.
 	Bookings map[State]int
 	Total    int
 	// Durable reports whether the engine writes to a file (Open) or not

@@ -11,27 +11,31 @@ import (
 // resuming) is noticed within it.
 const sweepIntervalMax = time.Minute
 
-// ExpireDue expires every hold whose payment deadline is at or before now
-// and returns how many it expired. The background sweeper calls it on
-// time; tests and callers that run their own scheduler (Options.NoSweeper)
-// call it directly. The expiries are stored before it returns.
-func (e *Engine) ExpireDue(ctx context.Context, now time.Time) (int, error) {
+// ExpireDue records the expiry of every hold whose payment deadline has
+// passed on the engine's clock, and returns how many it recorded. Readers
+// see an overdue hold as expired already; this makes it durable, as the
+// background sweeper does on time. Callers that run their own scheduler
+// (Options.NoSweeper) call it. It reads the engine's clock, never a
+// caller's: a scheduler whose clock ran ahead could otherwise expire holds
+// before their time.
+func (e *Engine) ExpireDue(ctx context.Context) (int, error) {
 	if err := e.beginWrite(ctx); err != nil {
 		return 0, err
 	}
-	n, lsn := e.m.expireDue(nanos(now))
+	n, lsn := e.m.expireDue(nanos(e.now()))
 	return n, e.wait(ctx, lsn)
 }
 
-// MarkNoShows marks every paid booking whose slot ended at or before now
-// without a check-in as NoShow, gives its seats back, and returns how many
-// it marked. Like ExpireDue it runs in the background unless
-// Options.NoSweeper is set.
-func (e *Engine) MarkNoShows(ctx context.Context, now time.Time) (int, error) {
+// MarkNoShows records as NoShow every paid booking whose slot has ended on
+// the engine's clock without a check-in, gives its seats back, and returns
+// how many it recorded, each at the end of its slot. Like ExpireDue it
+// makes durable what readers already see, runs in the background unless
+// Options.NoSweeper is set, and reads the engine's clock.
+func (e *Engine) MarkNoShows(ctx context.Context) (int, error) {
 	if err := e.beginWrite(ctx); err != nil {
 		return 0, err
 	}
-	n, lsn := e.m.markNoShows(nanos(now))
+	n, lsn := e.m.markNoShows(nanos(e.now()))
 	return n, e.wait(ctx, lsn)
 }
 

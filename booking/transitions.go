@@ -54,6 +54,7 @@ func (s stateSet) has(st State) bool { return s&(1<<st) != 0 }
 // booking in one of the states from to the state to.
 type move struct {
 	verb string // for errors: "cannot pay a booking that is …"
+	done string // for log lines: "booking rescheduled"
 	from stateSet
 	to   State
 }
@@ -61,14 +62,14 @@ type move struct {
 // moves is the transition table. A hold comes from no state: it makes the
 // booking. Every other change applies to an existing booking.
 var moves = [opNoShow + 1]move{
-	opHold:       {verb: "hold", to: Held},
-	opPay:        {verb: "pay", from: statesOf(Held), to: Paid},
-	opReschedule: {verb: "reschedule", from: statesOf(Paid), to: Paid},
-	opCheckIn:    {verb: "check in", from: statesOf(Paid), to: CheckedIn},
-	opCancel:     {verb: "cancel", from: statesOf(Held, Paid), to: Cancelled},
-	opReject:     {verb: "reject", from: statesOf(Paid, CheckedIn), to: Rejected},
-	opExpire:     {verb: "expire", from: statesOf(Held), to: Expired},
-	opNoShow:     {verb: "mark as no-show", from: statesOf(Paid), to: NoShow},
+	opHold:       {verb: "hold", done: "held", to: Held},
+	opPay:        {verb: "pay", done: "paid", from: statesOf(Held), to: Paid},
+	opReschedule: {verb: "reschedule", done: "rescheduled", from: statesOf(Paid), to: Paid},
+	opCheckIn:    {verb: "check in", done: "checked in", from: statesOf(Paid), to: CheckedIn},
+	opCancel:     {verb: "cancel", done: "cancelled", from: statesOf(Held, Paid), to: Cancelled},
+	opReject:     {verb: "reject", done: "rejected", from: statesOf(Paid, CheckedIn), to: Rejected},
+	opExpire:     {verb: "expire", done: "expired", from: statesOf(Held), to: Expired},
+	opNoShow:     {verb: "mark as no-show", done: "marked as no-show", from: statesOf(Paid), to: NoShow},
 }
 
 // can returns nil if change o applies to a booking in state st, and
@@ -113,6 +114,13 @@ const (
 	nikBlocked               // live: held and not overdue, or paid and not past its date
 	nikReached               // reached its date: the re-apply window runs from it
 )
+
+// startsReapply reports whether a booking of use u starts the re-apply
+// window of its NIKs under policy choice afterUnreached (see
+// reschedule.Policy.ReapplyAfterUnreached).
+func (u nikUse) startsReapply(afterUnreached bool) bool {
+	return u == nikReached || u == nikFree && afterUnreached
+}
 
 // nikUse classifies s at nowNs; loc is its office's time zone, where its
 // arrival date begins and ends.

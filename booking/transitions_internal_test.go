@@ -133,7 +133,9 @@ func TestReplayRefusesEveryIllegalMove(t *testing.T) {
 				b, err := e.Get(context.Background(), formatCode(e.m.codes.code(1)))
 				require.NoError(t, err)
 				require.Equal(t, m.to, b.State)
-				require.Empty(t, e.Check())
+				v, err := e.Check(context.Background())
+				require.NoError(t, err)
+				require.Empty(t, v)
 			})
 		}
 	}
@@ -170,17 +172,20 @@ func TestOpenRefusesChangesNeverMade(t *testing.T) {
 	tests := []struct {
 		name string
 		give []change
-		want error // besides ErrCorrupt
+		// Besides ErrCorrupt. A record names a slot and a pool by index,
+		// which only quota's sentinels speak of; booking's ErrUnknownSlot
+		// and ErrUnknownPool are for a slot's start and a pool's name.
+		want error
 	}{
 		{"pay after cancel", []change{keys, office, hold, {op: opCancel, seq: 1, at: rAt(1)}, {op: opPay, seq: 1, at: rAt(2), text: "ref"}}, ErrWrongState},
 		{"an import with an illegal step", []change{keys, office, with(hold, func(c *change) {
 			c.op, c.steps = opImport, []step{{op: opCheckIn, at: rAt(1)}}
 		})}, ErrWrongState},
 		{"pay of an unknown booking", []change{keys, office, hold, {op: opPay, seq: 2, at: rAt(1), text: "ref"}}, ErrNotFound},
-		{"a hold of a slot outside the layout", []change{keys, office, with(hold, func(c *change) { c.slot = 2 })}, ErrUnknownSlot},
-		{"a hold of a pool outside the layout", []change{keys, office, with(hold, func(c *change) { c.pool = 2 })}, ErrUnknownPool},
+		{"a hold of a slot outside the layout", []change{keys, office, with(hold, func(c *change) { c.slot = 2 })}, quota.ErrUnknownSlot},
+		{"a hold of a pool outside the layout", []change{keys, office, with(hold, func(c *change) { c.pool = 2 })}, quota.ErrUnknownPool},
 		{"a reschedule to a slot outside the layout", []change{keys, office, hold, {op: opPay, seq: 1, at: rAt(1), text: "ref"},
-			{op: opReschedule, seq: 1, at: rAt(2), date: rDec11, slot: 7}}, ErrUnknownSlot},
+			{op: opReschedule, seq: 1, at: rAt(2), date: rDec11, slot: 7}}, quota.ErrUnknownSlot},
 		{"a hold of an unknown office", []change{keys, office, with(hold, func(c *change) { c.officeCode = "MKS" })}, ErrUnknownOffice},
 		{"an override of an unknown office", []change{keys, office, {op: opOverride, officeCode: "MKS",
 			override: quota.Override{Kind: quota.CloseDay, Date: rDec10, Reason: "Banjir"}}}, ErrUnknownOffice},

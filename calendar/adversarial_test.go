@@ -441,7 +441,7 @@ func TestAdversarialLoadZoneMessageIsPrintable(t *testing.T) {
 }
 
 func TestAdversarialEnums(t *testing.T) {
-	for _, s := range []State{0, OutsideHorizon + 1, 255} {
+	for _, s := range []State{0, NoQuota + 1, 255} {
 		require.False(t, s.Bookable())
 		require.Equal(t, Grey, s.Color())
 		require.True(t, strings.HasPrefix(s.String(), "State("), s.String())

@@ -19,12 +19,18 @@
 // grid needs only one enum:
 //
 //	Available       green   bookable
-//	Full            red     every seat taken
+//	Full            red     every seat taken: the quota was used up
 //	NotOpened       yellow  quota not released yet
+//	NoQuota         yellow  released, but no seat provided (capacity 0)
 //	Holiday         grey    national holiday, observed collective leave, office closure
 //	DayOff          grey    not a service weekday
 //	Past            grey    gone by
 //	OutsideHorizon  grey    no quota table for it yet
+//
+// Red is kept for a quota that was used up. A day whose slots offer no
+// seat at all is NoQuota, yellow like NotOpened: applicants should not
+// read it as "you came too late". The [State] documentation says when
+// each applies.
 //
 // # Time
 //

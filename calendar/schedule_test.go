@@ -99,7 +99,9 @@ func TestStateColors(t *testing.T) {
 		{give: DayOff, wantName: "day off", wantColor: Grey},
 		{give: Past, wantName: "past", wantColor: Grey},
 		{give: OutsideHorizon, wantName: "outside horizon", wantColor: Grey},
+		{give: NoQuota, wantName: "no quota", wantColor: Yellow},
 		{give: 0, wantName: "State(0)", wantColor: Grey},
+		{give: NoQuota + 1, wantName: "State(9)", wantColor: Grey},
 	}
 	for _, tt := range tests {
 		require.Equal(t, tt.wantName, tt.give.String())
@@ -109,4 +111,35 @@ func TestStateColors(t *testing.T) {
 	require.Equal(t, "green", Green.String())
 	require.Equal(t, "grey", Grey.String())
 	require.Equal(t, "Color(9)", Color(9).String())
+}
+
+// The values of State are stable: a state stored or sent as a number keeps
+// its meaning, so new states are appended and none is renumbered.
+func TestStateValuesAreStable(t *testing.T) {
+	tests := []struct {
+		give State
+		want uint8
+	}{
+		{give: Available, want: 1},
+		{give: Full, want: 2},
+		{give: NotOpened, want: 3},
+		{give: Holiday, want: 4},
+		{give: DayOff, want: 5},
+		{give: Past, want: 6},
+		{give: OutsideHorizon, want: 7},
+		{give: NoQuota, want: 8},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, uint8(tt.give), tt.give.String())
+	}
+}
+
+// Red means the quota was used up; a day with no quota provided is never
+// red, and shares yellow with a day not yet released: in both nothing was
+// taken.
+func TestNoQuotaIsNotFull(t *testing.T) {
+	require.NotEqual(t, Full.Color(), NoQuota.Color())
+	require.Equal(t, NotOpened.Color(), NoQuota.Color())
+	require.NotEqual(t, NotOpened.String(), NoQuota.String())
+	require.False(t, NoQuota.Bookable())
 }

@@ -5,6 +5,26 @@ import "fmt"
 // State is what a day, or a slot, looks like to someone who wants to book
 // it. Exactly one state, Available, means the day can be booked; every
 // other state says why not. Each state has a [Color] for a calendar grid.
+//
+// Three states say that a service day cannot be booked for a quota
+// reason, and they are told apart because they mean different things to
+// an applicant:
+//
+//   - Full (red): seats were offered and every one is taken. The quota
+//     was used up; it may turn green again when a booking lapses.
+//   - NotOpened (yellow): the office has not released the day's quota
+//     yet; it turns green at the release instant.
+//   - NoQuota (yellow): the quota is released but offers no seat at all:
+//     every slot that can still be booked has capacity 0, by the office's
+//     layout or because an operator set it so. Nothing was used up, so it is not
+//     red; it turns green only if the office provides seats.
+//
+// Package quota decides among them in one fixed order (past, closed, not
+// opened, no quota, full, available), so a day that is both unreleased and
+// without seats is NotOpened.
+//
+// The numeric values are stable: new states are appended, never inserted,
+// so that a State stored or sent as a number keeps its meaning.
 type State uint8
 
 const (
@@ -30,6 +50,14 @@ const (
 	// it lies beyond the booking horizon, or before the office's first
 	// day. Grey.
 	OutsideHorizon
+	// NoQuota: the quota is open but offers no seat: every slot that can
+	// still be booked has capacity 0 (in the pools counted). Yellow, like
+	// NotOpened, because nothing was used up: red would tell applicants
+	// they came too late for seats that never existed. Unlike Full it
+	// does not turn green when a booking lapses; unlike NotOpened it does
+	// not turn green at an instant; only seats provided by the office
+	// make it bookable.
+	NoQuota
 )
 
 var stateNames = [...]string{
@@ -40,11 +68,12 @@ var stateNames = [...]string{
 	DayOff:         "day off",
 	Past:           "past",
 	OutsideHorizon: "outside horizon",
+	NoQuota:        "no quota",
 }
 
 // String returns the state in lower case words, such as "not opened".
 func (s State) String() string {
-	if s >= Available && s <= OutsideHorizon {
+	if s >= Available && s <= NoQuota {
 		return stateNames[s]
 	}
 	return fmt.Sprintf("State(%d)", uint8(s))
@@ -60,7 +89,7 @@ func (s State) Color() Color {
 		return Green
 	case Full:
 		return Red
-	case NotOpened:
+	case NotOpened, NoQuota:
 		return Yellow
 	}
 	return Grey
@@ -75,9 +104,10 @@ const (
 	Grey Color = iota
 	// Green marks a bookable day.
 	Green
-	// Red marks a full day.
+	// Red marks a full day: its quota was offered and used up.
 	Red
-	// Yellow marks a day whose quota has not been released yet.
+	// Yellow marks a day whose quota has not been released yet, or that
+	// offers no quota at all: nothing was used up.
 	Yellow
 )
 

@@ -364,8 +364,8 @@ func TestAdversarialAcceptedExtremes(t *testing.T) {
 			require.Len(t, days, 31)
 			for _, d := range days {
 				require.Contains(t, ym.want, d.State, "%s", d.Date)
-				require.Equal(t, []PoolSeats{{}, {}}, d.Pools, "one empty entry per pool outside the table")
-				require.Equal(t, d.State, d.StateIn(0))
+				require.Equal(t, []PoolSeats{{Pool: "online"}, {Pool: "walk-in"}}, d.Pools, "one empty entry per pool outside the table")
+				require.Equal(t, d.State, d.StateIn("online"))
 			}
 		}
 	}
@@ -376,19 +376,20 @@ func TestAdversarialAcceptedExtremes(t *testing.T) {
 		require.Empty(t, v.Slots)
 	}
 
-	// Pool indexes out of range fall back to the state over all pools.
+	// Pool names the office does not have fall back to the state over
+	// all pools; an index written as a name is no name.
 	v, err = l.Day(0, dec11, t1)
 	require.NoError(t, err)
-	for _, p := range []int{-1, 2, math.MaxInt, math.MinInt} {
+	for _, p := range []string{"", "0", "1", "-1", "ONLINE", " online", "online\x00", "vip", advMiB} {
 		require.Equal(t, v.State, v.StateIn(p))
 		for i := range v.Slots {
 			require.Equal(t, v.Slots[i].State, v.Slots[i].StateIn(p))
 		}
 	}
 	var zeroDay DayView
-	require.Equal(t, calendar.State(0), zeroDay.StateIn(0))
+	require.Equal(t, calendar.State(0), zeroDay.StateIn("online"))
 	var zeroSlot SlotView
-	require.Equal(t, calendar.State(0), zeroSlot.StateIn(0))
+	require.Equal(t, calendar.State(0), zeroSlot.StateIn("online"))
 	require.NotEmpty(t, zeroSlot.Span())
 	for _, s := range []Slot{{}, {Start: math.MinInt64, End: math.MaxInt64}, {Start: -time.Hour, End: 48 * time.Hour}} {
 		require.NotEmpty(t, s.Span())

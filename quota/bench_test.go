@@ -128,9 +128,14 @@ func BenchmarkReserveRelease(b *testing.B) {
 	})
 }
 
-// BenchmarkReserveSoldOut: one op is one Reserve refused with ErrFull.
+// BenchmarkReserveSoldOut: one op is one Reserve refused with ErrFull, by
+// a cell of one seat that is taken. (A cell of capacity 0 is refused with
+// ErrNoQuota instead: BenchmarkReserveNoQuota.)
 func BenchmarkReserveSoldOut(b *testing.B) {
-	l := benchLedger(b, 1, 0)
+	l := benchLedger(b, 1, 1)
+	if err := l.Restore(0, benchFirst, 0, 0, 1); err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
@@ -143,24 +148,50 @@ func BenchmarkReserveSoldOut(b *testing.B) {
 	reportOps(b)
 }
 
+// BenchmarkReserveNoQuota: one op is one Reserve refused with ErrNoQuota,
+// by a cell of capacity 0. It must cost what a sold-out cell costs: the
+// capacity is in the word Reserve has already loaded.
+func BenchmarkReserveNoQuota(b *testing.B) {
+	l := benchLedger(b, 1, 0)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if l.Reserve(0, benchFirst, 0, 0, 1, t1) != ErrNoQuota {
+				b.Fatal("want ErrNoQuota")
+			}
+		}
+	})
+	reportOps(b)
+}
+
 // BenchmarkMonth: one op is the view of one office's month of 16 slots × 4
 // pools: a real office (Monday to Friday, 21 service days in January 2027)
-// and the worst case, a table open every day of the week.
+// and the worst case, a table open every day of the week; each as Month
+// (all four pools) and as MonthIn (the online pool alone, "-MonthIn").
 func BenchmarkMonth(b *testing.B) {
 	for _, tt := range []struct {
 		name string
 		week calendar.Weekdays
 	}{{"weekdays", calendar.MondayToFriday}, {"every-day", calendar.WeekdaysOf(0, 1, 2, 3, 4, 5, 6)}} {
+		cfg := benchConfig(b, 40)
+		cfg.Schedule.Week = tt.week
+		l := NewLedger()
+		if _, err := l.AddOffice(cfg); err != nil {
+			b.Fatal(err)
+		}
 		b.Run(tt.name, func(b *testing.B) {
-			cfg := benchConfig(b, 40)
-			cfg.Schedule.Week = tt.week
-			l := NewLedger()
-			if _, err := l.AddOffice(cfg); err != nil {
-				b.Fatal(err)
-			}
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := l.Month(0, 2027, time.January, t1); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(tt.name+"-MonthIn", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := l.MonthIn(0, 0, 2027, time.January, t1); err != nil {
 					b.Fatal(err)
 				}
 			}

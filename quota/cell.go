@@ -40,27 +40,30 @@ type outcome uint8
 
 const (
 	done   outcome = iota
-	full           // reserve: fewer seats left than asked for
+	short          // reserve: fewer seats left than asked for; see refusal
 	closed         // reserve: slot closed
 	over           // release: would exceed capacity
 	frozen         // table being replaced: reload and retry
 )
 
-// reserve takes n seats if at least n are left and the slot is open.
-func (c *cell) reserve(n int64) outcome {
+// reserve takes n seats if at least n are left and the slot is open. When
+// too few are left it returns short with the word it read, so that the
+// caller tells ErrNoQuota from ErrFull by the capacity in that same word
+// ([refusal]), not by a second load a concurrent change could have moved.
+func (c *cell) reserve(n int64) (outcome, uint64) {
 	for {
 		w := c.w.Load()
 		if w&flagsMask != 0 {
 			if w&frozenBit != 0 {
-				return frozen
+				return frozen, w
 			}
-			return closed
+			return closed, w
 		}
 		if int64(w&leftMask) < n {
-			return full
+			return short, w
 		}
 		if c.w.CompareAndSwap(w, w-uint64(n)) {
-			return done
+			return done, w
 		}
 	}
 }

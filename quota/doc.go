@@ -19,10 +19,31 @@
 // [Ledger.Reserve] takes n seats from a cell all or nothing;
 // [Ledger.Release] gives them back and can never push a cell above its
 // capacity. [Ledger.Month] and [Ledger.Day] show the calendar.State of
-// days and slots (green Available, red Full, yellow NotOpened, grey for
-// the rest) with the seats left per pool. Reserve's refusals and the views
-// follow one day-state order, the one Reserve's documentation lists, so a
-// day shown green is one Reserve accepts.
+// days and slots with the seats left per pool, each [PoolSeats] named:
+//
+//	green   Available  a seat is left
+//	red     Full       seats were offered and every one is taken
+//	yellow  NotOpened  the quota is not released yet
+//	yellow  NoQuota    released, but no seat offered: capacity 0
+//	grey    the rest   past, closed, outside the table
+//
+// A day whose slots offer no seat is NoQuota, never Full: red says the
+// quota was used up, and nothing was. Reserve's refusals and the views
+// follow one day-state order — past, closed, not opened, no quota, full,
+// available — the one Reserve's documentation lists, so a day shown green
+// is one Reserve accepts.
+//
+// Month and Day count every pool; [Ledger.MonthIn] and [Ledger.DayIn]
+// count one, so that walk-in seats never make a day green in the online
+// calendar. [DayView.StateIn] and [SlotView.StateIn] narrow an all-pools
+// view to one pool by its name.
+//
+// Callers name a slot by its start, "08:00": [ParseClock] reads it,
+// [Ledger.SlotAt] (or [Layout.SlotAt]) finds the slot, and [FormatClock]
+// writes it back. A request whose slot was never set carries the empty
+// string, which ParseClock refuses, rather than index 0, which would book
+// the day's first slot. Slot starts are whole minutes and unique in a
+// layout, so a clock time names at most one slot.
 //
 // Operators change single days, slots and cells at run time. Each change
 // is a value, an [Override] of some [OverrideKind] (CloseDay, OpenDay,
@@ -34,19 +55,23 @@
 // [Ledger.Reconfigure] replaces a whole configuration — a longer horizon,
 // a new holiday list, more slots — carrying every seat taken and every
 // operator change across. [Ledger.Zone], [Ledger.Slot], [Ledger.Slots],
-// [Ledger.PoolName] and [Ledger.PoolIndex] read the current configuration
-// without copying it.
+// [Ledger.SlotAt], [Ledger.PoolName] and [Ledger.PoolIndex] read the
+// current configuration without copying it.
 //
 // # Time
 //
-// Nothing here reads the clock. Reserve, Month and Day take now; a day's
-// boundaries and release instants are computed in the office's time zone.
-// A slot can be booked until it starts.
+// Nothing here reads the clock. Reserve, Month, MonthIn, Day and DayIn
+// take now; a day's boundaries and release instants are computed in the
+// office's time zone. A slot can be booked until it starts. A clock time
+// such as "08:00" ([ParseClock]) is an offset from the local midnight that
+// begins a day, not an instant.
 //
 // # Concurrency
 //
-// Reserve, Release, Cell, Month and Day take no lock and Reserve and
-// Release do not allocate. A cell changes by compare-and-swap of its one
+// Reserve, Release, Cell, Month, MonthIn, Day, DayIn and SlotAt take no
+// lock, and Reserve, Release and SlotAt do not allocate. Reserve tells
+// ErrNoQuota from ErrFull by the capacity in the cell word it has already
+// loaded, so neither refusal costs a load more than the other. A cell changes by compare-and-swap of its one
 // word, so a group of five takes five seats in one step or none, and a
 // capacity change moves capacity and seats left together. Replacing a
 // table publishes the new one through an atomic pointer; tables for the
@@ -67,8 +92,11 @@
 // # Errors
 //
 // Every refusal is a sentinel from errors.go, matched with errors.Is:
-// ErrFull, ErrNotOpened, ErrClosed, ErrPast, ErrOutsideHorizon,
-// ErrUnknownOffice, ErrUnknownSlot, ErrUnknownPool, ErrBadSeats and so on.
+// ErrFull, ErrNoQuota, ErrNotOpened, ErrClosed, ErrPast, ErrOutsideHorizon,
+// ErrUnknownOffice, ErrUnknownSlot, ErrUnknownPool, ErrBadSeats,
+// ErrBadClock and so on. ErrNoQuota and ErrFull differ as NoQuota and Full
+// do: a cell of capacity 0 offers no seat, a full one had seats and they
+// were taken.
 // A refused call changes nothing. Limits (OfficesMax, HorizonDaysMax,
 // SlotsPerDayMax, PoolsPerSlotMax, CellSeatsMax, …) are constants in
 // limits.go.

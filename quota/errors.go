@@ -39,8 +39,22 @@ var (
 	ErrClosed = errors.New("quota: office closed")
 	// ErrNotOpened is returned before the day's release instant.
 	ErrNotOpened = errors.New("quota: quota not opened yet")
-	// ErrFull is returned when fewer seats are left than asked for.
+	// ErrNoQuota is returned when the cell offers no seats at all:
+	// capacity 0; ErrFull means its seats were all taken. A caller shows
+	// the first as "no quota provided", never as "sold out".
+	ErrNoQuota = errors.New("quota: no quota provided")
+	// ErrFull is returned when fewer seats are left than asked for, in a
+	// cell that offers some.
 	ErrFull = errors.New("quota: full")
+)
+
+// Errors of reading a clock time.
+var (
+	// ErrBadClock is returned by ParseClock for a string that is not a
+	// time of day "HH:MM" from 00:00 to 23:59: the empty string (a slot
+	// that was never set), a missing leading zero, seconds, 24:00, or
+	// anything else.
+	ErrBadClock = errors.New("quota: bad clock time")
 )
 
 // Refusals of Release.

@@ -45,7 +45,7 @@ func Example() {
 
 	day, _ := ledger.Day(office, arrival, opened)
 	for _, s := range day.Slots {
-		fmt.Printf("%s %v, online %d of %d left\n", s.Span(), s.StateIn(online), s.Pools[online].Left, s.Pools[online].Capacity)
+		fmt.Printf("%s %v, online %d of %d left\n", s.Span(), s.StateIn("online"), s.Pools[online].Left, s.Pools[online].Capacity)
 	}
 	// Output:
 	// quota: quota not opened yet

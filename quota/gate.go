@@ -8,8 +8,8 @@ import "github.com/kuota/kuota/calendar"
 type verdict uint8
 
 const (
-	// bookable: the seats decide, Full or Available (Reserve: ErrFull or
-	// the seats).
+	// bookable: the seats decide, NoQuota, Full or Available (Reserve:
+	// ErrNoQuota, ErrFull or the seats).
 	bookable       verdict = iota
 	past                   // the slot has started; for a day, its last slot has
 	shutBySchedule         // a holiday or weekly day off: day.status and day.reason say which
@@ -22,11 +22,13 @@ const (
 // starts startNs after dy's midnight and is closed by the operator when
 // slotClosed, or for the whole day when startNs is its latest slot start
 // and slotClosed says every slot still to come is closed. It does not look
-// at seats: that is the caller's last step, from its own counts.
+// at seats: that is the caller's last step, from its own counts, made by
+// [refusal] for Reserve and by [seatState] for views.
 //
 // This is the day-state order, the one place it is written. Reserve's
-// refusals, the Month and Day views and the slots of a Day view all follow
-// it, so that a day shown green is one Reserve would accept:
+// refusals, the Month and Day views (and MonthIn and DayIn) and the slots
+// of a Day view all follow it, so that a day shown green is one Reserve
+// would accept:
 //
 //  1. past: now is at or after the slot's start (ErrPast; grey Past);
 //  2. closed, first by the office's schedule (a holiday or day off), then
@@ -34,13 +36,20 @@ const (
 //     grey Holiday or DayOff with the reason);
 //  3. not opened: now is before the day's release instant (ErrNotOpened;
 //     yellow NotOpened);
-//  4. bookable: full when no seat is left (ErrFull; red Full), else
-//     available (green).
+//  4. no quota: the seats counted have capacity 0 — the cell, for
+//     Reserve; the pools a view counts, over the slots that can still be
+//     booked, for a view (ErrNoQuota; yellow NoQuota);
+//  5. full: no seat is left of those offered (ErrFull; red Full);
+//  6. available (green).
 //
 // The past comes first because nothing about a day that has gone by can
 // be changed any more; closures come before the release because a closed
 // day does not turn green at its release instant, so telling the caller it
-// has not opened yet would mislead. A day outside the table has no
+// has not opened yet would mislead. A day with no quota that has not been
+// released yet says so (NotOpened): the office may still give it seats
+// before the release. No quota comes before full because a cell of
+// capacity 0 has no seat left either, and red would say its seats were
+// used up when none was ever offered. A day outside the table has no
 // verdict: Reserve refuses it with ErrOutsideHorizon, or ErrPast when it
 // has gone by.
 //
@@ -76,10 +85,35 @@ func (v verdict) err() error {
 	return ErrClosed
 }
 
+// refusal is steps 4 and 5 of the order for Reserve: once gate has said
+// bookable and the cell's word w has fewer seats left than asked for, it
+// is ErrNoQuota when w offers no seat at all, else ErrFull. The capacity
+// is in the word Reserve already loaded, so telling the two apart costs
+// no load, and it is on the refusal path only. It inlines into Reserve.
+func refusal(w uint64) error {
+	if w&capMask == 0 {
+		return ErrNoQuota
+	}
+	return ErrFull
+}
+
+// seatState is steps 4 to 6 of the order for views, from the capacity and
+// seats left of whatever the view counts: a slot's cells, or a day's
+// bookable slots, in all pools or in one.
+func seatState(capacity, left int) calendar.State {
+	switch {
+	case capacity == 0:
+		return calendar.NoQuota
+	case left == 0:
+		return calendar.Full
+	}
+	return calendar.Available
+}
+
 // state returns a view's state and reason for verdict v of dy, given the
-// seats left when v is bookable and the operator's reason when v is
-// slotShut.
-func (v verdict) state(dy *day, left int, slotReason string) (calendar.State, string) {
+// capacity and seats left counted when v is bookable and the operator's
+// reason when v is slotShut.
+func (v verdict) state(dy *day, capacity, left int, slotReason string) (calendar.State, string) {
 	switch v {
 	case past:
 		return calendar.Past, ""
@@ -96,10 +130,6 @@ func (v verdict) state(dy *day, left int, slotReason string) (calendar.State, st
 		return calendar.Holiday, slotReason
 	case notOpened:
 		return calendar.NotOpened, ""
-	case bookable:
-		if left == 0 {
-			return calendar.Full, ""
-		}
 	}
-	return calendar.Available, ""
+	return seatState(capacity, left), ""
 }

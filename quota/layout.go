@@ -12,7 +12,9 @@ import (
 // the seats each pool offers in it.
 type Slot struct {
 	// Start and End are offsets from the local midnight that begins the
-	// day: 8*time.Hour is 08:00. 0 <= Start < End <= 24h.
+	// day: 8*time.Hour is 08:00. 0 <= Start < End <= 24h, both whole
+	// minutes. Start names the slot ([ParseClock], [Layout.SlotAt]), so no
+	// two slots of a layout share it.
 	Start, End time.Duration
 	// Seats holds the capacity of each pool in this slot, in the order of
 	// Layout.Pools; each is 0..CellSeatsMax.
@@ -36,7 +38,33 @@ func (l *Layout) Pool(name string) (int, bool) {
 	return i, i >= 0
 }
 
-// Validate checks the layout against the package limits.
+// SlotAt returns the index of the slot that starts start after midnight,
+// or -1 and false when none does. A valid layout has at most one: starts
+// are unique. Callers name a slot by its start ("08:00", read by
+// [ParseClock]) rather than by its index, so that a request whose slot
+// was never set is refused instead of booking the day's first slot.
+func (l *Layout) SlotAt(start time.Duration) (int, bool) {
+	for i := range l.Slots {
+		if l.Slots[i].Start == start {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// Validate checks the layout against the package limits, and that slots
+// can be named by their start:
+//
+//   - 1..PoolsPerSlotMax pools, named by printable, unique labels of at
+//     most PoolNameBytesMax bytes;
+//   - 1..SlotsPerDayMax slots, each with 0 <= Start < End <= 24h and one
+//     seat count in 0..CellSeatsMax per pool;
+//   - Start and End are whole minutes, because a slot is named and shown
+//     as "HH:MM" ([ParseClock], [FormatClock]): a start of 08:00:30
+//     would be shown as 08:00 and could never be named;
+//   - no two slots start at the same time, because the start names the
+//     slot ([Layout.SlotAt]): two slots at 08:00 would make "08:00"
+//     ambiguous, whatever their ends.
 func (l *Layout) Validate() error {
 	if len(l.Pools) == 0 || len(l.Pools) > PoolsPerSlotMax {
 		return fmt.Errorf("%w: %d pools, want 1..%d", ErrBadConfig, len(l.Pools), PoolsPerSlotMax)
@@ -56,9 +84,12 @@ func (l *Layout) Validate() error {
 		if s.Start < 0 || s.End > 24*time.Hour || s.Start >= s.End {
 			return fmt.Errorf("%w: slot %d runs %v–%v, want 0 <= start < end <= 24h", ErrBadConfig, i, s.Start, s.End)
 		}
+		if s.Start%time.Minute != 0 || s.End%time.Minute != 0 {
+			return fmt.Errorf("%w: slot %d runs %v–%v, want whole minutes", ErrBadConfig, i, s.Start, s.End)
+		}
 		for j := range i {
-			if l.Slots[j].Start == s.Start && l.Slots[j].End == s.End {
-				return fmt.Errorf("%w: slots %d and %d both run %v–%v", ErrBadConfig, j, i, s.Start, s.End)
+			if l.Slots[j].Start == s.Start {
+				return fmt.Errorf("%w: slots %d and %d both start at %s", ErrBadConfig, j, i, FormatClock(s.Start))
 			}
 		}
 		if len(s.Seats) != len(l.Pools) {
@@ -103,17 +134,6 @@ func (l *Layout) clone() Layout {
 // Span formats the slot's window as "08:00–09:00".
 func (s Slot) Span() string { return span(s.Start, s.End) }
 
-func span(start, end time.Duration) string {
-	return clock(start) + "–" + clock(end)
-}
-
-// clock formats an offset from midnight as "08:00"; seconds are dropped,
-// since slots are planned in minutes.
-func clock(d time.Duration) string {
-	m := int(d / time.Minute)
-	return fmt.Sprintf("%02d:%02d", m/60, m%60)
-}
-
 // The readers below answer from an office's current table with one atomic
 // load and no allocation, so that a caller on a hot path (package booking
 // formatting a slot, or resolving a pool name) need not keep its own copy
@@ -152,6 +172,23 @@ func (l *Ledger) Slot(id OfficeID, slot int) (Slot, error) {
 	}
 	s := &t.layout.Slots[slot]
 	return Slot{Start: s.Start, End: s.End}, nil
+}
+
+// SlotAt returns the index of the office's slot that starts start after
+// midnight ([ParseClock] reads one from "08:00"), or -1 with
+// [ErrUnknownOffice] or [ErrUnknownSlot]. It is one atomic load and a scan
+// of at most SlotsPerDayMax starts, and does not allocate.
+func (l *Ledger) SlotAt(id OfficeID, start time.Duration) (int, error) {
+	t := l.table(id)
+	if t == nil {
+		return -1, ErrUnknownOffice
+	}
+	for s, st := range t.slotStart {
+		if st == int64(start) {
+			return s, nil
+		}
+	}
+	return -1, ErrUnknownSlot
 }
 
 // PoolName returns the name of one pool of the office.

@@ -66,9 +66,11 @@ func (c *Config) clone() Config {
 // # Concurrency
 //
 // All methods are safe for concurrent use. [Ledger.Reserve],
-// [Ledger.Release], [Ledger.Cell], [Ledger.Month] and [Ledger.Day] take no
-// lock: they load the office's current table with one atomic load and
-// change a cell with compare-and-swap. Configuration and operator changes
+// [Ledger.Release], [Ledger.Cell], [Ledger.Month], [Ledger.MonthIn],
+// [Ledger.Day], [Ledger.DayIn] and the readers of the configuration
+// ([Ledger.SlotAt], [Ledger.Zone] and the like) take no lock: they load
+// the office's current table with one atomic load and change a cell with
+// compare-and-swap. Configuration and operator changes
 // serialize on an internal mutex that the former never touch; a change
 // that replaces a table publishes the new one atomically, so readers never
 // block. The exceptions are the cells a change freezes: during a layout

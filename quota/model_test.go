@@ -52,7 +52,8 @@ func newModel(cfg Config) *model {
 }
 
 // reserve predicts Reserve's answer, in Reserve's documented order: the
-// day-state order, in which a closed slot comes before the release.
+// day-state order, in which a closed slot comes before the release, and
+// a cell that offers no seat (capacity 0) before a full one.
 func (m *model) reserve(k cellKey, n int) error {
 	c := m.cells[k]
 	switch {
@@ -66,6 +67,8 @@ func (m *model) reserve(k cellKey, n int) error {
 		return ErrClosed
 	case m.now.Before(m.opens[k.date]):
 		return ErrNotOpened
+	case c.capacity == 0:
+		return ErrNoQuota
 	case c.capacity-c.taken < n:
 		return ErrFull
 	}

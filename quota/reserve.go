@@ -16,10 +16,14 @@ import (
 // gone by); then, for a day in the table, in the day-state order the views
 // follow too: [ErrPast] (the slot has started), [ErrClosed] (holiday, day
 // off, operator closure of the day, then of the slot), [ErrNotOpened]
-// (before the release instant), [ErrFull]. A refusal changes nothing.
+// (before the release instant), [ErrNoQuota] (the cell offers no seat at
+// all: capacity 0, by the layout or an operator's SetCapacity), [ErrFull]
+// (fewer seats left than asked for). A refusal changes nothing.
 //
 // Reserve takes no lock and does not allocate: it locates the cell by
-// index arithmetic and takes the seats with one compare-and-swap.
+// index arithmetic and takes the seats with one compare-and-swap. Telling
+// ErrNoQuota from ErrFull reads the capacity from the word already loaded,
+// on the refusal path only.
 func (l *Ledger) Reserve(id OfficeID, d calendar.Date, slot, pool, seats int, now time.Time) error {
 	if seats < 1 || seats > CellSeatsMax {
 		return ErrBadSeats
@@ -46,7 +50,7 @@ func (l *Ledger) Reserve(id OfficeID, d calendar.Date, slot, pool, seats int, no
 	}
 	if w&frozenBit == 0 {
 		if int64(w&leftMask) < int64(seats) {
-			return ErrFull // the common answer in a rush
+			return refusal(w) // ErrFull is the common answer in a rush
 		}
 		if c.w.CompareAndSwap(w, w-uint64(seats)) {
 			return nil
@@ -70,11 +74,11 @@ func (l *Ledger) reserveSlow(id OfficeID, d calendar.Date, slot, pool, seats int
 		if v := dy.gate(t.slotStart[slot], c.w.Load()&closedBit != 0, unixNanos(now)); v != bookable {
 			return v.err()
 		}
-		switch c.reserve(int64(seats)) {
+		switch o, w := c.reserve(int64(seats)); o {
 		case done:
 			return nil
-		case full:
-			return ErrFull
+		case short:
+			return refusal(w)
 		case closed:
 			return ErrClosed // closed since gate looked
 		}
@@ -113,8 +117,9 @@ func (l *Ledger) Release(id OfficeID, d calendar.Date, slot, pool, seats int) er
 // clock, the release instant or closures. It rebuilds the counters from
 // stored bookings after a restart, when those bookings were admitted long
 // ago under the rules of their day. Seats that do not fit fail with
-// ErrFull and change nothing; for a rebuild that is a sign of an
-// inconsistent store.
+// ErrFull and change nothing, in a cell of capacity 0 too: for a rebuild
+// either is a sign of an inconsistent store, and the two need no telling
+// apart.
 func (l *Ledger) Restore(id OfficeID, d calendar.Date, slot, pool, seats int) error {
 	if seats < 1 || seats > CellSeatsMax {
 		return ErrBadSeats

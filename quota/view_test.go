@@ -11,14 +11,14 @@ import (
 )
 
 // letters renders a month as one letter per day, so a whole calendar fits
-// in one readable assertion: A available, F full, N not opened, H holiday,
-// W weekly day off, P past, O outside horizon.
+// in one readable assertion: A available, F full, N not opened, Z no quota
+// (zero seats), H holiday, W weekly day off, P past, O outside horizon.
 func letters(days []DayView) string {
 	var b strings.Builder
 	for _, d := range days {
 		b.WriteByte(map[calendar.State]byte{
 			calendar.Available: 'A', calendar.Full: 'F', calendar.NotOpened: 'N', calendar.Holiday: 'H',
-			calendar.DayOff: 'W', calendar.Past: 'P', calendar.OutsideHorizon: 'O',
+			calendar.DayOff: 'W', calendar.Past: 'P', calendar.OutsideHorizon: 'O', calendar.NoQuota: 'Z',
 		}[d.State])
 	}
 	return b.String()
@@ -53,7 +53,7 @@ func TestMonthColours(t *testing.T) {
 	days = month(at)
 	require.Equal(t, "PPPPPPPPPPAWWAAAAAWWAAAAHWWAAAA", letters(days))
 	require.Equal(t, 5, days[10].Left, "only the 09:00 slot is still offered")
-	require.Equal(t, []PoolSeats{{Left: 3, Capacity: 3}, {Left: 2, Capacity: 2}}, days[10].Pools)
+	require.Equal(t, []PoolSeats{{Pool: "online", Left: 3, Capacity: 3}, {Pool: "walk-in", Left: 2, Capacity: 2}}, days[10].Pools)
 
 	days = month(t1)
 	require.Equal(t, "Hari Raya Natal", days[24].Reason)
@@ -67,7 +67,7 @@ func TestMonthOutsideTable(t *testing.T) {
 	require.NoError(t, err)
 	// At 08:00 on the 1st of November nothing in November is past yet.
 	require.Equal(t, "WOOOOOWWOOOOOWWOOOOOWWOOOOOWWO", letters(nov)) // the 1st is a Sunday
-	require.Equal(t, []PoolSeats{{}, {}}, nov[2].Pools, "zeros outside the table")
+	require.Equal(t, []PoolSeats{{Pool: "online"}, {Pool: "walk-in"}}, nov[2].Pools, "zeros outside the table")
 
 	nov, err = l.Month(id, 2026, time.November, time.Date(2026, 11, 20, 12, 0, 0, 0, wib))
 	require.NoError(t, err)
@@ -82,10 +82,10 @@ func TestMonthPerPool(t *testing.T) {
 	require.NoError(t, err)
 	d := days[10]
 	require.Equal(t, calendar.Available, d.State, "walk-in seats remain")
-	require.Equal(t, calendar.Full, d.StateIn(online))
-	require.Equal(t, calendar.Available, d.StateIn(walkIn))
-	require.Equal(t, calendar.Available, d.StateIn(99), "unknown pool: the day's own state")
-	require.Equal(t, calendar.DayOff, days[11].StateIn(online))
+	require.Equal(t, calendar.Full, d.StateIn("online"))
+	require.Equal(t, calendar.Available, d.StateIn("walk-in"))
+	require.Equal(t, calendar.Available, d.StateIn("vip"), "unknown pool: the day's own state")
+	require.Equal(t, calendar.DayOff, days[11].StateIn("online"))
 }
 
 func TestDaySlots(t *testing.T) {
@@ -100,9 +100,9 @@ func TestDaySlots(t *testing.T) {
 	require.Equal(t, 8*time.Hour, s0.Start)
 	require.Equal(t, 9*time.Hour, s0.End)
 	require.Equal(t, calendar.Available, s1.State)
-	require.Equal(t, calendar.Full, s1.StateIn(online))
-	require.Equal(t, calendar.Available, s1.StateIn(walkIn))
-	require.Equal(t, []PoolSeats{{Left: 0, Capacity: 3}, {Left: 2, Capacity: 2}}, s1.Pools)
+	require.Equal(t, calendar.Full, s1.StateIn("online"))
+	require.Equal(t, calendar.Available, s1.StateIn("walk-in"))
+	require.Equal(t, []PoolSeats{{Pool: "online", Left: 0, Capacity: 3}, {Pool: "walk-in", Left: 2, Capacity: 2}}, s1.Pools)
 
 	v, err = l.Day(id, dec10, t4)
 	require.NoError(t, err)
@@ -167,7 +167,7 @@ func TestMonthSumsEveryPoolCount(t *testing.T) {
 		require.Len(t, got.Pools, pools)
 		total := 0
 		for p := range pools {
-			var want PoolSeats
+			want := PoolSeats{Pool: cfg.Layout.Pools[p]}
 			for s := range 5 {
 				c, err := l.Cell(id, dec10, s, p)
 				require.NoError(t, err)
@@ -177,6 +177,9 @@ func TestMonthSumsEveryPoolCount(t *testing.T) {
 				}
 			}
 			require.Equal(t, want, got.Pools[p], "%d pools, pool %d", pools, p)
+			in, err := l.MonthIn(id, p, 2026, time.December, t1)
+			require.NoError(t, err)
+			require.Equal(t, []PoolSeats{want}, in[9].Pools, "MonthIn, %d pools, pool %d", pools, p)
 			total += want.Left
 		}
 		require.Equal(t, total, got.Left)

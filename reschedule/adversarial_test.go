@@ -98,10 +98,14 @@ func TestAdversarialWindowsAnswerAnything(t *testing.T) {
 						requireOneSentinel(t, err, ErrReapplyTooSoon)
 					}
 					for _, done := range []int{math.MinInt, 0, p.ReschedulesMax, math.MaxInt} {
+						// The documented order: the window, then the count.
 						err := p.CanReschedule(now, a, done, loc)
-						if done >= p.ReschedulesMax {
+						switch {
+						case !now.Before(p.RescheduleDeadline(a, loc)):
+							requireOneSentinel(t, err, ErrRescheduleClosed)
+						case done >= p.ReschedulesMax:
 							requireOneSentinel(t, err, ErrRescheduleLimit)
-						} else if err != nil {
+						case err != nil:
 							var we *WindowError
 							require.ErrorAs(t, err, &we)
 							require.Equal(t, Reschedule, we.Action)

@@ -13,7 +13,7 @@
 //	no-show     a paid booking not checked in by the end of its slot
 //	re-apply    a NIK may hold a new booking from its previous arrival date
 //	            plus one calendar month (only bookings that reached their
-//	            date count)
+//	            date count, unless ReapplyAfterUnreached)
 //
 // "The end of H-1" is the local midnight that begins the arrival date, in
 // the office's time zone. For an office in Asia/Jakarta and an arrival on

@@ -44,11 +44,20 @@ type Policy struct {
 	// ReapplyAfterMonths is how many calendar months after its previous
 	// arrival date a NIK may hold a new booking.
 	ReapplyAfterMonths int
+	// ReapplyAfterUnreached says whether a booking that never reached its
+	// arrival date — cancelled, expired, or rejected before the date —
+	// starts the re-apply window too, from that arrival date. False, the
+	// default, lets its NIKs book again at once: the applicant did not
+	// come, so nothing was served that the window rations. Offices that
+	// want to stop an applicant from cancelling and booking again in a
+	// loop set it.
+	ReapplyAfterUnreached bool
 }
 
 // Default returns M-Paspor's rules: one reschedule until the end of H-1,
 // cancel until the end of H-2, check in from 60 minutes before the slot,
-// apply again one calendar month after the previous arrival date.
+// apply again one calendar month after the previous arrival date, and at
+// once after a booking that never reached its date.
 func Default() Policy {
 	return Policy{
 		ReschedulesMax:     1,
@@ -89,13 +98,16 @@ func (p Policy) RescheduleDeadline(arrival calendar.Date, loc *time.Location) ti
 }
 
 // CanReschedule reports whether a booking for arrival, already rescheduled
-// done times, may be rescheduled at now.
+// done times, may be rescheduled at now. It checks the window first and
+// the count second: once the window has closed, nothing can be done about
+// the booking's date, whatever its count (ErrRescheduleClosed); within the
+// window, a booking that used its reschedules gets ErrRescheduleLimit.
 func (p Policy) CanReschedule(now time.Time, arrival calendar.Date, done int, loc *time.Location) error {
-	if done >= p.ReschedulesMax {
-		return &WindowError{Action: Reschedule, Exhausted: true, Done: done, Limit: p.ReschedulesMax}
-	}
 	if deadline := p.RescheduleDeadline(arrival, loc); !now.Before(deadline) {
 		return &WindowError{Action: Reschedule, Closes: deadline}
+	}
+	if done >= p.ReschedulesMax {
+		return &WindowError{Action: Reschedule, Exhausted: true, Done: done, Limit: p.ReschedulesMax}
 	}
 	return nil
 }

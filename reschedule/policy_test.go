@@ -91,8 +91,16 @@ func TestRescheduleLimit(t *testing.T) {
 	require.NotErrorIs(t, err, ErrRescheduleClosed)
 	require.EqualError(t, err, "reschedule: already rescheduled: 1 of 1 allowed")
 
+	// A second reschedule once H-1 has ended: the window is checked
+	// first, so the refusal says the window closed, not the count.
+	late := p.RescheduleDeadline(arrival, zones[0].loc)
+	err = p.CanReschedule(late, arrival, 1, zones[0].loc)
+	require.ErrorIs(t, err, ErrRescheduleClosed)
+	require.NotErrorIs(t, err, ErrRescheduleLimit)
+
 	p.ReschedulesMax = 2
 	require.NoError(t, p.CanReschedule(early, arrival, 1, zones[0].loc))
+	require.False(t, Default().ReapplyAfterUnreached, "M-Paspor lets a NIK book again at once after a booking that never reached its date")
 }
 
 func TestNoShowAndReapply(t *testing.T) {

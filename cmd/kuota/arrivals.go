@@ -12,7 +12,6 @@ import (
 
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
-	"github.com/kuota/kuota/quota"
 )
 
 // The values of -format.
@@ -60,7 +59,8 @@ func runArrivals(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer e.Close()
-	cfg, err := office(e, file.db, code)
+	ctx := context.Background()
+	cfg, err := office(ctx, e, file.db, code)
 	if err != nil {
 		return err
 	}
@@ -68,13 +68,13 @@ func runArrivals(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 	if day.IsZero() {
 		day = file.today(cfg.Quota.Schedule.Location)
 	}
-	list, err := e.DayBookings(context.Background(), code, day)
+	list, err := e.DayBookings(ctx, code, day)
 	if err != nil {
 		return err
 	}
 	rows := make([][]string, len(list))
 	for i := range list {
-		rows[i] = arrivalRow(&list[i], &cfg.Quota.Layout)
+		rows[i] = arrivalRow(&list[i])
 	}
 	if format == formatCSV {
 		return writeCSV(stdout, rows)
@@ -83,7 +83,7 @@ func runArrivals(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 }
 
 // arrivalRow is one booking as the columns of arrivalHeader.
-func arrivalRow(b *booking.Booking, layout *quota.Layout) []string {
+func arrivalRow(b *booking.Booking) []string {
 	niks := make([]string, len(b.Applicants))
 	for i, a := range b.Applicants {
 		niks[i] = a.NIK.String() // masked: never Digits
@@ -93,19 +93,16 @@ func arrivalRow(b *booking.Booking, layout *quota.Layout) []string {
 		paid = "yes"
 	}
 	return []string{
-		slotSpan(layout, b.Slot), b.Pool, b.Code, b.State.String(),
+		slotSpan(b), b.Pool, b.Code, b.State.String(),
 		strconv.Itoa(len(b.Applicants)), strings.Join(niks, " "), paid,
 	}
 }
 
-// slotSpan formats a slot's window, or its index should the layout not have
-// it: a layout only grows, so that means a damaged file, which is no reason
-// to hide the rest of the list.
-func slotSpan(layout *quota.Layout, slot int) string {
-	if slot < 0 || slot >= len(layout.Slots) {
-		return fmt.Sprintf("slot %d", slot)
-	}
-	return layout.Slots[slot].Span()
+// slotSpan formats a booking's slot as its window in the office's zone,
+// "08:00–09:00": the booking carries its slot's instants, so the list needs
+// no layout to look them up in.
+func slotSpan(b *booking.Booking) string {
+	return b.SlotStart.Format("15:04") + "–" + b.SlotEnd.Format("15:04")
 }
 
 // writeCSV writes the header and the rows. The csv.Writer buffers, and a

@@ -20,8 +20,8 @@ import (
 const releaseLayout = "2006-01-02 15:04 MST"
 
 // runCalendar draws an office's month as applicants see it, then what the
-// grid cannot show: the seats left, why service days are closed, and when
-// the yellow days open.
+// grid cannot show: the seats left, why service days are closed, when the
+// yellow days open, and which yellow days offer no quota at all.
 func runCalendar(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 	var (
 		file     fileFlags
@@ -54,12 +54,12 @@ func runCalendar(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer e.Close()
-	cfg, err := office(e, file.db, code)
+	ctx := context.Background()
+	cfg, err := office(ctx, e, file.db, code)
 	if err != nil {
 		return err
 	}
-	pool, err := poolIndex(&cfg, poolName)
-	if err != nil {
+	if err := checkPool(&cfg, poolName); err != nil {
 		return err
 	}
 	loc := cfg.Quota.Schedule.Location
@@ -67,7 +67,15 @@ func runCalendar(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 		today := file.today(loc)
 		month = monthFlag{today.Year(), today.Month()}
 	}
-	days, err := e.Month(context.Background(), code, month.year, month.month)
+	// One pool's calendar is its own view (MonthIn), not the all-pools
+	// view narrowed day by day: its State, Left and Pools count that pool
+	// only, so the grid and the notes below read each day's own fields.
+	var days []quota.DayView
+	if poolName == "" {
+		days, err = e.Month(ctx, code, month.year, month.month)
+	} else {
+		days, err = e.MonthIn(ctx, code, poolName, month.year, month.month)
+	}
 	if err != nil {
 		return err
 	}
@@ -76,32 +84,33 @@ func runCalendar(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 	if poolName != "" {
 		title += ", pool " + poolName
 	}
-	if err := grid.Month(stdout, title, days, pool, style); err != nil {
+	if err := grid.Month(stdout, title, days, "", style); err != nil {
 		return err
 	}
 	if err := grid.Legend(stdout, style); err != nil {
 		return err
 	}
-	return writeNotes(stdout, days, pool, loc)
+	return writeNotes(stdout, days, loc)
 }
 
-// poolIndex returns the index of the office's pool called name, or -1, which
-// grid.Month reads as every pool, for the empty name.
-func poolIndex(cfg *booking.OfficeConfig, name string) (int, error) {
+// checkPool refuses a pool the office does not have, listing those it has;
+// the empty name, every pool, is always fine.
+func checkPool(cfg *booking.OfficeConfig, name string) error {
 	if name == "" {
-		return -1, nil
+		return nil
 	}
-	p, ok := cfg.Quota.Layout.Pool(name)
-	if !ok {
-		return 0, fmt.Errorf("office %s has no pool %q; it has: %s", cfg.Code, name, strings.Join(cfg.Quota.Layout.Pools, ", "))
+	if _, ok := cfg.Quota.Layout.Pool(name); !ok {
+		return fmt.Errorf("office %s has no pool %q; it has: %s", cfg.Code, name, strings.Join(cfg.Quota.Layout.Pools, ", "))
 	}
-	return p, nil
+	return nil
 }
 
 // writeNotes writes what the colours leave out: how many seats the green
-// days have left, when the next yellow day opens, and the name of each
-// holiday or closure.
-func writeNotes(w io.Writer, days []quota.DayView, pool int, loc *time.Location) error {
+// days have left, when the next yellow day opens, and, day by day, the name
+// of each holiday or closure and which yellow days offer no quota at all
+// (yellow is both "not opened yet" and "no quota": the grid cannot tell
+// them apart, an operator must).
+func writeNotes(w io.Writer, days []quota.DayView, loc *time.Location) error {
 	var (
 		b         strings.Builder
 		seats     int
@@ -109,17 +118,9 @@ func writeNotes(w io.Writer, days []quota.DayView, pool int, loc *time.Location)
 		opens     time.Time // the earliest release of a yellow day
 	)
 	for i := range days {
-		d := &days[i]
-		state, left := d.State, d.Left
-		if pool >= 0 {
-			state, left = d.StateIn(pool), 0
-			if pool < len(d.Pools) {
-				left = d.Pools[pool].Left
-			}
-		}
-		switch state {
+		switch d := &days[i]; d.State {
 		case calendar.Available:
-			seats += left
+			seats += d.Left
 			available++
 		case calendar.NotOpened:
 			if !d.Opens.IsZero() && (opens.IsZero() || d.Opens.Before(opens)) {
@@ -134,8 +135,11 @@ func writeNotes(w io.Writer, days []quota.DayView, pool int, loc *time.Location)
 	for i := range days {
 		// A day off is every weekend; only holidays and closures have a
 		// name worth reading.
-		if d := &days[i]; d.State == calendar.Holiday && d.Reason != "" {
+		switch d := &days[i]; {
+		case d.State == calendar.Holiday && d.Reason != "":
 			fmt.Fprintf(&b, "%s closed: %s\n", d.Date, d.Reason)
+		case d.State == calendar.NoQuota:
+			fmt.Fprintf(&b, "%s no quota: no seat offered\n", d.Date)
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -27,7 +28,10 @@ func runCheck(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 	}
 	defer e.Close()
 
-	violations := e.Check()
+	violations, err := e.Check(context.Background())
+	if err != nil {
+		return err
+	}
 	for _, v := range violations {
 		fmt.Fprintln(stdout, v)
 	}

@@ -36,6 +36,24 @@
 // Without -month, calendar shows the current month, and without -date,
 // arrivals shows today, both in the office's own time zone.
 //
+// # The calendar's colours
+//
+// The calendar colours each day as M-Paspor does (letters stand for the
+// colours when the output is not a terminal):
+//
+//	G green   a seat is left
+//	R red     full: every seat offered is taken
+//	Y yellow  the quota is not opened yet, or there is none: the office
+//	          offers no seat that day (capacity 0)
+//	. grey    a holiday, a closure, a day off, the past, or outside the
+//	          office's window
+//
+// Both yellows mean that no seat was used up; below the grid, calendar says
+// when the next yellow day opens and lists the days with no quota, which
+// open only if the office provides seats. With -pool, every colour and
+// count is that pool's alone: a day whose walk-in seats are left is still
+// red (or yellow) online.
+//
 // # Flags every command takes
 //
 //	-db FILE          the booking file (required)

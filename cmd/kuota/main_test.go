@@ -55,7 +55,7 @@ type fixture struct {
 type plan struct {
 	name  string
 	date  calendar.Date
-	slot  int
+	slot  string // the slot's start: kt.Slot0 or kt.Slot1
 	pool  string
 	niks  []int         // serials: kuotatest's NIK n-1 ends in serial n
 	state booking.State // Held, Paid or Cancelled
@@ -66,15 +66,15 @@ type plan struct {
 // last booking made, which the check tests copy.
 func plans() []plan {
 	return []plan{
-		{"paid1", kt.Dec10, 0, kt.Online, []int{1, 2}, booking.Paid},
-		{"held", kt.Dec10, 0, kt.WalkIn, []int{5}, booking.Held},
-		{"paid2", kt.Dec10, 1, kt.Online, []int{3, 4}, booking.Paid},
-		{"cancelled", kt.Dec10, 1, kt.WalkIn, []int{6}, booking.Cancelled},
-		{"full1", kt.Dec11, 0, kt.Online, []int{7, 8}, booking.Paid},
-		{"full2", kt.Dec11, 0, kt.WalkIn, []int{9}, booking.Paid},
-		{"full3", kt.Dec11, 1, kt.Online, []int{10, 11}, booking.Paid},
-		{"full4", kt.Dec11, 1, kt.WalkIn, []int{12}, booking.Paid},
-		{"last", dec14, 0, kt.Online, []int{20}, booking.Held},
+		{"paid1", kt.Dec10, kt.Slot0, kt.Online, []int{1, 2}, booking.Paid},
+		{"held", kt.Dec10, kt.Slot0, kt.WalkIn, []int{5}, booking.Held},
+		{"paid2", kt.Dec10, kt.Slot1, kt.Online, []int{3, 4}, booking.Paid},
+		{"cancelled", kt.Dec10, kt.Slot1, kt.WalkIn, []int{6}, booking.Cancelled},
+		{"full1", kt.Dec11, kt.Slot0, kt.Online, []int{7, 8}, booking.Paid},
+		{"full2", kt.Dec11, kt.Slot0, kt.WalkIn, []int{9}, booking.Paid},
+		{"full3", kt.Dec11, kt.Slot1, kt.Online, []int{10, 11}, booking.Paid},
+		{"full4", kt.Dec11, kt.Slot1, kt.WalkIn, []int{12}, booking.Paid},
+		{"last", dec14, kt.Slot0, kt.Online, []int{20}, booking.Held},
 	}
 }
 
@@ -97,7 +97,7 @@ func newFixture(t *testing.T) fixture {
 		case booking.Paid:
 			b, err = e.Pay(ctx, b.BillingCode, "PAYREF-"+p.name)
 		case booking.Cancelled:
-			b, err = e.Cancel(ctx, b.Code)
+			b, err = e.Cancel(ctx, b.Code, booking.Reason{})
 		}
 		require.NoError(t, err, p.name)
 		require.Equal(t, p.state, b.State, p.name)

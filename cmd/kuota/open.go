@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -67,8 +68,8 @@ func (e *explainedError) Unwrap() error { return e.err }
 
 // office returns the configuration of the office code names, or an error
 // that lists the offices the file does have.
-func office(e *booking.Engine, db, code string) (booking.OfficeConfig, error) {
-	cfg, err := e.Office(code)
+func office(ctx context.Context, e *booking.Engine, db, code string) (booking.OfficeConfig, error) {
+	cfg, err := e.Office(ctx, code)
 	if errors.Is(err, booking.ErrUnknownOffice) {
 		return cfg, fmt.Errorf("no office %q in %s; it has: %s", code, db, officeList(e))
 	}

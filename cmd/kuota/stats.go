@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -44,7 +45,7 @@ func runStats(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 		fmt.Fprintln(tw, "\nCODE\tNAME\tZONE\tWINDOW\tDAYS\tRELEASE\tSLOTS\tPOOLS")
 	}
 	for _, code := range codes {
-		cfg, err := e.Office(code)
+		cfg, err := e.Office(context.Background(), code)
 		if err != nil {
 			return err
 		}

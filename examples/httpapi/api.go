@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/quota"
 )
 
 // server holds what the handlers share. It has no state of its own: the
@@ -37,6 +37,7 @@ func newHandler(e *booking.Engine, log *slog.Logger) http.Handler {
 	mux.HandleFunc("GET /api/bookings/{code}", s.api(s.get))
 	mux.HandleFunc("POST /api/bookings/{code}/reschedule", s.api(s.reschedule))
 	mux.HandleFunc("POST /api/bookings/{code}/cancel", s.api(s.cancel))
+	mux.HandleFunc("POST /api/bookings/{code}/reject", s.api(s.reject))
 	mux.HandleFunc("POST /api/bookings/{code}/checkin", s.api(s.checkIn))
 	return withSecurityHeaders(mux)
 }
@@ -68,7 +69,7 @@ func (s *server) listOffices(w http.ResponseWriter, r *http.Request) error {
 		Offices []officeJSON `json:"offices"`
 	}{Offices: []officeJSON{}}
 	for _, code := range s.engine.Offices() {
-		cfg, err := s.engine.Office(code)
+		cfg, err := s.engine.Office(r.Context(), code)
 		if err != nil {
 			return err
 		}
@@ -78,65 +79,52 @@ func (s *server) listOffices(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// month serves GET /api/offices/{office}/months/{yyyy-mm}?pool=.
+// month serves GET /api/offices/{office}/months/{yyyy-mm}?pool=: every
+// pool's seats and the states they make (Engine.Month), or, given a pool,
+// that pool's alone (Engine.MonthIn), so that walk-in seats never make a
+// day green for someone booking online.
 func (s *server) month(w http.ResponseWriter, r *http.Request) error {
-	cfg, pool, err := s.officeAndPool(r)
-	if err != nil {
-		return err
-	}
 	m, err := time.Parse("2006-01", r.PathValue("month"))
 	if err != nil {
 		return fmt.Errorf("%w: want a month as YYYY-MM", calendar.ErrBadDate)
 	}
-	views, err := s.engine.Month(r.Context(), cfg.Code, m.Year(), m.Month())
+	office, pool := r.PathValue("office"), r.URL.Query().Get("pool")
+	var views []quota.DayView
+	if pool == "" {
+		views, err = s.engine.Month(r.Context(), office, m.Year(), m.Month())
+	} else {
+		views, err = s.engine.MonthIn(r.Context(), office, pool, m.Year(), m.Month())
+	}
 	if err != nil {
 		return err
 	}
-	out := monthJSON{Office: cfg.Code, Month: m.Format("2006-01"), Pool: r.URL.Query().Get("pool"), Days: make([]dayJSON, 0, len(views))}
+	out := monthJSON{Office: office, Month: m.Format("2006-01"), Pool: pool, Days: make([]dayJSON, 0, len(views))}
 	for i := range views {
-		out.Days = append(out.Days, newDayJSON(&views[i], &cfg, pool))
+		out.Days = append(out.Days, newDayJSON(&views[i]))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
-// day serves GET /api/offices/{office}/days/{yyyy-mm-dd}?pool=.
+// day serves GET /api/offices/{office}/days/{yyyy-mm-dd}?pool=, as month
+// does: Engine.Day, or Engine.DayIn given a pool.
 func (s *server) day(w http.ResponseWriter, r *http.Request) error {
-	cfg, pool, err := s.officeAndPool(r)
-	if err != nil {
-		return err
-	}
 	d, err := calendar.ParseDate(r.PathValue("date"))
 	if err != nil {
 		return err
 	}
-	view, err := s.engine.Day(r.Context(), cfg.Code, d)
+	office, pool := r.PathValue("office"), r.URL.Query().Get("pool")
+	var view quota.DayView
+	if pool == "" {
+		view, err = s.engine.Day(r.Context(), office, d)
+	} else {
+		view, err = s.engine.DayIn(r.Context(), office, pool, d)
+	}
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, dayPageJSON{Office: cfg.Code, Pool: r.URL.Query().Get("pool"), dayJSON: newDayJSON(&view, &cfg, pool)})
+	writeJSON(w, http.StatusOK, dayPageJSON{Office: office, Pool: pool, dayJSON: newDayJSON(&view)})
 	return nil
-}
-
-// officeAndPool returns the office named in the path and the index of the
-// pool named by ?pool=, or -1 when there is none.
-//
-// The views list seats by pool index, so the handler needs the office's
-// layout to name them; the engine gives it with the configuration.
-func (s *server) officeAndPool(r *http.Request) (booking.OfficeConfig, int, error) {
-	cfg, err := s.engine.Office(r.PathValue("office"))
-	if err != nil {
-		return cfg, 0, err
-	}
-	name := r.URL.Query().Get("pool")
-	if name == "" {
-		return cfg, -1, nil
-	}
-	pool, ok := cfg.Quota.Layout.Pool(name)
-	if !ok {
-		return cfg, 0, fmt.Errorf("%w: ?pool= is none of %s", booking.ErrUnknownPool, strings.Join(cfg.Quota.Layout.Pools, ", "))
-	}
-	return cfg, pool, nil
 }
 
 // holdBody is the body of POST /api/holds.
@@ -144,12 +132,17 @@ type holdBody struct {
 	Account string        `json:"account"`
 	Office  string        `json:"office"`
 	Date    calendar.Date `json:"date"`
-	// Slot is a pointer so that a missing slot is an error rather than
-	// slot 0, the first of the day.
-	Slot           *int            `json:"slot"`
-	Pool           string          `json:"pool"`
-	Applicants     []applicantBody `json:"applicants"`
-	IdempotencyKey string          `json:"idempotency_key"`
+	// Slot is the slot's start, "08:00". A missing slot is the empty
+	// string, which the engine refuses with ErrUnknownSlot rather than
+	// booking the day's first slot.
+	Slot       string          `json:"slot"`
+	Pool       string          `json:"pool"`
+	Applicants []applicantBody `json:"applicants"`
+	// FamilyCard is optional; booking.FamilyCard parses itself as
+	// booking.NIK does, so a bad number is refused while decoding, with
+	// ErrBadFamilyCard. "" is none.
+	FamilyCard     booking.FamilyCard `json:"family_card"`
+	IdempotencyKey string             `json:"idempotency_key"`
 }
 
 // applicantBody is one applicant of a hold. booking.NIK parses itself
@@ -167,15 +160,13 @@ func (s *server) hold(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err
 	}
-	if body.Slot == nil {
-		return fmt.Errorf("%w: slot is required", booking.ErrUnknownSlot)
-	}
 	req := booking.HoldRequest{
 		Account:        body.Account,
 		Office:         body.Office,
 		Date:           body.Date,
-		Slot:           *body.Slot,
+		Slot:           body.Slot,
 		Pool:           body.Pool,
+		FamilyCard:     body.FamilyCard,
 		IdempotencyKey: body.IdempotencyKey,
 	}
 	for _, a := range body.Applicants {
@@ -212,21 +203,38 @@ func (s *server) pay(w http.ResponseWriter, r *http.Request) error {
 func (s *server) reschedule(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		Date calendar.Date `json:"date"`
-		Slot *int          `json:"slot"` // required, as for a hold
+		Slot string        `json:"slot"` // its start, required as for a hold
 	}
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err
 	}
-	if body.Slot == nil {
-		return fmt.Errorf("%w: slot is required", booking.ErrUnknownSlot)
-	}
-	b, err := s.engine.Reschedule(r.Context(), r.PathValue("code"), body.Date, *body.Slot)
+	b, err := s.engine.Reschedule(r.Context(), r.PathValue("code"), body.Date, body.Slot)
 	return s.reply(w, b, err)
 }
 
-// cancel serves POST /api/bookings/{code}/cancel.
+// cancel serves POST /api/bookings/{code}/cancel. The body is optional:
+// none, or {}, cancels without a reason; {"reason": {…}} gives one.
 func (s *server) cancel(w http.ResponseWriter, r *http.Request) error {
-	b, err := s.engine.Cancel(r.Context(), r.PathValue("code"))
+	var body reasonBody
+	if err := decodeOptionalJSON(w, r, &body); err != nil {
+		return err
+	}
+	b, err := s.engine.Cancel(r.Context(), r.PathValue("code"), body.Reason.reason())
+	return s.reply(w, b, err)
+}
+
+// reject serves POST /api/bookings/{code}/reject: the office refuses a
+// paid or checked-in booking, and the body must say why, {"reason":
+// {"kind": …}}; without a kind the engine refuses with ErrBadReason.
+//
+// It is the office's call, not the applicant's: a real service puts this
+// route behind its staff's authentication. The demo has none.
+func (s *server) reject(w http.ResponseWriter, r *http.Request) error {
+	var body reasonBody
+	if err := decodeJSON(w, r, &body); err != nil {
+		return err
+	}
+	b, err := s.engine.Reject(r.Context(), r.PathValue("code"), body.Reason.reason())
 	return s.reply(w, b, err)
 }
 
@@ -251,13 +259,8 @@ func (s *server) reply(w http.ResponseWriter, b booking.Booking, err error) erro
 	return nil
 }
 
-// writeBooking writes b with the given status.
+// writeBooking writes b with the given status. The booking carries all
+// it shows, its instants already in the office's zone.
 func (s *server) writeBooking(w http.ResponseWriter, status int, b *booking.Booking) {
-	// The office of an existing booking is always registered; should it
-	// not be, the booking is still worth showing, in UTC.
-	var office *booking.OfficeConfig
-	if cfg, err := s.engine.Office(b.Office); err == nil {
-		office = &cfg
-	}
-	writeJSON(w, status, newBookingJSON(b, office))
+	writeJSON(w, status, newBookingJSON(b))
 }

@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +45,7 @@ const (
 	dayOpen      = "2026-11-10" // released and bookable at t0
 	dayOpen2     = "2026-11-11"
 	dayOpen3     = "2026-11-12"
+	dayOpen4     = "2026-11-13"
 	dayNotOpened = "2026-12-10" // released on 2026-11-10: yellow at t0
 	dayChristmas = "2026-12-25" // a national holiday: grey
 	dayBeyond    = "2027-02-01" // past the 90-day horizon
@@ -58,6 +62,20 @@ var niks = []string{
 	kt.NIKDigits(4),
 	kt.NIKDigits(5),
 }
+
+// familyCard is a valid family card number (issued 2020-03-15 in
+// Jakarta Selatan), as a client types it, and familyCardDigits its
+// digits; familyCardMasked is how responses show it. Like the NIKs, every
+// response is checked not to contain its digits.
+const (
+	familyCard       = "3171 0115 0320 0042"
+	familyCardDigits = "3171011503200042"
+	familyCardMasked = "31**********0042"
+)
+
+// personalData are the strings no response may contain: the NIKs and the
+// family card, in full.
+var personalData = slices.Concat(niks, []string{familyCardDigits})
 
 // testService is the whole handler around an in-memory engine with the
 // demo offices, on a fake clock at t0.
@@ -107,8 +125,8 @@ func (s *testService) doContext(ctx context.Context, method, path, body string) 
 	req := httptest.NewRequestWithContext(ctx, method, path, r)
 	rec := httptest.NewRecorder()
 	s.handler.ServeHTTP(rec, req)
-	for _, nik := range niks {
-		require.NotContains(s.t, rec.Body.String(), nik, "%s %s leaks a NIK", method, path)
+	for _, id := range personalData {
+		require.NotContains(s.t, rec.Body.String(), id, "%s %s leaks a NIK or family card", method, path)
 	}
 	return rec
 }
@@ -124,7 +142,7 @@ func (s *testService) getJSON(path string, v any) {
 
 // holdJSON returns the JSON body of a hold for the given NIKs, with no
 // metadata and no idempotency key.
-func holdJSON(account, date string, slot int, pool string, niks ...string) string {
+func holdJSON(account, date, slot, pool string, niks ...string) string {
 	var applicants []map[string]any
 	for _, n := range niks {
 		applicants = append(applicants, map[string]any{"nik": n})
@@ -141,7 +159,7 @@ func mustJSON(v any) string {
 }
 
 // hold holds a slot and returns the booking; it must succeed.
-func (s *testService) hold(account, date string, slot int, pool string, niks ...string) bookingJSON {
+func (s *testService) hold(account, date, slot, pool string, niks ...string) bookingJSON {
 	s.t.Helper()
 	return s.post("/api/holds", holdJSON(account, date, slot, pool, niks...), http.StatusCreated)
 }
@@ -162,13 +180,36 @@ func (s *testService) post(path, body string, status int) bookingJSON {
 	return b
 }
 
-// closeAcceleratedPool sets the accelerated pool of every slot of date to
-// no seats, so that the day is full in that pool and only in that pool.
-func (s *testService) closeAcceleratedPool(date string) {
+// demoSlots are the starts of the demo offices' eight slots.
+var demoSlots = []string{"08:00", "09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00"}
+
+// fillAcceleratedPool holds both accelerated seats of every slot of date,
+// for accounts and NIKs of its own, so that the day is full in that pool
+// and only in that pool.
+func (s *testService) fillAcceleratedPool(date string) {
 	s.t.Helper()
 	d, err := calendar.ParseDate(date)
 	require.NoError(s.t, err)
-	for slot := range 8 {
+	for i, slot := range demoSlots {
+		_, err := s.engine.Hold(s.t.Context(), booking.HoldRequest{
+			Account:    fmt.Sprintf("filler-%s-%d", date, i),
+			Office:     "JKT-SEL",
+			Date:       d,
+			Slot:       slot,
+			Pool:       "accelerated",
+			Applicants: kt.Applicants(s.t, 1000+100*d.Day()+2*i, demoSeats.Accelerated),
+		})
+		require.NoError(s.t, err)
+	}
+}
+
+// zeroAcceleratedPool sets the accelerated pool of every slot of date to
+// no seats, so that the day offers none in that pool: no quota, not full.
+func (s *testService) zeroAcceleratedPool(date string) {
+	s.t.Helper()
+	d, err := calendar.ParseDate(date)
+	require.NoError(s.t, err)
+	for _, slot := range demoSlots {
 		require.NoError(s.t, s.engine.SetCapacity(s.t.Context(), "JKT-SEL", d, slot, "accelerated", 0))
 	}
 }
@@ -184,7 +225,10 @@ func TestOffices(t *testing.T) {
 		Name:  "Kantor Imigrasi Jakarta Selatan",
 		Zone:  "Asia/Jakarta",
 		Pools: []string{"online", "walk-in", "accelerated", "collective"},
-		Slots: []string{"08:00–09:00", "09:00–10:00", "10:00–11:00", "11:00–12:00", "12:00–13:00", "13:00–14:00", "14:00–15:00", "15:00–16:00"},
+		Slots: []officeSlotJSON{
+			{"08:00", "08:00–09:00"}, {"09:00", "09:00–10:00"}, {"10:00", "10:00–11:00"}, {"11:00", "11:00–12:00"},
+			{"12:00", "12:00–13:00"}, {"13:00", "13:00–14:00"}, {"14:00", "14:00–15:00"}, {"15:00", "15:00–16:00"},
+		},
 	}, got.Offices[0])
 	require.Equal(t, "Asia/Jayapura", got.Offices[1].Zone)
 	require.Equal(t, "Asia/Makassar", got.Offices[2].Zone)
@@ -192,7 +236,8 @@ func TestOffices(t *testing.T) {
 
 func TestMonth(t *testing.T) {
 	s := newTestService(t, nil)
-	s.closeAcceleratedPool(dayOpen2)
+	s.fillAcceleratedPool(dayOpen2)
+	s.zeroAcceleratedPool(dayOpen3)
 
 	tests := []struct {
 		name       string
@@ -210,6 +255,7 @@ func TestMonth(t *testing.T) {
 			daySaturday:  "day off grey",
 			dayOpen:      "available green",
 			dayOpen2:     "available green", // other pools have seats
+			dayOpen3:     "available green",
 		},
 	}, {
 		name:      "accelerated pool",
@@ -218,7 +264,8 @@ func TestMonth(t *testing.T) {
 		wantPool:  "accelerated",
 		wantStates: map[string]string{
 			dayOpen:  "available green",
-			dayOpen2: "full red",
+			dayOpen2: "full red",        // every seat taken
+			dayOpen3: "no quota yellow", // no seat offered
 		},
 	}, {
 		name:      "online pool, December",
@@ -253,6 +300,14 @@ func TestMonth(t *testing.T) {
 			for date, want := range tt.wantStates {
 				require.Equal(t, want, states[date], date)
 			}
+			// A one-pool month counts that pool only, and names it.
+			for _, d := range got.Days {
+				if tt.wantPool == "" {
+					require.Len(t, d.Pools, 4, d.Date.String())
+				} else {
+					require.Equal(t, []string{tt.wantPool}, slices.Collect(maps.Keys(d.Pools)), d.Date.String())
+				}
+			}
 		})
 	}
 }
@@ -277,8 +332,8 @@ func TestMonthDay(t *testing.T) {
 
 func TestDay(t *testing.T) {
 	s := newTestService(t, nil)
-	s.closeAcceleratedPool(dayOpen2)
-	s.hold("a1", dayOpen2, 3, "online", niks[0], niks[1])
+	s.fillAcceleratedPool(dayOpen2)
+	s.hold("a1", dayOpen2, "11:00", "online", niks[0], niks[1])
 
 	var today dayPageJSON
 	s.getJSON("/api/offices/JKT-SEL/days/"+dayToday, &today)
@@ -286,7 +341,7 @@ func TestDay(t *testing.T) {
 	require.Len(t, today.Slots, 8)
 	// At 09:00 the 08:00 and 09:00 slots have started: a slot can be
 	// booked until it starts.
-	require.Equal(t, slotJSON{Slot: 0, Time: "08:00–09:00", State: "past", Colour: "grey", Pools: today.Slots[0].Pools}, today.Slots[0])
+	require.Equal(t, slotJSON{Slot: kt.Slot0, Time: "08:00–09:00", State: "past", Colour: "grey", Pools: today.Slots[0].Pools}, today.Slots[0])
 	require.Equal(t, "past", today.Slots[1].State)
 	require.Equal(t, "available", today.Slots[2].State)
 
@@ -297,14 +352,71 @@ func TestDay(t *testing.T) {
 	require.Equal(t, dayOpen2, got.Date.String())
 	require.Equal(t, "full red", got.State+" "+got.Colour)
 	slot := got.Slots[3]
+	require.Equal(t, "11:00", slot.Slot)
 	require.Equal(t, "11:00–12:00", slot.Time)
 	require.Equal(t, "full red", slot.State+" "+slot.Colour)
-	require.Equal(t, seatsJSON{Left: 8, Capacity: 10}, slot.Pools["online"])
-	require.Equal(t, seatsJSON{Left: 0, Capacity: 0}, slot.Pools["accelerated"])
-	require.Equal(t, seatsJSON{Left: 78, Capacity: 80}, got.Pools["online"])
+	// A one-pool day counts and names that pool only.
+	require.Equal(t, map[string]seatsJSON{"accelerated": {Left: 0, Capacity: 2}}, slot.Pools)
+	require.Equal(t, map[string]seatsJSON{"accelerated": {Left: 0, Capacity: 16}}, got.Pools)
+
+	// Every pool's seats are in the all-pools day.
+	var all dayPageJSON
+	s.getJSON("/api/offices/JKT-SEL/days/"+dayOpen2, &all)
+	require.Empty(t, all.Pool)
+	require.Equal(t, "available green", all.Slots[3].State+" "+all.Slots[3].Colour)
+	require.Equal(t, seatsJSON{Left: 8, Capacity: 10}, all.Slots[3].Pools["online"])
+	require.Equal(t, seatsJSON{Left: 0, Capacity: 2}, all.Slots[3].Pools["accelerated"])
+	require.Equal(t, seatsJSON{Left: 78, Capacity: 80}, all.Pools["online"])
 
 	s.getJSON("/api/offices/JKT-SEL/days/"+dayOpen2+"?pool=online", &got)
 	require.Equal(t, "available green", got.Slots[3].State+" "+got.Slots[3].Colour)
+}
+
+// TestDayNoQuota checks the yellow "no quota" of a pool that offers no
+// seats, told apart from the red "full" of one whose seats are taken.
+func TestDayNoQuota(t *testing.T) {
+	s := newTestService(t, nil)
+	s.zeroAcceleratedPool(dayOpen3)
+
+	var got dayPageJSON
+	s.getJSON("/api/offices/JKT-SEL/days/"+dayOpen3+"?pool=accelerated", &got)
+	require.Equal(t, "accelerated", got.Pool)
+	require.Equal(t, "no quota yellow", got.State+" "+got.Colour)
+	require.Len(t, got.Slots, 8)
+	for _, slot := range got.Slots {
+		require.Equal(t, "no quota yellow", slot.State+" "+slot.Colour, slot.Slot)
+		require.Equal(t, map[string]seatsJSON{"accelerated": {}}, slot.Pools, slot.Slot)
+	}
+
+	// Other pools are untouched, and so is the all-pools day.
+	s.getJSON("/api/offices/JKT-SEL/days/"+dayOpen3+"?pool=online", &got)
+	require.Equal(t, "available green", got.State+" "+got.Colour)
+	s.getJSON("/api/offices/JKT-SEL/days/"+dayOpen3, &got)
+	require.Equal(t, "available green", got.State+" "+got.Colour)
+	require.Equal(t, seatsJSON{}, got.Slots[0].Pools["accelerated"])
+
+	// Holding there is refused as no quota, not as full.
+	rec := s.do(http.MethodPost, "/api/holds", holdJSON("a1", dayOpen3, kt.Slot1, "accelerated", niks[0]))
+	require.Equal(t, http.StatusConflict, rec.Code, rec.Body.String())
+	require.Contains(t, rec.Body.String(), `"code":"no_quota"`)
+}
+
+// TestMonthDayAgree checks that a one-pool month shows each day as the
+// same pool's day view does.
+func TestMonthDayAgree(t *testing.T) {
+	s := newTestService(t, nil)
+	s.fillAcceleratedPool(dayOpen2)
+	s.zeroAcceleratedPool(dayOpen3)
+	var month monthJSON
+	s.getJSON("/api/offices/JKT-SEL/months/2026-11?pool=accelerated", &month)
+	for _, date := range []string{dayToday, daySaturday, dayOpen, dayOpen2, dayOpen3} {
+		var day dayPageJSON
+		s.getJSON("/api/offices/JKT-SEL/days/"+date+"?pool=accelerated", &day)
+		i := slices.IndexFunc(month.Days, func(d dayJSON) bool { return d.Date.String() == date })
+		require.NotEqual(t, -1, i, date)
+		require.Equal(t, month.Days[i].State, day.State, date)
+		require.Equal(t, month.Days[i].Pools, day.Pools, date)
+	}
 }
 
 func TestPage(t *testing.T) {
@@ -327,6 +439,13 @@ func TestPage(t *testing.T) {
 			require.Contains(t, rec.Body.String(), tt.wantBody)
 		})
 	}
+	// The page knows both yellows, and holds a slot by its start, as the
+	// day view names it.
+	require.Contains(t, s.do(http.MethodGet, "/", "").Body.String(), "not opened yet, or no quota")
+	app := s.do(http.MethodGet, "/web/app.js", "").Body.String()
+	require.Contains(t, app, `d.state === "no quota"`)
+	require.Contains(t, app, "slot: slot.slot")
+	require.Contains(t, app, "slot: chosen.slot")
 	require.Equal(t, http.StatusNotFound, s.do(http.MethodGet, "/nope", "").Code)
 	require.Equal(t, http.StatusMethodNotAllowed, s.do(http.MethodDelete, "/api/holds", "").Code)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kuota/kuota/booking"
+	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/quota"
 	"github.com/kuota/kuota/reschedule"
 )
@@ -40,12 +41,14 @@ type errorRow struct {
 //   - 400: the body is not JSON of the expected shape. The client has a
 //     bug; no value in it was even looked at.
 //   - 422: the request is well-formed but a value in it can never be
-//     accepted: a bad NIK, an unknown slot or pool, a malformed booking
-//     code (422 rather than 404: a typo, not a booking that went away).
+//     accepted: a bad NIK or family card, an unknown slot or pool, a
+//     reason of no known kind, a malformed booking code (422 rather than
+//     404: a typo, not a booking that went away).
 //   - 404: the office or booking does not exist.
 //   - 409: the request is valid, but the state of things refuses it now:
-//     the booking's state, the calendar (not opened yet, closed, past,
-//     beyond the horizon — each may change with time or an operator), the
+//     the booking's state, the calendar and the quota (not opened yet,
+//     closed, past, beyond the horizon, no seats offered, every seat
+//     taken — each may change with time or an operator), the
 //     windows of package reschedule (too late to cancel, too early to
 //     check in), or another booking (the NIK is booked). The client can
 //     do something else, or try again later.
@@ -55,6 +58,9 @@ type errorRow struct {
 //     closed, read-only, full, or its disk failed; or the request's
 //     context ended, in which case the change may or may not have been
 //     made (retry with the same idempotency key, or GET, to learn which).
+//   - 500: this server has a bug. booking.ErrNilContext is the one such
+//     error listed, so that the log and the body name it: every request
+//     has a context, so a handler that passes the engine nil is wrong.
 //
 // Errors no request can cause are left out and fall to 500: those of
 // opening a file (booking.ErrLocked, ErrFilePermissions, ErrInconsistent,
@@ -68,12 +74,13 @@ var errorTable = []errorRow{
 	// Values that can never be accepted.
 	{booking.ErrBadAccount, http.StatusUnprocessableEntity, "bad_account"},
 	{booking.ErrBadIdempotencyKey, http.StatusUnprocessableEntity, "bad_idempotency_key"},
-	{booking.ErrBadDate, http.StatusUnprocessableEntity, "bad_date"}, // also calendar's, from parsing: one sentinel
+	{calendar.ErrBadDate, http.StatusUnprocessableEntity, "bad_date"}, // the engine's and parsing's: one sentinel
 	{booking.ErrUnknownSlot, http.StatusUnprocessableEntity, "unknown_slot"},
 	{booking.ErrUnknownPool, http.StatusUnprocessableEntity, "unknown_pool"},
 	{booking.ErrApplicantCount, http.StatusUnprocessableEntity, "applicant_count"},
 	{booking.ErrBadNIK, http.StatusUnprocessableEntity, "bad_nik"},
 	{booking.ErrDuplicateNIK, http.StatusUnprocessableEntity, "duplicate_nik"},
+	{booking.ErrBadFamilyCard, http.StatusUnprocessableEntity, "bad_family_card"},
 	{booking.ErrMetadataTooLarge, http.StatusUnprocessableEntity, "metadata_too_large"},
 	{booking.ErrBadCode, http.StatusUnprocessableEntity, "bad_code"},
 	{booking.ErrBadBillingCode, http.StatusUnprocessableEntity, "bad_billing_code"},
@@ -93,15 +100,16 @@ var errorTable = []errorRow{
 
 	// Other bookings of the same people or account.
 	{booking.ErrNIKBooked, http.StatusConflict, "nik_booked"},
-	{booking.ErrReapplyTooSoon, http.StatusConflict, "reapply_too_soon"},
+	{reschedule.ErrReapplyTooSoon, http.StatusConflict, "reapply_too_soon"},
 	{booking.ErrTooManyHolds, http.StatusTooManyRequests, "too_many_holds"},
 
 	// The calendar and the quota.
-	{booking.ErrPast, http.StatusConflict, "past"},
-	{booking.ErrOutsideHorizon, http.StatusConflict, "outside_horizon"},
-	{booking.ErrOfficeClosed, http.StatusConflict, "office_closed"},
-	{booking.ErrNotOpened, http.StatusConflict, "not_opened"},
-	{booking.ErrFull, http.StatusConflict, "full"},
+	{quota.ErrPast, http.StatusConflict, "past"},
+	{quota.ErrOutsideHorizon, http.StatusConflict, "outside_horizon"},
+	{quota.ErrClosed, http.StatusConflict, "office_closed"},
+	{quota.ErrNotOpened, http.StatusConflict, "not_opened"},
+	{quota.ErrNoQuota, http.StatusConflict, "no_quota"}, // no seat offered: not "full"
+	{quota.ErrFull, http.StatusConflict, "full"},
 
 	// The windows of package reschedule, as *reschedule.WindowError.
 	{reschedule.ErrRescheduleClosed, http.StatusConflict, "reschedule_closed"},
@@ -113,6 +121,7 @@ var errorTable = []errorRow{
 	// Operator changes. No route here makes one, but a service that adds
 	// an operator API gets fitting statuses for free.
 	{booking.ErrBadOffice, http.StatusUnprocessableEntity, "bad_office"},
+	{quota.ErrBadReason, http.StatusUnprocessableEntity, "bad_closure_reason"}, // quota's, not booking.ErrBadReason
 	{quota.ErrBadConfig, http.StatusUnprocessableEntity, "bad_config"},
 	{quota.ErrBadSeats, http.StatusUnprocessableEntity, "bad_seats"},
 	{quota.ErrTooManyOffices, http.StatusUnprocessableEntity, "too_many_offices"},
@@ -127,6 +136,9 @@ var errorTable = []errorRow{
 	{booking.ErrTooManyBookings, http.StatusServiceUnavailable, "too_many_bookings"},
 	{context.DeadlineExceeded, http.StatusServiceUnavailable, "timeout"},
 	{context.Canceled, http.StatusServiceUnavailable, "canceled"},
+
+	// This server's bugs; see above.
+	{booking.ErrNilContext, http.StatusInternalServerError, "nil_context"},
 }
 
 // internalRow is what an error matching no row gets.

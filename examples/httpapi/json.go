@@ -19,20 +19,29 @@ const requestBodyBytesMax = 64 << 10
 // dst's shape, with no unknown fields and nothing after it.
 //
 // An error is errBodyTooLarge, errBadJSON, or, when a field's own
-// UnmarshalText refused its value (booking.NIK, calendar.Date), that
-// refusal unwrapped, so that a bad NIK in a body gets the same 422 as a
-// bad NIK the engine finds.
+// UnmarshalText refused its value (booking.NIK, booking.FamilyCard,
+// calendar.Date, reasonKind), that refusal unwrapped, so that a bad NIK in
+// a body gets the same 422 as a bad NIK the engine finds.
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+	return decodeBody(w, r, dst, false)
+}
+
+// decodeOptionalJSON is decodeJSON for a body that may be left out: an
+// empty body (or only white space) leaves dst as it is.
+func decodeOptionalJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+	return decodeBody(w, r, dst, true)
+}
+
+func decodeBody(w http.ResponseWriter, r *http.Request, dst any, optional bool) error {
 	r.Body = http.MaxBytesReader(w, r.Body, requestBodyBytesMax)
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(dst)
+	// Read it whole (at most requestBodyBytesMax) to tell an empty body
+	// from a malformed one.
+	body, err := io.ReadAll(r.Body)
 	if err == nil {
-		// A second value, or anything but white space, after the object
-		// is a client bug that would otherwise pass unnoticed.
-		if _, tokErr := dec.Token(); !errors.Is(tokErr, io.EOF) {
-			err = errors.New("data after the JSON object")
+		if optional && len(bytes.TrimSpace(body)) == 0 {
+			return nil
 		}
+		err = decodeObject(body, dst)
 	}
 	if err == nil {
 		return nil
@@ -48,6 +57,22 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 		err = errors.New("empty body, want a JSON object")
 	}
 	return fmt.Errorf("%w: %w", errBadJSON, err)
+}
+
+// decodeObject decodes body into dst, refusing unknown fields and
+// anything after the one value.
+func decodeObject(body []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return err
+	}
+	// A second value, or anything but white space, after the object is
+	// a client bug that would otherwise pass unnoticed.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("data after the JSON object")
+	}
+	return nil
 }
 
 // writeJSON writes v as the JSON response with the given status.

@@ -28,14 +28,33 @@
 //	POST /api/holds                                 hold seats: 201 and the booking
 //	POST /api/payments                              pay a hold by billing code
 //	POST /api/bookings/{code}/reschedule            move a paid booking
-//	POST /api/bookings/{code}/cancel                cancel
+//	POST /api/bookings/{code}/cancel                cancel, with a reason or none
+//	POST /api/bookings/{code}/reject                the office refuses it, saying why
 //	POST /api/bookings/{code}/checkin               record arrival
 //	GET  /api/bookings/{code}                       the booking and its history
 //
+// A slot is named by its start, "08:00", in requests and responses alike:
+// a hold is {"account": …, "office": "JKT-SEL", "date": "2026-11-10",
+// "slot": "09:00", "pool": "online", "applicants": [{"nik": …, "meta": …}],
+// "family_card": …, "idempotency_key": …} (family card, metadata and key
+// optional), a reschedule {"date": …, "slot": …}. A
+// cancellation may, and a rejection must, give a reason: {"reason":
+// {"kind": "prevention-list", "text": "…"}}, the kind one of
+// prevention-list, migrant-worker, invalid-data or other. A booking
+// carries its windows (pay_by, reschedule_by, cancel_by, check_in_opens,
+// check_in_closes) in the office's time zone.
+//
+// Without ?pool= the calendar counts every pool; with it, that pool only,
+// so walk-in seats never make a day green for someone booking online.
+// Days and slots are green (available), red (full: every seat taken),
+// yellow (not opened yet, or no quota: released but no seat offered) or
+// grey (past, closed, a holiday or day off, beyond the horizon).
+//
 // Every refusal is a JSON body {"error":{"code":"full","message":"…"}} with
 // the status given by the table in errors.go, which also explains the
-// choices. Applicants' NIKs are personal data: responses show them masked,
-// as booking.NIK.String does, and never in full.
+// choices. Applicants' NIKs and family cards are personal data: responses
+// show them masked, as booking.NIK.String and booking.FamilyCard.String
+// do, and never in full.
 //
 // # Shutdown
 //

@@ -15,11 +15,18 @@ import (
 
 // officeJSON describes one office.
 type officeJSON struct {
-	Code  string   `json:"code"`
-	Name  string   `json:"name"`
-	Zone  string   `json:"zone"`  // IANA name, such as "Asia/Jakarta"
-	Pools []string `json:"pools"` // pool names, in layout order
-	Slots []string `json:"slots"` // "08:00–09:00"; the index is the slot number
+	Code  string           `json:"code"`
+	Name  string           `json:"name"`
+	Zone  string           `json:"zone"`  // IANA name, such as "Asia/Jakarta"
+	Pools []string         `json:"pools"` // pool names, in layout order
+	Slots []officeSlotJSON `json:"slots"` // in layout order
+}
+
+// officeSlotJSON is one slot of an office's day. Slot, its start, is the
+// slot's name: what a hold or a reschedule sends back.
+type officeSlotJSON struct {
+	Slot string `json:"slot"` // "08:00"
+	Time string `json:"time"` // "08:00–09:00"
 }
 
 func newOfficeJSON(cfg booking.OfficeConfig) officeJSON {
@@ -30,7 +37,7 @@ func newOfficeJSON(cfg booking.OfficeConfig) officeJSON {
 		Pools: cfg.Quota.Layout.Pools,
 	}
 	for _, s := range cfg.Quota.Layout.Slots {
-		o.Slots = append(o.Slots, s.Span())
+		o.Slots = append(o.Slots, officeSlotJSON{Slot: quota.FormatClock(s.Start), Time: s.Span()})
 	}
 	return o
 }
@@ -41,28 +48,30 @@ type seatsJSON struct {
 	Capacity int `json:"capacity"`
 }
 
-// poolsJSON names a view's seat counts. kuota lists them by index, in the
-// order of the office's Layout.Pools; a client should not need to know
-// that order. A day outside the quota table has none (nil).
-func poolsJSON(names []string, seats []quota.PoolSeats) map[string]seatsJSON {
+// poolsJSON returns a view's seat counts by pool name, as the view names
+// them: every pool of the office for an all-pools view, the one asked for
+// in a one-pool view. A client should not need to know the layout's order.
+func poolsJSON(seats []quota.PoolSeats) map[string]seatsJSON {
 	if seats == nil {
 		return nil
 	}
 	out := make(map[string]seatsJSON, len(seats))
-	// min: a layout that grew since names was read has more pools than
-	// names; the new ones show up in the next request.
-	for i := range min(len(names), len(seats)) {
-		out[names[i]] = seatsJSON{Left: seats[i].Left, Capacity: seats[i].Capacity}
+	for _, s := range seats {
+		out[s.Pool] = seatsJSON{Left: s.Left, Capacity: s.Capacity}
 	}
 	return out
 }
 
 // dayJSON is one day of a month, or the day of a day view.
 type dayJSON struct {
-	Date   calendar.Date `json:"date"`
-	State  string        `json:"state"`  // calendar.State, such as "not opened"
-	Colour string        `json:"colour"` // "green", "red", "yellow" or "grey"
-	Reason string        `json:"reason,omitempty"`
+	Date calendar.Date `json:"date"`
+	// State is a calendar.State ("available", "full", "not opened",
+	// "no quota", …) and Colour its colour: "green", "red", "yellow" or
+	// "grey". Yellow is either "not opened" (it opens at Opens) or
+	// "no quota" (released, but no seat offered).
+	State  string `json:"state"`
+	Colour string `json:"colour"`
+	Reason string `json:"reason,omitempty"`
 	// Opens is when the day's quota is released; absent when it was
 	// released at once, or the day has no quota table.
 	Opens time.Time            `json:"opens,omitzero"`
@@ -72,7 +81,7 @@ type dayJSON struct {
 
 // slotJSON is one slot of a day.
 type slotJSON struct {
-	Slot   int                  `json:"slot"`
+	Slot   string               `json:"slot"` // its start, "08:00": what a hold sends
 	Time   string               `json:"time"` // "08:00–09:00"
 	State  string               `json:"state"`
 	Colour string               `json:"colour"`
@@ -80,32 +89,27 @@ type slotJSON struct {
 	Pools  map[string]seatsJSON `json:"pools"`
 }
 
-// newDayJSON converts a view. With pool ≥ 0 the states are those seen by
-// someone booking in that pool (red when it is full even though another
-// pool has seats); with pool < 0 they are over all pools.
-func newDayJSON(v *quota.DayView, cfg *booking.OfficeConfig, pool int) dayJSON {
-	names := cfg.Quota.Layout.Pools
-	state := v.StateIn(pool) // v.State when pool < 0
+// newDayJSON converts a view, of all pools (Engine.Day, Engine.Month) or
+// of one (Engine.DayIn, Engine.MonthIn): its states are those the engine
+// computed for the pools it counts.
+func newDayJSON(v *quota.DayView) dayJSON {
 	d := dayJSON{
 		Date:   v.Date,
-		State:  state.String(),
-		Colour: state.Color().String(),
+		State:  v.State.String(),
+		Colour: v.State.Color().String(),
 		Reason: v.Reason,
-		Pools:  poolsJSON(names, v.Pools),
-	}
-	if !v.Opens.IsZero() {
-		d.Opens = v.Opens.In(cfg.Quota.Schedule.Location)
+		Opens:  v.Opens, // in the office's zone, or zero
+		Pools:  poolsJSON(v.Pools),
 	}
 	for i := range v.Slots {
 		sv := &v.Slots[i]
-		state := sv.StateIn(pool)
 		d.Slots = append(d.Slots, slotJSON{
-			Slot:   sv.Slot,
+			Slot:   quota.FormatClock(sv.Start),
 			Time:   sv.Span(),
-			State:  state.String(),
-			Colour: state.Color().String(),
+			State:  sv.State.String(),
+			Colour: sv.State.Color().String(),
 			Reason: sv.Reason,
-			Pools:  poolsJSON(names, sv.Pools),
+			Pools:  poolsJSON(sv.Pools),
 		})
 	}
 	return d
@@ -115,7 +119,7 @@ func newDayJSON(v *quota.DayView, cfg *booking.OfficeConfig, pool int) dayJSON {
 type monthJSON struct {
 	Office string    `json:"office"`
 	Month  string    `json:"month"`          // "2026-12"
-	Pool   string    `json:"pool,omitempty"` // the ?pool= the states are for
+	Pool   string    `json:"pool,omitempty"` // the ?pool= the states and seats are for
 	Days   []dayJSON `json:"days"`
 }
 
@@ -128,22 +132,34 @@ type dayPageJSON struct {
 
 // bookingJSON is a booking as the account holder sees it. Instants are in
 // the office's time zone, as the office's staff and the applicants read
-// them.
+// them; the engine gives them so.
 type bookingJSON struct {
-	Code        string          `json:"code"`
-	BillingCode string          `json:"billing_code"`
-	Office      string          `json:"office"`
-	Date        calendar.Date   `json:"date"`
-	Slot        int             `json:"slot"`
-	SlotTime    string          `json:"slot_time,omitempty"` // "08:00–09:00"
-	Pool        string          `json:"pool"`
-	State       string          `json:"state"`
-	Created     time.Time       `json:"created"`
-	PayBy       time.Time       `json:"pay_by"`
-	PaymentRef  string          `json:"payment_ref,omitempty"`
-	Reschedules int             `json:"reschedules"`
-	Applicants  []applicantJSON `json:"applicants"`
-	History     []eventJSON     `json:"history"`
+	Code        string        `json:"code"`
+	BillingCode string        `json:"billing_code"`
+	Office      string        `json:"office"`
+	Date        calendar.Date `json:"date"`
+	Slot        string        `json:"slot"`      // its start, "08:00"
+	SlotTime    string        `json:"slot_time"` // "08:00–09:00"
+	Pool        string        `json:"pool"`
+	State       string        `json:"state"`
+	Created     time.Time     `json:"created"`
+	PaymentRef  string        `json:"payment_ref,omitempty"`
+	Reschedules int           `json:"reschedules"`
+	// The booking's windows, as the engine's policy sets them; which one
+	// applies depends on State (see booking.Booking). Each closes at its
+	// instant.
+	PayBy         time.Time `json:"pay_by"`
+	RescheduleBy  time.Time `json:"reschedule_by"`
+	CancelBy      time.Time `json:"cancel_by"`
+	CheckInOpens  time.Time `json:"check_in_opens"`
+	CheckInCloses time.Time `json:"check_in_closes"`
+	// FamilyCard is the family card the hold gave, masked as
+	// booking.FamilyCard.String masks it ("31**********0001"), and absent
+	// when none was given. Like a NIK it is personal data: the full number
+	// is never written back.
+	FamilyCard string          `json:"family_card,omitempty"`
+	Applicants []applicantJSON `json:"applicants"`
+	History    []eventJSON     `json:"history"`
 }
 
 // applicantJSON is one applicant. NIK is masked ("31**********0001"): the
@@ -155,41 +171,51 @@ type applicantJSON struct {
 
 // eventJSON is one entry of a booking's history.
 type eventJSON struct {
-	At    time.Time `json:"at"`
-	State string    `json:"state"`
-	Note  string    `json:"note,omitempty"`
+	At     time.Time   `json:"at"`
+	State  string      `json:"state"`
+	Note   string      `json:"note,omitempty"`
+	Reason *reasonJSON `json:"reason,omitempty"` // a cancellation's or rejection's, if it gave one
 }
 
-// newBookingJSON converts b. cfg is the booking's office, for its time
-// zone and slot times; nil leaves instants in UTC and the slot time out.
-func newBookingJSON(b *booking.Booking, cfg *booking.OfficeConfig) bookingJSON {
-	loc := time.UTC
+// newBookingJSON converts b.
+func newBookingJSON(b *booking.Booking) bookingJSON {
 	out := bookingJSON{
-		Code:        b.Code,
-		BillingCode: b.BillingCode,
-		Office:      b.Office,
-		Date:        b.Date,
-		Slot:        b.Slot,
-		Pool:        b.Pool,
-		State:       b.State.String(),
-		PaymentRef:  b.PaymentRef,
-		Reschedules: b.Reschedules,
-		Applicants:  make([]applicantJSON, 0, len(b.Applicants)),
-		History:     make([]eventJSON, 0, len(b.History)),
+		Code:          b.Code,
+		BillingCode:   b.BillingCode,
+		Office:        b.Office,
+		Date:          b.Date,
+		Slot:          b.Slot,
+		SlotTime:      slotSpan(b),
+		Pool:          b.Pool,
+		State:         b.State.String(),
+		Created:       b.Created,
+		PaymentRef:    b.PaymentRef,
+		Reschedules:   b.Reschedules,
+		PayBy:         b.PayBy,
+		RescheduleBy:  b.RescheduleBy,
+		CancelBy:      b.CancelBy,
+		CheckInOpens:  b.CheckInOpens,
+		CheckInCloses: b.CheckInCloses,
+		Applicants:    make([]applicantJSON, 0, len(b.Applicants)),
+		History:       make([]eventJSON, 0, len(b.History)),
 	}
-	if cfg != nil {
-		loc = cfg.Quota.Schedule.Location
-		if slots := cfg.Quota.Layout.Slots; b.Slot < len(slots) {
-			out.SlotTime = slots[b.Slot].Span()
-		}
+	if !b.FamilyCard.IsZero() {
+		out.FamilyCard = b.FamilyCard.String() // masked; Digits would give it away
 	}
-	out.Created, out.PayBy = b.Created.In(loc), b.PayBy.In(loc)
 	for _, a := range b.Applicants {
 		// String masks the NIK; Digits would give it away.
 		out.Applicants = append(out.Applicants, applicantJSON{NIK: a.NIK.String(), Meta: metaJSON(a.Meta)})
 	}
 	for _, ev := range b.History {
-		out.History = append(out.History, eventJSON{At: ev.At.In(loc), State: ev.State.String(), Note: ev.Note})
+		out.History = append(out.History, eventJSON{At: ev.At, State: ev.State.String(), Note: ev.Note, Reason: newReasonJSON(ev.Reason)})
 	}
 	return out
+}
+
+// slotSpan formats b's slot as "08:00–09:00", as quota.Slot.Span does,
+// from the booking's own instants: the slot's offsets from the local
+// midnight that begins its date.
+func slotSpan(b *booking.Booking) string {
+	midnight := b.Date.Start(b.SlotStart.Location())
+	return quota.FormatClock(b.SlotStart.Sub(midnight)) + "–" + quota.FormatClock(b.SlotEnd.Sub(midnight))
 }

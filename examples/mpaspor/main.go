@@ -11,8 +11,15 @@
 // seats, on a pool of goroutines — and shows the calendar again (red).
 // Then it follows single bookings through their lives: a family of five
 // in Makassar holds, pays, reschedules and checks in; a couple in
-// Jayapura lets its billing code lapse and the seats return; and each
-// refusal a user can meet is printed with the engine's error text.
+// Jayapura lets its billing code lapse and the seats return, at the
+// deadline's instant; each refusal a user can meet is printed with the
+// engine's error text; and the Jayapura office rejects a booking at the
+// counter, with a reason of a documented kind.
+//
+// The calendars are the online pool's own (Engine.MonthIn and
+// Engine.DayIn): walk-in seats never make a day green for people booking
+// from the app. A yellow day is one whose quota is not opened yet, or that
+// offers none.
 //
 // # Time
 //
@@ -36,8 +43,8 @@
 //	-applicants N   families in the opening rush (default 20000)
 //	-color MODE     auto, always or never: colour the calendar grids with
 //	                ANSI escapes, or mark days with letters (G green, R red,
-//	                Y yellow, . grey). auto colours a terminal unless
-//	                NO_COLOR is set.
+//	                Y yellow: not opened yet or no quota, . grey). auto
+//	                colours a terminal unless NO_COLOR is set.
 //
 // A progress bar is drawn on stderr during the rush when stderr is a
 // terminal; stdout carries only the story.
@@ -82,11 +89,12 @@ var (
 
 const (
 	windowDays = 62
-	// onlinePool is the index of "online" in demo.Pools: the pool that
-	// people book from the app, and the one the rush empties. walkInPool
-	// is the counter's own quota, which the app never touches.
-	onlinePool, onlinePoolName = 0, "online"
-	walkInPool                 = 1
+	// onlinePool is the pool that people book from the app, and the one
+	// the rush empties; walkInPool is the counter's own quota, which the
+	// app never touches. Views and requests name pools, as demo.Pools
+	// does.
+	onlinePool = "online"
+	walkInPool = "walk-in"
 	// applicantsMax bounds -applicants: the rush keeps every family in
 	// memory (about 200 bytes each) and a million already takes a while.
 	applicantsMax = 1_000_000
@@ -169,7 +177,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	// deadline as the clock reports it; with a clock that jumps six weeks
 	// in a microsecond it would wake at the wrong moments. So the
 	// program runs the sweeper's two jobs itself, ExpireDue and
-	// MarkNoShows, each time it moves the clock (see story.at).
+	// MarkNoShows, each time it moves the clock (see story.at). Both read
+	// the engine's clock, the fake one, so they can never run ahead of it.
 	// The secret key behind booking and billing codes comes from the
 	// seed too, so a new file gets the same key for the same -seed. (The
 	// codes still follow the order in which bookings are made, which the
@@ -214,8 +223,8 @@ type story struct {
 	// this run's people apart from theirs (see setup).
 	runs int
 
-	// family5 and couple are the bookings the story follows.
-	family5, couple booking.Booking
+	// family5, couple and sister are the bookings the story follows.
+	family5, couple, sister booking.Booking
 }
 
 // tell runs the scenes in the order of the clock.
@@ -238,19 +247,29 @@ func (s *story) tell() error {
 // have done by then: expire lapsed holds and mark no-shows. It returns
 // how many holds expired.
 func (s *story) at(t time.Time) (int, error) {
-	if t.Before(s.clock.Now()) {
-		// A scene out of order: a bug in this program, not in its input.
-		return 0, fmt.Errorf("clock would run backwards to %v", t)
+	if err := s.move(t); err != nil {
+		return 0, err
 	}
-	s.clock.set(t)
-	now := s.clock.Now()
-	expired, err := s.e.ExpireDue(s.ctx, now)
+	expired, err := s.e.ExpireDue(s.ctx)
 	if err != nil {
 		return 0, err
 	}
-	if _, err := s.e.MarkNoShows(s.ctx, now); err != nil {
+	if _, err := s.e.MarkNoShows(s.ctx); err != nil {
 		return 0, err
 	}
+	return expired, nil
+}
+
+// move moves the clock to t without sweeping, which at does next. Reads
+// need no sweep: the engine shows every deadline at its instant, so a
+// scene can look at the file between the two.
+func (s *story) move(t time.Time) error {
+	if t.Before(s.clock.Now()) {
+		// A scene out of order: a bug in this program, not in its input.
+		return fmt.Errorf("clock would run backwards to %v", t)
+	}
+	s.clock.set(t)
+	now := s.clock.Now()
 	// Print the instant where the scene happens, and in WIB, the clock
 	// the rest of the story keeps.
 	local := now.In(t.Location())
@@ -259,7 +278,7 @@ func (s *story) at(t time.Time) (int, error) {
 	} else {
 		s.p.line("\n  [clock] %s (%s)", when(local), hhmm(now))
 	}
-	return expired, nil
+	return nil
 }
 
 // setup reports the database and seeds the run.
@@ -276,9 +295,11 @@ func (s *story) setup() error {
 	// bookings into the seed gives this run new people.
 	stored := s.e.Stats().Total
 	s.niks = newNIKMaker(rand.New(rand.NewPCG(s.cfg.seed, uint64(stored))))
-	for range s.e.History(familyAccount) {
-		s.runs++
+	earlier, err := s.e.AccountBookings(s.ctx, familyAccount)
+	if err != nil {
+		return err
 	}
+	s.runs = len(earlier)
 	if stored > 0 {
 		s.p.line("The file already holds %d bookings from %d earlier run(s). The clock starts again on", stored, s.runs)
 		s.p.line("1 November; this run's applicants are new people, and earlier paid bookings keep their seats.")

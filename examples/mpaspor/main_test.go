@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kuota/kuota/booking"
+	"github.com/kuota/kuota/quota"
+	"github.com/kuota/kuota/reschedule"
 )
 
 // testApplicants is enough families to sell Jakarta's December out (about
@@ -65,7 +67,8 @@ func TestRun(t *testing.T) {
 	require.NotRegexp(t, yellowCell, rush)
 	require.Contains(t, rush, "3360 seats offered, 0 left")
 
-	// The family's lifecycle, in order.
+	// The family's lifecycle, in order, on one family card (masked).
+	require.Regexp(t, `of family card 73\*{10}\d{4} \(HoldRequest.FamilyCard\)`, section(t, out, 5))
 	family := section(t, out, 5) + section(t, out, 8)
 	last := -1
 	for _, step := range []string{"✓ hold         held:", "✓ pay          paid:", "✓ rescheduled  paid:", "✓ check in     checked in:"} {
@@ -81,27 +84,37 @@ func TestRun(t *testing.T) {
 	require.NotEqual(t, m[1], m[2], "the hold took seats")
 	require.Contains(t, lapse, "✓ expired      expired:")
 	require.Contains(t, lapse, "online seats left in the slot: "+m[1]+" again")
+	// Reads show the expiry at the deadline, before the sweep records it.
+	require.Less(t, strings.Index(lapse, "✓ expired"), strings.Index(lapse, "Engine.ExpireDue recorded 1 expiry"))
 	require.Regexp(t, greenCell, lapse, "Jakarta's unpaid rush holds lapsed at 10:00")
 
 	refusals := section(t, out, 7) + section(t, out, 8)
+	// Each sentinel is printed with the package that owns it.
 	for _, tt := range []struct {
 		name string
 		err  error
 	}{
-		{"ErrApplicantCount", booking.ErrApplicantCount},
-		{"ErrRescheduleLimit", booking.ErrRescheduleLimit},
-		{"ErrNIKBooked", booking.ErrNIKBooked},
-		{"ErrNotOpened", booking.ErrNotOpened},
+		{"booking.ErrApplicantCount", booking.ErrApplicantCount},
+		{"reschedule.ErrRescheduleLimit", reschedule.ErrRescheduleLimit},
+		{"booking.ErrNIKBooked", booking.ErrNIKBooked},
+		{"quota.ErrNotOpened", quota.ErrNotOpened},
 		// A late payment is a *StateError, whose message quotes
 		// ErrExpired.
-		{"ErrExpired", &booking.StateError{Op: "pay", State: booking.Expired}},
-		{"ErrCancelClosed", booking.ErrCancelClosed},
-		{"ErrCheckInEarly", booking.ErrCheckInEarly},
+		{"booking.ErrExpired", &booking.StateError{Op: "pay", State: booking.Expired}},
+		{"reschedule.ErrCancelClosed", reschedule.ErrCancelClosed},
+		{"reschedule.ErrCheckInEarly", reschedule.ErrCheckInEarly},
 	} {
 		require.Contains(t, refusals, tt.err.Error(), tt.name)
-		require.Contains(t, refusals, "errors.Is(err, booking."+tt.name+")")
+		require.Contains(t, refusals, "errors.Is(err, "+tt.name+")")
 	}
 	require.Contains(t, refusals, "booking: wrong number of applicants: 6, want 1..5")
+
+	// The office rejects Rina's booking at the counter with a reason of
+	// a known kind, which her history keeps.
+	arrival := section(t, out, 8)
+	require.Contains(t, arrival, `✓ rejected     rejected: reason "invalid data", the birth date`)
+	require.Regexp(t, `rejected +\[invalid data\] the birth date on her birth certificate differs from her KTP`, arrival)
+	require.Contains(t, arrival, "her payment stays on record (BANK-VA-0003) and is not refunded")
 
 	require.Contains(t, section(t, out, 9), "Engine.Check: 0 violations")
 	require.NotRegexp(t, `\d{16}`, out, "a NIK in full")

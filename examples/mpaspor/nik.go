@@ -7,15 +7,17 @@ import (
 	"github.com/kuota/kuota/booking"
 )
 
-// provinces are the two-digit province codes of the population registry
-// (Dukcapil) that booking.ParseNIK accepts: Aceh (11) to the Papuan
-// provinces (91–94). Drawing from real codes, rather than any number in
-// 11..94, makes the masked NIKs the program prints look like real ones.
+// provinces are the two-digit province codes of Indonesia's provinces as
+// the Ministry of Home Affairs (Kemendagri) lists them, the codes under
+// which the population registry (Dukcapil) issues NIKs and the only ones
+// booking.ParseNIK accepts: Aceh (11) to the Papuan provinces (91–96,
+// Papua Selatan, Tengah, Pegunungan and Barat Daya being the four of 2022).
+// Codes in between, such as 20 or 40, were never issued and are refused.
 var provinces = []int{
 	11, 12, 13, 14, 15, 16, 17, 18, 19, 21,
 	31, 32, 33, 34, 35, 36, 51, 52, 53,
 	61, 62, 63, 64, 65, 71, 72, 73, 74, 75, 76,
-	81, 82, 91, 92, 93, 94,
+	81, 82, 91, 92, 93, 94, 95, 96,
 }
 
 // region is the first six digits of a NIK: province, regency and
@@ -92,6 +94,19 @@ func (m *nikMaker) make(r region, p person) booking.NIK {
 			return nik
 		}
 	}
+}
+
+// mustFamilyCard spells a family card number out and parses it: the
+// region of issue, the date of issue (DDMMYY, no 40 for anyone) and a
+// serial. Like mustNIK it panics only on a bug in this file.
+func mustFamilyCard(r region, issued date3, serial int) booking.FamilyCard {
+	s := fmt.Sprintf("%02d%02d%02d%02d%02d%02d%04d",
+		r.province, r.regency, r.district, issued.day, issued.month, issued.year%100, serial)
+	card, err := booking.ParseFamilyCard(s)
+	if err != nil {
+		panic(fmt.Sprintf("mpaspor: made an invalid family card number: %v", err))
+	}
+	return card
 }
 
 // mustNIK spells a NIK out and parses it. The parts are always in range,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -25,6 +26,27 @@ func TestMustNIK(t *testing.T) {
 			got := mustNIK(rahmanRegion, tt.give, tt.serial)
 			require.Equal(t, tt.want, got.Digits())
 		})
+	}
+}
+
+func TestMustFamilyCard(t *testing.T) {
+	card := mustFamilyCard(rahmanRegion, rahmanCardIssued, 1)
+	require.Equal(t, "7371051502160001", card.Digits())
+	require.Equal(t, "73**********0001", card.String(), "masked")
+}
+
+// TestProvincesAreKemendagris checks the list the generator draws from
+// against the engine's: every two-digit code ParseNIK accepts is listed,
+// and no other (20, 40, 97, … are refused).
+func TestProvincesAreKemendagris(t *testing.T) {
+	listed := make(map[int]bool)
+	for _, p := range provinces {
+		listed[p] = true
+	}
+	for code := 10; code <= 99; code++ {
+		r := region{province: code, regency: 71, district: 5}
+		_, err := booking.ParseNIK(fmt.Sprintf("%02d%02d%02d1403780001", r.province, r.regency, r.district))
+		require.Equal(t, listed[code], err == nil, "province %d: %v", code, err)
 	}
 }
 

@@ -70,20 +70,21 @@ func (s *story) beforeOpening() error {
 	if _, err := s.at(start); err != nil {
 		return err
 	}
-	jkt, err := s.e.Month(s.ctx, jakarta, 2026, time.December)
+	jkt, err := s.e.MonthIn(s.ctx, jakarta, onlinePool, 2026, time.December)
 	if err != nil {
 		return err
 	}
-	mks, err := s.e.Month(s.ctx, makassar, 2026, time.December)
+	mks, err := s.e.MonthIn(s.ctx, makassar, onlinePool, 2026, time.December)
 	if err != nil {
 		return err
 	}
-	s.p.line("Engine.Month draws an office's month in M-Paspor's colours, here for the online pool.")
+	s.p.line("Engine.MonthIn draws an office's month in M-Paspor's colours as one pool sees it, here the")
+	s.p.line("online pool the app books from: the walk-in counter's seats never make a day green online.")
 	s.p.line("Jakarta's service days are yellow: the quota is not open yet. Makassar's are green already.")
 	s.p.line("")
 	s.p.grids(s.cfg.style,
 		[]string{grid.Title(2026, time.December, jakarta) + ", online", grid.Title(2026, time.December, makassar) + ", online"},
-		[][]quota.DayView{jkt, mks}, []int{onlinePool, onlinePool})
+		[][]quota.DayView{jkt, mks}, []string{"", ""})
 	s.p.line("")
 	for _, d := range jkt {
 		if d.State == calendar.Holiday {
@@ -112,7 +113,10 @@ func (s *story) summary() error {
 		s.p.varies("%d changes in %d commits since Open, %.1f changes per fsync on average, last commit %v (disk %v)",
 			st.Changes, st.Commits, st.AvgBatch, st.LastCommit.Round(time.Microsecond), st.LastSync.Round(time.Microsecond))
 	}
-	violations := s.e.Check()
+	violations, err := s.e.Check(s.ctx)
+	if err != nil {
+		return err
+	}
 	s.p.line("Engine.Check: %d violations of the invariants (seats taken by live bookings + seats left", len(violations))
 	s.p.line("= capacity in every cell; one live booking per NIK; every code finds its booking).")
 	for _, v := range violations {

@@ -68,15 +68,19 @@ func (p *printer) step(what, format string, args ...any) {
 }
 
 // refusal prints a refusal with the engine's own error text, and the
-// sentinel the program matched it with (errors.Is).
+// sentinel the program matched it with (errors.Is), named with its
+// package: each meaning has one sentinel, in the package that owns it
+// (quota's seats, reschedule's windows, booking's own).
 func (p *printer) refusal(what string, err error, sentinel string) {
-	p.f("  ✗ %s: %v\n      errors.Is(err, booking.%s)\n", what, err, sentinel)
+	p.f("  ✗ %s: %v\n      errors.Is(err, %s)\n", what, err, sentinel)
 }
 
-// grids draws month grids next to each other, with the legend below.
+// grids draws month grids next to each other, with the legend below. Each
+// month is coloured by pools[i], a pool's name for an all-pools view
+// (DayView.StateIn), or "" for a view's own state, such as a MonthIn's.
 // grid.Month draws cells of the same width in both styles, so the only
 // thing to allow for when padding is the colour escapes.
-func (p *printer) grids(style grid.Style, titles []string, months [][]quota.DayView, pools []int) {
+func (p *printer) grids(style grid.Style, titles []string, months [][]quota.DayView, pools []string) {
 	var cols [][]string
 	for i := range months {
 		var b strings.Builder

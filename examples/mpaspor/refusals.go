@@ -9,15 +9,24 @@ import (
 
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/quota"
+	"github.com/kuota/kuota/reschedule"
 )
 
 // rinaRegion is Rina's family card: Kota Jayapura, another district.
 var rinaRegion = region{province: 91, regency: 71, district: 2}
 
+// rinaReason is why the Jayapura office rejects Rina's booking: a kind the
+// engine knows, and words for people.
+var rinaReason = booking.Reason{
+	Kind: booking.ReasonInvalidData,
+	Text: "the birth date on her birth certificate differs from her KTP",
+}
+
 // refused checks that a call was refused with want, and prints the
-// engine's error. Anything else means the story went wrong, and ends
-// the program: an example that quietly shows the wrong thing teaches
-// the wrong thing.
+// engine's error and wantName, the sentinel's name with its package.
+// Anything else means the story went wrong, and ends the program: an
+// example that quietly shows the wrong thing teaches the wrong thing.
 func (s *story) refused(what string, err, want error, wantName string) error {
 	if err == nil {
 		return fmt.Errorf("%s: the engine accepted it", what)
@@ -36,20 +45,21 @@ func (s *story) refusals() error {
 	if _, err := s.at(start.Add(2*time.Hour + 50*time.Minute)); err != nil {
 		return err
 	}
-	s.p.line("Each refusal is a sentinel error (errors.Is), with a message fit to show a user:")
+	s.p.line("Each refusal is a sentinel error (errors.Is), with a message fit to show a user. Each meaning")
+	s.p.line("has one sentinel, in the package that owns it: quota's seats, reschedule's windows, booking's own.")
 	family := s.family5
 
 	six := append(slices.Clone(family.Applicants), s.applicants(rahmanRegion, grandmother)...)
 	_, err := s.e.Hold(s.ctx, booking.HoldRequest{
-		Account: familyAccount, Office: makassar, Date: calendar.NewDate(2026, time.December, 18), Slot: 0,
-		Pool: onlinePoolName, Applicants: six,
+		Account: familyAccount, Office: makassar, Date: calendar.NewDate(2026, time.December, 18), Slot: "08:00",
+		Pool: onlinePool, Applicants: six,
 	})
-	if err := s.refused("six applicants (the grandmother too)", err, booking.ErrApplicantCount, "ErrApplicantCount"); err != nil {
+	if err := s.refused("six applicants (the grandmother too)", err, booking.ErrApplicantCount, "booking.ErrApplicantCount"); err != nil {
 		return err
 	}
 
-	_, err = s.e.Reschedule(s.ctx, family.Code, calendar.NewDate(2026, time.December, 18), 2)
-	if err := s.refused("a second reschedule", err, booking.ErrRescheduleLimit, "ErrRescheduleLimit"); err != nil {
+	_, err = s.e.Reschedule(s.ctx, family.Code, calendar.NewDate(2026, time.December, 18), "10:00")
+	if err := s.refused("a second reschedule", err, reschedule.ErrRescheduleLimit, "reschedule.ErrRescheduleLimit"); err != nil {
 		return err
 	}
 
@@ -57,60 +67,100 @@ func (s *story) refusals() error {
 	// on the family's paid booking.
 	withSitti := append(s.applicants(rinaRegion, rina), family.Applicants[1])
 	_, err = s.e.Hold(s.ctx, booking.HoldRequest{
-		Account: sisterAccount, Office: jayapura, Date: calendar.NewDate(2026, time.December, 15), Slot: 0,
-		Pool: onlinePoolName, Applicants: withSitti,
+		Account: sisterAccount, Office: jayapura, Date: calendar.NewDate(2026, time.December, 15), Slot: "08:00",
+		Pool: onlinePool, Applicants: withSitti,
 	})
-	if err := s.refused("a NIK already booked (Sitti, on her sister's booking)", err, booking.ErrNIKBooked, "ErrNIKBooked"); err != nil {
+	if err := s.refused("a NIK already booked (Sitti, on her sister's booking)", err, booking.ErrNIKBooked, "booking.ErrNIKBooked"); err != nil {
 		return err
 	}
 
 	_, err = s.e.Hold(s.ctx, booking.HoldRequest{
-		Account: sisterAccount, Office: jakarta, Date: calendar.NewDate(2027, time.January, 5), Slot: 0,
-		Pool: onlinePoolName, Applicants: s.applicants(rinaRegion, rina),
+		Account: sisterAccount, Office: jakarta, Date: calendar.NewDate(2027, time.January, 5), Slot: "08:00",
+		Pool: onlinePool, Applicants: s.applicants(rinaRegion, rina),
 	})
-	if err := s.refused("January, before its quota opens", err, booking.ErrNotOpened, "ErrNotOpened"); err != nil {
+	if err := s.refused("January, before its quota opens", err, quota.ErrNotOpened, "quota.ErrNotOpened"); err != nil {
+		return err
+	}
+	if err := s.sisterBooks(); err != nil {
 		return err
 	}
 
 	_, err = s.e.Pay(s.ctx, s.couple.BillingCode, "BANK-VA-0002")
-	if err := s.refused("the Wendas pay after their deadline", err, booking.ErrExpired, "ErrExpired"); err != nil {
+	if err := s.refused("the Wendas pay after their deadline", err, booking.ErrExpired, "booking.ErrExpired"); err != nil {
 		return err
 	}
 
-	// The day before arrival: too late to cancel (until the end of H-2),
-	// though a reschedule would still be allowed (until the end of H-1)
-	// had they not used theirs.
+	// The day before arrival: too late to cancel (the window closed with
+	// H-2, at the booking's CancelBy), though a reschedule would still be
+	// allowed (until RescheduleBy, the end of H-1) had they not used
+	// theirs. A cancellation may give a reason, of the kinds a rejection
+	// gives; this one never gets that far.
 	loc := calendar.Makassar()
 	if _, err := s.at(family.Date.AddDays(-1).Start(loc).Add(9 * time.Hour)); err != nil {
 		return err
 	}
-	_, err = s.e.Cancel(s.ctx, family.Code)
-	return s.refused("cancel on H-1, the day before arrival", err, booking.ErrCancelClosed, "ErrCancelClosed")
+	_, err = s.e.Cancel(s.ctx, family.Code, booking.Reason{Kind: booking.ReasonOther, Text: "Andi has to travel for work that week"})
+	return s.refused("cancel on H-1, the day before arrival", err, reschedule.ErrCancelClosed, "reschedule.ErrCancelClosed")
+}
+
+// sisterBooks has Rina book for herself alone, in Jayapura on the day the
+// Rahmans moved to, and pay. She takes the first slot that starts once
+// theirs in Makassar has ended (12:00 WIT, when theirs is 10:00 WITA), so
+// that the story's clock, which only runs forward, meets her after them.
+func (s *story) sisterBooks() error {
+	d := s.family5.Date
+	v, err := s.e.DayIn(s.ctx, jayapura, onlinePool, d)
+	if err != nil {
+		return err
+	}
+	slot := ""
+	for _, sl := range v.Slots {
+		start := d.Start(calendar.Jayapura()).Add(sl.Start)
+		if sl.State == calendar.Available && !start.Before(s.family5.SlotEnd) {
+			slot = quota.FormatClock(sl.Start)
+			break
+		}
+	}
+	if slot == "" {
+		return fmt.Errorf("%s %v: no online seat after the Rahmans' slot", jayapura, d)
+	}
+	held, err := s.e.Hold(s.ctx, booking.HoldRequest{
+		Account: sisterAccount, Office: jayapura, Date: d, Slot: slot,
+		Pool: onlinePool, Applicants: s.applicants(rinaRegion, rina),
+	})
+	if err != nil {
+		return fmt.Errorf("sister hold: %w", err)
+	}
+	paid, err := s.e.Pay(s.ctx, held.BillingCode, "BANK-VA-0003")
+	if err != nil {
+		return fmt.Errorf("sister payment: %w", err)
+	}
+	s.sister = paid
+	s.p.line("  Rina books for herself alone instead, in Jayapura, and pays at once:")
+	s.p.step("pay", "%s: booking code %s, %s", paid.State, paid.Code, s.where(paid))
+	return nil
 }
 
 // arrival checks the Rahmans in on their day, and shows the booking's
 // history.
 func (s *story) arrival() error {
-	s.p.section(8, "Arrival day: check in")
+	s.p.section(8, "Arrival day: a check-in and a rejection")
 	family := s.family5
-	cfg, err := s.e.Office(family.Office)
-	if err != nil {
-		return err
-	}
-	loc := cfg.Quota.Schedule.Location
-	slotStart := family.Date.Start(loc).Add(cfg.Quota.Layout.Slots[family.Slot].Start)
+	// The booking's instants are in the office's zone.
+	loc := family.SlotStart.Location()
 
-	if _, err := s.at(slotStart.Add(-90 * time.Minute)); err != nil {
+	if _, err := s.at(family.SlotStart.Add(-90 * time.Minute)); err != nil {
 		return err
 	}
-	s.p.line("The Rahmans are keen and arrive ninety minutes early. Check-in opens an hour before the slot:")
-	_, err = s.e.CheckIn(s.ctx, family.Code)
-	if err := s.refused("check in at "+hhmm(s.clock.Now().In(loc)), err, booking.ErrCheckInEarly, "ErrCheckInEarly"); err != nil {
+	s.p.line("The Rahmans are keen and arrive ninety minutes early. Check-in opens an hour before the slot,")
+	s.p.line("at %s (Booking.CheckInOpens):", hhmm(family.CheckInOpens))
+	_, err := s.e.CheckIn(s.ctx, family.Code)
+	if err := s.refused("check in at "+hhmm(s.clock.Now().In(loc)), err, reschedule.ErrCheckInEarly, "reschedule.ErrCheckInEarly"); err != nil {
 		return err
 	}
 
 	// M-Paspor asks applicants to be there 15 minutes before their slot.
-	if _, err := s.at(slotStart.Add(-15 * time.Minute)); err != nil {
+	if _, err := s.at(family.SlotStart.Add(-15 * time.Minute)); err != nil {
 		return err
 	}
 	in, err := s.e.CheckIn(s.ctx, family.Code)
@@ -120,9 +170,52 @@ func (s *story) arrival() error {
 	s.family5 = in
 	s.p.step("check in", "%s: %s, booking code %s", in.State, s.where(in), in.Code)
 	s.p.line("The booking's history (Booking.History, M-Paspor's \"Riwayat\"), in the office's time:")
-	for _, ev := range in.History {
-		line := fmt.Sprintf("%-26s  %-10s  %s", when(ev.At), ev.State, ev.Note)
+	s.history(in)
+	return s.rejection()
+}
+
+// rejection has the Jayapura office reject Rina's booking at the counter,
+// after she checked in, with a reason of a kind the engine knows.
+func (s *story) rejection() error {
+	rina := s.sister
+	if _, err := s.at(rina.SlotStart.Add(-15 * time.Minute)); err != nil {
+		return err
+	}
+	in, err := s.e.CheckIn(s.ctx, rina.Code)
+	if err != nil {
+		return fmt.Errorf("sister check-in: %w", err)
+	}
+	s.p.line("In Jayapura, Rina checks in for her interview:")
+	s.p.step("check in", "%s: %s, booking code %s", in.State, s.where(in), in.Code)
+
+	if _, err := s.at(rina.SlotStart.Add(10 * time.Minute)); err != nil {
+		return err
+	}
+	s.p.line("The officer finds that her documents disagree, and rejects the booking with Engine.Reject. A")
+	s.p.line("rejection must give a reason of a known kind (prevention list, non-procedural migrant worker,")
+	s.p.line("invalid data, other), and may add words for people:")
+	rejected, err := s.e.Reject(s.ctx, rina.Code, rinaReason)
+	if err != nil {
+		return fmt.Errorf("sister rejection: %w", err)
+	}
+	last := rejected.History[len(rejected.History)-1]
+	s.p.step("rejected", "%s: reason %q, %s", rejected.State, last.Reason.Kind, last.Reason.Text)
+	s.p.line("  %14s her payment stays on record (%s) and is not refunded: M-Paspor keeps the fee of", "", rejected.PaymentRef)
+	s.p.line("  %14s a rejected application. Her seat returns to the quota.", "")
+	s.p.line("Her booking's history keeps the reason as data (Event.Reason), for a service to count or translate:")
+	s.history(rejected)
+	return nil
+}
+
+// history prints a booking's events in the office's time, with the kind of
+// any reason given.
+func (s *story) history(b booking.Booking) {
+	for _, ev := range b.History {
+		note := ev.Note
+		if ev.Reason.Kind != booking.ReasonNone {
+			note = fmt.Sprintf("[%s] %s", ev.Reason.Kind, ev.Reason.Text)
+		}
+		line := fmt.Sprintf("%-26s  %-10s  %s", when(ev.At), ev.State, note)
 		s.p.line("  %s", strings.TrimRight(line, " "))
 	}
-	return nil
 }

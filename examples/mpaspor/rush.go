@@ -14,6 +14,7 @@ import (
 	"github.com/kuota/kuota/internal/grid"
 	"github.com/kuota/kuota/internal/term"
 	"github.com/kuota/kuota/quota"
+	"github.com/kuota/kuota/reschedule"
 )
 
 const (
@@ -115,8 +116,9 @@ func (s *story) rush() error {
 	}
 	s.p.line("%d families (%d people) open the app at 08:00 WIB for Jakarta Selatan. %d goroutines play them,",
 		len(applicants), people, min(rushWorkers, len(applicants)))
-	s.p.line("one family at a time each: read the month (Engine.Month), take the earliest green day with seats")
-	s.p.line("for the whole family, a slot on it (Engine.Day), and Hold; on ErrFull look again, %d tries in all.", triesMax)
+	s.p.line("one family at a time each: read the online month (Engine.MonthIn), take the earliest green day")
+	s.p.line("with seats for the whole family, a slot on it (Engine.DayIn), and Hold; on quota.ErrFull look")
+	s.p.line("again, %d tries in all.", triesMax)
 	s.p.line("About %d in 10 families pay at once (Engine.Pay); the rest walk away from their billing code.", paysPercent/10)
 
 	var tally rushTally
@@ -177,13 +179,13 @@ func (s *story) serve(a *applicant, tally *rushTally) (outcome, error) {
 			return o, err
 		}
 		b, err := s.e.Hold(s.ctx, booking.HoldRequest{
-			Account: a.account, Office: jakarta, Date: date, Slot: slot, Pool: onlinePoolName, Applicants: people,
+			Account: a.account, Office: jakarta, Date: date, Slot: slot, Pool: onlinePool, Applicants: people,
 		})
 		switch {
-		case errors.Is(err, booking.ErrFull):
+		case errors.Is(err, quota.ErrFull):
 			tally.lost.Add(1)
 			continue // someone was faster: look at the calendar again
-		case errors.Is(err, booking.ErrNIKBooked), errors.Is(err, booking.ErrReapplyTooSoon):
+		case errors.Is(err, booking.ErrNIKBooked), errors.Is(err, reschedule.ErrReapplyTooSoon):
 			return nikBooked, nil
 		case err != nil:
 			return 0, fmt.Errorf("rush hold: %w", err)
@@ -201,39 +203,41 @@ func (s *story) serve(a *applicant, tally *rushTally) (outcome, error) {
 }
 
 // choose finds the earliest slot in Jakarta's December with n online
-// seats left, as a person scanning the calendar would.
-func (s *story) choose(n int) (calendar.Date, int, outcome, error) {
-	days, err := s.e.Month(s.ctx, jakarta, 2026, time.December)
+// seats left, as a person scanning the app's calendar would: the online
+// pool's own views, whose State and Left count online seats only. It
+// returns the slot's start, as Hold takes it.
+func (s *story) choose(n int) (calendar.Date, string, outcome, error) {
+	days, err := s.e.MonthIn(s.ctx, jakarta, onlinePool, 2026, time.December)
 	if err != nil {
-		return calendar.Date{}, 0, 0, err
+		return calendar.Date{}, "", 0, err
 	}
 	green := false
 	for i := range days {
 		d := &days[i]
-		if d.StateIn(onlinePool) != calendar.Available {
+		if d.State != calendar.Available {
 			continue
 		}
 		green = true
 		// Left counts the seats of every bookable slot of the day: fewer
 		// than n, and no slot can have n, so skip the day view.
-		if d.Pools[onlinePool].Left < n {
+		if d.Left < n {
 			continue
 		}
-		v, err := s.e.Day(s.ctx, jakarta, d.Date)
+		v, err := s.e.DayIn(s.ctx, jakarta, onlinePool, d.Date)
 		if err != nil {
-			return calendar.Date{}, 0, 0, err
+			return calendar.Date{}, "", 0, err
 		}
 		for j := range v.Slots {
 			sl := &v.Slots[j]
-			if sl.StateIn(onlinePool) == calendar.Available && sl.Pools[onlinePool].Left >= n {
-				return d.Date, sl.Slot, booked, nil
+			if sl.State == calendar.Available && sl.Pools[0].Left >= n {
+				return d.Date, quota.FormatClock(sl.Start), booked, nil
 			}
 		}
 	}
 	if !green {
-		return calendar.Date{}, 0, soldOut, nil
+		return calendar.Date{}, "", soldOut, nil
 	}
-	return calendar.Date{}, 0, noFit, nil
+	return calendar.Date{}, "", noFit, nil
 }
 
 // afterRush reports the rush and shows the month again.
@@ -251,15 +255,20 @@ func (s *story) afterRush(tally *rushTally, elapsed time.Duration) error {
 	s.p.varies("%.2f s: %.0f bookings/s, every one on disk before its Hold returned; %.0f families answered/s",
 		secs, float64(n)/secs, float64(tally.done.Load())/secs)
 
-	jkt, err := s.e.Month(s.ctx, jakarta, 2026, time.December)
+	online, err := s.e.MonthIn(s.ctx, jakarta, onlinePool, 2026, time.December)
+	if err != nil {
+		return err
+	}
+	all, err := s.e.Month(s.ctx, jakarta, 2026, time.December)
 	if err != nil {
 		return err
 	}
 	left, capacity := 0, 0
-	for _, d := range jkt {
-		if d.Pools != nil {
-			left += d.Pools[onlinePool].Left
-			capacity += d.Pools[onlinePool].Capacity
+	for _, d := range online {
+		// A MonthIn day names its one pool: the online one.
+		for _, p := range d.Pools {
+			left += p.Left
+			capacity += p.Capacity
 		}
 	}
 	s.p.line("December's online pool in Jakarta: %d seats offered, %d left. Which families won the last", capacity, left)
@@ -267,9 +276,10 @@ func (s *story) afterRush(tally *rushTally, elapsed time.Duration) error {
 	s.p.line("")
 	s.p.grids(s.cfg.style,
 		[]string{grid.Title(2026, time.December, jakarta) + ", online", grid.Title(2026, time.December, jakarta) + ", walk-in"},
-		[][]quota.DayView{jkt, jkt}, []int{onlinePool, walkInPool})
+		[][]quota.DayView{online, all}, []string{"", walkInPool})
 	s.p.line("")
-	s.p.line("Online, December is red. The walk-in counter's quota is a separate pool and still green:")
-	s.p.line("the same DayView, seen through DayView.StateIn(pool). January stays yellow until 1 December.")
+	s.p.line("Online (Engine.MonthIn), December is red. The walk-in counter's quota is a separate pool and")
+	s.p.line("still green: Engine.Month counts every pool, and DayView.StateIn(\"walk-in\") reads one of them by")
+	s.p.line("name. January stays yellow until 1 December.")
 	return nil
 }

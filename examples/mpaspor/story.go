@@ -36,6 +36,8 @@ var (
 		{"Muhammad Fadli", person{born: date3{2011, 5, 9}}},
 		{"Putri Amalia", person{born: date3{2016, 1, 30}, female: true}},
 	}
+	// Their family card, issued after Putri was born.
+	rahmanCardIssued = date3{2016, 2, 15}
 	// Their grandmother, who would make six.
 	grandmother = named{"Hajjah Aminah", person{born: date3{1952, 12, 1}, female: true}}
 	// Sitti's sister, who lives in Jayapura.
@@ -64,38 +66,48 @@ func (s *story) applicants(r region, people ...named) []booking.Applicant {
 	return out
 }
 
-// firstSlot returns the first slot of an office's day, from slot from on,
-// with n online seats left, and that day's view.
-func (s *story) firstSlot(office string, d calendar.Date, from, n int) (int, quota.DayView, error) {
-	v, err := s.e.Day(s.ctx, office, d)
-	if err != nil {
-		return 0, v, err
-	}
-	for _, sl := range v.Slots[from:] {
-		if sl.StateIn(onlinePool) == calendar.Available && sl.Pools[onlinePool].Left >= n {
-			return sl.Slot, v, nil
-		}
-	}
-	return 0, v, fmt.Errorf("%s %v: no slot with %d online seats", office, d, n)
+// familyCard returns the family card of region r issued on issued, with
+// a serial that steps by run like the applicants' (see applicants).
+func (s *story) familyCard(r region, issued date3) booking.FamilyCard {
+	return mustFamilyCard(r, issued, 1+s.runs%9999)
 }
 
-// seatsLeft returns the online seats left in one slot.
-func (s *story) seatsLeft(office string, d calendar.Date, slot int) (int, error) {
-	v, err := s.e.Day(s.ctx, office, d)
+// firstSlot returns the start ("10:00") of the first slot of an office's
+// day, from its from-th slot on, with n online seats left, and the day as
+// the online pool sees it (Engine.DayIn): each slot's State, Left and
+// Pools count online seats only.
+func (s *story) firstSlot(office string, d calendar.Date, from, n int) (string, quota.DayView, error) {
+	v, err := s.e.DayIn(s.ctx, office, onlinePool, d)
+	if err != nil {
+		return "", v, err
+	}
+	for _, sl := range v.Slots[from:] {
+		if sl.State == calendar.Available && sl.Pools[0].Left >= n {
+			return quota.FormatClock(sl.Start), v, nil
+		}
+	}
+	return "", v, fmt.Errorf("%s %v: no slot with %d online seats", office, d, n)
+}
+
+// seatsLeft returns the online seats left in the slot that starts at slot.
+func (s *story) seatsLeft(office string, d calendar.Date, slot string) (int, error) {
+	v, err := s.e.DayIn(s.ctx, office, onlinePool, d)
 	if err != nil {
 		return 0, err
 	}
-	return v.Slots[slot].Pools[onlinePool].Left, nil
+	for _, sl := range v.Slots {
+		if quota.FormatClock(sl.Start) == slot {
+			return sl.Pools[0].Left, nil
+		}
+	}
+	return 0, fmt.Errorf("%s %v: no slot starts at %s", office, d, slot)
 }
 
-// where formats a booking's office, date and slot in the office's zone.
+// where formats a booking's office, date and slot in the office's zone,
+// from the booking's own instants: no layout to look up.
 func (s *story) where(b booking.Booking) string {
-	cfg, _ := s.e.Office(b.Office) // b came from the engine, so the office exists
-	sl := cfg.Quota.Layout.Slots[b.Slot]
-	loc := cfg.Quota.Schedule.Location
 	return fmt.Sprintf("%s %s %s–%s %s", b.Office, day(b.Date),
-		b.Date.Start(loc).Add(sl.Start).Format("15:04"), b.Date.Start(loc).Add(sl.End).Format("15:04"),
-		zoneName(b.Date.Start(loc)))
+		b.SlotStart.Format("15:04"), b.SlotEnd.Format("15:04"), zoneName(b.SlotStart))
 }
 
 // family follows the Rahmans of Makassar from hold to reschedule.
@@ -140,22 +152,28 @@ func (s *story) family() error {
 	s.p.step("rescheduled", "%s: now %s, %d of %d reschedules used",
 		moved.State, s.where(moved), moved.Reschedules, reschedule.Default().ReschedulesMax)
 	s.p.line("  %14s the old slot on %s has %d online seats left again", "", day(held.Date), back)
+	s.p.line("  %14s the booking carries its windows, in the office's zone:", "")
+	s.p.line("  %14s   cancel before      %s (Booking.CancelBy)", "", when(moved.CancelBy))
+	s.p.line("  %14s   reschedule before  %s (Booking.RescheduleBy)", "", when(moved.RescheduleBy))
+	s.p.line("  %14s   check in from      %s until %s (CheckInOpens, CheckInCloses)", "",
+		hhmm(moved.CheckInOpens), hhmm(moved.CheckInCloses))
 	return nil
 }
 
 // familyHold shows the Rahmans' chosen day and holds five seats on it.
 func (s *story) familyHold() (booking.Booking, error) {
 	s.p.line("Andi Rahman books for his family on one account. Makassar is an hour ahead of Jakarta, and its")
-	s.p.line("quota opened at 08:00 WITA. He looks at Thursday 10 December (Engine.Day, online seats left):")
+	s.p.line("quota opened at 08:00 WITA. He looks at Thursday 10 December (Engine.DayIn, online seats left):")
 	thu := calendar.NewDate(2026, time.December, 10)
 	people := s.applicants(rahmanRegion, rahmans...)
+	card := s.familyCard(rahmanRegion, rahmanCardIssued)
 	slot, v, err := s.firstSlot(makassar, thu, 1, len(people))
 	if err != nil {
 		return booking.Booking{}, err
 	}
 	var b strings.Builder
 	for i, sl := range v.Slots {
-		fmt.Fprintf(&b, "  %s %2d", sl.Span(), sl.Pools[onlinePool].Left)
+		fmt.Fprintf(&b, "  %s %2d", sl.Span(), sl.Pools[0].Left)
 		if i%4 == 3 || i == len(v.Slots)-1 {
 			s.p.line("  %s", strings.TrimSpace(b.String()))
 			b.Reset()
@@ -163,14 +181,16 @@ func (s *story) familyHold() (booking.Booking, error) {
 	}
 
 	held, err := s.e.Hold(s.ctx, booking.HoldRequest{
-		Account: familyAccount, Office: makassar, Date: thu, Slot: slot, Pool: onlinePoolName, Applicants: people,
+		Account: familyAccount, Office: makassar, Date: thu, Slot: slot, Pool: onlinePool, Applicants: people,
+		FamilyCard: card,
 	})
 	if err != nil {
 		return held, fmt.Errorf("family hold: %w", err)
 	}
 	s.family5 = held
 	s.p.step("hold", "%s: booking code %s, billing code %s", held.State, held.Code, held.BillingCode)
-	s.p.line("  %14s %s, %d applicants:", "", s.where(held), len(held.Applicants))
+	s.p.line("  %14s %s, %d applicants", "", s.where(held), len(held.Applicants))
+	s.p.line("  %14s of family card %v (HoldRequest.FamilyCard), the account holder first:", "", held.FamilyCard)
 	for i, a := range held.Applicants {
 		s.p.line("  %14s   %-16s %v", "", rahmans[i].name, a.NIK)
 	}
@@ -179,6 +199,8 @@ func (s *story) familyHold() (booking.Booking, error) {
 		return held, err
 	}
 	s.p.line("  %14s pay by %s (two hours); the slot has %d online seats left", "", hhmm(held.PayBy), left)
+	s.p.line("  %14s (The engine checks the card number's form; only Dukcapil's register knows who is on", "")
+	s.p.line("  %14s a card, so the service checks membership before Hold. NIKs and cards print masked.)", "")
 	return held, nil
 }
 
@@ -201,7 +223,7 @@ func (s *story) lapse() error {
 		return err
 	}
 	held, err := s.e.Hold(s.ctx, booking.HoldRequest{
-		Account: coupleAccount, Office: jayapura, Date: mon, Slot: slot, Pool: onlinePoolName, Applicants: people,
+		Account: coupleAccount, Office: jayapura, Date: mon, Slot: slot, Pool: onlinePool, Applicants: people,
 	})
 	if err != nil {
 		return fmt.Errorf("couple hold: %w", err)
@@ -219,12 +241,21 @@ func (s *story) lapse() error {
 		return err
 	}
 
-	// One minute past the Wendas' deadline.
-	expired, err := s.at(held.PayBy.Add(time.Minute))
-	if err != nil {
+	// The Wendas' deadline itself, with no sweep: reads are exact at the
+	// engine's clock. (Only Get here: a calendar view would record the
+	// expiry itself before counting seats, and leave the sweep nothing.)
+	if err := s.move(held.PayBy); err != nil {
 		return err
 	}
 	got, err := s.e.Get(s.ctx, held.Code)
+	if err != nil {
+		return err
+	}
+	s.p.line("The Wendas' deadline, to the nanosecond. No sweep has run, yet Engine.Get already reads it:")
+	s.p.step("expired", "%s: booking code %s, expired at %s", got.State, got.Code, hhmm(got.History[len(got.History)-1].At))
+
+	// A minute later the program sweeps, as the background sweeper would.
+	expired, err := s.at(held.PayBy.Add(time.Minute))
 	if err != nil {
 		return err
 	}
@@ -232,8 +263,8 @@ func (s *story) lapse() error {
 	if err != nil {
 		return err
 	}
-	s.p.line("Engine.ExpireDue expired %d hold: the Wendas' deadline passed a minute ago.", expired)
-	s.p.step("expired", "%s: booking code %s; online seats left in the slot: %d again", got.State, got.Code, after)
+	s.p.line("Engine.ExpireDue recorded %d expiry, at the deadline: the sweep makes durable what reads showed.", expired)
+	s.p.line("  %14s online seats left in the slot: %d again", "", after)
 	return nil
 }
 
@@ -244,22 +275,20 @@ func (s *story) jakartaLapse() error {
 	if err != nil {
 		return err
 	}
-	jkt, err := s.e.Month(s.ctx, jakarta, 2026, time.December)
+	jkt, err := s.e.MonthIn(s.ctx, jakarta, onlinePool, 2026, time.December)
 	if err != nil {
 		return err
 	}
 	left := 0
 	for _, d := range jkt {
-		if d.Pools != nil {
-			left += d.Pools[onlinePool].Left
-		}
+		left += d.Left // a MonthIn day counts its one pool
 	}
 	s.p.line("Meanwhile in Jakarta, two hours after the opening, the rush's unpaid billing codes lapse,")
 	s.p.line("all at once, and their seats return to the quota at that instant:")
 	s.p.varies("Engine.ExpireDue expired %d holds at 10:00 WIB; December has %d online seats left", expired, left)
 	s.p.line("")
 	s.p.grids(s.cfg.style, []string{grid.Title(2026, time.December, jakarta) + ", online, 10:00 WIB"},
-		[][]quota.DayView{jkt}, []int{onlinePool})
+		[][]quota.DayView{jkt}, []string{""})
 	s.p.line("")
 	s.p.line("This is the second chance M-Paspor regulars wait for, two hours after an opening.")
 	return nil

@@ -2,6 +2,13 @@
 // terminal: Monday to Sunday, one cell per day, coloured green, red, yellow
 // or grey with ANSI escapes, or marked with letters when the output is not
 // a terminal. The kuota command and the examples share it.
+//
+// A cell shows a day's colour (calendar.State.Color), not its state: the
+// letters stand for colours, so a grid reads the same in both styles. Two
+// states share yellow, calendar.NotOpened and calendar.NoQuota, because
+// neither means that seats were used up; the legend names both, and a
+// caller that must tell them apart says so beside the grid (the kuota
+// command lists the days without quota under its grid).
 package grid
 
 import (
@@ -19,7 +26,8 @@ type Style uint8
 
 const (
 	// Letters marks each day with a letter: G green, R red, Y yellow, .
-	// grey. It is for files, pipes and tests.
+	// grey; one letter per colour, so Y is a day whose quota is not
+	// opened yet or offers no seat. It is for files, pipes and tests.
 	Letters Style = iota
 	// Colors paints each day's background with ANSI escapes.
 	Colors
@@ -38,9 +46,11 @@ const reset = "\x1b[0m"
 
 // Month writes a title line, a weekday header and one row per week of
 // days, which must be the days of one month in order (as quota.Ledger.Month
-// and booking.Engine.Month return them). A day's colour is its state in
-// pool, or over all pools when pool is negative.
-func Month(w io.Writer, title string, days []quota.DayView, pool int, style Style) error {
+// and booking.Engine.Month return them, or their MonthIn). A day's colour
+// is its state in the pool named pool (quota.DayView.StateIn), or its own
+// State when pool is empty: over all pools for a Month view, over its one
+// pool for a MonthIn view.
+func Month(w io.Writer, title string, days []quota.DayView, pool string, style Style) error {
 	if len(days) == 0 {
 		return fmt.Errorf("grid: no days")
 	}
@@ -53,7 +63,7 @@ func Month(w io.Writer, title string, days []quota.DayView, pool int, style Styl
 	for i := range days {
 		d := &days[i]
 		state := d.State
-		if pool >= 0 {
+		if pool != "" {
 			state = d.StateIn(pool)
 		}
 		cell(&b, d.Date.Day(), state.Color(), style)
@@ -81,7 +91,8 @@ func cell(b *strings.Builder, day int, c calendar.Color, style Style) {
 	fmt.Fprintf(b, " %2d%c", day, letters[c])
 }
 
-// Legend writes what each colour means.
+// Legend writes what each colour means. Yellow covers both states that
+// are yellow: "quota not opened yet, or none offered".
 func Legend(w io.Writer, style Style) error {
 	var b strings.Builder
 	for _, e := range []struct {
@@ -89,7 +100,7 @@ func Legend(w io.Writer, style Style) error {
 		text string
 	}{
 		{calendar.Green, "available"}, {calendar.Red, "full"},
-		{calendar.Yellow, "quota not opened yet"}, {calendar.Grey, "holiday, day off, closed or past"},
+		{calendar.Yellow, "quota not opened yet, or none offered"}, {calendar.Grey, "holiday, day off, closed or past"},
 	} {
 		if style == Colors {
 			fmt.Fprintf(&b, "%s    %s %s  ", escapes[e.c], reset, e.text)

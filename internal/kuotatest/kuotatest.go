@@ -108,7 +108,7 @@ var (
 	Jan04 = calendar.NewDate(2027, time.January, 4)
 )
 
-// The instants of a booking's life, for an arrival on Dec10 in slot 0.
+// The instants of a booking's life, for an arrival on Dec10 in Slot0.
 var (
 	T0 = time.Date(2026, time.November, 1, 8, 0, 0, 0, WIB)  // December's quota opens
 	T1 = time.Date(2026, time.November, 1, 9, 0, 0, 0, WIB)  // an hour later: where engines start
@@ -116,7 +116,7 @@ var (
 	T3 = time.Date(2026, time.December, 9, 0, 0, 0, 0, WIB)  // H-2 ends: cancel closes
 	T4 = time.Date(2026, time.December, 10, 0, 0, 0, 0, WIB) // H-1 ends: reschedule closes
 	T5 = time.Date(2026, time.December, 10, 7, 0, 0, 0, WIB) // check-in opens for 08:00
-	T6 = time.Date(2026, time.December, 10, 9, 0, 0, 0, WIB) // slot 0 ends: no-show
+	T6 = time.Date(2026, time.December, 10, 9, 0, 0, 0, WIB) // Slot0 ends: no-show
 )
 
 // OfficeConfig returns the test office's configuration, fresh each call.
@@ -143,15 +143,21 @@ func OfficeConfig(t testing.TB) booking.OfficeConfig {
 	}
 }
 
+// The test office's slots, by their starts.
+const (
+	Slot0 = "08:00" // 08:00–09:00
+	Slot1 = "09:00" // 09:00–10:00
+)
+
 // HoldRequest is the usual request: account "account-<acc>", the test
-// office, Dec10, slot 0, Online, one applicant numbered acc.
+// office, Dec10, Slot0, Online, one applicant numbered acc.
 func HoldRequest(t testing.TB, acc int) booking.HoldRequest {
 	t.Helper()
 	return booking.HoldRequest{
 		Account:    fmt.Sprintf("account-%d", acc),
 		Office:     Office,
 		Date:       Dec10,
-		Slot:       0,
+		Slot:       Slot0,
 		Pool:       Online,
 		Applicants: Applicants(t, acc, 1),
 	}
@@ -205,7 +211,8 @@ func options(opts *booking.Options, clk *Clock) booking.Options {
 // RequireConsistent fails the test unless Check finds nothing.
 func RequireConsistent(t testing.TB, e *booking.Engine) {
 	t.Helper()
-	v := e.Check()
+	v, err := e.Check(context.Background())
+	require.NoError(t, err)
 	require.Empty(t, v, "violations: %v", v)
 }
 

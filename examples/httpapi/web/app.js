@@ -4,7 +4,7 @@
 
 const $ = (id) => document.getElementById(id);
 let offices = [];  // from GET /api/offices
-let chosen = null; // {date, slot, key}: the slot the hold form is for
+let chosen = null; // {date, slot, key}: the slot the hold form is for; slot is its start, "08:00"
 
 // api calls the JSON API and returns the parsed body, or throws an Error
 // with the server's message.
@@ -40,8 +40,9 @@ function fillPools() {
   $("pool").replaceChildren(...selectedOffice().pools.map((p) => el("option", p)));
 }
 
-// drawMonth fetches the month and draws it Monday first, one cell per day
-// in the day's colour, with the seats left in the chosen pool.
+// drawMonth fetches the month as seen from the chosen pool (?pool=: the
+// states and seats count that pool only) and draws it Monday first, one
+// cell per day in the day's colour, with the seats left in the pool.
 async function drawMonth() {
   const office = $("office").value, pool = $("pool").value;
   const m = await api("GET", `/api/offices/${encodeURIComponent(office)}/months/${$("month").value}?pool=${encodeURIComponent(pool)}`);
@@ -55,9 +56,12 @@ async function drawMonth() {
     const cell = row.insertCell();
     cell.className = d.colour;
     cell.title = d.reason ? `${d.state}: ${d.reason}` : d.state;
-    if (d.opens && d.colour === "yellow") cell.title += `, opens ${new Date(d.opens).toLocaleString()}`;
+    // Yellow is one of two states: "not opened" turns green when the quota
+    // opens; "no quota" was released without a seat in this pool.
+    if (d.opens && d.state === "not opened") cell.title += `, opens ${new Date(d.opens).toLocaleString()}`;
     const label = el(d.colour === "green" ? "button" : "span", String(Number(d.date.slice(8))));
-    if (d.pools && d.pools[pool]) label.append(el("span", `${d.pools[pool].left} left`, "seats"));
+    if (d.state === "no quota") label.append(el("span", "no quota", "seats"));
+    else if (d.pools && d.pools[pool]) label.append(el("span", `${d.pools[pool].left} left`, "seats"));
     if (d.colour === "green") label.onclick = () => show(() => drawDay(d.date));
     cell.append(label);
   }
@@ -74,7 +78,8 @@ async function drawDay(date) {
   body.replaceChildren();
   for (const s of d.slots) {
     const row = body.insertRow();
-    row.append(el("td", s.time), el("td", s.state, s.colour), el("td", `${s.pools[pool].left} of ${s.pools[pool].capacity}`));
+    const seats = s.pools[pool];
+    row.append(el("td", s.time), el("td", s.state, s.colour), el("td", seats ? `${seats.left} of ${seats.capacity}` : ""));
     const action = row.insertCell();
     if (s.colour === "green") {
       const b = el("button", "Choose");
@@ -90,7 +95,7 @@ function chooseSlot(date, slot) {
   // (getRandomValues, not randomUUID: the latter exists only on https or
   // localhost, and -addr may serve the page on a LAN address.)
   const key = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
-  chosen = { date, slot: slot.slot, key };
+  chosen = { date, slot: slot.slot, key }; // the API names a slot by its start
   $("hold-title").textContent = `Hold ${date}, ${slot.time}`;
   $("hold").hidden = false;
 }
@@ -114,7 +119,10 @@ function showBooking(b) {
   $("result").hidden = false;
   $("code").textContent = b.code;
   $("billing").textContent = b.billing_code;
+  $("arrival").textContent = `${b.date}, ${b.slot_time} (${b.pool})`;
   $("payby").textContent = new Date(b.pay_by).toLocaleString();
+  $("cancelby").textContent = new Date(b.cancel_by).toLocaleString();
+  $("checkin").textContent = `${new Date(b.check_in_opens).toLocaleString()} – ${new Date(b.check_in_closes).toLocaleTimeString()}`;
   $("state").textContent = b.state;
   $("pay").hidden = b.state !== "held";
   $("pay").onclick = () => show(async () => {
