@@ -75,3 +75,33 @@ func (x *accountIndex) bookings(account string) []*booking {
 	slices.Reverse(out)
 	return out
 }
+
+// remove takes b out of its account's chain, and its idempotency key out of
+// the index: b leaves memory (see retention.go). An account left with no
+// booking leaves the index too.
+func (x *accountIndex) remove(b *booking) {
+	s := x.shard(b.account)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if b.idem != nil {
+		k := idemKey{b.account, b.idem.key}
+		if s.idem[k] == b {
+			delete(s.idem, k)
+		}
+	}
+	latest := s.latest[b.account]
+	if latest == b {
+		if b.prevOfAccount == nil {
+			delete(s.latest, b.account)
+		} else {
+			s.latest[b.account] = b.prevOfAccount
+		}
+		return
+	}
+	for n := latest; n != nil; n = n.prevOfAccount {
+		if n.prevOfAccount == b {
+			n.prevOfAccount = b.prevOfAccount
+			return
+		}
+	}
+}

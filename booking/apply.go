@@ -24,8 +24,9 @@ var errStale = errors.New("booking: changed concurrently")
 // could have been in, so that a crash at any point recovers: a change that
 // takes seats (or a NIK) takes them before its record gets its place, and
 // one that frees them frees them after; a booking's change is published
-// only after its record has its place, so whoever acts on it comes later
-// in the journal. The caller of a hold holds the account's shard of the
+// only after its record has its place and its freed seats are back, so
+// whoever acts on it comes later in the journal, and whoever reads it sees
+// its seats as it left them. The caller of a hold holds the account's shard of the
 // account index; the caller of an office or operator change holds
 // adminMu.
 func (m *machine) apply(c *change) (uint64, error) {
@@ -42,13 +43,17 @@ func (m *machine) apply(c *change) (uint64, error) {
 		return m.step(c)
 	case opImport:
 		return m.importBooking(c)
+	case opArchive:
+		return m.archive(c)
 	}
 	return 0, fmt.Errorf("%w: change %d", ErrCorrupt, c.op)
 }
 
-// hold applies opHold: the new booking takes its seats, then its NIKs and,
-// while it holds them, its sequence number and its place in the journal;
-// only then can anyone find it.
+// hold applies opHold. A cell without room refuses at once, locking
+// nothing; otherwise the new booking claims its NIKs, and while it holds
+// them takes its seats, its sequence number and its place in the journal;
+// only then can anyone find it. A refused hold leaves no trace another
+// caller could see: it takes its seats only once its NIKs are judged free.
 func (m *machine) hold(c *change) (uint64, error) {
 	o := c.o
 	if o == nil {
@@ -59,45 +64,67 @@ func (m *machine) hold(c *change) (uint64, error) {
 	if err := m.checkCell(o, c.slot, c.pool); err != nil {
 		return 0, err
 	}
+	b := &booking{office: o, account: c.account, idem: c.idem, applicants: c.applicants, familyCard: c.familyCard}
+	s := &snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool, deadline: c.deadline}
+	b.st.Store(s)
+	if !m.replaying {
+		// The quota-opening rush ends here for most callers: a sold-out
+		// cell costs one atomic load.
+		if err := m.fits(b, s, c.at); err != nil {
+			return 0, err
+		}
+	}
 	if m.total.Add(1) > m.bookingsMax {
 		m.total.Add(-1)
 		return 0, fmt.Errorf("%w: limit %d", ErrTooManyBookings, m.bookingsMax)
 	}
-	b := &booking{office: o, account: c.account, idem: c.idem, applicants: c.applicants, familyCard: c.familyCard}
-	s := &snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool, deadline: c.deadline}
-	b.st.Store(s)
 	if m.replaying {
 		if err := m.number(b, c); err != nil { // known already: name it in errors
 			m.total.Add(-1)
 			return 0, err
 		}
 	}
-	if err := m.take(b, s, c.at); err != nil {
-		m.total.Add(-1)
-		return 0, err
-	}
-	lsn, err := m.enter(b, c, s)
+	lsn, err := m.enter(b, c, s, true)
 	if err != nil {
-		m.release(b, s)
 		m.total.Add(-1)
 		return 0, err
 	}
 	return lsn, nil
 }
 
-// enter ends the making of a new booking b in state s, whose seats are
-// taken: it claims b's NIKs and, while it holds them, gives b its number
-// and c its place in the journal; only then can anyone find b, and it is
-// filed. An error leaves the NIKs, the numbers and the journal as they
-// were; the seats are the caller's to give back.
-func (m *machine) enter(b *booking, c *change, s *snapshot) (uint64, error) {
+// enter ends the making of a new booking b in state s: it claims b's NIKs
+// and, while it holds them, takes b's seats (when seated), gives b its
+// number and c its place in the journal; only then can anyone find b, and
+// it is filed. An error leaves the seats, the NIKs, the numbers and the
+// journal as they were.
+//
+// When a NIK is refused, the seats' own refusal, if any, comes first (see
+// Engine.Hold): it is judged while the NIKs are held, so both answers are
+// true of one instant.
+func (m *machine) enter(b *booking, c *change, s *snapshot, seated bool) (uint64, error) {
 	var lsn uint64
-	err := m.niks.claim(b, c.at, func() error {
-		if err := m.number(b, c); err != nil {
-			return err
+	err := m.niks.claim(b, c.at, func(refused error) error {
+		if refused != nil {
+			if seated && !m.replaying {
+				if err := m.fits(b, s, c.at); err != nil {
+					return err
+				}
+			}
+			return refused
 		}
-		var err error
-		if lsn, err = m.commit(c); err != nil {
+		if seated {
+			if err := m.take(b, s, c.at); err != nil {
+				return err
+			}
+		}
+		err := m.number(b, c)
+		if err == nil {
+			lsn, err = m.commit(c)
+		}
+		if err != nil {
+			if seated {
+				m.release(b, s)
+			}
 			return err
 		}
 		b.lsn.Store(lsn)
@@ -114,32 +141,18 @@ func (m *machine) enter(b *booking, c *change, s *snapshot) (uint64, error) {
 
 // importBooking applies opImport: a booking brought in as it stands. Each
 // step of its history is checked against the transition table and made
-// with next, as live changes are; the booking then takes the seats of its
-// final state (if it holds any) and claims its NIKs as of its hold, and is
-// filed as a hold is.
+// with next, as live changes are; the booking then claims its NIKs as of
+// its hold and takes the seats of its final state (if it holds any), and
+// is filed as a hold is.
 func (m *machine) importBooking(c *change) (uint64, error) {
 	o := m.lookupOffice(c.officeCode)
 	if o == nil {
 		return 0, ErrUnknownOffice
 	}
-	if err := m.checkCell(o, c.slot, c.pool); err != nil {
+	b, s, err := m.rebuild(o, c)
+	if err != nil {
 		return 0, err
 	}
-	b := &booking{office: o, account: c.account, idem: c.idem, applicants: c.applicants, familyCard: c.familyCard}
-	s := &snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool, deadline: c.deadline}
-	for i := range c.steps {
-		st := &c.steps[i]
-		if err := can(st.op, s.state); err != nil {
-			return 0, fmt.Errorf("step %d: %w", i+1, err)
-		}
-		if st.op == opReschedule {
-			if err := m.checkCell(o, st.slot, c.pool); err != nil {
-				return 0, fmt.Errorf("step %d: %w", i+1, err)
-			}
-		}
-		s = m.next(b, s, &change{op: st.op, at: st.at, date: st.date, slot: st.slot, text: st.text, reason: st.reason})
-	}
-	b.st.Store(s)
 	if m.total.Add(1) > m.bookingsMax {
 		m.total.Add(-1)
 		return 0, fmt.Errorf("%w: limit %d", ErrTooManyBookings, m.bookingsMax)
@@ -148,17 +161,8 @@ func (m *machine) importBooking(c *change) (uint64, error) {
 		m.total.Add(-1)
 		return 0, err
 	}
-	if s.state.holdsSeats() {
-		if err := m.take(b, s, c.at); err != nil {
-			m.total.Add(-1)
-			return 0, err
-		}
-	}
-	lsn, err := m.enter(b, c, s)
+	lsn, err := m.enter(b, c, s, s.state.holdsSeats())
 	if err != nil {
-		if s.state.holdsSeats() {
-			m.release(b, s)
-		}
 		m.total.Add(-1)
 		return 0, err
 	}
@@ -187,23 +191,16 @@ func (m *machine) number(b *booking, c *change) error {
 	return nil
 }
 
-// step applies a change of an existing booking. A reschedule takes the new
-// seats first, outside the booking's lock, and gives them back if the
-// change is refused.
+// step applies a change of an existing booking, under the booking's lock
+// from the look at its state to the publication of the new one. A
+// reschedule takes its new seats there, so that a refusal for want of them
+// is true of the booking as it stands. Seats a change frees are given back
+// before the new state is published, and readers of a booking wait for
+// its lock (settled): whoever sees the change sees its seats free.
 func (m *machine) step(c *change) (uint64, error) {
 	b := m.slab.get(c.seq)
 	if b == nil {
 		return 0, ErrNotFound
-	}
-	var moved *snapshot // a reschedule's new cell
-	if c.op == opReschedule {
-		if err := m.checkCell(b.office, c.slot, b.st.Load().pool); err != nil {
-			return 0, err
-		}
-		moved = &snapshot{date: c.date, slot: c.slot, pool: b.st.Load().pool}
-		if err := m.take(b, moved, c.at); err != nil {
-			return 0, err
-		}
 	}
 	b.mu.Lock()
 	from := b.st.Load()
@@ -213,6 +210,15 @@ func (m *machine) step(c *change) (uint64, error) {
 	} else {
 		err = can(c.op, from.state)
 	}
+	var moved *snapshot // a reschedule's new cell
+	if err == nil && c.op == opReschedule {
+		if err = m.checkCell(b.office, c.slot, from.pool); err == nil {
+			moved = &snapshot{date: c.date, slot: c.slot, pool: from.pool}
+			if err = m.take(b, moved, c.at); err != nil {
+				moved = nil
+			}
+		}
+	}
 	var to *snapshot
 	var lsn uint64
 	if err == nil {
@@ -220,19 +226,19 @@ func (m *machine) step(c *change) (uint64, error) {
 		lsn, err = m.commit(c)
 	}
 	if err != nil {
-		b.mu.Unlock()
 		if moved != nil {
 			m.release(b, moved)
 		}
+		b.mu.Unlock()
 		return 0, err
+	}
+	if from.state.holdsSeats() && (moved != nil || !to.state.holdsSeats()) {
+		m.release(b, from)
 	}
 	b.st.Store(to)
 	b.lsn.Store(lsn)
 	b.mu.Unlock()
 	m.file(b, c.op, from, to)
-	if from.state.holdsSeats() && (moved != nil || !to.state.holdsSeats()) {
-		m.release(b, from)
-	}
 	return lsn, nil
 }
 
@@ -284,6 +290,18 @@ func (m *machine) take(b *booking, s *snapshot, atNs int64) error {
 	if err == quota.ErrFull && m.holds.due(atNs) {
 		m.expireDue(atNs)
 		err = m.ledger.Reserve(id, d, slot, pool, n, now)
+	}
+	return err
+}
+
+// fits returns the error take would return, taking nothing.
+func (m *machine) fits(b *booking, s *snapshot, atNs int64) error {
+	id, d, slot, pool, n := b.office.id, s.date, int(s.slot), int(s.pool), b.seats()
+	now := time.Unix(0, atNs)
+	err := m.ledger.Fits(id, d, slot, pool, n, now)
+	if err == quota.ErrFull && m.holds.due(atNs) {
+		m.expireDue(atNs)
+		err = m.ledger.Fits(id, d, slot, pool, n, now)
 	}
 	return err
 }
@@ -348,18 +366,19 @@ func doNotFit(n int) string {
 }
 
 // expire records that b's hold lapsed, if it is overdue at nowNs, and
-// returns the expiry's LSN and whether it made it. A payment racing it
-// ends with exactly one winner: both are changes of b.
-func (m *machine) expire(b *booking, nowNs int64) (uint64, bool) {
+// returns the expiry's LSN and whether it made it, or the journal's
+// refusal. A payment racing it ends with exactly one winner: both are
+// changes of b.
+func (m *machine) expire(b *booking, nowNs int64) (uint64, bool, error) {
 	for {
 		s := b.st.Load()
 		if !s.overdue(nowNs) {
-			return 0, false
+			return 0, false, nil
 		}
 		// The expiry happened at the deadline, whenever it is noticed.
 		lsn, err := m.apply(&change{op: opExpire, seq: b.seq, at: s.deadline, from: s})
 		if err != errStale {
-			return lsn, err == nil
+			return lsn, err == nil, err
 		}
 	}
 }
@@ -383,24 +402,40 @@ func (m *machine) recordDue(b *booking, s *snapshot, nowNs int64) error {
 	return err
 }
 
-// expireDue expires the holds due at nowNs and returns how many, and the
-// LSN of the last expiry.
-func (m *machine) expireDue(nowNs int64) (int, uint64) {
+// sweep pops what index x has due at nowNs and records, for each booking,
+// what record makes of it: a change and its LSN, nothing (an entry gone
+// stale), or the journal's refusal. It returns how many changes it
+// recorded, the LSN of the last, and the first refusal. An entry whose
+// change was refused is filed again at its instant, so that a later sweep
+// records it: a sweep never loses what is due.
+func (m *machine) sweep(x *deadlineIndex, nowNs int64, record func(*booking) (uint64, bool, error)) (int, uint64, error) {
 	n, last := 0, uint64(0)
-	for _, b := range m.holds.pop(nowNs) {
-		if lsn, ok := m.expire(b, nowNs); ok {
+	var refused error
+	for _, it := range x.pop(nowNs) {
+		lsn, made, err := record(it.b)
+		switch {
+		case err != nil:
+			x.add(it.at, it.b)
+			if refused == nil {
+				refused = err
+			}
+		case made:
 			n++
 			last = max(last, lsn)
 		}
 	}
-	return n, last
+	return n, last, refused
+}
+
+// expireDue expires the holds due at nowNs (see sweep).
+func (m *machine) expireDue(nowNs int64) (int, uint64, error) {
+	return m.sweep(m.holds, nowNs, func(b *booking) (uint64, bool, error) { return m.expire(b, nowNs) })
 }
 
 // markNoShows marks the paid bookings whose slot ended at or before nowNs
-// as no-shows and returns how many, and the LSN of the last.
-func (m *machine) markNoShows(nowNs int64) (int, uint64) {
-	n, last := 0, uint64(0)
-	for _, b := range m.arrivals.pop(nowNs) {
+// as no-shows (see sweep).
+func (m *machine) markNoShows(nowNs int64) (int, uint64, error) {
+	return m.sweep(m.arrivals, nowNs, func(b *booking) (uint64, bool, error) {
 		for {
 			s := b.st.Load()
 			// Entries go stale when a booking is checked in, cancelled or
@@ -408,19 +443,14 @@ func (m *machine) markNoShows(nowNs int64) (int, uint64) {
 			// slot); only a booking still paid for the slot that ended
 			// is a no-show.
 			if s.state != Paid || m.noShowAt(b, s) > nowNs {
-				break
+				return 0, false, nil
 			}
 			// The no-show happened when the slot ended, whenever it is
 			// noticed: the instant every read already shows.
 			lsn, err := m.apply(&change{op: opNoShow, seq: b.seq, at: m.noShowAt(b, s), from: s})
-			if err == nil {
-				n++
-				last = max(last, lsn)
-			}
 			if err != errStale {
-				break
+				return lsn, err == nil, err
 			}
 		}
-	}
-	return n, last
+	})
 }

@@ -163,6 +163,23 @@ type booking struct {
 	lsn atomic.Uint64
 }
 
+// settled returns b's state once no change of b is under way. A change
+// gives back the seats it frees before it publishes its state (see
+// machine.step), so whoever saw those seats free and then reads the
+// booking must wait for the change to finish, to see the state and the
+// seats of one instant. Every read that answers a caller, and every rule
+// that refuses on a booking's state without applying a change (the NIK
+// rule, the account's hold limit), reads it settled; a change reads it
+// under the lock anyway. Changes hold mu while they apply, not while their
+// record is synced, so the wait is short: it is long only when the
+// journal's queue is full and a change waits there for room.
+func (b *booking) settled() *snapshot {
+	b.mu.Lock()
+	s := b.st.Load()
+	b.mu.Unlock()
+	return s
+}
+
 // idempotency is the key a hold was made under, and a fingerprint of its
 // request.
 type idempotency struct {

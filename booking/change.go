@@ -40,6 +40,7 @@ type change struct {
 	office     *OfficeConfig  // opOffice
 	override   quota.Override // opOverride
 	keys       codeKeys       // opKeys
+	archived   *change        // opArchive: the booking as it stood, an opImport
 
 	// Not stored: what the rules already know when they build a change.
 	// o is the office of a hold (replay looks it up by officeCode); from
@@ -77,6 +78,7 @@ type step struct {
 //	reschedule  seq, at, date, slot
 //	cancel      seq, at, reason kind, text
 //	reject      seq, at, reason kind, text
+//	archive     seq, at, the booking as an import record
 //	others      seq, at
 const recordVersion = 1
 
@@ -146,6 +148,8 @@ func (c *change) encodeBooking(e *wire.Encoder) {
 	case opCancel, opReject:
 		e.Byte(byte(c.reason))
 		e.String(c.text)
+	case opArchive:
+		e.BytesField(c.archived.encode())
 	case opReschedule:
 		e.Varint(c.date.EpochDays())
 		e.Byte(c.slot)
@@ -177,7 +181,7 @@ func decodeChange(data []byte) (change, error) {
 			Seats:  int(d.UvarintMax(quota.CellSeatsMax, "seats")),
 			At:     decodeInstant(d),
 		}
-	case opHold, opPay, opReschedule, opCheckIn, opCancel, opReject, opExpire, opNoShow, opImport:
+	case opHold, opPay, opReschedule, opCheckIn, opCancel, opReject, opExpire, opNoShow, opImport, opArchive:
 		c.seq = d.UvarintMax(BookingsMaxLimit, "booking number")
 		if c.seq == 0 && d.Err() == nil {
 			d.Fail("booking number 0")
@@ -225,6 +229,20 @@ func (c *change) decodeBooking(d *wire.Decoder) {
 		c.text = d.String(PaymentRefBytesMax, "payment reference")
 	case opCancel, opReject:
 		c.reason, c.text = decodeReason(d)
+	case opArchive:
+		nested := d.Raw(int(d.UvarintMax(archivedBytesMax, "archived booking")), "archived booking")
+		if d.Err() != nil {
+			return
+		}
+		a, err := decodeChange(nested)
+		switch {
+		case err != nil:
+			d.Fail("archived booking: %v", err)
+		case a.op != opImport || a.seq != c.seq:
+			d.Fail("archived booking: op %d, booking %d", a.op, a.seq)
+		default:
+			c.archived = &a
+		}
 	case opReschedule:
 		c.date = decodeDate(d)
 		c.slot = d.Byte()
@@ -308,6 +326,11 @@ func decodeApplicants(d *wire.Decoder) []Applicant {
 	}
 	return out
 }
+
+// archivedBytesMax bounds the record of an archived booking: its
+// applicants' metadata (MetadataBytesMax) and every other field at its
+// limit, with room to spare.
+const archivedBytesMax = 64 << 10
 
 // historyMax bounds the steps of an imported booking: a payment, at most
 // reschedule.ReschedulesMaxLimit reschedules, a check-in and an end, with

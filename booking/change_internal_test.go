@@ -141,6 +141,7 @@ func everyChange(t testing.TB) []struct {
 		{"expire", change{op: opExpire, seq: 2, at: rAt(2 * time.Hour)}},
 		{"no-show", change{op: opNoShow, seq: 1, at: rAt(6 * time.Hour)}},
 		{"import", imported},
+		{"archive", change{op: opArchive, seq: 9, at: rAt(400 * 24 * time.Hour), archived: &imported}},
 		{"import without history", change{op: opImport, seq: 10, at: rAt(0), officeCode: "JKT", account: "account-10",
 			date: rDec10, deadline: rAt(time.Hour), applicants: []Applicant{{NIK: recordNIK(t, 10)}}, steps: []step{}}},
 	}

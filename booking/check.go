@@ -50,7 +50,7 @@ func (e *Engine) Check(ctx context.Context) ([]Violation, error) {
 	if err := e.begin(ctx); err != nil {
 		return nil, err
 	}
-	return e.m.check(ctx, nanos(e.now()))
+	return e.m.check(ctx, e.nowNs())
 }
 
 // checkEvery is how many bookings Check reads between looks at its

@@ -98,6 +98,17 @@ var advValidCalls = []struct {
 		n, err := f.e.MarkNoShows(ctx)
 		return errors.Join(err, advWant(n, 2))
 	}},
+	{"archive due", "ArchiveDue", func(ctx context.Context, f *advFixture) error {
+		n, err := f.e.ArchiveDue(ctx)
+		return errors.Join(err, advWant(n, 0)) // nothing ended a retention ago
+	}},
+	{"export archive", "ExportArchive", func(ctx context.Context, f *advFixture) error {
+		n, err := f.e.ExportArchive(ctx, io.Discard)
+		if !f.e.Stats().Durable && errors.Is(err, ErrNoFile) {
+			return nil // as far as an engine without a file goes
+		}
+		return errors.Join(err, advWant(n, 0))
+	}},
 	{"get", "Get", func(ctx context.Context, f *advFixture) error { _, err := f.e.Get(ctx, f.paid.Code); return err }},
 	{"by billing code", "ByBillingCode", func(ctx context.Context, f *advFixture) error {
 		_, err := f.e.ByBillingCode(ctx, f.paid.BillingCode)

@@ -51,6 +51,14 @@ const crashClockScale = 600
 // crashHoldTTL is the child's hold TTL.
 const crashHoldTTL = time.Minute
 
+// The child books and reschedules into 14–25 December, 120 seats, with six
+// goroutines.
+const (
+	crashFirstDay = 14
+	crashLastDay  = 25
+	crashWorkers  = 6
+)
+
 func crashOffice() OfficeConfig {
 	return OfficeConfig{
 		Code: "CRASH",
@@ -88,52 +96,98 @@ func crashChild(path string) int {
 		fmt.Fprintln(os.Stderr, "child register:", err)
 		return 2
 	}
+	// The live bookings earlier children left are this child's to pay,
+	// cancel and reschedule too: without them the dates would fill with
+	// paid bookings no child knows, and later cycles could change nothing.
+	var inherited [crashWorkers][]Booking
+	deal := rand.New(rand.NewPCG(seed, crashWorkers))
+	for d := crashFirstDay; d <= crashLastDay; d++ {
+		list, err := e.DayBookings(ctx, "CRASH", calendar.NewDate(2026, time.December, d))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "child day bookings:", err)
+			return 2
+		}
+		for _, b := range list {
+			if b.State == Held || b.State == Paid {
+				g := deal.IntN(crashWorkers)
+				inherited[g] = append(inherited[g], b)
+			}
+		}
+	}
 	var out sync.Mutex
 	w := bufio.NewWriter(os.Stdout)
-	ack := func(b Booking) {
-		last := b.History[len(b.History)-1]
+	say := func(line string) {
 		out.Lock()
-		fmt.Fprintf(w, "ACK %s %d %d\n", b.Code, last.State, last.At.UnixNano())
+		fmt.Fprintln(w, line)
 		w.Flush() // one write per line: what the parent reads was acknowledged
 		out.Unlock()
 	}
+	ack := func(b Booking) {
+		last := b.History[len(b.History)-1]
+		say(fmt.Sprintf("ACK %s %d %d", b.Code, last.State, last.At.UnixNano()))
+	}
+	say("READY")
+	day := func(rng *rand.Rand) calendar.Date {
+		return calendar.NewDate(2026, time.December, crashFirstDay+rng.IntN(crashLastDay-crashFirstDay+1))
+	}
 	var wg sync.WaitGroup
-	for g := range 6 {
+	for g := range crashWorkers {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(seed, uint64(g)))
-			var mine []Booking
+			mine := inherited[g]
+			// The refusals, by operation and error, go to stderr every
+			// second: the parent shows them when a child makes no progress.
+			refused, lastSaid := map[string]int{}, time.Now()
+			refuse := func(what string, err error) {
+				if err == nil {
+					return
+				}
+				refused[what+": "+err.Error()]++
+				if time.Since(lastSaid) > time.Second {
+					fmt.Fprintf(os.Stderr, "worker %d refusals: %v\n", g, refused)
+					clear(refused)
+					lastSaid = time.Now()
+				}
+			}
 			for {
 				switch op := rng.IntN(10); {
 				case op < 4 || len(mine) == 0:
 					b, err := e.Hold(ctx, HoldRequest{
 						Account: fmt.Sprintf("g%d-%d", g, rng.IntN(20)), Office: "CRASH",
-						Date: calendar.NewDate(2026, 12, 14+rng.IntN(5)), Slot: []string{kt.Slot0, kt.Slot1}[rng.IntN(2)], Pool: kt.Online,
-						Applicants: []Applicant{{NIK: benchNIK(uint64(rng.IntN(5000)*7 + g))}},
+						Date: day(rng), Slot: []string{kt.Slot0, kt.Slot1}[rng.IntN(2)], Pool: kt.Online,
+						Applicants: []Applicant{{NIK: benchNIK(uint64(rng.IntN(5000)*crashWorkers + g))}},
 					})
 					if err == nil {
 						ack(b)
 						mine = append(mine, b)
 					}
+					refuse("hold", err)
 				case op < 7:
 					b := mine[rng.IntN(len(mine))]
-					if p, err := e.Pay(ctx, b.BillingCode, "ref-"+b.Code); err == nil {
+					p, err := e.Pay(ctx, b.BillingCode, "ref-"+b.Code)
+					if err == nil {
 						ack(p)
 					}
+					refuse("pay", err)
 				case op < 8:
 					b := mine[rng.IntN(len(mine))]
-					if c, err := e.Cancel(ctx, b.Code, Reason{}); err == nil {
+					c, err := e.Cancel(ctx, b.Code, Reason{})
+					if err == nil {
 						ack(c)
 					}
+					refuse("cancel", err)
 				case op < 9:
 					b := mine[rng.IntN(len(mine))]
-					if r, err := e.Reschedule(ctx, b.Code, calendar.NewDate(2026, 12, 21+rng.IntN(5)), []string{kt.Slot0, kt.Slot1}[rng.IntN(2)]); err == nil {
+					r, err := e.Reschedule(ctx, b.Code, day(rng), []string{kt.Slot0, kt.Slot1}[rng.IntN(2)])
+					if err == nil {
 						ack(r)
 					}
+					refuse("reschedule", err)
 				default:
 					e.ExpireDue(ctx)
 				}
-				if len(mine) > 50 {
-					mine = mine[25:]
+				if len(mine) > 100 {
+					mine = mine[50:]
 				}
 			}
 		})
@@ -154,9 +208,16 @@ func TestCrashRecovery(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 0))
-	total, records := 0, 0
+	total, records, early, fewest := 0, 0, 0, -1
 	for cycle := range *crashCycles {
-		acks, last := runCrashChild(t, path, clockAt, seed+uint64(cycle), time.Duration(20+rng.IntN(300))*time.Millisecond)
+		// One cycle in five kills the child at a random moment from its
+		// start, perhaps while it opens the file; the others after its
+		// first acknowledged change, so that every such cycle makes some.
+		kill := rng.IntN(5) == 0
+		if kill {
+			early++
+		}
+		acks, last := runCrashChild(t, path, clockAt, seed+uint64(cycle), time.Duration(20+rng.IntN(300))*time.Millisecond, kill)
 		total += len(acks)
 		if last.After(clockAt) {
 			clockAt = last
@@ -164,6 +225,13 @@ func TestCrashRecovery(t *testing.T) {
 		checkBoltFile(t, path)
 		n := journalRecords(t, path)
 		require.GreaterOrEqual(t, n, records, "cycle %d: the journal lost records", cycle)
+		if !kill {
+			require.Greater(t, n, records, "cycle %d: an acknowledged change left no record", cycle)
+			made := n - records
+			if fewest < 0 || made < fewest {
+				fewest = made
+			}
+		}
 		records = n
 
 		reopenAt := clockAt
@@ -178,7 +246,8 @@ func TestCrashRecovery(t *testing.T) {
 		require.NoError(t, e.Close())
 	}
 	require.Positive(t, total, "the children acknowledged nothing: nothing was checked")
-	t.Logf("%d kill cycles, %d acknowledged changes checked, %d records", *crashCycles, total, records)
+	t.Logf("%d kill cycles (%d at a random moment from the start), %d acknowledgements checked, %d records (%d at least from a cycle killed after a change)",
+		*crashCycles, early, total, records, fewest)
 }
 
 type crashAck struct {
@@ -196,9 +265,14 @@ func hasEvent(b Booking, s State, at int64) bool {
 	return false
 }
 
-// runCrashChild starts a child on path, kills it with SIGKILL after d, and
-// returns what it acknowledged and the latest instant it acknowledged.
-func runCrashChild(t *testing.T, path string, start time.Time, seed uint64, d time.Duration) ([]crashAck, time.Time) {
+// runCrashChild starts a child on path and kills it with SIGKILL d after
+// the first change it makes and acknowledges, or, when early, d after it started (so
+// also while it opens and replays the file). It returns what the child
+// acknowledged (its changes, and replays of changes already made) and the
+// latest instant it acknowledged. A child that is not early must make and
+// acknowledge a change within crashAckWait: each cycle makes progress, or
+// the test fails.
+func runCrashChild(t *testing.T, path string, start time.Time, seed uint64, d time.Duration, early bool) ([]crashAck, time.Time) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(),
@@ -213,7 +287,8 @@ func runCrashChild(t *testing.T, path string, start time.Time, seed uint64, d ti
 
 	var acks []crashAck
 	last := start
-	done := make(chan struct{})
+	done, acked := make(chan struct{}), make(chan struct{})
+	firstAck := acked // the reader sets acked to nil once it closes it
 	go func() {
 		defer close(done)
 		sc := bufio.NewScanner(stdout)
@@ -224,12 +299,32 @@ func runCrashChild(t *testing.T, path string, start time.Time, seed uint64, d ti
 			}
 			st, _ := strconv.Atoi(f[2])
 			at, _ := strconv.ParseInt(f[3], 10, 64)
+			if at > start.UnixNano() && acked != nil {
+				close(acked) // a change this child made, not a replay of an earlier one
+				acked = nil
+			}
 			acks = append(acks, crashAck{code: f[1], state: State(st), at: at})
 			if ts := time.Unix(0, at); ts.After(last) {
 				last = ts
 			}
 		}
 	}()
+	if !early {
+		select {
+		case <-firstAck:
+		case <-done:
+		case <-time.After(crashAckWait):
+		}
+		select {
+		case <-firstAck:
+		default:
+			_ = cmd.Process.Kill()
+			<-done
+			_ = cmd.Wait()
+			t.Fatalf("the child made and acknowledged no change within %v (%d replays of earlier ones): the cycle made no progress\n%s",
+				crashAckWait, len(acks), stderr.String())
+		}
+	}
 	time.Sleep(d)
 	require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
 	<-done
@@ -240,6 +335,10 @@ func runCrashChild(t *testing.T, path string, start time.Time, seed uint64, d ti
 	}
 	return acks, last
 }
+
+// crashAckWait bounds how long a child may take to acknowledge its first
+// change: opening, replaying and one group commit, on a loaded machine.
+const crashAckWait = 30 * time.Second
 
 // checkBoltFile runs bbolt's own consistency check on the file.
 func checkBoltFile(t *testing.T, path string) {

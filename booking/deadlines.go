@@ -106,9 +106,9 @@ func (x *deadlineIndex) nextAt() int64 {
 	return next
 }
 
-// pop removes and returns every entry due at now.
-func (x *deadlineIndex) pop(now int64) []*booking {
-	var out []*booking
+// pop removes and returns every entry due at now, with its instant.
+func (x *deadlineIndex) pop(now int64) []deadlineItem {
+	var out []deadlineItem
 	for i := range x.shards {
 		s := &x.shards[i]
 		if s.min.Load() > now {
@@ -116,7 +116,7 @@ func (x *deadlineIndex) pop(now int64) []*booking {
 		}
 		s.mu.Lock()
 		for s.head < len(s.tail) && s.tail[s.head].at <= now {
-			out = append(out, s.tail[s.head].b)
+			out = append(out, s.tail[s.head])
 			s.tail[s.head] = deadlineItem{} // let the booking go
 			s.head++
 		}
@@ -128,7 +128,9 @@ func (x *deadlineIndex) pop(now int64) []*booking {
 			}
 			s.tree.DeleteMin()
 			delete(s.buckets, bk.at)
-			out = append(out, bk.bookings...)
+			for _, b := range bk.bookings {
+				out = append(out, deadlineItem{at: bk.at, b: b})
+			}
 		}
 		s.min.Store(s.earliest())
 		s.mu.Unlock()

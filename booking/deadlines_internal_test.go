@@ -49,6 +49,9 @@ func TestDeadlineIndex(t *testing.T) {
 					want++
 				}
 				require.Len(t, got, want, "now %d", now)
+				for _, it := range got {
+					require.LessOrEqual(t, it.at, now, "popped with its instant")
+				}
 				popped += want
 				if popped < len(ats) {
 					require.Equal(t, ats[popped], x.nextAt())

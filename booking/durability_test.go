@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 
 	. "github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
@@ -212,6 +213,25 @@ func TestOpenRefusals(t *testing.T) {
 	require.Less(t, time.Since(start), 5*time.Second, "never waits forever")
 	require.NoError(t, e.Close())
 	require.NoError(t, e.Close(), "twice is fine")
+
+	// A file others may read holds NIKs they can copy: refused unless the
+	// caller says it is meant.
+	require.NoError(t, os.Chmod(path, 0o640))
+	_, err = Open(path, &Options{Now: clk.Now, NoSweeper: true})
+	require.ErrorIs(t, err, ErrFilePermissions, "readable by the group")
+	_, err = Open(path, &Options{Now: clk.Now, NoSweeper: true, ReadOnly: true})
+	require.ErrorIs(t, err, ErrFilePermissions, "read-only too")
+	shared, err := Open(path, &Options{Now: clk.Now, NoSweeper: true, AllowSharedRead: true})
+	require.NoError(t, err, "AllowSharedRead")
+	require.NoError(t, shared.Close())
+
+	// An empty bbolt file is another program's, not a new kuota file.
+	foreign := filepath.Join(dir, "foreign.db")
+	db, err := bolt.Open(foreign, 0o600, nil)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	_, err = Open(foreign, &Options{Now: clk.Now, NoSweeper: true})
+	require.ErrorIs(t, err, ErrCorrupt)
 
 	garbage := filepath.Join(dir, "garbage.db")
 	require.NoError(t, os.WriteFile(garbage, []byte("this is not a bbolt file, not at all, not even close......"), 0o600))

@@ -31,8 +31,9 @@ import (
 // exactly one winner. Office registration and operator changes serialize
 // on one mutex of their own.
 type Engine struct {
-	opts Options
-	m    *machine
+	opts  Options
+	m     *machine
+	clock *clock
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -67,10 +68,11 @@ func start(o Options, j journal.Journal) (*Engine, error) {
 
 func newEngine(o Options, j journal.Journal) *Engine {
 	e := &Engine{
-		opts: o,
-		m:    newMachine(&o, j),
-		wake: make(chan struct{}, 1),
-		stop: make(chan struct{}),
+		opts:  o,
+		m:     newMachine(&o, j),
+		clock: newClock(&o),
+		wake:  make(chan struct{}, 1),
+		stop:  make(chan struct{}),
 	}
 	e.m.wake = e.wakeSweeper
 	e.sweepAt.Store(math.MaxInt64) // awake until it first goes to sleep
@@ -166,15 +168,17 @@ func (e *Engine) settle(ctx context.Context, b *booking, lsn uint64) (Booking, e
 	if err := e.wait(ctx, lsn); err != nil {
 		return Booking{}, err
 	}
-	return e.m.view(b, nanos(e.now())), nil
+	return e.m.view(b, e.nowNs()), nil
 }
 
 // Policy returns the windows the engine enforces (Options.Policy, or
 // reschedule.Default()).
 func (e *Engine) Policy() reschedule.Policy { return e.m.policy }
 
-// now reads the engine's clock, the one place the engine does.
-func (e *Engine) now() time.Time { return e.opts.Now() }
+// nowNs reads the engine's clock (see clock), the one place the engine
+// does, as Unix ns; now as a time.Time.
+func (e *Engine) nowNs() int64   { return e.clock.now() }
+func (e *Engine) now() time.Time { return time.Unix(0, e.clock.now()) }
 
 // nanos is t.UnixNano clamped to int64, so that the zero time.Time of a
 // fake clock is "long ago" rather than a wrapped-around future.

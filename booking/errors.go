@@ -26,9 +26,10 @@ var (
 	// for longer than Options.LockTimeout.
 	ErrLocked = errors.New("booking: database file is locked by another process")
 	// ErrFilePermissions is returned by Open for an existing file that
-	// group or others may write: anyone who can write it can forge
-	// bookings.
-	ErrFilePermissions = errors.New("booking: database file is writable by group or others")
+	// group or others may write (anyone who can write it can forge
+	// bookings), or read (anyone who can read it can copy the applicants'
+	// NIKs) unless Options.AllowSharedRead.
+	ErrFilePermissions = errors.New("booking: database file is readable or writable by group or others")
 	// ErrInconsistent is returned by Open when the stored bookings break
 	// an invariant (two live bookings of one NIK, more seats taken than a
 	// cell has); the message names the first violation. See Check.
@@ -43,10 +44,14 @@ var (
 	// ErrReadOnly is returned by every call that would change an engine
 	// opened with Options.ReadOnly.
 	ErrReadOnly = errors.New("booking: engine is read-only")
-	// ErrStorage is returned once writing to the file has failed (a full
-	// disk, an I/O error). The change that hit it is not durable, and the
-	// engine refuses every later change; reads go on showing what was
-	// made. Close the engine and reopen it.
+	// ErrStorage is returned for a change the engine refused because it
+	// cannot write its file: the change was not made. Reads go on. A full
+	// disk (ENOSPC, EDQUOT) or an I/O error (EIO) is retried, and the
+	// engine takes changes again by itself once a write succeeds (see
+	// Stats.Failing); changes made before the failure wait for it, bounded
+	// by their contexts, and are written first. Any other failure of the
+	// file (a read-only file system, damage) is for good: close the engine
+	// and reopen it once the cause is fixed.
 	ErrStorage = errors.New("booking: storage failed")
 )
 
@@ -111,6 +116,9 @@ var (
 	ErrBadBillingCode = errors.New("booking: malformed billing code")
 	// ErrNotFound is returned when no booking has the code.
 	ErrNotFound = errors.New("booking: no such booking")
+	// ErrArchived is returned for a booking that ended more than
+	// Options.Retention ago and has left memory; ExportArchive has it.
+	ErrArchived = errors.New("booking: booking archived")
 	// ErrBadPaymentRef is returned for a payment reference that is empty,
 	// longer than PaymentRefBytesMax or not printable UTF-8.
 	ErrBadPaymentRef = errors.New("booking: bad payment reference")

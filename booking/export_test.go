@@ -78,7 +78,7 @@ func (e *Engine) ExpireAt(code string, at int64) bool {
 	if err != nil {
 		return false
 	}
-	_, ok := e.m.expire(b, at)
+	_, ok, _ := e.m.expire(b, at)
 	return ok
 }
 

@@ -40,7 +40,7 @@ func (e *Engine) Hold(ctx context.Context, req HoldRequest) (Booking, error) {
 	if err != nil {
 		return Booking{}, err
 	}
-	nowNs := nanos(e.now())
+	nowNs := e.nowNs()
 	c := change{
 		op:         opHold,
 		at:         nowNs,
@@ -146,14 +146,17 @@ func (e *Engine) holdLocked(sh *accountShard, c *change, req *HoldRequest) (*boo
 func (e *Engine) unpaidHolds(latest *booking, nowNs int64) int {
 	n := 0
 	for b := latest; b != nil; b = b.prevOfAccount {
-		s := b.st.Load()
+		s := b.settled()
 		if s.deadline+int64(HoldTTLMax) <= nowNs {
 			break
 		}
 		if s.state != Held {
 			continue
 		}
-		if _, expired := e.m.expire(b, nowNs); expired {
+		if s.overdue(nowNs) {
+			// It reads expired: record it so (a refusal by the journal
+			// leaves it due, and it is still not an unpaid hold).
+			e.m.expire(b, nowNs)
 			continue
 		}
 		n++

@@ -30,11 +30,11 @@ func (e *Engine) Pay(ctx context.Context, billingCode, paymentRef string) (Booki
 	if err != nil {
 		return Booking{}, err
 	}
-	b := e.m.slab.get(e.m.codes.seqOfBilling(billing))
-	if b == nil {
-		return Booking{}, ErrNotFound
+	b, err := e.m.find(e.m.codes.seqOfBilling(billing))
+	if err != nil {
+		return Booking{}, err
 	}
-	nowNs := nanos(e.now())
+	nowNs := e.nowNs()
 	return e.change(ctx, b, nowNs, func(s *snapshot) (change, error) {
 		switch {
 		case s.paymentRef != "" && s.paymentRef == paymentRef:
@@ -150,7 +150,7 @@ func (e *Engine) Reject(ctx context.Context, code string, reason Reason) (Bookin
 	if err != nil {
 		return Booking{}, err
 	}
-	nowNs := nanos(e.now())
+	nowNs := e.nowNs()
 	return e.change(ctx, b, nowNs, func(s *snapshot) (change, error) {
 		if err := can(opReject, s.state); err != nil {
 			return change{}, err
@@ -170,7 +170,7 @@ func (e *Engine) Reject(ctx context.Context, code string, reason Reason) (Bookin
 // stays on the stack.
 func (e *Engine) change(ctx context.Context, b *booking, nowNs int64, decide func(*snapshot) (change, error)) (Booking, error) {
 	for {
-		s := b.st.Load()
+		s := b.settled()
 		if err := e.m.recordDue(b, s, nowNs); err == errStale {
 			continue
 		} else if err != nil {
@@ -212,9 +212,5 @@ func (e *Engine) lookup(ctx context.Context, code string, write bool) (*booking,
 	if err != nil {
 		return nil, err
 	}
-	b := e.m.slab.get(e.m.codes.seqOfCode(c))
-	if b == nil {
-		return nil, ErrNotFound
-	}
-	return b, nil
+	return e.m.find(e.m.codes.seqOfCode(c))
 }

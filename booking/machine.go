@@ -64,6 +64,10 @@ type machine struct {
 	accounts *accountIndex
 	holds    *deadlineIndex // Held bookings by payment deadline
 	arrivals *deadlineIndex // Paid bookings by the end of their slot, for no-shows
+	ends     *deadlineIndex // ended bookings by the end of their retention
+	// retention is how long an ended booking stays in memory
+	// (Options.Retention).
+	retention time.Duration
 
 	seq    atomic.Uint64            // the last booking sequence number handed out
 	total  atomic.Int64             // bookings kept, for bookingsMax
@@ -82,6 +86,8 @@ func newMachine(o *Options, j journal.Journal) *machine {
 		accounts:    newAccountIndex(),
 		holds:       newDeadlineIndex(),
 		arrivals:    newDeadlineIndex(),
+		ends:        newDeadlineIndex(),
+		retention:   o.Retention,
 	}
 	m.niks.m = m
 	return m
@@ -108,6 +114,19 @@ type office struct {
 	code string
 	id   quota.OfficeID
 	name atomic.Pointer[string] // replaced when the office is registered again
+}
+
+// find returns the booking with sequence number seq: ErrArchived for one
+// that has left memory (a number handed out and no longer kept),
+// ErrNotFound for one never handed out.
+func (m *machine) find(seq uint64) (*booking, error) {
+	if b := m.slab.get(seq); b != nil {
+		return b, nil
+	}
+	if seq >= 1 && seq <= m.seq.Load() {
+		return nil, ErrArchived
+	}
+	return nil, ErrNotFound
 }
 
 // lookupOffice returns the office registered under code, or nil.
@@ -232,6 +251,9 @@ func (m *machine) file(b *booking, o op, from, to *snapshot) {
 	case to.state == Paid:
 		at = m.noShowAt(b, to)
 		m.arrivals.add(at, b)
+	default:
+		m.fileEnd(b, to)
+		at = addNanos(to.at, m.retention)
 	}
 	if m.replaying {
 		return
@@ -273,9 +295,10 @@ func (m *machine) asOf(b *booking, s *snapshot, nowNs int64) *snapshot {
 	return s
 }
 
-// view returns the public snapshot of b as of nowNs (see asOf).
+// view returns the public snapshot of b as of nowNs (see asOf), once no
+// change of b is under way (settled).
 func (m *machine) view(b *booking, nowNs int64) Booking {
-	s := m.asOf(b, b.st.Load(), nowNs)
+	s := m.asOf(b, b.settled(), nowNs)
 	o := b.office
 	loc := m.loc(o) // instants read as the office's clock
 	slot := m.slot(o, s.slot)

@@ -42,16 +42,19 @@ func (x *nikIndex) shardOf(n NIK) int {
 }
 
 // claim makes b the latest booking of each of its applicants' NIKs, all or
-// nothing, as of atNs, and refuses with the first applicant's
-// *ApplicantError: ErrNIKBooked while the NIK's latest booking is live,
-// or, live only, a *reschedule.WindowError while the re-apply window runs.
+// nothing, as of atNs. The first applicant's NIK that may not be claimed
+// is refused with an *ApplicantError: ErrNIKBooked while the NIK's latest
+// booking is live, or, live only, a *reschedule.WindowError while the
+// re-apply window runs.
 //
 // It holds the shards of b's NIKs from the check to the claim, and calls
-// commit in between, so that the claims of one NIK reach the journal in
-// the order they were made; an error from commit leaves every NIK as it
-// was. A latest booking whose expiry or no-show is due is recorded first
-// (live), so that it is judged as reads show it.
-func (x *nikIndex) claim(b *booking, atNs int64, commit func() error) error {
+// commit in between with the refusal, or nil, and claims only when both
+// are nil; commit's error comes before the refusal. So the claims of one NIK
+// reach the journal in the order they were made, an error leaves every
+// NIK as it was, and commit may weigh a refusal against its own while the
+// NIKs stand still. A latest booking whose expiry or no-show is due is
+// recorded first (live), so that it is judged as reads show it.
+func (x *nikIndex) claim(b *booking, atNs int64, commit func(refused error) error) error {
 	var held [ApplicantsMax]int // the shards to lock, ascending, once each
 	n := 0
 	for _, a := range b.applicants {
@@ -76,11 +79,15 @@ func (x *nikIndex) claim(b *booking, atNs int64, commit func() error) error {
 	for i, a := range b.applicants {
 		en, err := x.judge(x.shards[x.shardOf(a.NIK)].entries[a.NIK], atNs, loc)
 		if err != nil {
-			return &ApplicantError{Index: i, Err: err}
+			refused := &ApplicantError{Index: i, Err: err}
+			if err := commit(refused); err != nil {
+				return err // its own refusal, which comes first
+			}
+			return refused
 		}
 		next[i] = en
 	}
-	if err := commit(); err != nil {
+	if err := commit(nil); err != nil {
 		return err
 	}
 	for i, a := range b.applicants {
@@ -99,29 +106,67 @@ func (x *nikIndex) claim(b *booking, atNs int64, commit func() error) error {
 // learned from the latest booking.
 func (x *nikIndex) judge(en nikEntry, atNs int64, loc *time.Location) (nikEntry, error) {
 	m := x.m
-	p := en.latest
-	if p == nil {
-		return en, nil
-	}
-	if !m.replaying {
-		// Judge p as every read shows it: record the expiry or no-show
-		// whose instant has come (a payment racing the claim either wins,
-		// and blocks the NIK, or loses).
-		for m.recordDue(p, p.st.Load(), atNs) == errStale {
+	if p := en.latest; p != nil {
+		var err error
+		if en, err = x.judgeLatest(en, p, atNs); err != nil {
+			return en, err
 		}
-	}
-	s, pLoc := p.st.Load(), m.loc(p.office)
-	use := s.nikUse(atNs, pLoc)
-	if use == nikBlocked && !m.lenient { // a read-only load keeps both; Check reports them
-		return en, ErrNIKBooked
-	}
-	if use.startsReapply(m.policy.ReapplyAfterUnreached) {
-		en.reapplyFrom = max(en.reapplyFrom, nanos(m.policy.ReapplyFrom(s.date, pLoc)))
 	}
 	if !m.replaying && atNs < en.reapplyFrom {
 		return en, &reschedule.WindowError{Action: reschedule.Reapply, Opens: time.Unix(0, en.reapplyFrom).In(loc)}
 	}
 	return en, nil
+}
+
+// judgeLatest judges a NIK's latest booking p for a claim at atNs: it
+// refuses while p is live, and folds into en the re-apply window p starts.
+func (x *nikIndex) judgeLatest(en nikEntry, p *booking, atNs int64) (nikEntry, error) {
+	m := x.m
+	if !m.replaying {
+		// Judge p as every read shows it: record the expiry or no-show
+		// whose instant has come (a payment racing the claim either wins,
+		// and blocks the NIK, or loses).
+		for m.recordDue(p, p.settled(), atNs) == errStale {
+		}
+	}
+	s := p.settled()
+	use := s.nikUse(atNs, m.loc(p.office))
+	if use == nikBlocked && !m.lenient { // a read-only load keeps both; Check reports them
+		return en, ErrNIKBooked
+	}
+	return x.fold(en, p, s, use), nil
+}
+
+// fold returns en with the re-apply window that booking p, in state s of
+// NIK use u, starts.
+func (x *nikIndex) fold(en nikEntry, p *booking, s *snapshot, u nikUse) nikEntry {
+	m := x.m
+	if u.startsReapply(m.policy.ReapplyAfterUnreached) {
+		en.reapplyFrom = max(en.reapplyFrom, nanos(m.policy.ReapplyFrom(s.date, m.loc(p.office))))
+	}
+	return en
+}
+
+// release lets go of b, which leaves memory at atNs (see retention.go):
+// each NIK whose latest booking it is keeps only the instant from which it
+// may book again, and a NIK with nothing left to keep leaves the index.
+func (x *nikIndex) release(b *booking, atNs int64) {
+	s := b.st.Load()
+	use := s.nikUse(atNs, x.m.loc(b.office))
+	for _, a := range b.applicants {
+		sh := &x.shards[x.shardOf(a.NIK)]
+		sh.mu.Lock()
+		if en, ok := sh.entries[a.NIK]; ok && en.latest == b {
+			en = x.fold(en, b, s, use)
+			en.latest = nil
+			if en.reapplyFrom <= atNs {
+				delete(sh.entries, a.NIK)
+			} else {
+				sh.entries[a.NIK] = en
+			}
+		}
+		sh.mu.Unlock()
+	}
 }
 
 // latest returns the latest booking of NIK n, or nil.

@@ -79,7 +79,7 @@ func (e *Engine) checkDroppedDays(o *office, next *quota.Config) error {
 	inNext := func(d calendar.Date) bool { i := d.Sub(next.First); return i >= 0 && i < next.Days }
 	var found error
 	e.m.slab.all(func(b *booking) {
-		s := b.st.Load()
+		s := b.settled()
 		if found == nil && b.office == o && (s.state == Held || s.state == Paid) && !s.date.Before(today) && !inNext(s.date) {
 			found = fmt.Errorf("%w: %s has bookings", ErrOfficeInUse, s.date)
 		}

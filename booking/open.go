@@ -1,6 +1,7 @@
 package booking
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -26,9 +27,14 @@ import (
 // version of kuota (file format 1) is converted on the first writable
 // Open, in one transaction; read-only, it is converted in memory only.
 //
-// Open refuses an existing file that group or others may write
-// ([ErrFilePermissions]) and gives up with [ErrLocked] when another
-// process holds the file for longer than Options.LockTimeout.
+// Open refuses an existing file that group or others may write, or read
+// unless Options.AllowSharedRead ([ErrFilePermissions]); a file that is
+// not kuota's, even an empty bbolt file, or one damaged anywhere — every
+// record carries a checksum, and the file's pages are checked before they
+// are mapped — with [ErrCorrupt] naming the damage, never a panic (the
+// kuota command's salvage copies what is intact into a new file). It gives
+// up with [ErrLocked] when another process holds the file for longer than
+// Options.LockTimeout.
 //
 // With Options.Durability Sync (the default) every change is on disk before
 // the call that made it returns; see the package documentation for what a
@@ -39,10 +45,11 @@ func Open(path string, opts *Options) (*Engine, error) {
 		return nil, err
 	}
 	log, err := journal.OpenBolt(path, &journal.BoltOptions{
-		ReadOnly:    o.ReadOnly,
-		NoSync:      o.Durability == NoSync,
-		LockTimeout: o.LockTimeout,
-		Upgrade:     upgradeV1(o),
+		ReadOnly:        o.ReadOnly,
+		NoSync:          o.Durability == NoSync,
+		LockTimeout:     o.LockTimeout,
+		AllowSharedRead: o.AllowSharedRead,
+		Upgrade:         upgradeV1(o),
 	})
 	if err != nil {
 		return nil, journalError(err)
@@ -74,8 +81,8 @@ func Open(path string, opts *Options) (*Engine, error) {
 // settleOpen stores the expiry of the holds that lapsed while the file was
 // closed.
 func (e *Engine) settleOpen() error {
-	_, lsn := e.m.expireDue(nanos(e.now()))
-	return e.wait(context.Background(), lsn)
+	_, lsn, err := e.m.expireDue(e.nowNs())
+	return cmp.Or(err, e.wait(context.Background(), lsn))
 }
 
 // openReader builds a read-only engine from log and closes the file at
@@ -99,8 +106,8 @@ func openReader(log *journal.Bolt, o Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	nowNs := nanos(e.now())
-	e.m.expireDue(nowNs)
+	nowNs := e.nowNs()
+	e.m.expireDue(nowNs) // in memory: nothing to refuse them
 	e.m.markNoShows(nowNs)
 	return e, nil // no sweeper: the reader shows the file as of Open
 }

@@ -41,6 +41,14 @@ const (
 	MaxHoldsPerAccountLimit = 100
 	// BookingsMaxLimit bounds Options.BookingsMax: about 50 GiB of memory.
 	BookingsMaxLimit = 100_000_000
+	// ClockJumpHoldMax bounds Options.ClockJumpHold: a clock set right is
+	// believed within the hour.
+	ClockJumpHoldMax = time.Hour
+	// RetentionMin and RetentionMax bound Options.Retention: a booking
+	// stays at least a day after it ended, so that its holder can read
+	// how it ended, and at most ten years.
+	RetentionMin = 24 * time.Hour
+	RetentionMax = 10 * 366 * 24 * time.Hour
 )
 
 // Defaults for zero Options fields.
@@ -56,6 +64,15 @@ const (
 	// DefaultLockTimeout is how long Open waits for another process to
 	// release the database file.
 	DefaultLockTimeout = time.Second
+	// DefaultClockJumpHold is how long a jump of the clock must hold before
+	// the engine believes it: a glitch passes within it, and the sweeper,
+	// which wakes at least every minute, acts on a real change of clock a
+	// minute late at most.
+	DefaultClockJumpHold = time.Minute
+	// DefaultRetention keeps an ended booking in memory for a year: an
+	// account's history shows the past year, and the re-apply rule needs
+	// only the instant it keeps for each NIK.
+	DefaultRetention = 365 * 24 * time.Hour
 )
 
 // Durability says when a change reaches the disk.
@@ -83,7 +100,30 @@ type Options struct {
 	// simulations pass a fake one. The background sweeper sleeps in real
 	// time towards the next deadline as Now reports it; with a fake clock
 	// set NoSweeper and call ExpireDue and MarkNoShows.
+	//
+	// The engine guards what Now reports whenever it knows a monotonic
+	// clock to check it against: the real one when Now is nil, or
+	// Monotonic. Its time then never goes backwards — a reading earlier
+	// than one it already used is taken as that one, so histories stay in
+	// order — and a jump of Now that the monotonic clock does not confirm,
+	// by more than a couple of seconds either way, is not believed until
+	// it has held for ClockJumpHold: meanwhile the engine's time runs on
+	// at the monotonic clock's pace, so a wall clock glitching years ahead
+	// for a moment expires no hold and marks no booking as a no-show. A
+	// clock set right (by an operator, by NTP stepping it) is believed
+	// once the hold has passed. A custom Now without Monotonic is taken as
+	// it is, backwards steps and all.
 	Now func() time.Time
+	// Monotonic, with a custom Now, is a monotonic clock the engine checks
+	// Now against (see Now): time elapsed since any fixed instant, such as
+	// time.Since(start). nil with a custom Now means Now is trusted as it
+	// is, which is what a test that moves a fake clock by hand wants.
+	// Ignored when Now is nil: the engine uses the real monotonic clock.
+	Monotonic func() time.Duration
+	// ClockJumpHold is how long a jump of Now must hold before the engine
+	// believes it (see Now): DefaultClockJumpHold when zero, at most
+	// ClockJumpHoldMax.
+	ClockJumpHold time.Duration
 	// HoldTTL is how long a hold waits for payment: DefaultHoldTTL when
 	// zero, at most HoldTTLMax.
 	HoldTTL time.Duration
@@ -93,9 +133,17 @@ type Options struct {
 	// MaxHoldsPerAccount bounds the unpaid holds one account may have at
 	// once: DefaultMaxHoldsPerAccount when zero.
 	MaxHoldsPerAccount int
-	// BookingsMax bounds the bookings the engine keeps (of every state):
-	// DefaultBookingsMax when zero.
+	// BookingsMax bounds the bookings the engine keeps in memory, live
+	// and ended within the retention: DefaultBookingsMax when zero.
+	//
+	// Retention is how long a booking that ended (expired, cancelled,
+	// rejected, a no-show, checked in) stays in memory: DefaultRetention
+	// when zero, RetentionMin..RetentionMax. Then it is archived: the
+	// journal records it as it stood (ExportArchive writes those out), its
+	// code answers ErrArchived, and each of its NIKs keeps only the
+	// instant from which it may book again.
 	BookingsMax int
+	Retention   time.Duration
 	// Logger receives one line per state change, without NIKs, applicant
 	// metadata or account IDs; nil discards.
 	Logger *slog.Logger
@@ -117,6 +165,11 @@ type Options struct {
 	// tries the lock every 50 ms, so a timeout of 50 ms or less tries it
 	// once.
 	LockTimeout time.Duration
+	// AllowSharedRead applies to Open only: accept a file that group or
+	// others may read. Open refuses one by default (ErrFilePermissions):
+	// the file holds applicants' NIKs, and whoever can read it can copy
+	// them. A file that group or others may write is refused always.
+	AllowSharedRead bool
 	// ReadOnly applies to Open only: open the file for reading, as the
 	// kuota command does to inspect a file. Every call that would change
 	// something returns ErrReadOnly, nothing is written, holds that
@@ -136,7 +189,15 @@ func (o *Options) resolve() (Options, error) {
 		r = *o
 	}
 	if r.Now == nil {
+		start := time.Now()
 		r.Now = time.Now
+		r.Monotonic = func() time.Duration { return time.Since(start) } // monotonic: see time's doc
+	}
+	if r.ClockJumpHold == 0 {
+		r.ClockJumpHold = DefaultClockJumpHold
+	}
+	if r.ClockJumpHold < 0 || r.ClockJumpHold > ClockJumpHoldMax {
+		return r, fmt.Errorf("%w: ClockJumpHold %v, want 0..%v", ErrBadOptions, r.ClockJumpHold, ClockJumpHoldMax)
 	}
 	if r.Rand == nil {
 		r.Rand = rand.Reader
@@ -168,6 +229,12 @@ func (o *Options) resolve() (Options, error) {
 	}
 	if r.BookingsMax < 1 || r.BookingsMax > BookingsMaxLimit {
 		return r, fmt.Errorf("%w: BookingsMax %d, want 1..%d", ErrBadOptions, r.BookingsMax, BookingsMaxLimit)
+	}
+	if r.Retention == 0 {
+		r.Retention = DefaultRetention
+	}
+	if r.Retention < RetentionMin || r.Retention > RetentionMax {
+		return r, fmt.Errorf("%w: Retention %v, want %v..%v", ErrBadOptions, r.Retention, RetentionMin, RetentionMax)
 	}
 	if r.Logger == nil {
 		r.Logger = slog.New(slog.DiscardHandler)

@@ -23,7 +23,7 @@ func (e *Engine) Get(ctx context.Context, code string) (Booking, error) {
 	if err != nil {
 		return Booking{}, err
 	}
-	return e.m.view(b, nanos(e.now())), nil
+	return e.m.view(b, e.nowNs()), nil
 }
 
 // ByBillingCode returns the booking with the given billing code.
@@ -35,11 +35,11 @@ func (e *Engine) ByBillingCode(ctx context.Context, billingCode string) (Booking
 	if err != nil {
 		return Booking{}, err
 	}
-	b := e.m.slab.get(e.m.codes.seqOfBilling(billing))
-	if b == nil {
-		return Booking{}, ErrNotFound
+	b, err := e.m.find(e.m.codes.seqOfBilling(billing))
+	if err != nil {
+		return Booking{}, err
 	}
-	return e.m.view(b, nanos(e.now())), nil
+	return e.m.view(b, e.nowNs()), nil
 }
 
 // AccountBookings returns the bookings of an account, oldest first:
@@ -51,7 +51,7 @@ func (e *Engine) AccountBookings(ctx context.Context, account string) ([]Booking
 		return nil, err
 	}
 	list := e.m.accounts.bookings(account)
-	nowNs := nanos(e.now())
+	nowNs := e.nowNs()
 	out := make([]Booking, len(list))
 	for i, b := range list {
 		out[i] = e.m.view(b, nowNs)
@@ -147,9 +147,9 @@ func (e *Engine) DayBookings(ctx context.Context, officeCode string, d calendar.
 		return nil, calendar.ErrBadDate
 	}
 	var out []Booking
-	nowNs := nanos(e.now())
+	nowNs := e.nowNs()
 	e.m.slab.all(func(b *booking) {
-		if b.office == o && b.st.Load().date == d {
+		if b.office == o && b.settled().date == d {
 			out = append(out, e.m.view(b, nowNs))
 		}
 	})

@@ -81,10 +81,9 @@ func (m *machine) recover(read func(func(lsn uint64, rec []byte) error) error) e
 	if err != nil {
 		return err
 	}
-	if readErr != nil {
-		return readErr
-	}
-	return nil
+	// A record the journal found damaged (its checksum) is ErrCorrupt
+	// here too, as is one that does not decode.
+	return journalError(readErr)
 }
 
 // replay applies one stored change and names what went wrong.

@@ -1,6 +1,7 @@
 package booking
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -20,7 +21,13 @@ type slab struct {
 // little.
 const slabChunkBits = 14
 
-type slabChunk [1 << slabChunkBits]atomic.Pointer[booking]
+// slabChunk holds the bookings of 2^slabChunkBits consecutive sequence
+// numbers, and how many of them are still kept: once every booking of a
+// chunk has been archived (see retention.go) the chunk itself goes.
+type slabChunk struct {
+	slots [1 << slabChunkBits]atomic.Pointer[booking]
+	kept  atomic.Int32
+}
 
 // get returns the booking with sequence number seq, or nil.
 func (s *slab) get(seq uint64) *booking {
@@ -28,17 +35,49 @@ func (s *slab) get(seq uint64) *booking {
 	if dir == nil || seq>>slabChunkBits >= uint64(len(*dir)) {
 		return nil
 	}
-	return (*dir)[seq>>slabChunkBits][seq&(1<<slabChunkBits-1)].Load()
+	chunk := (*dir)[seq>>slabChunkBits]
+	if chunk == nil {
+		return nil // every booking of it archived
+	}
+	return chunk.slots[seq&(1<<slabChunkBits-1)].Load()
 }
 
 // put files b under b.seq.
 func (s *slab) put(b *booking) {
 	c := b.seq >> slabChunkBits
 	dir := s.dir.Load()
-	if dir == nil || c >= uint64(len(*dir)) {
+	if dir == nil || c >= uint64(len(*dir)) || (*dir)[c] == nil {
 		dir = s.grow(c)
 	}
-	(*dir)[c][b.seq&(1<<slabChunkBits-1)].Store(b)
+	chunk := (*dir)[c]
+	chunk.kept.Add(1)
+	chunk.slots[b.seq&(1<<slabChunkBits-1)].Store(b)
+}
+
+// remove drops the booking with sequence number seq, and its chunk once
+// the chunk keeps none and later numbers are handed out from another.
+func (s *slab) remove(seq uint64) {
+	c := seq >> slabChunkBits
+	dir := s.dir.Load()
+	if dir == nil || c >= uint64(len(*dir)) || (*dir)[c] == nil {
+		return
+	}
+	chunk := (*dir)[c]
+	if chunk.slots[seq&(1<<slabChunkBits-1)].Swap(nil) == nil {
+		return
+	}
+	if chunk.kept.Add(-1) > 0 || c == uint64(len(*dir))-1 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur := *s.dir.Load()
+	if cur[c] != chunk || chunk.kept.Load() != 0 {
+		return // refilled meanwhile (only replay puts old numbers)
+	}
+	next := slices.Clone(cur)
+	next[c] = nil
+	s.dir.Store(&next)
 }
 
 // grow adds chunks up to and including chunk c.
@@ -47,10 +86,18 @@ func (s *slab) grow(c uint64) *[]*slabChunk {
 	defer s.mu.Unlock()
 	var cur []*slabChunk
 	if dir := s.dir.Load(); dir != nil {
-		if c < uint64(len(*dir)) {
+		if c < uint64(len(*dir)) && (*dir)[c] != nil {
 			return dir // another goroutine grew it
 		}
 		cur = *dir
+	}
+	if c < uint64(len(cur)) {
+		// A chunk dropped by remove, wanted again: only a replay files
+		// an old number, and only before it archives its booking.
+		next := slices.Clone(cur)
+		next[c] = new(slabChunk)
+		s.dir.Store(&next)
+		return &next
 	}
 	next := make([]*slabChunk, c+1)
 	copy(next, cur)
@@ -68,8 +115,11 @@ func (s *slab) all(fn func(*booking)) {
 		return
 	}
 	for _, chunk := range *dir {
-		for i := range chunk {
-			if b := chunk[i].Load(); b != nil {
+		if chunk == nil {
+			continue
+		}
+		for i := range chunk.slots {
+			if b := chunk.slots[i].Load(); b != nil {
 				fn(b)
 			}
 		}

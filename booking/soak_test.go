@@ -77,7 +77,7 @@ func TestSoak(t *testing.T) {
 		own := 0 // rounds of this file run in this process, each on days of its own
 		for round := 0; time.Now().Before(end) && clockAt.Before(soakEpochEnd) && !soakFirst(own).AddDays(soakDays).After(soakLast); round++ {
 			if round%3 == 2 {
-				acks, last := runCrashChild(t, path, clockAt, rng.Uint64(), time.Duration(50+rng.IntN(300))*time.Millisecond)
+				acks, last := runCrashChild(t, path, clockAt, rng.Uint64(), time.Duration(50+rng.IntN(300))*time.Millisecond, false)
 				kills++
 				if last.After(clockAt) {
 					clockAt = last

@@ -26,6 +26,22 @@ type Stats struct {
 	// latency, which bounds commits per second.
 	LastCommit time.Duration
 	LastSync   time.Duration
+	// Failing reports that the journal cannot write (a full disk, a
+	// failing one), StorageErr why, and Retries how often it has tried
+	// again since Open. While it fails, every change is refused with
+	// ErrStorage and reads go on; a disk that is full (ENOSPC, EDQUOT) or
+	// reports an I/O error (EIO) is retried, with waits growing to five
+	// seconds, and the engine resumes by itself once a write succeeds,
+	// nothing acknowledged lost. Meanwhile a hold whose deadline passes
+	// reads Expired, but its seats stay counted in the calendar views
+	// until its expiry is recorded, once the disk writes again: giving
+	// them back first would let a hold recorded before the expiry take
+	// them, and the journal would no longer replay. Other failures (a
+	// read-only file system, a damaged file) are for good: Close, fix the
+	// cause, Open again.
+	Failing    bool
+	StorageErr error
+	Retries    uint64
 }
 
 // Stats returns the engine's counters. It takes no lock the hold path
@@ -49,5 +65,6 @@ func (e *Engine) Stats() Stats {
 	}
 	st.LastCommit = js.LastCommit
 	st.LastSync = js.LastSync
+	st.Failing, st.StorageErr, st.Retries = js.Failing, journalError(js.Err), js.Retries
 	return st
 }

@@ -1,6 +1,7 @@
 package booking
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"time"
@@ -10,6 +11,10 @@ import (
 // the clock again, so that a clock that jumps (a fake one, or a VM
 // resuming) is noticed within it.
 const sweepIntervalMax = time.Minute
+
+// sweepRetryAfter is how long the sweeper waits to try again when the
+// journal refused what it recorded (a full disk, say).
+const sweepRetryAfter = time.Second
 
 // ExpireDue records the expiry of every hold whose payment deadline has
 // passed on the engine's clock, and returns how many it recorded. Readers
@@ -22,8 +27,8 @@ func (e *Engine) ExpireDue(ctx context.Context) (int, error) {
 	if err := e.beginWrite(ctx); err != nil {
 		return 0, err
 	}
-	n, lsn := e.m.expireDue(nanos(e.now()))
-	return n, e.wait(ctx, lsn)
+	n, lsn, err := e.m.expireDue(e.nowNs())
+	return n, cmp.Or(e.wait(ctx, lsn), err)
 }
 
 // MarkNoShows records as NoShow every paid booking whose slot has ended on
@@ -35,8 +40,8 @@ func (e *Engine) MarkNoShows(ctx context.Context) (int, error) {
 	if err := e.beginWrite(ctx); err != nil {
 		return 0, err
 	}
-	n, lsn := e.m.markNoShows(nanos(e.now()))
-	return n, e.wait(ctx, lsn)
+	n, lsn, err := e.m.markNoShows(e.nowNs())
+	return n, cmp.Or(e.wait(ctx, lsn), err)
 }
 
 // wakeSweeper tells the sweeper about a new deadline at, if the sweeper
@@ -53,7 +58,8 @@ func (e *Engine) wakeSweeper(at int64) {
 	}
 }
 
-// sweepLoop expires holds and marks no-shows on time. It sleeps until the
+// sweepLoop expires holds, marks no-shows and archives ended bookings on
+// time. It sleeps until the
 // earliest deadline, or until woken by a new one, or sweepIntervalMax.
 func (e *Engine) sweepLoop() {
 	defer e.swept.Done()
@@ -69,15 +75,21 @@ func (e *Engine) sweepLoop() {
 		// While sweeping, every new deadline leaves a wake-up pending,
 		// so none added after next is computed below is slept past.
 		e.sweepAt.Store(math.MaxInt64)
-		nowNs := nanos(e.now())
-		e.m.expireDue(nowNs)
-		e.m.markNoShows(nowNs)
+		nowNs := e.nowNs()
+		_, _, err1 := e.m.expireDue(nowNs)
+		_, _, err2 := e.m.markNoShows(nowNs)
+		_, _, err3 := e.m.archiveDue(nowNs)
 
-		next := min(e.m.holds.nextAt(), e.m.arrivals.nextAt())
-		nowNs = nanos(e.now())
+		next := min(e.m.holds.nextAt(), e.m.arrivals.nextAt(), e.m.ends.nextAt())
+		nowNs = e.nowNs()
 		wait := sweepIntervalMax
 		if next != math.MaxInt64 {
 			wait = min(wait, max(time.Duration(next-nowNs), 0))
+		}
+		if cmp.Or(err1, err2, err3) != nil {
+			// The journal refused a change: what is due stays due, and
+			// is tried again after a pause rather than at once.
+			wait = max(wait, sweepRetryAfter)
 		}
 		// Publish the wake-up instant before sleeping: a deadline added
 		// from here on that is earlier wakes the loop.

@@ -33,8 +33,11 @@ const (
 	// opImport brings in a booking as it stands, with its history: how a
 	// file of an earlier format enters the journal.
 	opImport
+	// opArchive takes an ended booking out of memory after the retention,
+	// carrying it as it stood (an import) for the archive.
+	opArchive
 
-	opMax = opImport
+	opMax = opArchive
 )
 
 // stateSet is a set of States, one bit each.

@@ -129,7 +129,10 @@ func TestLedgerModel(t *testing.T) {
 		rt.Repeat(map[string]func(*rapid.T){
 			"reserve": func(t *rapid.T) {
 				k, n := genCell.Draw(t, "cell"), rapid.IntRange(-1, 7).Draw(t, "seats")
-				same(t, "reserve", l.Reserve(id, k.date, k.slot, k.pool, n, m.now), m.reserve(k, n))
+				fits := l.Fits(id, k.date, k.slot, k.pool, n, m.now) // takes nothing: the model is as it was
+				want := m.reserve(k, n)
+				same(t, "fits", fits, want)
+				same(t, "reserve", l.Reserve(id, k.date, k.slot, k.pool, n, m.now), want)
 			},
 			"release": func(t *rapid.T) {
 				k, n := genCell.Draw(t, "cell"), rapid.IntRange(0, 7).Draw(t, "seats")

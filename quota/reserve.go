@@ -88,6 +88,33 @@ func (l *Ledger) reserveSlow(id OfficeID, d calendar.Date, slot, pool, seats int
 	}
 }
 
+// Fits returns the error Reserve would return for the same arguments, and
+// nil where Reserve would take the seats, but takes nothing. The answer is
+// true of the instant Fits read the cell; a caller that acts on it must
+// expect Reserve to answer otherwise a moment later. It lets a caller
+// refuse for want of seats first, cheaply, before it locks anything, and
+// tell which refusal comes first when another check has already failed.
+func (l *Ledger) Fits(id OfficeID, d calendar.Date, slot, pool, seats int, now time.Time) error {
+	if seats < 1 || seats > CellSeatsMax {
+		return ErrBadSeats
+	}
+	t, dy, err := l.locate(id, d, slot, pool)
+	if err != nil {
+		if err == ErrOutsideHorizon && d.Before(calendar.DateOf(now, t.loc)) {
+			return ErrPast
+		}
+		return err
+	}
+	w := t.cell(dy, slot, pool).w.Load()
+	if v := dy.gate(t.slotStart[slot], w&closedBit != 0, unixNanos(now)); v != bookable {
+		return v.err()
+	}
+	if int64(w&leftMask) < int64(seats) {
+		return refusal(w)
+	}
+	return nil // a frozen cell is being changed; its seats left still count
+}
+
 // Release gives back seats seats to a cell, never leaving more than its
 // capacity: returning seats that were never taken fails with
 // [ErrOverRelease] and changes nothing. Release works on any day in the

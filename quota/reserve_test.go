@@ -9,6 +9,8 @@ import (
 	"github.com/kuota/kuota/calendar"
 )
 
+// Reserve refuses in its documented order, and changes nothing when it
+// does; Fits gives the same answer, without taking a seat.
 func TestReserveRefusals(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -45,7 +47,10 @@ func TestReserveRefusals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			l, _ := newTestLedger(t)
+			fits := l.Fits(tt.id, tt.date, tt.slot, tt.pool, tt.seats, tt.now)
+			requireCell(t, l, 0, dec10, 0, 0, 3, 3) // Fits takes nothing
 			err := l.Reserve(tt.id, tt.date, tt.slot, tt.pool, tt.seats, tt.now)
+			require.Equal(t, err, fits, "Fits answers as Reserve")
 			if tt.want == nil {
 				require.NoError(t, err)
 				requireCell(t, l, 0, tt.date, tt.slot, tt.pool, 3, 3-tt.seats)

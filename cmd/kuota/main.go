@@ -10,8 +10,9 @@ import (
 )
 
 // Exit statuses, as grep and diff use them: 1 is an answer ("something is
-// broken"), 2 is trouble ("could not tell"), so a script can tell a failed
-// check from a check that never ran.
+// broken": a violation, changes a salvage could not copy), 2 is trouble
+// ("could not tell"), so a script can tell a failed check from a check
+// that never ran.
 const (
 	exitOK         = 0
 	exitViolations = 1
@@ -27,6 +28,9 @@ var (
 	// errViolations is returned by check once it has listed what is
 	// broken.
 	errViolations = errors.New("violations")
+	// errLost is returned by salvage once it has listed what it could not
+	// copy.
+	errLost = errors.New("changes lost")
 )
 
 // command is one subcommand of kuota.
@@ -48,6 +52,8 @@ func commands() []command {
 			"an office's arrival list for one day, slot by slot", runArrivals},
 		{"stats", "-db FILE", "bookings by state, the offices and the size of the file", runStats},
 		{"check", "-db FILE", "every invariant; exit status 1 when one is broken", runCheck},
+		{"archive", "-db FILE -out NEW", "write the archived bookings (ended more than the retention ago) to a new file of JSON lines", runArchive},
+		{"salvage", "-db FILE -out NEW", "copy the intact changes of a damaged file into a new one; exit status 1 when some are lost", runSalvage},
 	}
 }
 
@@ -75,7 +81,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil, errors.Is(err, errHelp):
 		return exitOK
-	case errors.Is(err, errViolations):
+	case errors.Is(err, errViolations), errors.Is(err, errLost):
 		return exitViolations
 	case errors.Is(err, errUsage):
 		return exitTrouble // already explained
@@ -118,13 +124,13 @@ func lookup(name string) (command, bool) {
 // usage writes kuota's own usage: the commands and where to learn more.
 func usage(w io.Writer) {
 	var b strings.Builder
-	b.WriteString("kuota inspects a kuota booking file, read-only.\n\n")
+	b.WriteString("kuota inspects a kuota booking file, read-only, and salvages a damaged one into a new file.\n\n")
 	b.WriteString("usage: kuota <command> -db FILE [flags]\n\ncommands:\n")
 	for _, c := range commands() {
 		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.summary)
 	}
 	b.WriteString("  help       this text, or one command's flags: kuota help arrivals\n")
-	b.WriteString("\nexit status: 0 done, 1 check found a violation, 2 kuota could not do what was asked\n")
+	b.WriteString("\nexit status: 0 done, 1 check found a violation or salvage lost changes, 2 kuota could not do what was asked\n")
 	io.WriteString(w, b.String())
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -173,6 +174,15 @@ func TestFileProblems(t *testing.T) {
 			require.Equal(t, fmt.Sprintf("kuota %s: %s does not exist (kuota only reads a file; the service creates it)\n", cmd[0], missing), errOut)
 		})
 	}
+	t.Run("readable by others", func(t *testing.T) {
+		g := newFixture(t)
+		require.NoError(t, os.Chmod(g.path, 0o644))
+		status, out, errOut := kuota(t, "stats", "-db", g.path)
+		require.Equal(t, exitTrouble, status)
+		require.Empty(t, out)
+		require.Equal(t, "kuota stats: "+g.path+" may be read or written by group or others, who could read the applicants' data "+
+			"or forge bookings: chmod 600 it, then try again\n", errOut)
+	})
 	t.Run("unknown office", func(t *testing.T) {
 		status, _, errOut := kuota(t, "arrivals", "-db", f.path, "-office", "MKS")
 		require.Equal(t, exitTrouble, status)

@@ -43,10 +43,13 @@ func (f *fileFlags) explainOpen(err error) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return explain(err, "%s does not exist (kuota only reads a file; the service creates it)", f.db)
 	case errors.Is(err, booking.ErrFilePermissions):
-		return explain(err, "%s may be written by group or others, who could forge bookings: "+
-			"chmod 600 it, then try again", f.db)
+		return explain(err, "%s may be read or written by group or others, who could read the applicants' data "+
+			"or forge bookings: chmod 600 it, then try again", f.db)
 	case errors.Is(err, booking.ErrInconsistent):
 		return fmt.Errorf("%s: %w (see kuota check)", f.db, err)
+	case errors.Is(err, booking.ErrCorrupt):
+		return fmt.Errorf("%s is damaged or not a booking file: %w "+
+			"(kuota salvage -db %s -out NEW copies the changes made before the damage into a new file)", f.db, err, f.db)
 	}
 	return fmt.Errorf("%s: %w", f.db, err)
 }

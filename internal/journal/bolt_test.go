@@ -2,7 +2,9 @@ package journal
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
+	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -139,26 +141,41 @@ func TestBoltAppendRefusesOutOfOrder(t *testing.T) {
 
 func TestBoltRefusesLoosePermissions(t *testing.T) {
 	tests := []struct {
-		give fs.FileMode
-		want error
+		give            fs.FileMode
+		allowSharedRead bool
+		want            error
 	}{
 		{give: 0o600, want: nil},
-		{give: 0o644, want: nil},
+		{give: 0o700, want: nil},
+		{give: 0o400, want: nil},
+		{give: 0o644, want: ErrFilePermissions},
+		{give: 0o640, want: ErrFilePermissions},
+		{give: 0o604, want: ErrFilePermissions},
 		{give: 0o620, want: ErrFilePermissions},
 		{give: 0o602, want: ErrFilePermissions},
 		{give: 0o666, want: ErrFilePermissions},
+		{give: 0o644, allowSharedRead: true, want: nil},
+		{give: 0o640, allowSharedRead: true, want: nil},
+		{give: 0o620, allowSharedRead: true, want: ErrFilePermissions},
+		{give: 0o602, allowSharedRead: true, want: ErrFilePermissions},
+		{give: 0o666, allowSharedRead: true, want: ErrFilePermissions},
 	}
 	for _, tt := range tests {
-		t.Run(tt.give.String(), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%v shared read %v", tt.give, tt.allowSharedRead), func(t *testing.T) {
 			path := tempPath(t)
 			b := openTestBolt(t, path, testOpts)
 			require.NoError(t, b.Close())
 			require.NoError(t, os.Chmod(path, tt.give))
 			for _, readOnly := range []bool{false, true} {
-				b, err := OpenBolt(path, &BoltOptions{ReadOnly: readOnly, LockTimeout: 50 * time.Millisecond})
+				if !readOnly && tt.give&0o200 == 0 {
+					continue // the owner cannot write it either
+				}
+				b, err := OpenBolt(path, &BoltOptions{ReadOnly: readOnly, AllowSharedRead: tt.allowSharedRead, LockTimeout: 50 * time.Millisecond})
 				require.ErrorIs(t, err, tt.want, "read-only %v", readOnly)
 				if err == nil {
 					require.NoError(t, b.Close())
+				} else {
+					require.ErrorContains(t, err, path)
 				}
 			}
 		})
@@ -182,17 +199,32 @@ func TestBoltRefusesCorruptFiles(t *testing.T) {
 		{name: "another program's buckets", make: func(t *testing.T, path string) {
 			rawBolt(t, path, func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("other")); return err })
 		}},
-		{name: "format 3", make: func(t *testing.T, path string) {
-			rawJournal(t, path, []byte{3}, nil)
+		{name: "no buckets", make: func(t *testing.T, path string) {
+			rawBolt(t, path, func(*bolt.Tx) error { return nil })
+		}},
+		{name: "format 4", make: func(t *testing.T, path string) {
+			rawJournal(t, path, []byte{4}, lsnKey(0), nil)
 		}},
 		{name: "no format", make: func(t *testing.T, path string) {
-			rawJournal(t, path, nil, nil)
+			rawJournal(t, path, nil, lsnKey(0), nil)
 		}},
 		{name: "log bucket only", make: func(t *testing.T, path string) {
 			rawBolt(t, path, func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucketLog); return err })
 		}},
 		{name: "short log key", make: func(t *testing.T, path string) {
-			rawJournal(t, path, []byte{fileFormat}, map[string]string{"\x01": "a"})
+			rawJournal(t, path, []byte{fileFormat}, lsnKey(1), map[string]string{"\x01": framed("a")})
+		}},
+		{name: "format 2 with a last LSN", make: func(t *testing.T, path string) { // a flipped bit of format 3
+			rawJournal(t, path, []byte{fileFormatNoChecksum}, lsnKey(1), framedLog(map[uint64]string{1: "a"}))
+		}},
+		{name: "no last LSN", make: func(t *testing.T, path string) {
+			rawJournal(t, path, []byte{fileFormat}, nil, framedLog(map[uint64]string{1: "a"}))
+		}},
+		{name: "log ends before its last LSN", make: func(t *testing.T, path string) {
+			rawJournal(t, path, []byte{fileFormat}, lsnKey(3), framedLog(map[uint64]string{1: "a", 2: "b"}))
+		}},
+		{name: "log ends after its last LSN", make: func(t *testing.T, path string) {
+			rawJournal(t, path, []byte{fileFormat}, lsnKey(1), framedLog(map[uint64]string{1: "a", 2: "b"}))
 		}},
 		{name: "format 1 without Upgrade", make: func(t *testing.T, path string) {
 			writeLegacy(t, path, 2)
@@ -215,9 +247,19 @@ func TestBoltRefusesCorruptFiles(t *testing.T) {
 
 func TestBoltCorruptErrorNamesFormat(t *testing.T) {
 	path := tempPath(t)
-	rawJournal(t, path, []byte{3}, nil)
+	rawJournal(t, path, []byte{4}, lsnKey(0), nil)
 	_, err := OpenBolt(path, testOpts)
-	require.ErrorContains(t, err, "format 3")
+	require.ErrorContains(t, err, "format 4")
+}
+
+// TestBoltEmptyBoltFileSaysWhatToDo checks that the refusal of a bbolt
+// file without buckets tells the operator to delete it if kuota made it.
+func TestBoltEmptyBoltFileSaysWhatToDo(t *testing.T) {
+	path := tempPath(t)
+	rawBolt(t, path, func(*bolt.Tx) error { return nil })
+	_, err := OpenBolt(path, testOpts)
+	require.ErrorIs(t, err, ErrCorrupt)
+	require.ErrorContains(t, err, "delete it")
 }
 
 func TestBoltReadFindsGaps(t *testing.T) {
@@ -234,15 +276,16 @@ func TestBoltReadFindsGaps(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := tempPath(t)
-			recs := map[string]string{}
+			recs := map[uint64]string{}
+			var last uint64
 			for k, v := range tt.give {
 				var lsn uint64
 				for _, c := range k {
 					lsn = lsn*10 + uint64(c-'0')
 				}
-				recs[string(lsnKey(lsn))] = v
+				recs[lsn], last = v, max(last, lsn)
 			}
-			rawJournal(t, path, []byte{fileFormat}, recs)
+			rawJournal(t, path, []byte{fileFormat}, lsnKey(last), framedLog(recs))
 			b := openTestBolt(t, path, testOpts)
 			var got []string
 			err := b.Read(tt.from, func(_ uint64, rec []byte) error {
@@ -255,9 +298,9 @@ func TestBoltReadFindsGaps(t *testing.T) {
 	}
 }
 
-// rawJournal writes a file with the journal's buckets, format (none if
-// nil) and the given log keys and values.
-func rawJournal(t *testing.T, path string, format []byte, log map[string]string) {
+// rawJournal writes a file with the journal's buckets, format and last
+// LSN (none if nil), and the given log keys and values as they are.
+func rawJournal(t *testing.T, path string, format, last []byte, log map[string]string) {
 	t.Helper()
 	rawBolt(t, path, func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucket(bucketJournal)
@@ -266,6 +309,11 @@ func rawJournal(t *testing.T, path string, format []byte, log map[string]string)
 		}
 		if format != nil {
 			if err := meta.Put(keyFormat, format); err != nil {
+				return err
+			}
+		}
+		if last != nil {
+			if err := meta.Put(keyLast, last); err != nil {
 				return err
 			}
 		}
@@ -282,6 +330,18 @@ func rawJournal(t *testing.T, path string, format []byte, log map[string]string)
 	})
 }
 
+// framed returns rec after its checksum, as format 3 stores it.
+func framed(rec string) string { return string(frame(nil, []byte(rec))) }
+
+// framedLog returns the log bucket of format 3 holding recs by LSN.
+func framedLog(recs map[uint64]string) map[string]string {
+	log := make(map[string]string, len(recs))
+	for lsn, rec := range recs {
+		log[string(lsnKey(lsn))] = framed(rec)
+	}
+	return log
+}
+
 func fileBytes(t *testing.T, path string) []byte {
 	t.Helper()
 	buf, err := os.ReadFile(path)
@@ -296,9 +356,23 @@ func TestBoltReadOnly(t *testing.T) {
 		require.ErrorIs(t, err, fs.ErrNotExist)
 		require.NoFileExists(t, path, "a reader never creates the file")
 	})
-	t.Run("new file without buckets", func(t *testing.T) {
+	t.Run("file of no bytes", func(t *testing.T) {
 		path := tempPath(t)
-		rawBolt(t, path, func(*bolt.Tx) error { return nil })
+		require.NoError(t, os.WriteFile(path, nil, 0o600))
+		_, err := OpenBolt(path, &BoltOptions{ReadOnly: true})
+		require.ErrorIs(t, err, ErrCorrupt, "not a journal until a writer makes it one")
+		require.Empty(t, fileBytes(t, path))
+
+		w := openTestBolt(t, path, testOpts) // a writer makes it a journal
+		appendBatch(t, w, "a")
+		require.NoError(t, w.Close())
+		r := openTestBolt(t, path, &BoltOptions{ReadOnly: true})
+		_, recs := readFrom(t, r, 1)
+		require.Equal(t, []string{"a"}, recs)
+	})
+	t.Run("new journal without records", func(t *testing.T) {
+		path := tempPath(t)
+		require.NoError(t, openTestBolt(t, path, testOpts).Close())
 		before := fileBytes(t, path)
 		b := openTestBolt(t, path, &BoltOptions{ReadOnly: true})
 		last, err := b.Last()
@@ -309,25 +383,6 @@ func TestBoltReadOnly(t *testing.T) {
 		require.ErrorIs(t, b.Append([]Entry{{LSN: 1}}), ErrReadOnly)
 		require.NoError(t, b.Close())
 		require.Equal(t, before, fileBytes(t, path))
-	})
-	t.Run("file of no bytes", func(t *testing.T) {
-		path := tempPath(t)
-		require.NoError(t, os.WriteFile(path, nil, 0o600))
-		b := openTestBolt(t, path, &BoltOptions{ReadOnly: true})
-		last, err := b.Last()
-		require.NoError(t, err)
-		require.Zero(t, last)
-		lsns, _ := readFrom(t, b, 1)
-		require.Empty(t, lsns)
-		n, err := b.Backup(&bytes.Buffer{})
-		require.NoError(t, err)
-		require.Zero(t, n)
-		require.ErrorIs(t, b.Append([]Entry{{LSN: 1}}), ErrReadOnly)
-		require.NoError(t, b.Close())
-		require.Empty(t, fileBytes(t, path))
-
-		w := openTestBolt(t, path, testOpts) // a writer makes it a journal
-		appendBatch(t, w, "a")
 	})
 	t.Run("readers share a file", func(t *testing.T) {
 		path := tempPath(t)
@@ -364,7 +419,7 @@ func TestBoltClosed(t *testing.T) {
 	require.NoError(t, b.Close(), "twice")
 	require.ErrorIs(t, b.Append([]Entry{{LSN: 2}}), ErrClosed)
 	require.ErrorIs(t, b.Read(1, func(uint64, []byte) error { return nil }), ErrClosed)
-	_, err = b.Backup(&bytes.Buffer{})
+	_, err = b.Backup(context.Background(), &bytes.Buffer{})
 	require.ErrorIs(t, err, ErrClosed)
 }
 
@@ -373,21 +428,4 @@ func TestBoltSyncTime(t *testing.T) {
 	require.Zero(t, b.SyncTime())
 	appendBatch(t, b, "a")
 	require.Positive(t, b.SyncTime())
-}
-
-func TestBoltBackup(t *testing.T) {
-	b := openTestBolt(t, tempPath(t), testOpts)
-	appendBatch(t, b, "a", "b")
-	appendBatch(t, b, "c")
-	var buf bytes.Buffer
-	n, err := b.Backup(&buf)
-	require.NoError(t, err)
-	require.Equal(t, int64(buf.Len()), n)
-
-	copyPath := tempPath(t)
-	require.NoError(t, os.WriteFile(copyPath, buf.Bytes(), 0o600))
-	c := openTestBolt(t, copyPath, testOpts)
-	lsns, recs := readFrom(t, c, 1)
-	require.Equal(t, []uint64{1, 2, 3}, lsns)
-	require.Equal(t, []string{"a", "b", "c"}, recs)
 }

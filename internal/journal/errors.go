@@ -8,11 +8,15 @@ var (
 	// Close, by Wait for a record that was not written before Close, and
 	// by the other methods of a closed Group or Bolt.
 	ErrClosed = errors.New("journal: closed")
-	// ErrFailed is returned when the journal could not write a batch; it
-	// refuses everything after. The error wraps both ErrFailed and the
-	// storage's own error. The records of that batch and every later one
-	// are not durable as far as the journal knows; close it, reopen the
-	// storage and replay it to learn what is.
+	// ErrFailed is returned when the journal could not write a batch. The
+	// error wraps both ErrFailed and the storage's own error.
+	//
+	// Most failures are sticky: the journal refuses everything after, and
+	// the records of that batch and every later one are not durable as
+	// far as it knows; close it, reopen the storage and replay it to learn
+	// what is. A Group retries an error the storage may recover from (a
+	// full disk, see [Group]): meanwhile Append returns ErrFailed too,
+	// keeps nothing, and works again once a retry succeeds.
 	ErrFailed = errors.New("journal: write failed")
 	// ErrTooLarge is returned when Append is given a record longer than
 	// RecordBytesMax. Nothing is kept, no LSN is used, and the journal
@@ -32,21 +36,26 @@ var (
 	ErrOutOfOrder = errors.New("journal: batch does not follow the log")
 )
 
-// Errors of OpenBolt and of a Bolt.
+// Errors of OpenBolt, of a Bolt and of Salvage.
 var (
 	// ErrReadOnly is returned when Bolt.Append is called on a file opened
 	// with BoltOptions.ReadOnly.
 	ErrReadOnly = errors.New("journal: opened read-only")
-	// ErrLocked is returned when OpenBolt finds the file held by another
-	// process for longer than BoltOptions.LockTimeout.
+	// ErrLocked is returned when OpenBolt or Salvage finds the file held
+	// by another process for longer than the lock timeout.
 	ErrLocked = errors.New("journal: file is locked by another process")
 	// ErrFilePermissions is returned when OpenBolt finds an existing file
-	// that group or others may write: anyone who can write the journal
-	// can forge what the state machine replays.
-	ErrFilePermissions = errors.New("journal: file is writable by group or others")
-	// ErrCorrupt is returned when OpenBolt or Bolt.Read finds a file that
-	// is not a bbolt file, is damaged, belongs to another program, has a
-	// format this version does not read, or holds a record under a bad
-	// key or after a gap. The message names the file and the problem.
+	// that group or others may read or write. Anyone who can write the
+	// journal can forge what the state machine replays, and anyone who
+	// can read it reads the personal data it holds
+	// (BoltOptions.AllowSharedRead allows reading).
+	ErrFilePermissions = errors.New("journal: file is readable or writable by group or others")
+	// ErrCorrupt is returned when OpenBolt, Bolt.Read, Bolt.Backup or
+	// Salvage finds a file that is not a bbolt file, is damaged (a meta
+	// page, a page of the tree, a record whose checksum does not match,
+	// a file shorter than its meta page says), belongs to another
+	// program, has a format this version does not read, or holds a record
+	// under a bad key or after a gap. The message names the file and the
+	// problem: the page, or the LSN of the record.
 	ErrCorrupt = errors.New("journal: corrupt file")
 )

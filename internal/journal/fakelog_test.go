@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,11 +13,14 @@ import (
 // numbering of every batch, records the batch sizes, can fail on demand,
 // and can hold the writer inside Append until the test releases it.
 type fakeLog struct {
-	mu       sync.Mutex // guards every field below
-	recs     [][]byte   // the record of LSN i+1 at i
-	batches  []int      // the size of every batch written
-	failWith error      // the next Append returns it and writes nothing
-	lastErr  error      // Last returns it
+	mu       sync.Mutex  // guards every field below
+	recs     [][]byte    // the record of LSN i+1 at i
+	batches  []int       // the size of every batch written
+	failWith error       // the next Append returns it and writes nothing
+	failAll  error       // every Append returns it and writes nothing, until failEvery(nil)
+	failN    int         // with failAll: only the next failN Appends, if positive
+	tries    []time.Time // when each Append was tried, as time.Now says
+	lastErr  error       // Last returns it
 	gate     chan struct{}
 	entered  chan struct{} // gets a value when Append reaches the gate
 	closes   int
@@ -48,6 +52,21 @@ func (f *fakeLog) hold() (release func()) {
 	}
 }
 
+// failEvery makes every Append fail with err, or the next n if n > 0;
+// nil ends it.
+func (f *fakeLog) failEvery(err error, n int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failAll, f.failN = err, n
+}
+
+// tried returns when each Append was tried.
+func (f *fakeLog) tried() []time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Time(nil), f.tries...)
+}
+
 // failNext makes the next Append fail with err.
 func (f *fakeLog) failNext(err error) {
 	f.mu.Lock()
@@ -74,11 +93,20 @@ func (f *fakeLog) Append(batch []Entry) error {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.tries = append(f.tries, time.Now())
 	if f.closes > 0 {
 		return errors.New("fake log: closed")
 	}
 	if err := f.failWith; err != nil {
 		f.failWith = nil
+		return err
+	}
+	if err := f.failAll; err != nil {
+		if f.failN > 0 {
+			if f.failN--; f.failN == 0 {
+				f.failAll = nil
+			}
+		}
 		return err
 	}
 	for i, e := range batch {
@@ -133,7 +161,10 @@ const richSyncTime = 3 * time.Millisecond
 
 func (r richLog) SyncTime() time.Duration { return richSyncTime }
 
-func (r richLog) Backup(w io.Writer) (int64, error) {
+func (r richLog) Backup(ctx context.Context, w io.Writer) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
 	recs, _ := r.written()
 	var n int64
 	for _, rec := range recs {

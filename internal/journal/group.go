@@ -2,7 +2,6 @@ package journal
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"runtime"
 	"sync"
@@ -39,11 +38,33 @@ const (
 // QueueBytesMax bytes are queued and the writer has not taken them: the
 // storage is that far behind. Nothing else in a Group waits for the disk.
 //
-// The first error of Log.Append is sticky: the Group writes nothing after
-// it, and every later Append, every Wait for a record it did not write,
-// and Close return it, wrapping ErrFailed. Nothing is retried: a Log that
-// can recover from an error retries inside its own Append, with its own
-// bound.
+// A failed write is retried when the storage may recover from its error
+// (see below); any other error of Log.Append is sticky: the Group writes
+// nothing after it, and every later Append, every Wait for a record it did
+// not write, and Close return it, wrapping ErrFailed.
+//
+// # A full disk
+//
+// When Log.Append fails with an error the storage may recover from —
+// syscall.ENOSPC (the disk is full), EDQUOT (a quota is) or EIO (a device
+// error), matched with errors.Is — the Group keeps the batch and writes it
+// again, after 50 ms, then after twice the wait before, up to 5 s between
+// tries (RetryDelayMin, RetryDelayMax): 50 ms, 100 ms, 200 ms, … 3.2 s,
+// 5 s, 5 s, … for as long as it fails, and no longer than until Close.
+// Meanwhile Append refuses every new record with an error that wraps
+// ErrFailed and the storage's (and keeps nothing, takes no LSN), every
+// Wait keeps waiting (its ctx bounds it), and Stats reports Failing and
+// the error. The records appended before the failure stay queued, in
+// order. Once a retry succeeds, their Waits return and Append takes
+// records again: every record acknowledged by Wait is in the Log, in LSN
+// order, with no gap. Close stops the retrying: it tries the batch once
+// more, and if that fails too the failure becomes sticky.
+//
+// Retrying after EIO trusts the storage to report a write it lost: bbolt
+// writes every page of the batch again, but a kernel that dropped pages
+// after a failed fsync and then reports the next fsync clean would not be
+// noticed (as after any fsync failure). A damaged file shows at the next
+// open, as ErrCorrupt.
 //
 // A Group is safe for concurrent use. Replay is for recovery, before the
 // first Append: later it would read the Log while the writer writes it,
@@ -64,18 +85,22 @@ type Group struct {
 
 	committed atomic.Uint64                 // every LSN up to this is durable
 	commitCh  atomic.Pointer[chan struct{}] // closed when the writer finishes a batch
-	failed    atomic.Pointer[error]         // the first write error; sticky
+	failed    atomic.Pointer[error]         // the first write error not retried; sticky
+	failing   atomic.Pointer[error]         // while the writer retries a batch: its latest error
+	stop      chan struct{}                 // closed when Close begins: ends a retry's wait
 	done      chan struct{}                 // closed when the writer has stopped
 
 	commits      atomic.Uint64
 	records      atomic.Uint64
+	retries      atomic.Uint64
 	lastCommitNs atomic.Int64
 	lastSyncNs   atomic.Int64
 
 	closeOnce sync.Once
 	closeErr  error // the result of the first Close
 
-	queueMax, queueBytesMax int // QueueMax and QueueBytesMax; smaller in tests
+	queueMax, queueBytesMax      int           // QueueMax and QueueBytesMax; smaller in tests; guarded by mu
+	retryDelayMin, retryDelayMax time.Duration // RetryDelayMin and RetryDelayMax; shorter in tests; guarded by mu
 }
 
 var _ Journal = (*Group)(nil)
@@ -93,9 +118,12 @@ func NewGroup(log Log) (*Group, error) {
 		log:           log,
 		last:          last,
 		kick:          make(chan struct{}, 1),
+		stop:          make(chan struct{}),
 		done:          make(chan struct{}),
 		queueMax:      QueueMax,
 		queueBytesMax: QueueBytesMax,
+		retryDelayMin: RetryDelayMin,
+		retryDelayMax: RetryDelayMax,
 	}
 	g.syncer, _ = log.(interface{ SyncTime() time.Duration })
 	g.room.L = &g.mu
@@ -108,8 +136,9 @@ func NewGroup(log Log) (*Group, error) {
 
 // Append queues rec and returns its LSN; see Journal.Append. It returns
 // ErrTooLarge for a record longer than RecordBytesMax, the sticky failure
-// once the Group has failed (even after Close), and ErrClosed after Close.
-// It waits only while the queue is full (see QueueMax).
+// once the Group has failed (even after Close), the storage's error
+// (wrapping ErrFailed) while the Group retries a write, and ErrClosed
+// after Close. It waits only while the queue is full (see QueueMax).
 func (g *Group) Append(rec []byte) (uint64, error) {
 	if len(rec) > RecordBytesMax {
 		return 0, ErrTooLarge
@@ -117,6 +146,10 @@ func (g *Group) Append(rec []byte) (uint64, error) {
 	g.mu.Lock()
 	for {
 		if err := g.failed.Load(); err != nil {
+			g.mu.Unlock()
+			return 0, *err
+		}
+		if err := g.failing.Load(); err != nil {
 			g.mu.Unlock()
 			return 0, *err
 		}
@@ -249,27 +282,6 @@ func (g *Group) take(prev []Entry) ([]Entry, bool) {
 	return batch, true
 }
 
-// commit writes one batch and publishes it, unless the Group has failed:
-// then the batch is dropped, and its waiters get the failure.
-func (g *Group) commit(batch []Entry) {
-	if g.failed.Load() != nil {
-		return
-	}
-	start := time.Now()
-	if err := g.log.Append(batch); err != nil {
-		err = fmt.Errorf("%w: %w", ErrFailed, err)
-		g.failed.CompareAndSwap(nil, &err)
-		return
-	}
-	g.lastCommitNs.Store(int64(time.Since(start)))
-	if g.syncer != nil {
-		g.lastSyncNs.Store(int64(g.syncer.SyncTime()))
-	}
-	g.commits.Add(1)
-	g.records.Add(uint64(len(batch)))
-	g.committed.Store(batch[len(batch)-1].LSN)
-}
-
 // Replay calls fn for every record of the Log, in LSN order: Log.Read
 // from LSN 1. It returns ErrClosed after Close.
 func (g *Group) Replay(fn func(lsn uint64, rec []byte) error) error {
@@ -281,19 +293,21 @@ func (g *Group) Replay(fn func(lsn uint64, rec []byte) error) error {
 
 // Backup writes a consistent copy of the Log's storage to w and returns
 // the bytes written, if the Log implements
-// interface{ Backup(io.Writer) (int64, error) } (Bolt does); otherwise it
-// returns ErrNoBackup. It returns ErrClosed after Close.
-func (g *Group) Backup(w io.Writer) (int64, error) {
+// interface{ Backup(context.Context, io.Writer) (int64, error) } (Bolt
+// does: see Bolt.Backup for what it holds and what a slow w costs);
+// otherwise it returns ErrNoBackup. ctx goes to the Log's Backup. It
+// returns ErrClosed after Close.
+func (g *Group) Backup(ctx context.Context, w io.Writer) (int64, error) {
 	if g.isClosing() {
 		return 0, ErrClosed
 	}
 	b, ok := g.log.(interface {
-		Backup(io.Writer) (int64, error)
+		Backup(context.Context, io.Writer) (int64, error)
 	})
 	if !ok {
 		return 0, ErrNoBackup
 	}
-	return b.Backup(w)
+	return b.Backup(ctx, w)
 }
 
 func (g *Group) isClosing() bool {
@@ -304,30 +318,40 @@ func (g *Group) isClosing() bool {
 
 // Stats returns the Group's counters. Durable is true: a Log is storage
 // by definition. LastSync is the Log's SyncTime, if it has one, as of the
-// latest commit.
+// latest commit. Failing and Err say whether the Group is retrying a write
+// and why, or has failed for good.
 func (g *Group) Stats() Stats {
 	g.mu.Lock()
 	pending := int(g.last - g.committed.Load())
 	g.mu.Unlock()
-	return Stats{
+	st := Stats{
 		Durable:    true,
 		Pending:    pending,
 		Commits:    g.commits.Load(),
 		Records:    g.records.Load(),
 		LastCommit: time.Duration(g.lastCommitNs.Load()),
 		LastSync:   time.Duration(g.lastSyncNs.Load()),
+		Retries:    g.retries.Load(),
 	}
+	if err := g.failing.Load(); err != nil {
+		st.Failing, st.Err = true, *err
+	}
+	if err := g.failed.Load(); err != nil {
+		st.Failing, st.Err = false, *err
+	}
+	return st
 }
 
-// Close writes what is queued, stops the writer and closes the Log. It
-// returns the sticky failure if there was one, else the Log's Close
-// error. Later calls wait for the first and return its result.
+// Close writes what is queued, stops the writer and closes the Log. A
+// write being retried is tried once more (see Group). It returns the
+// sticky failure if there was one, else the Log's Close error. Later calls wait for the first and return its result.
 func (g *Group) Close() error {
 	g.closeOnce.Do(func() {
 		g.mu.Lock()
 		g.closing = true
 		g.room.Broadcast()
 		g.mu.Unlock()
+		close(g.stop)
 		g.wake()
 		<-g.done
 		err := g.log.Close()

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -47,7 +48,7 @@ func TestGroupOverBolt(t *testing.T) {
 	require.GreaterOrEqual(t, st.LastCommit, st.LastSync)
 
 	var backup bytes.Buffer
-	_, err = g.Backup(&backup)
+	_, err = g.Backup(context.Background(), &backup)
 	require.NoError(t, err)
 	require.NoError(t, g.Close())
 

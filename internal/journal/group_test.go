@@ -211,7 +211,7 @@ func TestGroupAfterClose(t *testing.T) {
 	require.NoError(t, g.Wait(nil, 2), "written before Close")
 	require.ErrorIs(t, g.Wait(nil, 3), ErrClosed, "never written")
 	require.ErrorIs(t, g.Replay(func(uint64, []byte) error { return nil }), ErrClosed)
-	_, err = g.Backup(&bytes.Buffer{})
+	_, err = g.Backup(context.Background(), &bytes.Buffer{})
 	require.ErrorIs(t, err, ErrClosed)
 }
 
@@ -340,7 +340,7 @@ func TestGroupBackup(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			g := newTestGroup(t, tt.log(newFakeLog(2)))
 			var buf bytes.Buffer
-			n, err := g.Backup(&buf)
+			n, err := g.Backup(context.Background(), &buf)
 			require.ErrorIs(t, err, tt.wantErr)
 			require.Equal(t, tt.want, buf.String())
 			require.Equal(t, int64(len(tt.want)), n)

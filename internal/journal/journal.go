@@ -45,6 +45,15 @@ type Stats struct {
 	Records    uint64        // records written over all commits
 	LastCommit time.Duration // the latest commit, from taking its batch to its being durable
 	LastSync   time.Duration // the part of it the storage itself spent writing and syncing (bbolt: tx.Stats().GetWriteTime())
+
+	// Failing is true while the journal retries a write that failed with
+	// an error the storage may recover from (a full disk): it refuses new
+	// records meanwhile (see Group).
+	Failing bool
+	// Err is why: while Failing the latest error of the storage; after a
+	// sticky failure that failure; nil otherwise.
+	Err     error
+	Retries uint64 // writes tried again after such an error, from the journal's start
 }
 
 // Log is the storage under a Group: records under consecutive LSNs, from

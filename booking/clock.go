@@ -1,0 +1,106 @@
+package booking
+
+import (
+	"math"
+	"sync/atomic"
+	"time"
+)
+
+// clockSlack is how far the wall clock may drift from the monotonic clock
+// before a difference counts as a jump: NTP slews a clock by at most half a
+// millisecond a second, so two seconds is hours of drift, and far less
+// than any deadline the engine keeps.
+const clockSlack = 2 * time.Second
+
+// clock is the engine's time: Options.Now, guarded when the engine knows a
+// monotonic clock to check it against (Options.Monotonic, or the real one
+// when Options.Now is nil). Every reading of the engine — the instant a
+// change records, the deadlines it checks, the sweeps — comes from here.
+// Guarded:
+//
+//   - It never goes backwards: a reading earlier than one already handed
+//     out is taken as that one, so a booking's history stays in order.
+//   - A jump of the wall clock that the monotonic clock does not confirm —
+//     forwards or back, by more than clockSlack — is not believed at once:
+//     the engine's time goes on at the monotonic clock's pace from the
+//     last reading it trusted, and takes the wall clock's only once the
+//     difference has held for Options.ClockJumpHold. A clock glitching ten
+//     years ahead for a moment therefore expires nothing and marks no one
+//     as a no-show.
+//
+// Without a monotonic clock (a custom Now alone: a test's, moved by hand
+// forwards and back) the engine takes Now as it is.
+//
+// It is lock-free: a reading is a few atomic loads and one
+// compare-and-swap.
+type clock struct {
+	wall func() time.Time
+	mono func() time.Duration // nil: no monotonic clock, no guard against jumps
+	hold time.Duration
+
+	last      atomic.Int64           // the latest instant handed out, Unix ns
+	anchor    atomic.Pointer[anchor] // the last wall reading the monotonic clock confirmed
+	jumpSince atomic.Int64           // monotonic ns when the current jump was first seen; noJump when none
+}
+
+// anchor pairs a trusted wall reading with the monotonic clock's at the
+// same moment: from it, wall + (mono now − mono) is what the wall clock
+// should read now.
+type anchor struct {
+	wallNs, monoNs int64
+}
+
+const noJump = math.MinInt64
+
+func newClock(o *Options) *clock {
+	c := &clock{wall: o.Now, mono: o.Monotonic, hold: o.ClockJumpHold}
+	c.last.Store(math.MinInt64)
+	c.jumpSince.Store(noJump)
+	if c.mono != nil {
+		c.anchor.Store(&anchor{wallNs: nanos(c.wall()), monoNs: int64(c.mono())})
+	}
+	return c
+}
+
+// now returns the engine's time, Unix ns.
+func (c *clock) now() int64 {
+	t := nanos(c.wall())
+	if c.mono == nil {
+		return t
+	}
+	t = c.guard(t, int64(c.mono()))
+	for {
+		last := c.last.Load()
+		if t <= last {
+			return last
+		}
+		if c.last.CompareAndSwap(last, t) {
+			return t
+		}
+	}
+}
+
+// guard returns wall reading w, or, while a jump of it has not held for
+// c.hold, the time the monotonic clock m confirms.
+func (c *clock) guard(w, m int64) int64 {
+	a := c.anchor.Load()
+	expected := addNanos(a.wallNs, time.Duration(m-a.monoNs))
+	if d := w - expected; d <= int64(clockSlack) && d >= -int64(clockSlack) {
+		if c.jumpSince.Load() != noJump {
+			c.jumpSince.Store(noJump) // a glitch that ended
+		}
+		return w
+	}
+	since := c.jumpSince.Load()
+	if since == noJump {
+		c.jumpSince.CompareAndSwap(noJump, m)
+		since = c.jumpSince.Load()
+	}
+	if since == noJump || m-since < int64(c.hold) {
+		return expected
+	}
+	// The jump has held: it is the clock being set, not a glitch.
+	c.anchor.Store(&anchor{wallNs: w, monoNs: m})
+	c.jumpSince.Store(noJump)
+	return w
+}

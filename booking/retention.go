@@ -1,0 +1,269 @@
+package booking
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/kuota/kuota/internal/journal"
+)
+
+// Retention: a booking that ended — expired, cancelled, rejected, a
+// no-show, or checked in — more than Options.Retention ago leaves memory.
+// Its leaving is a change like any (opArchive), recorded with the booking
+// as it stood, so that replay leaves it out too and the journal itself is
+// the archive: ExportArchive reads the archived bookings back out of it.
+// What the NIK rules still need stays: each NIK keeps the instant from
+// which it may book again (nikIndex.release). BookingsMax then bounds the
+// bookings in memory, not every booking ever made.
+
+// fileEnd records when ended booking b, in state s, leaves memory.
+func (m *machine) fileEnd(b *booking, s *snapshot) {
+	m.ends.add(addNanos(s.at, m.retention), b)
+}
+
+// ended reports whether a booking in state st has ended: it can change no
+// more but by a rejection at the counter (CheckedIn), and leaves memory
+// after the retention.
+func (st State) ended() bool { return st != Held && st != Paid }
+
+// archive applies opArchive: booking c.seq leaves memory. Live, it must
+// have ended at least the retention before c.at; in replay it must have
+// ended. A checked-in booking gives back the seats of its day, long gone
+// by: no seat is counted for a booking memory no longer holds.
+func (m *machine) archive(c *change) (uint64, error) {
+	b := m.slab.get(c.seq)
+	if b == nil {
+		return 0, ErrNotFound
+	}
+	b.mu.Lock()
+	s := b.st.Load()
+	var err error
+	switch {
+	case c.from != nil && c.from != s:
+		err = errStale
+	case !s.state.ended():
+		err = &StateError{Op: "archive", State: s.state}
+	case !m.replaying && c.at < addNanos(s.at, m.retention):
+		err = fmt.Errorf("booking: archiving a booking that ended at %v, within the retention", time.Unix(0, s.at))
+	}
+	var lsn uint64
+	if err == nil {
+		if c.archived == nil {
+			a := m.asImport(b)
+			c.archived = &a
+		}
+		lsn, err = m.commit(c)
+	}
+	if err != nil {
+		b.mu.Unlock()
+		return 0, err
+	}
+	b.lsn.Store(lsn)
+	b.mu.Unlock()
+	m.slab.remove(b.seq)
+	m.accounts.remove(b)
+	m.niks.release(b, c.at)
+	m.states[s.state].Add(-1)
+	m.total.Add(-1)
+	if s.state.holdsSeats() {
+		m.release(b, s)
+	}
+	return lsn, nil
+}
+
+// archiveDue archives the bookings whose retention ended at or before
+// nowNs (see sweep).
+func (m *machine) archiveDue(nowNs int64) (int, uint64, error) {
+	return m.sweep(m.ends, nowNs, func(b *booking) (uint64, bool, error) {
+		for {
+			s := b.st.Load()
+			if !s.state.ended() {
+				return 0, false, nil
+			}
+			if addNanos(s.at, m.retention) > nowNs {
+				m.fileEnd(b, s) // rejected at the counter since: later
+				return 0, false, nil
+			}
+			lsn, err := m.apply(&change{op: opArchive, seq: b.seq, at: nowNs, from: s})
+			if err != errStale {
+				return lsn, err == nil, err
+			}
+		}
+	})
+}
+
+// asImport returns booking b as it stands, as an import: its hold, and one
+// step per later change. Replaying it through rebuild gives b back.
+func (m *machine) asImport(b *booking) change {
+	var chain []*snapshot
+	for h := b.st.Load(); h != nil; h = h.prev {
+		chain = append(chain, h)
+	}
+	first := chain[len(chain)-1]
+	c := change{
+		op: opImport, seq: b.seq, at: first.at, officeCode: b.office.code, account: b.account,
+		date: first.date, slot: first.slot, pool: first.pool, deadline: first.deadline,
+		idem: b.idem, applicants: b.applicants, familyCard: b.familyCard,
+	}
+	for i := len(chain) - 2; i >= 0; i-- {
+		prev, h := chain[i+1], chain[i]
+		st := step{op: opBetween(prev.state, h.state), at: h.at, date: h.date, slot: h.slot, reason: h.reason}
+		switch st.op {
+		case opPay:
+			st.text = h.paymentRef
+		case opCancel, opReject:
+			st.text = h.note
+		}
+		c.steps = append(c.steps, st)
+	}
+	return c
+}
+
+// rebuild makes the booking an import describes, checking each step of its
+// history against the transition table and making it with next, as live
+// changes are. It files the booking nowhere.
+func (m *machine) rebuild(o *office, c *change) (*booking, *snapshot, error) {
+	if err := m.checkCell(o, c.slot, c.pool); err != nil {
+		return nil, nil, err
+	}
+	b := &booking{office: o, account: c.account, idem: c.idem, applicants: c.applicants, familyCard: c.familyCard}
+	s := &snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool, deadline: c.deadline}
+	for i := range c.steps {
+		st := &c.steps[i]
+		if err := can(st.op, s.state); err != nil {
+			return nil, nil, fmt.Errorf("step %d: %w", i+1, err)
+		}
+		if st.op == opReschedule {
+			if err := m.checkCell(o, st.slot, c.pool); err != nil {
+				return nil, nil, fmt.Errorf("step %d: %w", i+1, err)
+			}
+		}
+		s = m.next(b, s, &change{op: st.op, at: st.at, date: st.date, slot: st.slot, text: st.text, reason: st.reason})
+	}
+	b.st.Store(s)
+	return b, s, nil
+}
+
+// ArchiveDue records the archiving of every booking whose retention has
+// run out on the engine's clock (see Options.Retention), and returns how
+// many it archived. The background sweeper does it on time; callers that
+// run their own scheduler (Options.NoSweeper) call it.
+func (e *Engine) ArchiveDue(ctx context.Context) (int, error) {
+	if err := e.beginWrite(ctx); err != nil {
+		return 0, err
+	}
+	n, lsn, err := e.m.archiveDue(e.nowNs())
+	return n, cmp.Or(e.wait(ctx, lsn), err)
+}
+
+// ArchivedBooking is a booking as it stood when it left memory, as
+// ExportArchive writes it: a Booking, with the applicants' NIKs and the
+// family card as digits. It is personal data: keep the export as you keep
+// the database file.
+type ArchivedBooking struct {
+	Booking
+	Applicants []ArchivedApplicant `json:"Applicants"`
+	FamilyCard string              `json:"FamilyCard,omitempty"`
+	ArchivedAt time.Time
+}
+
+// ArchivedApplicant is an applicant of an ArchivedBooking.
+type ArchivedApplicant struct {
+	NIK  string
+	Meta []byte
+}
+
+// ExportArchive writes every booking the engine archived to w, as JSON
+// lines of ArchivedBooking, oldest archiving first, and returns how many
+// it wrote. It reads the journal, so it works while the engine serves; an
+// engine made by New keeps no journal (ErrNoFile), and one opened
+// read-only has closed its file: ExportArchiveFile reads a file directly.
+func (e *Engine) ExportArchive(ctx context.Context, w io.Writer) (int, error) {
+	if err := e.begin(ctx); err != nil {
+		return 0, err
+	}
+	if !e.m.encode || e.opts.ReadOnly {
+		return 0, ErrNoFile
+	}
+	return exportArchive(ctx, e.opts, e.m.journal.Replay, w)
+}
+
+// ExportArchiveFile is ExportArchive for the file at path, which it opens
+// read-only (so not while a service has it open for writing: copy it with
+// Backup first).
+func ExportArchiveFile(ctx context.Context, path string, opts *Options, w io.Writer) (int, error) {
+	if ctx == nil {
+		return 0, ErrNilContext
+	}
+	o, err := opts.resolve()
+	if err != nil {
+		return 0, err
+	}
+	log, err := journal.OpenBolt(path, &journal.BoltOptions{ReadOnly: true, LockTimeout: o.LockTimeout,
+		AllowSharedRead: o.AllowSharedRead, Upgrade: upgradeV1(o)})
+	if err != nil {
+		return 0, journalError(err)
+	}
+	defer log.Close()
+	return exportArchive(ctx, o, func(fn func(uint64, []byte) error) error { return log.Read(1, fn) }, w)
+}
+
+// exportArchive writes the archived bookings among the records read yields.
+// It keeps only the offices and the code keys in memory: a scratch machine
+// applies those, and each archived booking is rebuilt, written and let go.
+func exportArchive(ctx context.Context, o Options, read func(func(uint64, []byte) error) error, w io.Writer) (int, error) {
+	m := newMachine(&o, &journal.Memory{})
+	m.replaying = true
+	enc := json.NewEncoder(w)
+	n := 0
+	err := read(func(lsn uint64, rec []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		c, err := decodeChange(rec)
+		if err != nil {
+			return fmt.Errorf("record %d: %w", lsn, err)
+		}
+		switch c.op {
+		case opKeys, opOffice, opOverride:
+			_, err = m.apply(&c)
+			if c.op == opOverride {
+				err = nil // a day that left the window, as in replay
+			}
+			return err
+		case opArchive:
+			a, err := m.archivedView(&c)
+			if err != nil {
+				return fmt.Errorf("record %d: %w", lsn, err)
+			}
+			n++
+			return enc.Encode(a)
+		}
+		return nil
+	})
+	return n, err
+}
+
+// archivedView rebuilds the booking an opArchive carries, as written out.
+func (m *machine) archivedView(c *change) (ArchivedBooking, error) {
+	a := c.archived
+	o := m.lookupOffice(a.officeCode)
+	if o == nil {
+		return ArchivedBooking{}, ErrUnknownOffice
+	}
+	b, _, err := m.rebuild(o, a)
+	if err != nil {
+		return ArchivedBooking{}, err
+	}
+	b.seq, b.code, b.billing = a.seq, m.codes.code(a.seq), m.codes.billingOf(a.seq)
+	v := ArchivedBooking{Booking: m.view(b, c.at), FamilyCard: b.familyCard.Digits(), ArchivedAt: time.Unix(0, c.at).In(m.loc(o))}
+	for _, ap := range b.applicants {
+		v.Applicants = append(v.Applicants, ArchivedApplicant{NIK: ap.NIK.Digits(), Meta: ap.Meta})
+	}
+	v.Booking.Applicants, v.Booking.FamilyCard = nil, FamilyCard{}
+	return v, nil
+}

@@ -1,0 +1,197 @@
+package booking_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	. "github.com/kuota/kuota/booking"
+	"github.com/kuota/kuota/calendar"
+	kt "github.com/kuota/kuota/internal/kuotatest"
+	"github.com/kuota/kuota/quota"
+	"github.com/kuota/kuota/reschedule"
+)
+
+// A booking that ended more than the retention ago leaves memory: its code
+// answers ErrArchived, its account's list and the indexes forget it, a
+// checked-in booking gives back its day's seats, and its NIKs keep only
+// what the re-apply rule needs. A reopened file archives the same, and
+// ExportArchive writes every archived booking out, as it stood.
+func TestArchiveAfterTheRetention(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kuota.db")
+	clk := kt.NewClock(kt.T1)
+	opts := &Options{Retention: RetentionMin, MaxHoldsPerAccount: 5}
+	e := kt.OpenEngine(t, path, clk, opts)
+	require.NoError(t, e.RegisterOffice(bg, kt.OfficeConfig(t)))
+	hold := func(acc int) Booking {
+		b, err := e.Hold(bg, kt.HoldRequest(t, acc))
+		require.NoError(t, err)
+		return b
+	}
+	paid := func(acc int) Booking {
+		b, err := e.Pay(bg, hold(acc).BillingCode, fmt.Sprint("ref-", acc))
+		require.NoError(t, err)
+		return b
+	}
+	cancelled, err := e.Cancel(bg, hold(1).Code, Reason{Kind: ReasonOther, Text: "sakit"})
+	require.NoError(t, err)
+	expired := hold(2)
+	noShow, checkedIn := paid(3), paid(4)
+	clk.Set(kt.T5)
+	_, err = e.CheckIn(bg, checkedIn.Code)
+	require.NoError(t, err)
+	ahead := kt.HoldRequest(t, 6) // January, released on 1 December: it stays
+	ahead.Date = kt.Jan04
+	b, err := e.Hold(bg, ahead)
+	require.NoError(t, err)
+	_, err = e.Pay(bg, b.BillingCode, "ref-6")
+	require.NoError(t, err)
+
+	// A day after slot 0 ended, every booking of the 10th ended a day ago
+	// or more: the sweeps record the expiry and the no-show, then the
+	// archiving.
+	clk.Set(kt.T6.Add(RetentionMin))
+	n, err := e.ArchiveDue(bg)
+	require.NoError(t, err)
+	require.Equal(t, 2, n, "cancelled and checked in: the others are not recorded as ended yet")
+	_, err = e.ExpireDue(bg)
+	require.NoError(t, err)
+	_, err = e.MarkNoShows(bg)
+	require.NoError(t, err)
+	n, err = e.ArchiveDue(bg)
+	require.NoError(t, err)
+	require.Equal(t, 2, n, "expired and no-show")
+	for _, b := range []Booking{cancelled, expired, noShow, checkedIn} {
+		_, err := e.Get(bg, b.Code)
+		require.ErrorIs(t, err, ErrArchived, b.Code)
+		_, err = e.ByBillingCode(bg, b.BillingCode)
+		require.ErrorIs(t, err, ErrArchived)
+		list, err := e.AccountBookings(bg, b.Account)
+		require.NoError(t, err)
+		require.Empty(t, list)
+	}
+	_, err = e.Get(bg, e.CodeOf(1<<30))
+	require.ErrorIs(t, err, ErrNotFound, "never handed out: not archived")
+	kt.RequireConsistent(t, e) // the checked-in booking's seats went with it
+	c := e.Counts()
+	require.EqualValues(t, 1, c.Total)
+	require.Equal(t, 1, c.Slab)
+	require.Equal(t, 1, c.Accounts)
+	// The NIKs of the no-show and the checked-in booking reached their
+	// date: they keep their re-apply window; the others are forgotten.
+	require.Equal(t, 3, c.NIKs, "the live booking's, and two windows")
+	again := kt.HoldRequest(t, 3)
+	again.Date = kt.Jan04
+	_, err = e.Hold(bg, again)
+	require.ErrorIs(t, err, reschedule.ErrReapplyTooSoon, "the window outlives the booking")
+	fresh := kt.HoldRequest(t, 1)
+	fresh.Date = kt.Jan04
+	_, err = e.Hold(bg, fresh)
+	require.NoError(t, err, "a cancelled booking's NIK is free")
+
+	var out bytes.Buffer
+	n, err = e.ExportArchive(bg, &out)
+	require.NoError(t, err)
+	require.Equal(t, 4, n)
+	got := map[string]ArchivedBooking{}
+	for _, line := range bytes.Split(bytes.TrimSpace(out.Bytes()), []byte("\n")) {
+		var a ArchivedBooking
+		require.NoError(t, json.Unmarshal(line, &a))
+		got[a.Code] = a
+	}
+	require.Equal(t, Cancelled, got[cancelled.Code].State)
+	require.Equal(t, Reason{Kind: ReasonOther, Text: "sakit"}, got[cancelled.Code].History[1].Reason)
+	require.Equal(t, kt.NIKDigits(1), got[cancelled.Code].Applicants[0].NIK)
+	require.Equal(t, Expired, got[expired.Code].State)
+	require.Equal(t, NoShow, got[noShow.Code].State)
+	require.True(t, noShow.SlotEnd.Equal(got[noShow.Code].History[2].At), "marked a no-show at the slot's end")
+	require.Equal(t, CheckedIn, got[checkedIn.Code].State)
+	require.Equal(t, "ref-4", got[checkedIn.Code].PaymentRef)
+	require.Equal(t, clk.Now().UnixNano(), got[checkedIn.Code].ArchivedAt.UnixNano())
+
+	require.NoError(t, e.Close())
+	e2 := kt.OpenEngine(t, path, clk, opts)
+	require.Equal(t, e.Counts().Slab, e2.Counts().Slab)
+	_, err = e2.Get(bg, noShow.Code)
+	require.ErrorIs(t, err, ErrArchived, "the archiving is replayed")
+	kt.RequireConsistent(t, e2)
+	require.NoError(t, e2.Close())
+	var file bytes.Buffer
+	n, err = ExportArchiveFile(bg, path, nil, &file)
+	require.NoError(t, err)
+	require.Equal(t, 4, n)
+	require.Equal(t, out.String(), file.String())
+}
+
+// Over a simulated year of a busy office — bookings every day, a window
+// that moves on every month, a retention of a month — the bookings in
+// memory stay flat: BookingsMax bounds what is kept, not everything ever
+// made. The heap is measured and logged each quarter.
+func TestMemoryStaysFlatOverAYear(t *testing.T) {
+	const perDay = 200 // families a day, one or two applicants each
+	start := time.Date(2027, time.January, 4, 9, 0, 0, 0, kt.WIB)
+	clk := kt.NewClock(start)
+	e := kt.NewEmptyEngine(t, clk, &Options{Retention: 30 * 24 * time.Hour, MaxHoldsPerAccount: 5})
+	register := func(first calendar.Date) {
+		cfg := kt.OfficeConfig(t)
+		cfg.Quota.Release, cfg.Quota.First, cfg.Quota.Days = quota.ReleaseRule{}, first, 60 // released at once
+		for i := range cfg.Quota.Layout.Slots {
+			cfg.Quota.Layout.Slots[i].Seats = []int{perDay, perDay}
+		}
+		require.NoError(t, e.RegisterOffice(bg, cfg))
+	}
+	register(calendar.DateOf(start, kt.WIB))
+	nik := 0
+	var kept []int
+	for day := 0; day < 365; day++ {
+		now := start.AddDate(0, 0, day)
+		clk.Set(now)
+		today := calendar.DateOf(now, kt.WIB)
+		if day%28 == 0 {
+			register(today) // the window moves on: past days leave it
+		}
+		arrival := today.AddDays(7)
+		for i := 0; i < perDay; i++ {
+			req := kt.HoldRequest(t, 0)
+			req.Account, req.Date, req.Slot = fmt.Sprint("acc-", nik), arrival, kt.Slot0
+			req.Applicants = kt.Applicants(t, nik%kt.NIKsMax, 1)
+			nik++
+			b, err := e.Hold(bg, req)
+			if err != nil {
+				continue // a closed day, a NIK inside its window: refusals are fine
+			}
+			if i%3 != 0 {
+				_, err = e.Pay(bg, b.BillingCode, "ref")
+				require.NoError(t, err)
+			}
+		}
+		clk.Set(now.Add(23 * time.Hour))
+		_, err := e.ExpireDue(bg)
+		require.NoError(t, err)
+		_, err = e.MarkNoShows(bg)
+		require.NoError(t, err)
+		_, err = e.ArchiveDue(bg)
+		require.NoError(t, err)
+		if day%91 == 90 {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			c := e.Counts()
+			kept = append(kept, c.Slab)
+			t.Logf("day %d: %d bookings made, %d in memory, %d NIKs, %d accounts, heap %.1f MiB",
+				day+1, c.Seq, c.Slab, c.NIKs, c.Accounts, float64(ms.HeapAlloc)/(1<<20))
+		}
+	}
+	require.Len(t, kept, 4)
+	require.Less(t, kept[0], 2*30*perDay, "a month and a week of bookings at most")
+	for i := 1; i < len(kept); i++ {
+		require.InDelta(t, kept[0], kept[i], float64(kept[0])/10, "flat: quarter %d against the first", i+1)
+	}
+	kt.RequireConsistent(t, e)
+}
