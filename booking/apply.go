@@ -49,8 +49,8 @@ func (m *machine) apply(c *change) (uint64, error) {
 	return 0, fmt.Errorf("%w: change %d", ErrCorrupt, c.op)
 }
 
-// hold applies opHold. A cell without room refuses at once, locking
-// nothing; otherwise the new booking claims its NIKs, and while it holds
+// hold applies opHold. A cell without room refuses at once, before any
+// NIK is locked; otherwise the new booking claims its NIKs, and while it holds
 // them takes its seats, its sequence number and its place in the journal;
 // only then can anyone find it. A refused hold leaves no trace another
 // caller could see: it takes its seats only once its NIKs are judged free.
@@ -184,7 +184,16 @@ func (m *machine) number(b *booking, c *change) error {
 		}
 		m.seq.Store(max(m.seq.Load(), c.seq))
 	} else {
-		c.seq = m.seq.Add(1)
+		for {
+			last := m.seq.Load()
+			if last >= bookingNumbersMax {
+				return fmt.Errorf("%w: every booking number (%d) is used", ErrTooManyBookings, uint64(bookingNumbersMax))
+			}
+			if m.seq.CompareAndSwap(last, last+1) {
+				c.seq = last + 1
+				break
+			}
+		}
 	}
 	b.seq = c.seq
 	b.code, b.billing = m.codes.code(b.seq), m.codes.billingOf(b.seq)
@@ -198,16 +207,23 @@ func (m *machine) number(b *booking, c *change) error {
 // before the new state is published, and readers of a booking wait for
 // its lock (settled): whoever sees the change sees its seats free.
 func (m *machine) step(c *change) (uint64, error) {
-	b := m.slab.get(c.seq)
-	if b == nil {
-		return 0, ErrNotFound
+	b, err := m.find(c.seq)
+	if err != nil {
+		return 0, err
+	}
+	if c.op == opReschedule && !m.replaying && m.holds.due(c.at) {
+		// Lapsed holds give their seats back before the lock, not while
+		// readers of b wait for it (take would, for a full cell).
+		m.expireDue(c.at)
 	}
 	b.mu.Lock()
 	from := b.st.Load()
-	var err error
-	if c.from != nil && c.from != from {
+	switch {
+	case b.archived:
+		err = ErrArchived // it left the slab after this change found it
+	case c.from != nil && c.from != from:
 		err = errStale
-	} else {
+	default:
 		err = can(c.op, from.state)
 	}
 	var moved *snapshot // a reschedule's new cell
@@ -281,27 +297,39 @@ func (m *machine) checkCell(o *office, slot, pool uint8) error {
 // the seats only have to fit (quota.Restore): the change was admitted
 // under the rules of its day.
 func (m *machine) take(b *booking, s *snapshot, atNs int64) error {
-	id, d, slot, pool, n := b.office.id, s.date, int(s.slot), int(s.pool), b.seats()
 	if m.replaying {
-		return m.restoreSeats(b, s, m.ledger.Restore(id, d, slot, pool, n))
+		return m.restoreSeats(b, s, m.ledger.Restore(b.office.id, s.date, int(s.slot), int(s.pool), b.seats()))
 	}
-	now := time.Unix(0, atNs)
-	err := m.ledger.Reserve(id, d, slot, pool, n, now)
-	if err == quota.ErrFull && m.holds.due(atNs) {
-		m.expireDue(atNs)
-		err = m.ledger.Reserve(id, d, slot, pool, n, now)
-	}
-	return err
+	return m.ask(b, s, atNs, true)
 }
 
 // fits returns the error take would return, taking nothing.
 func (m *machine) fits(b *booking, s *snapshot, atNs int64) error {
-	id, d, slot, pool, n := b.office.id, s.date, int(s.slot), int(s.pool), b.seats()
-	now := time.Unix(0, atNs)
-	err := m.ledger.Fits(id, d, slot, pool, n, now)
+	return m.ask(b, s, atNs, false)
+}
+
+// ask asks quota for b's seats in the cell of s as of atNs: to take them
+// (Reserve) or whether they fit (Fits). A full cell first expires the
+// holds overdue at atNs, and is asked again; if the journal refuses those
+// expiries, so that their seats cannot be given back, the answer is its
+// refusal (ErrStorage), not a "full" that is not so.
+func (m *machine) ask(b *booking, s *snapshot, atNs int64, reserve bool) error {
+	id, d, slot, pool, n, now := b.office.id, s.date, int(s.slot), int(s.pool), b.seats(), time.Unix(0, atNs)
+	try := func() error {
+		if reserve {
+			return m.ledger.Reserve(id, d, slot, pool, n, now)
+		}
+		return m.ledger.Fits(id, d, slot, pool, n, now)
+	}
+	err := try()
 	if err == quota.ErrFull && m.holds.due(atNs) {
-		m.expireDue(atNs)
-		err = m.ledger.Fits(id, d, slot, pool, n, now)
+		if _, _, refused := m.expireDue(atNs); refused != nil {
+			if err = try(); err == quota.ErrFull {
+				return refused
+			}
+			return err
+		}
+		err = try()
 	}
 	return err
 }
@@ -405,20 +433,26 @@ func (m *machine) recordDue(b *booking, s *snapshot, nowNs int64) error {
 // sweep pops what index x has due at nowNs and records, for each booking,
 // what record makes of it: a change and its LSN, nothing (an entry gone
 // stale), or the journal's refusal. It returns how many changes it
-// recorded, the LSN of the last, and the first refusal. An entry whose
-// change was refused is filed again at its instant, so that a later sweep
-// records it: a sweep never loses what is due.
+// recorded, the LSN of the last, and the journal's first refusal. An
+// entry whose change the journal refused (ErrStorage) is filed again at
+// its instant, so that a later sweep records it: a sweep never loses what
+// is due.
 func (m *machine) sweep(x *deadlineIndex, nowNs int64, record func(*booking) (uint64, bool, error)) (int, uint64, error) {
 	n, last := 0, uint64(0)
 	var refused error
 	for _, it := range x.pop(nowNs) {
 		lsn, made, err := record(it.b)
 		switch {
-		case err != nil:
+		case errors.Is(err, ErrStorage):
 			x.add(it.at, it.b)
 			if refused == nil {
 				refused = err
 			}
+		case err != nil:
+			// Unreachable while the engine's invariants hold: an entry
+			// whose change the state machine itself refuses would be
+			// refused again at every sweep.
+			m.log.Error("sweep: a due change refused", "code", formatCode(it.b.code), "err", err)
 		case made:
 			n++
 			last = max(last, lsn)

@@ -141,7 +141,7 @@ type HoldRequest struct {
 // journal before it is published: so a booking's records are in the
 // journal in the order of its changes, and whoever sees a change (a seat
 // it freed, a NIK it released) acts after the change has its place in the
-// journal. Readers never take mu: they load the snapshot.
+// journal. Readers take mu only to wait for a change under way (settled).
 type booking struct {
 	seq     uint64 // the sequence number: the slab index, and the codes' source
 	code    uint64
@@ -161,6 +161,9 @@ type booking struct {
 	// a caller returning the booking waits for it to be durable. Written
 	// under mu.
 	lsn atomic.Uint64
+	// archived is set, under mu, once the booking's archiving has its
+	// place in the journal: no change may follow it (see machine.archive).
+	archived bool
 }
 
 // settled returns b's state once no change of b is under way. A change

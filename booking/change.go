@@ -182,7 +182,7 @@ func decodeChange(data []byte) (change, error) {
 			At:     decodeInstant(d),
 		}
 	case opHold, opPay, opReschedule, opCheckIn, opCancel, opReject, opExpire, opNoShow, opImport, opArchive:
-		c.seq = d.UvarintMax(BookingsMaxLimit, "booking number")
+		c.seq = d.UvarintMax(bookingNumbersMax, "booking number")
 		if c.seq == 0 && d.Err() == nil {
 			d.Fail("booking number 0")
 		}

@@ -206,7 +206,7 @@ func TestChangeRecordRefusals(t *testing.T) {
 		{"change past the last", withByte(1, byte(opMax+1)), fmt.Sprintf("change %d", opMax+1)},
 		{"trailing byte", append(bytes.Clone(rec), 0), "trailing"},
 		{"booking number 0", cancelOf(0), "booking number 0"},
-		{"booking number past the limit", cancelOf(BookingsMaxLimit + 1), "booking number"},
+		{"booking number past the limit", cancelOf(bookingNumbersMax + 1), "booking number"},
 		{"idempotency flag 2", idemFlag(t, hold, 2), "idempotency flag 2"},
 		{"no applicants", withApplicants(t, hold, nil), "no applicants"},
 		{"NIK repeated", withApplicants(t, hold, []Applicant{{NIK: recordNIK(t, 1)}, {NIK: recordNIK(t, 1)}}), "NIK repeated"},

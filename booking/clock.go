@@ -6,11 +6,16 @@ import (
 	"time"
 )
 
-// clockSlack is how far the wall clock may drift from the monotonic clock
-// before a difference counts as a jump: NTP slews a clock by at most half a
-// millisecond a second, so two seconds is hours of drift, and far less
-// than any deadline the engine keeps.
+// clockSlack is how far the wall clock may drift from the monotonic clock,
+// since the last reading the engine trusted, before a difference counts as
+// a jump: far less than any deadline the engine keeps, and far more than
+// clockReanchor lets NTP's slewing add up to.
 const clockSlack = 2 * time.Second
+
+// clockReanchor is how often a trusted reading becomes the one the next
+// are checked against: NTP slews a clock by at most half a millisecond a
+// second, 30 ms a minute, so slewing never adds up to clockSlack.
+const clockReanchor = time.Minute
 
 // clock is the engine's time: Options.Now, guarded when the engine knows a
 // monotonic clock to check it against (Options.Monotonic, or the real one
@@ -88,6 +93,9 @@ func (c *clock) guard(w, m int64) int64 {
 	if d := w - expected; d <= int64(clockSlack) && d >= -int64(clockSlack) {
 		if c.jumpSince.Load() != noJump {
 			c.jumpSince.Store(noJump) // a glitch that ended
+		}
+		if m-a.monoNs >= int64(clockReanchor) {
+			c.anchor.CompareAndSwap(a, &anchor{wallNs: w, monoNs: m})
 		}
 		return w
 	}

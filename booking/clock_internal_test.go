@@ -89,6 +89,20 @@ func TestClockGuard(t *testing.T) {
 	require.Equal(t, h.Wall().UTC(), at(), "the wall clock has caught up")
 }
 
+// NTP slewing a clock at its fastest, half a millisecond a second, for a
+// day: never mistaken for a jump, however long it goes on.
+func TestClockFollowsSlewing(t *testing.T) {
+	t0 := time.Date(2026, time.November, 1, 9, 0, 0, 0, time.UTC)
+	h := &handClocks{wall: t0}
+	c := newClock(&Options{Now: h.Wall, Monotonic: h.Mono, ClockJumpHold: time.Hour})
+	for range 24 * 60 {
+		h.tick(time.Minute)
+		h.step(30 * time.Millisecond) // 500 ppm
+		require.Equal(t, h.Wall().UnixNano(), c.now(), "the slewed wall clock is believed at once")
+	}
+	require.Equal(t, t0.Add(24*time.Hour+24*60*30*time.Millisecond), h.Wall().UTC(), "43 s of slewing, against a slack of 2")
+}
+
 func TestClockWithoutMonotonicIsTakenAsItIs(t *testing.T) {
 	t0 := time.Date(2026, time.November, 1, 9, 0, 0, 0, time.UTC)
 	h := &handClocks{wall: t0}

@@ -31,6 +31,12 @@ const (
 	billingDigits = 15
 	billingMin    = 100_000_000_000_000
 	billingSpan   = 900_000_000_000_000
+	// bookingNumbersMax bounds sequence numbers, and so every booking a
+	// file ever holds, archived ones included (they keep their numbers):
+	// 2³⁶ − 1, 68.7 billion, eighteen years at ten million bookings a day.
+	// The codes have room for far more; the bound is the slab's
+	// directory, one pointer per 16,384 numbers, 32 MiB at the end.
+	bookingNumbersMax = 1<<36 - 1
 )
 
 // codeKeys are the keys of an engine's two permutations.

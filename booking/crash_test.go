@@ -52,11 +52,13 @@ const crashClockScale = 600
 const crashHoldTTL = time.Minute
 
 // The child books and reschedules into 14–25 December, 120 seats, with six
-// goroutines.
+// goroutines, for crashChildMax at most: the parent kills it long before,
+// and a child whose parent died ends by itself.
 const (
 	crashFirstDay = 14
 	crashLastDay  = 25
 	crashWorkers  = 6
+	crashChildMax = 5 * time.Minute
 )
 
 func crashOffice() OfficeConfig {
@@ -149,7 +151,7 @@ func crashChild(path string) int {
 					lastSaid = time.Now()
 				}
 			}
-			for {
+			for time.Since(began) < crashChildMax {
 				switch op := rng.IntN(10); {
 				case op < 4 || len(mine) == 0:
 					b, err := e.Hold(ctx, HoldRequest{
@@ -192,8 +194,9 @@ func crashChild(path string) int {
 			}
 		})
 	}
-	wg.Wait() // never: the parent kills the process
-	return 0
+	wg.Wait() // only after crashChildMax: the parent kills the process first
+	fmt.Fprintln(os.Stderr, "child: ran out its time without being killed")
+	return 3
 }
 
 // TestCrashRecovery kills a child process running a durable workload at

@@ -57,11 +57,18 @@ func New(opts *Options) (*Engine, error) {
 // start builds an engine over journal j: it replays what j holds, gives a
 // new journal its code keys, and starts the sweeper. On error it closes j.
 func start(o Options, j journal.Journal) (*Engine, error) {
-	e := newEngine(o, j)
+	return newEngine(o, j).launch()
+}
+
+// launch makes e serve: it replays the journal (boot), records the expiry
+// of the holds that lapsed while it was closed (settleOpen) and starts the
+// sweeper. On error it closes the journal.
+func (e *Engine) launch() (*Engine, error) {
 	if err := e.boot(); err != nil {
-		j.Close()
+		e.m.journal.Close()
 		return nil, err
 	}
+	e.settleOpen()
 	e.start()
 	return e, nil
 }
@@ -80,7 +87,10 @@ func newEngine(o Options, j journal.Journal) *Engine {
 }
 
 // boot replays the journal and, for a new one, draws and stores the keys
-// of the booking and billing codes.
+// of the booking and billing codes. It does not wait for the keys to be
+// durable: every change that uses them comes after them in the journal,
+// and waits for its own record, so a full disk holds up the first change,
+// never Open.
 func (e *Engine) boot() error {
 	if err := e.m.recover(e.m.journal.Replay); err != nil {
 		return err
@@ -92,11 +102,8 @@ func (e *Engine) boot() error {
 	if err != nil {
 		return err
 	}
-	lsn, err := e.m.apply(&change{op: opKeys, keys: keys})
-	if err != nil {
-		return err
-	}
-	return e.wait(context.Background(), lsn)
+	_, err = e.m.apply(&change{op: opKeys, keys: keys})
+	return err
 }
 
 // start launches the background sweeper unless the options turn it off.

@@ -123,3 +123,10 @@ func (e *Engine) Recorded(code string) (State, error) {
 	}
 	return b.st.Load().state, nil
 }
+
+// BookingNumbersMax is the last booking number an engine gives.
+const BookingNumbersMax = bookingNumbersMax
+
+// SetLastNumber makes seq the last booking number given, as if that many
+// bookings had been made.
+func (e *Engine) SetLastNumber(seq uint64) { e.m.seq.Store(seq) }

@@ -1,8 +1,6 @@
 package booking
 
 import (
-	"cmp"
-	"context"
 	"fmt"
 
 	"github.com/kuota/kuota/internal/journal"
@@ -66,23 +64,15 @@ func Open(path string, opts *Options) (*Engine, error) {
 	if last, err := log.Last(); err == nil {
 		e.m.presize(last)
 	}
-	if err := e.boot(); err != nil {
-		g.Close()
-		return nil, err
-	}
-	if err := e.settleOpen(); err != nil {
-		g.Close()
-		return nil, err
-	}
-	e.start()
-	return e, nil
+	return e.launch()
 }
 
-// settleOpen stores the expiry of the holds that lapsed while the file was
-// closed.
-func (e *Engine) settleOpen() error {
-	_, lsn, err := e.m.expireDue(e.nowNs())
-	return cmp.Or(err, e.wait(context.Background(), lsn))
+// settleOpen records the expiry of the holds that lapsed while the file
+// was closed. It does not wait for the disk: every read shows them expired
+// already, a change that depends on one comes after it in the journal, and
+// an expiry the journal refuses (a full disk) stays due for the sweeper.
+func (e *Engine) settleOpen() {
+	e.m.expireDue(e.nowNs())
 }
 
 // openReader builds a read-only engine from log and closes the file at

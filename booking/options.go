@@ -135,15 +135,14 @@ type Options struct {
 	MaxHoldsPerAccount int
 	// BookingsMax bounds the bookings the engine keeps in memory, live
 	// and ended within the retention: DefaultBookingsMax when zero.
-	//
+	BookingsMax int
 	// Retention is how long a booking that ended (expired, cancelled,
 	// rejected, a no-show, checked in) stays in memory: DefaultRetention
 	// when zero, RetentionMin..RetentionMax. Then it is archived: the
 	// journal records it as it stood (ExportArchive writes those out), its
 	// code answers ErrArchived, and each of its NIKs keeps only the
 	// instant from which it may book again.
-	BookingsMax int
-	Retention   time.Duration
+	Retention time.Duration
 	// Logger receives one line per state change, without NIKs, applicant
 	// metadata or account IDs; nil discards.
 	Logger *slog.Logger

@@ -32,17 +32,18 @@ func (st State) ended() bool { return st != Held && st != Paid }
 
 // archive applies opArchive: booking c.seq leaves memory. Live, it must
 // have ended at least the retention before c.at; in replay it must have
-// ended. A checked-in booking gives back the seats of its day, long gone
-// by: no seat is counted for a booking memory no longer holds.
+// ended. A checked-in booking gives back the seats of its day, which has
+// long gone by: no seat is counted for a booking memory no longer holds.
 func (m *machine) archive(c *change) (uint64, error) {
-	b := m.slab.get(c.seq)
-	if b == nil {
-		return 0, ErrNotFound
+	b, err := m.find(c.seq)
+	if err != nil {
+		return 0, err
 	}
 	b.mu.Lock()
 	s := b.st.Load()
-	var err error
 	switch {
+	case b.archived:
+		err = ErrArchived
 	case c.from != nil && c.from != s:
 		err = errStale
 	case !s.state.ended():
@@ -62,16 +63,22 @@ func (m *machine) archive(c *change) (uint64, error) {
 		b.mu.Unlock()
 		return 0, err
 	}
+	// Under the lock, so that a change that found b before it left the
+	// slab and waits for the lock finds it archived (step), and after
+	// the record has its place: the seats go back, and b leaves the slab.
+	b.archived = true
 	b.lsn.Store(lsn)
-	b.mu.Unlock()
+	if s.state.holdsSeats() {
+		m.release(b, s)
+	}
 	m.slab.remove(b.seq)
+	b.mu.Unlock()
+	// The account's and the NIKs' shards are taken before a booking's
+	// lock elsewhere (a hold), so not under it.
 	m.accounts.remove(b)
 	m.niks.release(b, c.at)
 	m.states[s.state].Add(-1)
 	m.total.Add(-1)
-	if s.state.holdsSeats() {
-		m.release(b, s)
-	}
 	return lsn, nil
 }
 
@@ -81,15 +88,18 @@ func (m *machine) archiveDue(nowNs int64) (int, uint64, error) {
 	return m.sweep(m.ends, nowNs, func(b *booking) (uint64, bool, error) {
 		for {
 			s := b.st.Load()
-			if !s.state.ended() {
-				return 0, false, nil
-			}
-			if addNanos(s.at, m.retention) > nowNs {
-				m.fileEnd(b, s) // rejected at the counter since: later
+			// Stale entries: a booking archived already (an entry filed
+			// in replay, before its archiving was replayed), or one that
+			// ended again (rejected at the counter after its check-in),
+			// which file gave an entry of its own.
+			if m.slab.get(b.seq) != b || !s.state.ended() || addNanos(s.at, m.retention) > nowNs {
 				return 0, false, nil
 			}
 			lsn, err := m.apply(&change{op: opArchive, seq: b.seq, at: nowNs, from: s})
-			if err != errStale {
+			switch {
+			case err == ErrArchived || err == ErrNotFound:
+				return 0, false, nil // archived meanwhile, by ArchiveDue and the sweeper both
+			case err != errStale:
 				return lsn, err == nil, err
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -194,4 +195,116 @@ func TestMemoryStaysFlatOverAYear(t *testing.T) {
 		require.InDelta(t, kept[0], kept[i], float64(kept[0])/10, "flat: quarter %d against the first", i+1)
 	}
 	kt.RequireConsistent(t, e)
+}
+
+// A rejection racing the archiving of its checked-in booking either comes
+// first, and the booking stays (ended anew), or finds it archived: never a
+// change after the archiving, which the file could not replay.
+func TestArchiveRacesARejection(t *testing.T) {
+	const rounds, bookings = 100, 40
+	for round := range rounds {
+		path := filepath.Join(t.TempDir(), "kuota.db")
+		clk := kt.NewClock(kt.T1)
+		opts := &Options{Retention: RetentionMin, MaxHoldsPerAccount: 5}
+		e := kt.OpenEngine(t, path, clk, opts)
+		cfg := kt.OfficeConfig(t)
+		cfg.Quota.Layout.Slots[0].Seats = []int{bookings, 2}
+		require.NoError(t, e.RegisterOffice(bg, cfg))
+		var codes []string
+		for i := range bookings {
+			req := kt.HoldRequest(t, i)
+			req.Applicants = kt.Applicants(t, i, 1)
+			b, err := e.Hold(bg, req)
+			require.NoError(t, err)
+			_, err = e.Pay(bg, b.BillingCode, "ref")
+			require.NoError(t, err)
+			codes = append(codes, b.Code)
+		}
+		clk.Set(kt.T5)
+		for _, c := range codes {
+			_, err := e.CheckIn(bg, c)
+			require.NoError(t, err)
+		}
+		clk.Set(kt.T5.Add(RetentionMin))
+		var wg sync.WaitGroup
+		errs := make([]error, len(codes))
+		for i, c := range codes {
+			wg.Go(func() { _, errs[i] = e.Reject(bg, c, Reason{Kind: ReasonOther, Text: "dokumen palsu"}) })
+		}
+		archived, err := e.ArchiveDue(bg)
+		require.NoError(t, err)
+		wg.Wait()
+		rejected := 0
+		for i, err := range errs {
+			if err == nil {
+				rejected++
+				continue
+			}
+			require.ErrorIs(t, err, ErrArchived, "round %d, booking %d", round, i)
+		}
+		require.Equal(t, bookings, rejected+archived, "round %d: each booking rejected or archived", round)
+		kt.RequireConsistent(t, e)
+		require.NoError(t, e.Close())
+		e2 := kt.OpenEngine(t, path, clk, opts)
+		require.Equal(t, rejected, e2.Stats().Bookings[Rejected], "round %d: the file replays", round)
+		kt.RequireConsistent(t, e2)
+		require.NoError(t, e2.Close())
+	}
+}
+
+// The retention index forgets what it no longer needs: after a reopen
+// (which files every ended booking again, archived or not) and after a
+// check-in followed by a rejection (which ends the booking twice),
+// ArchiveDue archives each booking once and reports no error.
+func TestArchiveDueForgetsStaleEntries(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kuota.db")
+	clk := kt.NewClock(kt.T1)
+	opts := &Options{Retention: RetentionMin, MaxHoldsPerAccount: 5}
+	e := kt.OpenEngine(t, path, clk, opts)
+	require.NoError(t, e.RegisterOffice(bg, kt.OfficeConfig(t)))
+	cancelled, err := e.Hold(bg, kt.HoldRequest(t, 1))
+	require.NoError(t, err)
+	_, err = e.Cancel(bg, cancelled.Code, Reason{})
+	require.NoError(t, err)
+	twice, err := e.Hold(bg, kt.HoldRequest(t, 2))
+	require.NoError(t, err)
+	_, err = e.Pay(bg, twice.BillingCode, "ref")
+	require.NoError(t, err)
+	clk.Set(kt.T5)
+	_, err = e.CheckIn(bg, twice.Code)
+	require.NoError(t, err)
+	clk.Set(kt.T5.Add(time.Hour))
+	_, err = e.Reject(bg, twice.Code, Reason{Kind: ReasonInvalidData})
+	require.NoError(t, err)
+
+	clk.Set(kt.T5.Add(RetentionMin + 2*time.Hour))
+	n, err := e.ArchiveDue(bg)
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+	n, err = e.ArchiveDue(bg)
+	require.NoError(t, err)
+	require.Zero(t, n)
+	require.NoError(t, e.Close())
+
+	e2 := kt.OpenEngine(t, path, clk, opts)
+	for range 2 {
+		n, err = e2.ArchiveDue(bg)
+		require.NoError(t, err, "after a reopen")
+		require.Zero(t, n)
+	}
+	require.Zero(t, e2.Counts().Slab)
+}
+
+// Archived bookings keep their numbers, so the numbers, not memory, bound
+// the bookings a file ever holds: the last one is given, and the next hold
+// is refused, never a number the decoder would refuse to read back.
+func TestBookingNumbersRunOut(t *testing.T) {
+	e, _ := kt.NewEngine(t, nil)
+	e.SetLastNumber(BookingNumbersMax - 1)
+	last, err := e.Hold(bg, kt.HoldRequest(t, 1))
+	require.NoError(t, err)
+	require.Equal(t, e.CodeOf(BookingNumbersMax), last.Code)
+	_, err = e.Hold(bg, kt.HoldRequest(t, 2))
+	require.ErrorIs(t, err, ErrTooManyBookings)
+	require.ErrorContains(t, err, "every booking number")
 }

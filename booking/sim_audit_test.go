@@ -25,14 +25,17 @@ func (s *sim) expect(what string, got Booking, b *simBooking) {
 
 // expectGet fails the run unless Get shows the booking with the given
 // code as the model does: a refused change left nothing, an unanswered
-// one is there (until a reopen decides).
+// one is there (until a reopen decides), an archived booking answers
+// ErrArchived.
 func (s *sim) expectGet(what, code string) {
 	b := s.model.byCode[code]
 	got, err := s.e.Get(bg, code)
 	switch {
 	case b == nil && !errors.Is(err, ErrNotFound):
 		s.fail("%s: Get %s: %v, the model has no such booking", what, code, err)
-	case b == nil:
+	case b != nil && b.archived && !errors.Is(err, ErrArchived):
+		s.fail("%s: Get %s: %v, the model archived it at %s", what, code, err, b.archivedAt.In(kt.WIB).Format(time.DateTime))
+	case b == nil, b.archived:
 	case err != nil:
 		s.fail("%s: Get %s: %v", what, code, err)
 	default:
@@ -94,8 +97,8 @@ func simEvents(h []Event) string {
 	return strings.TrimSpace(b.String())
 }
 
-// recorded returns the state the engine has recorded for a booking, which
-// tells whose seats its counters still count.
+// recorded returns the state the engine has recorded for a booking it
+// keeps (not archived), which tells whose seats its counters still count.
 func (s *sim) recorded(code string) State {
 	st, err := s.e.Recorded(code)
 	if err != nil {
@@ -110,7 +113,7 @@ func (s *sim) recorded(code string) State {
 func (s *sim) lapsed(c simCell) int {
 	now, n := s.clock.Now(), 0
 	for _, b := range s.model.bookings {
-		if b.date == c.date && b.slot == c.slot && b.pool == c.pool && !simTakes(s.model.effective(b, now)) && simTakes(s.recorded(b.code)) {
+		if !b.archived && b.date == c.date && b.slot == c.slot && b.pool == c.pool && !simTakes(s.model.effective(b, now)) && simTakes(s.recorded(b.code)) {
 			n += len(b.niks)
 		}
 	}
@@ -132,20 +135,25 @@ func (s *sim) checkCell(what string, c simCell) {
 }
 
 // audit sweeps every invariant: Check is clean; every booking reads as the
-// model has it; no NIK has two live bookings; no booking exists that the
-// model does not know (a refused hold left nothing); every account lists
-// its bookings; the office has its name; every cell's seats taken and
-// left add up to its capacity, the model's.
+// model has it, an archived one as ErrArchived; no NIK has two live
+// bookings; no booking exists that the model does not know (a refused hold
+// left nothing); every account lists its bookings; the office has its
+// name; every cell's seats taken and left add up to its capacity, the
+// model's.
 func (s *sim) audit(why string) {
 	now := s.clock.Now()
 	if v, err := s.e.Check(bg); err != nil || len(v) > 0 {
 		s.fail("%s: Check: %v %v", why, err, v)
 	}
-	if n := s.e.Stats().Total; n != len(s.model.bookings) {
-		s.fail("%s: the engine has %d bookings, the model %d", why, n, len(s.model.bookings))
+	if n := s.e.Stats().Total; n != s.model.live() {
+		s.fail("%s: the engine has %d bookings, the model %d (and %d archived)", why, n, s.model.live(), len(s.model.bookings)-s.model.live())
 	}
 	live := map[NIK]string{}
 	for _, b := range s.model.bookings {
+		if b.archived {
+			s.expectGet(why, b.code)
+			continue
+		}
 		got, err := s.e.Get(bg, b.code)
 		if err != nil {
 			s.fail("%s: Get %s: %v", why, b.code, err)
@@ -179,13 +187,13 @@ func (s *sim) audit(why string) {
 }
 
 // expectAccount fails the run unless the account lists the model's
-// bookings, oldest first, each as the model has it.
+// bookings but the archived, oldest first, each as the model has it.
 func (s *sim) expectAccount(what, account string) {
 	got, err := s.e.AccountBookings(bg, account)
 	if err != nil {
 		s.fail("%s: AccountBookings: %v", what, err)
 	}
-	want := s.model.ofAccount(account)
+	want := s.model.ofAccount(account, false)
 	codes := func(n int, code func(i int) string) []string {
 		out := make([]string, n)
 		for i := range out {
@@ -213,7 +221,14 @@ func (s *sim) read(op simOp, c *simClient) simOutcome {
 	b := s.pick(c)
 	s.expectGet("get", b.code)
 	got, err := s.e.ByBillingCode(bg, b.billing)
-	if err != nil {
+	switch {
+	case b.archived && !errors.Is(err, ErrArchived):
+		s.fail("ByBillingCode %s: %v, the model archived %s", b.billing, err, b.code)
+	case b.archived:
+		s.stats.archivedAnswers++
+		s.tracef("get %s: archived", b.code)
+		return simOK
+	case err != nil:
 		s.fail("ByBillingCode %s: %v", b.billing, err)
 	}
 	s.expect("by billing code", got, b)
@@ -334,7 +349,7 @@ func (s *sim) view(op simOp) simOutcome {
 func (s *sim) checkViewExpired(what string) {
 	now := s.clock.Now()
 	for _, b := range s.model.bookings {
-		if s.model.effective(b, now) != Expired || s.recorded(b.code) != Held {
+		if b.archived || s.model.effective(b, now) != Expired || s.recorded(b.code) != Held {
 			continue
 		}
 		if !s.broken() {

@@ -37,16 +37,18 @@ func TestSimSeesAMissingFsync(t *testing.T) {
 
 // The early-write bug class (a change's effect seen before its record
 // has its place in the journal) is proved by hand, in a scratch copy,
-// never here: in machine.step (apply.go), either give the old seats back
-// before m.commit(c), or b.st.Store(to) before it; then run
+// never here (the engine has no hook to break itself with): in
+// machine.step (apply.go), either give the old seats back before
+// m.commit(c), or b.st.Store(to) before it; then run
 //
 //	go test ./booking -run 'TestSim$'
 //
 // Either way a change the journal refuses (the disk full, or sick) leaves
-// its effect behind. With the working tree of issue 13, seed 14 fails
+// its effect behind. With the tree of issue 13's closing, seed 14 fails
 // first for both — Check finds a cell whose counter disagrees with its
-// bookings — and 18 (seats given back early) or 24 (state published
-// early) of the 300 seeds fail, against 1 without the bug.
+// bookings, or a count by state that does not match — and 19 (seats
+// given back early) or 22 (state published early) of the 300 seeds fail;
+// without the bug, none of 3,000 does.
 
 // TestSimIsDeterministic runs seeds twice: the same trace, line for line,
 // and the same bytes on the disk, or a failing seed would not replay.

@@ -162,8 +162,9 @@ func TestSimFoundSweepForgetsWhatItCouldNotRecord(t *testing.T) {
 // change with ErrStorage (errors.go), and reads go on. Two calls answered
 // otherwise, because the expiry they must record first could not be
 // written and they went on as if it had been: a Hold counted the
-// account's overdue hold as unpaid (ErrTooManyHolds), and ExpireDue
-// reported success, recording nothing.
+// account's overdue hold as unpaid (ErrTooManyHolds), a Hold on a cell
+// that a lapsed hold fills answered quota.ErrFull, and ExpireDue reported
+// success, recording nothing.
 //
 // A lapsed hold whose expiry cannot be recorded reads Expired, but its
 // seats stay counted in the calendar views until the expiry is recorded,
@@ -174,7 +175,9 @@ func TestSimFoundRefusalsOnAFailedJournal(t *testing.T) {
 	r := newSimRig(t, true)
 	b, err := r.hold("acc-1", 1, kt.Online)
 	require.NoError(t, err)
-	r.clock.Advance(time.Hour) // past the hold's deadline: it reads expired
+	_, err = r.hold("acc-2", 3, kt.WalkIn) // the walk-in cell's one seat
+	require.NoError(t, err)
+	r.clock.Advance(time.Hour) // past the holds' deadline: they read expired
 	got, err := r.e.Get(bg, b.Code)
 	require.NoError(t, err)
 	require.Equal(t, Expired, got.State)
@@ -183,6 +186,12 @@ func TestSimFoundRefusalsOnAFailedJournal(t *testing.T) {
 	t.Run("Hold", func(t *testing.T) {
 		_, err := r.e.Hold(bg, HoldRequest{Account: "acc-1", Office: kt.Office, Date: kt.Dec11, Slot: kt.Slot0, Pool: kt.Online,
 			Applicants: []Applicant{{NIK: kt.NIK(t, 2)}}})
+		require.ErrorIs(t, err, ErrStorage)
+	})
+	t.Run("Hold on the cell of a lapsed hold", func(t *testing.T) {
+		// Its seat comes back once the expiry is recorded, which the
+		// journal refuses: not "full".
+		_, err := r.hold("acc-3", 4, kt.WalkIn)
 		require.ErrorIs(t, err, ErrStorage)
 	})
 	t.Run("ExpireDue", func(t *testing.T) {
@@ -200,6 +209,6 @@ func TestSimFoundRefusalsOnAFailedJournal(t *testing.T) {
 		day, err = r.e.Day(bg, kt.Office, kt.Dec10)
 		require.NoError(t, err)
 		require.Equal(t, 3, day.Slots[0].Pools[0].Left, "the disk has room: the view recorded the expiry, and the seat is free")
-		require.Equal(t, 1, r.e.Stats().Bookings[Expired], "recorded")
+		require.Equal(t, 2, r.e.Stats().Bookings[Expired], "both recorded")
 	})
 }

@@ -53,8 +53,8 @@ func (s *sim) hold(c *simClient, retry bool) simOutcome {
 		}
 		return out
 	case out == simRefused:
-		if n := s.e.Stats().Total; n != len(s.model.bookings) {
-			s.fail("%s: refused, yet the engine has %d bookings, the model %d", what, n, len(s.model.bookings))
+		if n := s.e.Stats().Total; n != s.model.live() {
+			s.fail("%s: refused, yet the engine has %d bookings, the model %d", what, n, s.model.live())
 		}
 		if s.broken() && simInTable(r.cell.date) {
 			s.checkCell(what, r.cell) // the seats it took went back
@@ -115,7 +115,13 @@ func (m *simModel) holdAnswer(r *simRequest, now time.Time) (replay *simBooking,
 // model's answer want, and, on success or no answer, the change to the
 // model. A nil change is an operation that succeeds without changing
 // anything (a payment repeated), which acknowledges the booking as it is.
+// Every operation on an archived booking answers ErrArchived: the engine
+// finds it before it judges anything else.
 func (s *sim) stepBooking(what string, b *simBooking, want error, change func(x *simBooking), call func(ctx context.Context) (Booking, error)) simOutcome {
+	if b.archived {
+		want = ErrArchived
+		what += " (archived)"
+	}
 	var got Booking
 	out := s.call(what, want, func(ctx context.Context) error {
 		var err error
@@ -132,6 +138,9 @@ func (s *sim) stepBooking(what string, b *simBooking, want error, change func(x 
 	if out == simOK {
 		s.expect(what, got, s.model.byCode[code])
 		return out
+	}
+	if b.archived && out == simRefused {
+		s.stats.archivedAnswers++
 	}
 	s.expectGet(what, code)
 	if out == simRefused && s.broken() && simInTable(cell.date) {

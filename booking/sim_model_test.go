@@ -65,6 +65,9 @@ type simBooking struct {
 	paymentRef    string
 	reschedules   int
 	events        []simEvent
+	key           string    // its idempotency key, "" for none
+	archived      bool      // it left the engine's memory (ArchiveDue); only the NIK rules still see it
+	archivedAt    time.Time // the instant of the ArchiveDue that archived it
 }
 
 // simModel is the model's whole state. It is a value the simulator clones
@@ -105,11 +108,34 @@ func (m *simModel) clone() *simModel {
 }
 
 func (m *simModel) add(b *simBooking, idemKey string) {
+	b.key = idemKey
 	m.bookings = append(m.bookings, b)
 	m.byCode[b.code] = b
 	if idemKey != "" {
 		m.idem[simIdem{b.account, idemKey}] = b.code
 	}
+}
+
+// archive marks booking code archived at at: it leaves memory, and its
+// idempotency key with it, so that the key makes a new booking.
+func (m *simModel) archive(code string, at time.Time) {
+	b := m.byCode[code]
+	b.archived, b.archivedAt = true, at
+	if k := (simIdem{b.account, b.key}); b.key != "" && m.idem[k] == code {
+		delete(m.idem, k)
+	}
+}
+
+// live counts the bookings the engine keeps in memory: all but the
+// archived.
+func (m *simModel) live() int {
+	n := 0
+	for _, b := range m.bookings {
+		if !b.archived {
+			n++
+		}
+	}
+	return n
 }
 
 // The calendar of the test office (kt.OfficeConfig).
@@ -169,6 +195,17 @@ func (m *simModel) history(b *simBooking, now time.Time) []simEvent {
 	return b.events
 }
 
+// end returns the instant b ended as the engine shows it at now — its
+// expiry's deadline, its slot's end for a no-show, else its last event
+// (a rejection after a check-in moves it) — and false while it has not.
+func (m *simModel) end(b *simBooking, now time.Time) (time.Time, bool) {
+	if st := m.effective(b, now); st == Held || st == Paid {
+		return time.Time{}, false
+	}
+	h := m.history(b, now)
+	return h[len(h)-1].at, true
+}
+
 // takes says whether a booking in state st holds seats.
 func simTakes(st State) bool { return st == Held || st == Paid || st == CheckedIn }
 
@@ -176,8 +213,8 @@ func simTakes(st State) bool { return st == Held || st == Paid || st == CheckedI
 func (m *simModel) taken(c simCell, now time.Time) int {
 	n := 0
 	for _, b := range m.bookings {
-		if b.date == c.date && b.slot == c.slot && b.pool == c.pool && simTakes(m.effective(b, now)) {
-			n += len(b.niks)
+		if !b.archived && b.date == c.date && b.slot == c.slot && b.pool == c.pool && simTakes(m.effective(b, now)) {
+			n += len(b.niks) // an archived check-in gave its seats back
 		}
 	}
 	return n
@@ -212,6 +249,7 @@ func (m *simModel) closed(c simCell) bool {
 
 // nikErr says whether NIK k may hold a new booking at now: not while its
 // latest booking is live, nor within a month of an arrival it reached.
+// Archived bookings count: the engine keeps what the rules need of them.
 func (m *simModel) nikErr(k int, now time.Time) error {
 	var reapply time.Time
 	var latest *simBooking
@@ -271,11 +309,12 @@ func (m *simModel) unpaid(account string, now time.Time) int {
 	return n
 }
 
-// ofAccount lists an account's bookings, oldest first.
-func (m *simModel) ofAccount(account string) []*simBooking {
+// ofAccount lists an account's bookings, oldest first: those the engine
+// keeps, and the archived too if archived.
+func (m *simModel) ofAccount(account string, archived bool) []*simBooking {
 	var out []*simBooking
 	for _, b := range m.bookings {
-		if b.account == account {
+		if b.account == account && (archived || !b.archived) {
 			out = append(out, b)
 		}
 	}

@@ -108,6 +108,9 @@ func (s *sim) sweep(op simOp) simOutcome {
 	now := s.clock.Now()
 	due := 0
 	for _, b := range s.model.bookings {
+		if b.archived {
+			continue
+		}
 		rec := s.recorded(b.code)
 		switch st := s.model.effective(b, now); {
 		case op == simExpireDue && rec == Held && st == Expired, op == simMarkNoShows && rec == Paid && st == NoShow:

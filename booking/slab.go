@@ -99,11 +99,11 @@ func (s *slab) grow(c uint64) *[]*slabChunk {
 		s.dir.Store(&next)
 		return &next
 	}
+	// Only chunk c: numbers are handed out in order, so the chunks
+	// between hold nothing yet (replay fills them as it meets them).
 	next := make([]*slabChunk, c+1)
 	copy(next, cur)
-	for i := len(cur); i < len(next); i++ {
-		next[i] = new(slabChunk)
-	}
+	next[c] = new(slabChunk)
 	s.dir.Store(&next)
 	return &next
 }

@@ -30,9 +30,12 @@ type Stats struct {
 	// failing one), StorageErr why, and Retries how often it has tried
 	// again since Open. While it fails, every change is refused with
 	// ErrStorage and reads go on; a disk that is full (ENOSPC, EDQUOT) or
-	// reports an I/O error (EIO) is retried, with waits growing to five
-	// seconds, and the engine resumes by itself once a write succeeds,
-	// nothing acknowledged lost. Meanwhile a hold whose deadline passes
+	// reports an I/O error (EIO) while a commit writes its pages is
+	// retried, with waits growing to five seconds, and the engine resumes
+	// by itself once a write succeeds, nothing acknowledged lost. (bbolt
+	// reports a failure to grow the file as text only, which cannot be
+	// told from other failures: that one is for good. Growing a file
+	// rarely meets a full disk on Linux; writing its pages does.) Meanwhile a hold whose deadline passes
 	// reads Expired, but its seats stay counted in the calendar views
 	// until its expiry is recorded, once the disk writes again: giving
 	// them back first would let a hold recorded before the expiry take

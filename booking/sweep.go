@@ -65,6 +65,7 @@ func (e *Engine) sweepLoop() {
 	defer e.swept.Done()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	refused := false // the journal refused the last sweep
 	for {
 		select {
 		case <-e.stop:
@@ -86,10 +87,18 @@ func (e *Engine) sweepLoop() {
 		if next != math.MaxInt64 {
 			wait = min(wait, max(time.Duration(next-nowNs), 0))
 		}
-		if cmp.Or(err1, err2, err3) != nil {
+		if err := cmp.Or(err1, err2, err3); err != nil {
 			// The journal refused a change: what is due stays due, and
-			// is tried again after a pause rather than at once.
+			// is tried again after a pause rather than at once. Said
+			// once, not at every try.
+			if !refused {
+				e.m.log.Warn("sweeper: the journal refuses changes; what is due is tried again", "err", err)
+			}
+			refused = true
 			wait = max(wait, sweepRetryAfter)
+		} else if refused {
+			e.m.log.Info("sweeper: the journal takes changes again")
+			refused = false
 		}
 		// Publish the wake-up instant before sleeping: a deadline added
 		// from here on that is earlier wakes the loop.

@@ -86,14 +86,14 @@ func (b *Bolt) prepare(isNew bool, upgrade func(*bolt.Tx) ([][]byte, error)) err
 	})
 }
 
-// checkJournal checks the format of a journal file and reads its last
-// LSN, which must be the one the file recorded: a log that ends earlier
-// has lost its last pages. A file of format 2 is converted.
 // lostNamedMax bounds the gap between the log's end and the last LSN the
 // file recorded that checkJournal names as missing changes; a larger one
 // is a damaged record of the last LSN.
 const lostNamedMax = 1 << 20
 
+// checkJournal checks the format of a journal file and reads its last
+// LSN, which must be the one the file recorded: a log that ends earlier
+// has lost its last pages. A file of format 2 is converted.
 func (b *Bolt) checkJournal(tx *bolt.Tx) error {
 	meta, log := tx.Bucket(bucketJournal), tx.Bucket(bucketLog)
 	if meta == nil || log == nil {

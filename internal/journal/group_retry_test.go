@@ -122,6 +122,7 @@ func TestGroupRecoversFromFullDisk(t *testing.T) {
 	waitFor("acknowledgements while healthy", func() bool { return l.nAcked.Load() >= acksPerPhase })
 	f.failEvery(syscall.ENOSPC, 0)
 	waitFor("the Group failing", func() bool { return g.Stats().Failing })
+	committedAtFailure := g.Committed()
 	require.ErrorIs(t, g.Stats().Err, syscall.ENOSPC)
 	// The appenders wait for their last records; a caller that comes
 	// now is refused.
@@ -137,6 +138,11 @@ func TestGroupRecoversFromFullDisk(t *testing.T) {
 	writtenLater, _ := f.written()
 	require.Len(t, writtenLater, len(written), "nothing is written while the Log fails")
 	ackedWhileFailing := l.nAcked.Load()
+	l.mu.Lock()
+	for lsn := range l.acked {
+		require.LessOrEqual(t, lsn, committedAtFailure, "LSN %d acknowledged while the Log failed", lsn)
+	}
+	l.mu.Unlock()
 
 	f.failEvery(nil, 0)
 	waitFor("the Group healthy", func() bool { return !g.Stats().Failing })
