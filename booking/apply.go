@@ -129,6 +129,9 @@ func (m *machine) enter(b *booking, c *change, s *snapshot, seated bool) (uint64
 		}
 		b.lsn.Store(lsn)
 		m.slab.put(b)
+		if m.replaying {
+			m.seq.Store(max(m.seq.Load(), b.seq)) // see number
+		}
 		return nil
 	})
 	if err != nil {
@@ -175,14 +178,16 @@ func (m *machine) number(b *booking, c *change) error {
 	if b.seq != 0 {
 		return nil // numbered already
 	}
-	if !m.hasCodes {
+	cd := m.codes.Load()
+	if cd == nil {
 		return fmt.Errorf("%w: a booking before the code keys", ErrCorrupt)
 	}
 	if m.replaying {
 		if m.slab.get(c.seq) != nil {
 			return fmt.Errorf("%w: booking number %d held twice", ErrCorrupt, c.seq)
 		}
-		m.seq.Store(max(m.seq.Load(), c.seq))
+		// m.seq follows once b is in the slab (enter): a standby's reader
+		// must not take a number not filed yet for an archived one (find).
 	} else {
 		for {
 			last := m.seq.Load()
@@ -196,7 +201,7 @@ func (m *machine) number(b *booking, c *change) error {
 		}
 	}
 	b.seq = c.seq
-	b.code, b.billing = m.codes.code(b.seq), m.codes.billingOf(b.seq)
+	b.code, b.billing = cd.code(b.seq), cd.billingOf(b.seq)
 	return nil
 }
 

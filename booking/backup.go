@@ -30,6 +30,9 @@ func (e *Engine) Backup(ctx context.Context, w io.Writer) (int64, error) {
 	if err := e.begin(ctx); err != nil {
 		return 0, err
 	}
+	if e.standby.Load() {
+		return 0, e.standbyError() // its journal is another engine's
+	}
 	f, ok := e.m.journal.(interface {
 		Backup(context.Context, io.Writer) (int64, error)
 	})

@@ -80,7 +80,9 @@ func (m *machine) check(ctx context.Context, nowNs int64) ([]Violation, error) {
 		s := b.st.Load()
 		code := formatCode(b.code)
 		states[s.state]++
-		if m.slab.get(m.codes.seqOfCode(b.code)) != b || m.slab.get(m.codes.seqOfBilling(b.billing)) != b {
+		byCode, _ := m.byCode(b.code)
+		byBilling, _ := m.byBilling(b.billing)
+		if byCode != b || byBilling != b {
 			out = append(out, Violation{Code: code, Problem: "code or billing code leads to another booking"})
 		}
 		if s.state.holdsSeats() && !m.unseated[b] {

@@ -42,6 +42,16 @@ type Engine struct {
 	sweepAt   atomic.Int64  // when the sweeper next wakes by itself, Unix ns
 	stop      chan struct{} // closed by Close to stop the sweeper
 	swept     sync.WaitGroup
+
+	// A standby (standby.go) follows another engine's journal and takes
+	// no changes until Promote. followMu serializes Follow, Promote and
+	// Close; followErr stops a standby that met a record it could not
+	// apply.
+	standby   atomic.Bool
+	active    atomic.Pointer[string] // the active engine's address, for StandbyError
+	followMu  sync.Mutex
+	followErr error
+	followed  atomic.Uint64 // the LSN of the last record followed
 }
 
 // New returns an in-memory engine: everything is lost when the process
@@ -95,7 +105,7 @@ func (e *Engine) boot() error {
 	if err := e.m.recover(e.m.journal.Replay); err != nil {
 		return err
 	}
-	if e.m.hasCodes {
+	if e.m.hasCodes() {
 		return nil
 	}
 	keys, err := newCodeKeys(e.opts.Rand)
@@ -125,6 +135,8 @@ func (e *Engine) Close() error {
 		e.closed.Store(true)
 		close(e.stop)
 		e.swept.Wait()
+		e.followMu.Lock() // not while a standby follows or is promoted
+		defer e.followMu.Unlock()
 		e.closeErr = journalError(e.m.journal.Close())
 	})
 	return e.closeErr
@@ -145,9 +157,10 @@ func (e *Engine) begin(ctx context.Context) error {
 }
 
 // beginWrite is begin for calls that change something: they are refused on
-// an engine opened read-only. Every call checks in this order: a nil
-// context (ErrNilContext), a closed engine (ErrEngineClosed), a read-only
-// one (ErrReadOnly), an ended context (its error).
+// an engine opened read-only, and on a standby. Every call checks in this
+// order: a nil context (ErrNilContext), a closed engine (ErrEngineClosed),
+// a read-only one (ErrReadOnly), a standby (*StandbyError), an ended
+// context (its error).
 func (e *Engine) beginWrite(ctx context.Context) error {
 	if ctx == nil {
 		return ErrNilContext
@@ -157,6 +170,9 @@ func (e *Engine) beginWrite(ctx context.Context) error {
 	}
 	if e.opts.ReadOnly {
 		return ErrReadOnly
+	}
+	if e.standby.Load() {
+		return e.standbyError()
 	}
 	return ctx.Err()
 }

@@ -34,8 +34,8 @@ func (e *Engine) Cell(office string, d calendar.Date, slot, pool int) (quota.Cel
 
 // CodeOf and BillingOf give the codes of sequence number seq, booked or
 // not.
-func (e *Engine) CodeOf(seq uint64) string    { return formatCode(e.m.codes.code(seq)) }
-func (e *Engine) BillingOf(seq uint64) string { return formatBilling(e.m.codes.billingOf(seq)) }
+func (e *Engine) CodeOf(seq uint64) string    { return formatCode(e.m.codes.Load().code(seq)) }
+func (e *Engine) BillingOf(seq uint64) string { return formatBilling(e.m.codes.Load().billingOf(seq)) }
 
 // Counts are the machine's own counters and the sizes of its indexes.
 type Counts struct {

@@ -30,7 +30,7 @@ func (e *Engine) Pay(ctx context.Context, billingCode, paymentRef string) (Booki
 	if err != nil {
 		return Booking{}, err
 	}
-	b, err := e.m.find(e.m.codes.seqOfBilling(billing))
+	b, err := e.m.byBilling(billing)
 	if err != nil {
 		return Booking{}, err
 	}
@@ -212,5 +212,5 @@ func (e *Engine) lookup(ctx context.Context, code string, write bool) (*booking,
 	if err != nil {
 		return nil, err
 	}
-	return e.m.find(e.m.codes.seqOfCode(c))
+	return e.m.byCode(c)
 }

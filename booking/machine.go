@@ -52,14 +52,18 @@ type machine struct {
 	// them), and a booking whose seats do not fit is kept without them.
 	lenient    bool
 	violations []Violation
+	// applied is the LSN of the last record replayed (recover), on the
+	// replaying goroutine.
+	applied uint64
 	unseated   map[*booking]bool
 
 	offices atomic.Pointer[map[string]*office] // copied on write under adminMu
 	adminMu sync.Mutex                         // serializes office registration and operator changes
 
-	codes    codec // set by the first change, opKeys; fixed from then on
-	hasCodes bool
-	slab     slab // every booking, by sequence number
+	// codes is set by the first change, opKeys, and fixed from then on;
+	// atomic, since a standby's readers may look before it arrives.
+	codes atomic.Pointer[codec]
+	slab  slab // every booking, by sequence number
 	niks     nikIndex
 	accounts *accountIndex
 	holds    *deadlineIndex // Held bookings by payment deadline
@@ -165,15 +169,39 @@ func (m *machine) commit(c *change) (uint64, error) {
 
 // setKeys applies opKeys: the keys of the booking and billing codes.
 func (m *machine) setKeys(c *change) (uint64, error) {
-	if m.hasCodes {
+	if m.hasCodes() {
 		return 0, fmt.Errorf("%w: code keys set twice", ErrCorrupt)
 	}
 	lsn, err := m.commit(c)
 	if err != nil {
 		return 0, err
 	}
-	m.codes, m.hasCodes = newCodec(c.keys), true
+	cd := newCodec(c.keys)
+	m.codes.Store(&cd)
 	return lsn, nil
+}
+
+// hasCodes reports whether the code keys are set.
+func (m *machine) hasCodes() bool { return m.codes.Load() != nil }
+
+// byCode returns the booking with booking code code (see find);
+// ErrNotFound before the code keys are set (a standby that has not
+// followed them yet).
+func (m *machine) byCode(code uint64) (*booking, error) {
+	cd := m.codes.Load()
+	if cd == nil {
+		return nil, ErrNotFound
+	}
+	return m.find(cd.seqOfCode(code))
+}
+
+// byBilling is byCode for a billing code.
+func (m *machine) byBilling(billing uint64) (*booking, error) {
+	cd := m.codes.Load()
+	if cd == nil {
+		return nil, ErrNotFound
+	}
+	return m.find(cd.seqOfBilling(billing))
 }
 
 // registerOffice applies opOffice; the caller holds adminMu. A new office

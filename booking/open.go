@@ -90,7 +90,7 @@ func openReader(log *journal.Bolt, o Options) (*Engine, error) {
 	if cerr := log.Close(); err == nil {
 		err = journalError(cerr)
 	}
-	if err == nil && !e.m.hasCodes {
+	if err == nil && !e.m.hasCodes() {
 		err = fmt.Errorf("%w: no code keys", ErrCorrupt) // not even the first record
 	}
 	if err != nil {

@@ -35,7 +35,7 @@ func (e *Engine) ByBillingCode(ctx context.Context, billingCode string) (Booking
 	if err != nil {
 		return Booking{}, err
 	}
-	b, err := e.m.find(e.m.codes.seqOfBilling(billing))
+	b, err := e.m.byBilling(billing)
 	if err != nil {
 		return Booking{}, err
 	}
@@ -114,7 +114,8 @@ func (e *Engine) DayIn(ctx context.Context, officeCode, pool string, d calendar.
 // view starts a calendar view: it finds the office, reads the clock and
 // expires overdue holds, so that the view shows the engine's seats rather
 // than the counters' (which still count a lapsed hold until it is swept).
-// A read-only engine expires them in memory only.
+// A read-only engine expires them in memory only; a standby not at all
+// (it records nothing: the active engine's records of them will come).
 func (e *Engine) view(ctx context.Context, officeCode string) (*office, time.Time, error) {
 	if err := e.begin(ctx); err != nil {
 		return nil, time.Time{}, err
@@ -124,7 +125,7 @@ func (e *Engine) view(ctx context.Context, officeCode string) (*office, time.Tim
 		return nil, time.Time{}, ErrUnknownOffice
 	}
 	now := e.now()
-	if nowNs := nanos(now); e.m.holds.due(nowNs) {
+	if nowNs := nanos(now); !e.standby.Load() && e.m.holds.due(nowNs) {
 		e.m.expireDue(nowNs)
 	}
 	return o, now, nil

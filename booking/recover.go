@@ -64,8 +64,8 @@ func (m *machine) recover(read func(func(lsn uint64, rec []byte) error) error) e
 			}
 			return nil
 		})
-		if readErr == nil && len(chunk) > 0 {
-			hand()
+		if len(chunk) > 0 {
+			hand() // after a failed read too: a standby keeps what it read (Follow)
 		}
 	}()
 
@@ -75,6 +75,8 @@ func (m *machine) recover(read func(func(lsn uint64, rec []byte) error) error) e
 			if e := m.replay(&chunk[i].c); e != nil {
 				err = fmt.Errorf("record %d: %w", chunk[i].lsn, e)
 				close(stop) // the reader stops; what it sent is drained
+			} else {
+				m.applied = chunk[i].lsn
 			}
 		}
 	}

@@ -196,6 +196,9 @@ func (e *Engine) ExportArchive(ctx context.Context, w io.Writer) (int, error) {
 	if err := e.begin(ctx); err != nil {
 		return 0, err
 	}
+	if e.standby.Load() {
+		return 0, e.standbyError() // its journal is another engine's
+	}
 	if !e.m.encode || e.opts.ReadOnly {
 		return 0, ErrNoFile
 	}
@@ -269,7 +272,8 @@ func (m *machine) archivedView(c *change) (ArchivedBooking, error) {
 	if err != nil {
 		return ArchivedBooking{}, err
 	}
-	b.seq, b.code, b.billing = a.seq, m.codes.code(a.seq), m.codes.billingOf(a.seq)
+	cd := m.codes.Load() // a booking's record comes after the keys'
+	b.seq, b.code, b.billing = a.seq, cd.code(a.seq), cd.billingOf(a.seq)
 	v := ArchivedBooking{Booking: m.view(b, c.at), FamilyCard: b.familyCard.Digits(), ArchivedAt: time.Unix(0, c.at).In(m.loc(o))}
 	for _, ap := range b.applicants {
 		v.Applicants = append(v.Applicants, ArchivedApplicant{NIK: ap.NIK.Digits(), Meta: ap.Meta})

@@ -45,6 +45,11 @@ type Stats struct {
 	Failing    bool
 	StorageErr error
 	Retries    uint64
+	// Standby reports a standby engine (NewStandby), and Followed the LSN
+	// of the last record it applied; the fields above it about writing
+	// are zero.
+	Standby  bool
+	Followed uint64
 }
 
 // Stats returns the engine's counters. It takes no lock the hold path
@@ -54,6 +59,10 @@ func (e *Engine) Stats() Stats {
 	for s := Held; s <= NoShow; s++ {
 		st.Bookings[s] = int(e.m.states[s].Load())
 		st.Total += st.Bookings[s]
+	}
+	if e.standby.Load() {
+		st.Standby, st.Followed = true, e.followed.Load()
+		return st // its journal is not its own yet
 	}
 	js := e.m.journal.Stats()
 	if !js.Durable {

@@ -130,7 +130,7 @@ func TestReplayRefusesEveryIllegalMove(t *testing.T) {
 					return
 				}
 				require.NoError(t, err)
-				b, err := e.Get(context.Background(), formatCode(e.m.codes.code(1)))
+				b, err := e.Get(context.Background(), formatCode(e.m.codes.Load().code(1)))
 				require.NoError(t, err)
 				require.Equal(t, m.to, b.State)
 				v, err := e.Check(context.Background())
