@@ -54,16 +54,16 @@ type machine struct {
 	violations []Violation
 	// applied is the LSN of the last record replayed (recover), on the
 	// replaying goroutine.
-	applied uint64
-	unseated   map[*booking]bool
+	applied  uint64
+	unseated map[*booking]bool
 
 	offices atomic.Pointer[map[string]*office] // copied on write under adminMu
 	adminMu sync.Mutex                         // serializes office registration and operator changes
 
 	// codes is set by the first change, opKeys, and fixed from then on;
 	// atomic, since a standby's readers may look before it arrives.
-	codes atomic.Pointer[codec]
-	slab  slab // every booking, by sequence number
+	codes    atomic.Pointer[codec]
+	slab     slab // every booking, by sequence number
 	niks     nikIndex
 	accounts *accountIndex
 	holds    *deadlineIndex // Held bookings by payment deadline

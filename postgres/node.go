@@ -54,8 +54,8 @@ type Node struct {
 	log     *slog.Logger
 
 	engine   atomic.Pointer[booking.Engine]
-	epoch    atomic.Int64 // the lease's epoch while active; 0 on a standby
-	caughtUp atomic.Int64 // when a standby last read the journal to its end, Unix ns
+	epoch    atomic.Int64               // the lease's epoch while active; 0 on a standby
+	caughtUp atomic.Int64               // when a standby last read the journal to its end, Unix ns
 	active   atomic.Pointer[journalLog] // the active engine's journal, the latest
 
 	ctx       context.Context // ends at Close
