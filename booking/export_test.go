@@ -23,6 +23,21 @@ func StartWith(opts *Options, j journal.Journal) (*Engine, error) {
 	return start(o, j)
 }
 
+// PromoteWith is Promote over a journal of the caller's (the simulation's
+// deterministic one), which continues the records the standby followed.
+func PromoteWith(e *Engine, j journal.Journal) error {
+	e.followMu.Lock()
+	defer e.followMu.Unlock()
+	var keys codeKeys
+	if !e.m.hasCodes() {
+		var err error
+		if keys, err = newCodeKeys(e.opts.Rand); err != nil {
+			return err
+		}
+	}
+	return e.promote(j, keys)
+}
+
 // Cell returns one cell of an office's quota table.
 func (e *Engine) Cell(office string, d calendar.Date, slot, pool int) (quota.CellState, error) {
 	o := e.m.lookupOffice(office)

@@ -129,7 +129,9 @@ func (x *nikIndex) judgeLatest(en nikEntry, p *booking, atNs int64) (nikEntry, e
 		for m.recordDue(p, p.settled(), atNs) == errStale {
 		}
 	}
-	s := p.settled()
+	// As every read shows it at atNs: an expiry or no-show the journal
+	// refused to record (a full disk) has still happened.
+	s := m.asOf(p, p.settled(), atNs)
 	use := s.nikUse(atNs, m.loc(p.office))
 	if use == nikBlocked && !m.lenient { // a read-only load keeps both; Check reports them
 		return en, ErrNIKBooked

@@ -141,6 +141,7 @@ func (s *sim) checkCell(what string, c simCell) {
 // name; every cell's seats taken and left add up to its capacity, the
 // model's.
 func (s *sim) audit(why string) {
+	s.compareStandby(why)
 	now := s.clock.Now()
 	if v, err := s.e.Check(bg); err != nil || len(v) > 0 {
 		s.fail("%s: Check: %v %v", why, err, v)

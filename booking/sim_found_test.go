@@ -12,6 +12,7 @@ import (
 	"github.com/kuota/kuota/internal/journal"
 	kt "github.com/kuota/kuota/internal/kuotatest"
 	"github.com/kuota/kuota/internal/simdisk"
+	"github.com/kuota/kuota/reschedule"
 )
 
 // What the simulation found, each as the shortest run that shows it. The
@@ -211,4 +212,27 @@ func TestSimFoundRefusalsOnAFailedJournal(t *testing.T) {
 		require.Equal(t, 3, day.Slots[0].Pools[0].Left, "the disk has room: the view recorded the expiry, and the seat is free")
 		require.Equal(t, 2, r.e.Stats().Bookings[Expired], "both recorded")
 	})
+}
+
+// Seed 413 (and 832, 1332) of 2000: a paid booking whose no-show instant
+// had passed, unrecorded because the journal refused writes, kept its NIK
+// "live" to the NIK rule until the end of its day, while every read showed
+// it a no-show. The rule now judges the latest booking as reads show it:
+// the NIK may not book again yet, for the re-apply window, not because of
+// a live booking.
+func TestSimFoundNIKJudgedAsReadOnAFailedJournal(t *testing.T) {
+	r := newSimRig(t, true)
+	b, err := r.hold("acc-1", 1, kt.Online)
+	require.NoError(t, err)
+	_, err = r.e.Pay(bg, b.BillingCode, "ref-1")
+	require.NoError(t, err)
+	r.clock.AdvanceTo(time.Date(2026, time.December, 10, 15, 0, 0, 0, kt.WIB)) // slot 08:00–09:00 ended
+	got, err := r.e.Get(bg, b.Code)
+	require.NoError(t, err)
+	require.Equal(t, NoShow, got.State)
+	r.fillDisk()
+	_, err = r.e.Hold(bg, HoldRequest{Account: "acc-2", Office: kt.Office, Date: kt.Dec11, Slot: kt.Slot0, Pool: kt.Online,
+		Applicants: []Applicant{{NIK: kt.NIK(t, 1)}}})
+	require.ErrorIs(t, err, reschedule.ErrReapplyTooSoon)
+	require.NotErrorIs(t, err, ErrNIKBooked)
 }

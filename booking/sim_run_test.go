@@ -36,6 +36,7 @@ type simKnobs struct {
 	pTornPower           float64                       // of the power losses, the share that keep a torn prefix
 	weights              [simOps]int
 	retention            time.Duration // Options.Retention: RetentionMin, so that bookings are archived, or 0 (a year)
+	standby              bool          // a standby follows the disk, and deaths fail over to it
 }
 
 // drawKnobs draws a seed's knobs. Each fault is off in about half of the
@@ -77,6 +78,7 @@ func drawKnobs(rng *rand.Rand) simKnobs {
 	if rng.IntN(2) == 0 {
 		k.retention = RetentionMin
 	}
+	k.standby = rng.IntN(2) == 0
 	return k
 }
 
@@ -207,6 +209,7 @@ func (s *sim) setup() {
 	if err != nil {
 		s.fail("open the empty disk: %v", err)
 	}
+	s.log = log
 	if s.j, err = simdisk.NewJournal(log, s.clock); err != nil {
 		s.fail("journal: %v", err)
 	}
@@ -219,6 +222,9 @@ func (s *sim) setup() {
 		s.fail("register: %v", err)
 	}
 	s.change("register the office", "", true, func(m *simModel) { m.name = cfg.Name })
+	if s.knobs.standby {
+		s.newStandby()
+	}
 	s.base = newSimModel(s.knobs.seats, s.knobs.maxHolds, "")
 	s.faultsOn = true
 }
@@ -328,8 +334,15 @@ func (s *sim) reopen() {
 			s.fail("the disk refuses to open: %v", err)
 		}
 		kept, _ := log.Last()
+		s.log = log
 		if s.j, err = simdisk.NewJournal(log, s.clock); err != nil {
 			s.fail("journal: %v", err)
+		}
+		if s.sb != nil && s.rng.IntN(2) == 0 {
+			s.failover(kept)
+			s.tracef("failed over to the standby: the disk kept LSN 1..%d", kept)
+			s.settle(kept)
+			return
 		}
 		s.e, err = StartWith(&s.opts, s.j)
 		if err != nil && (s.disk.Down() || errors.Is(err, ErrStorage)) {
@@ -396,6 +409,8 @@ type simStats struct {
 	archived, archivedUnsure    int // archivings ArchiveDue acknowledged, and made without an answer
 	archivedAnswers             int // calls on an archived booking that answered ErrArchived
 	exports, exported           int // ExportArchive calls checked, and the bookings they listed
+	standbys, failovers         int // runs with a standby, and deaths it took over from
+	standbyChecks, followed     int // audits that compared the standby with the engine, and records it followed
 }
 
 // simReport is what TestSim says about its run.
@@ -423,6 +438,10 @@ func (r *simReport) add(o *simReport) {
 	r.archivedAnswers += o.archivedAnswers
 	r.exports += o.exports
 	r.exported += o.exported
+	r.standbys += o.standbys
+	r.failovers += o.failovers
+	r.standbyChecks += o.standbyChecks
+	r.followed += o.followed
 	r.refused += o.refused
 	r.unsure += o.unsure
 	r.restarts += o.restarts
@@ -460,6 +479,8 @@ func (r *simReport) String() string {
 	fmt.Fprintf(&b, "while the journal refused writes: %d views could not record a lapsed hold's expiry (its seats stay counted until they can, as Stats documents)\n", r.staleViews)
 	fmt.Fprintf(&b, "retention: %d seeds at RetentionMin; %d archivings acknowledged, each as the model has it due, %d made without an answer; %d calls on an archived booking answered ErrArchived; %d exports checked, listing %d archived bookings\n",
 		r.retentionMin, r.archived, r.archivedUnsure, r.archivedAnswers, r.exports, r.exported)
+	fmt.Fprintf(&b, "standby: %d seeds with one; %d records followed, %d audits found its every booking as the engine's; %d deaths failed over to it (promoted over what the disk kept)\n",
+		r.standbys, r.followed, r.standbyChecks, r.failovers)
 	b.WriteString("calls by operation (acknowledged/refused/unanswered):")
 	for op := range simOp(simOps) {
 		c := r.byOp[op]

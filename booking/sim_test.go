@@ -180,6 +180,8 @@ type sim struct {
 	disk  *simdisk.Disk
 	j     *simdisk.Journal
 	e     *Engine
+	log   *simdisk.Log // the log under j
+	sb    *Engine      // a standby following the disk, in the seeds with knobs.standby (sim_standby_test.go)
 	opts  Options
 	niks  []NIK
 

@@ -170,14 +170,24 @@ func (e *Engine) Promote(log Log) error {
 	if err != nil {
 		return journalError(err)
 	}
+	if err := e.promote(g, keys); err != nil {
+		g.Close()
+		return err
+	}
+	return nil
+}
+
+// promote makes the standby active over journal j, which continues the
+// records it followed; keys are the code keys to record first if it has
+// none. followMu is held.
+func (e *Engine) promote(j journal.Journal, keys codeKeys) error {
 	// Readers look at the journal only once standby reads false (Stats):
 	// the store below publishes it.
-	e.m.journal, e.m.encode = g, true
+	e.m.journal, e.m.encode = j, true
 	if !e.m.hasCodes() {
 		// A journal just started takes its first record.
 		if _, err := e.m.apply(&change{op: opKeys, keys: keys}); err != nil {
 			e.m.journal, e.m.encode = &journal.Memory{}, false
-			g.Close()
 			return err
 		}
 	}
