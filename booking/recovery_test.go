@@ -187,6 +187,13 @@ func TestEveryPrefixOfTheJournalRecovers(t *testing.T) {
 			acked := raceWorkload(t, e, clk, seed)
 			require.Positive(t, acked)
 			kt.RequireConsistent(t, e)
+			// Record what is due, as the sweeper would: a reopen records
+			// the expiries due at its open, so the two engines count the
+			// same recorded states only once e has too.
+			_, err = e.ExpireDue(bg)
+			require.NoError(t, err)
+			_, err = e.MarkNoShows(bg)
+			require.NoError(t, err)
 
 			recs := records(t, j)
 			require.Greater(t, len(recs), acked/2)
@@ -304,14 +311,15 @@ func raceStep(e *Engine, rng *rand.Rand, n int, dates []calendar.Date, mu *sync.
 func requireSameEngine(t *testing.T, a, b *Engine) {
 	t.Helper()
 	require.Equal(t, a.Offices(), b.Offices())
-	require.Equal(t, a.Stats().Bookings, b.Stats().Bookings)
-	require.Equal(t, a.Counts(), b.Counts())
+	require.Equal(t, a.Counts().Seq, b.Counts().Seq)
 	for seq := uint64(1); seq <= a.Counts().Seq; seq++ {
 		x, errA := a.Get(bg, a.CodeOf(seq))
 		y, errB := b.Get(bg, b.CodeOf(seq))
 		require.Equal(t, errA, errB)
 		require.Equal(t, x, y)
 	}
+	require.Equal(t, a.Stats().Bookings, b.Stats().Bookings)
+	require.Equal(t, a.Counts(), b.Counts())
 	for _, code := range a.Offices() {
 		ca, err := a.Office(bg, code)
 		require.NoError(t, err)
