@@ -10,6 +10,11 @@
 // change in its own bbolt Update, so every change is its own fsync. kuota is
 // driven through its public API only.
 //
+// Modules that the core module must not depend on add systems of their
+// own with [RegisterSystem]; [Rules] gives their baselines the rules the
+// baselines here enforce. The nested module bench/postgres adds a plain
+// PostgreSQL engine that way, and its command pgrush runs it.
+//
 // # Scenarios
 //
 //	rush      one office opens December: 22 service days, 8 slots, 300 online

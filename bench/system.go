@@ -71,7 +71,8 @@ const (
 var AllSystems = []string{KuotaDurable, KuotaMemory, MutexMap, BoltUpdate}
 
 // NewSystem builds a system of the given kind on clk; durable ones keep
-// their file in dir, and skip fsync when noSync is set.
+// their file in dir, and skip fsync when noSync is set. Besides
+// [AllSystems] it builds the kinds added with [RegisterSystem].
 func NewSystem(kind string, clk *Clock, dir string, holdsPerAccount int, noSync bool) (System, error) {
 	switch kind {
 	case KuotaDurable, KuotaMemory:
@@ -81,14 +82,26 @@ func NewSystem(kind string, clk *Clock, dir string, holdsPerAccount int, noSync 
 	case BoltUpdate:
 		return newBoltEngine(clk, filepath.Join(dir, "bolt-update.db"), holdsPerAccount, noSync)
 	}
+	if build := registered(kind); build != nil {
+		return build(clk, dir, holdsPerAccount, noSync)
+	}
 	return nil, errors.New("bench: unknown system " + kind)
 }
 
 // kuotaSystem adapts booking.Engine.
 type kuotaSystem struct {
-	name string
-	e    *booking.Engine
-	clk  *Clock
+	name  string
+	e     *booking.Engine
+	clk   *Clock
+	close func() error // e.Close, or the closing of what e lives in
+}
+
+// EngineSystem adapts a kuota engine built elsewhere — on another
+// journal, by another module (bench/postgres: kuota on PostgreSQL) — to
+// System, under the kind name, for a Builder to return. Its Close calls
+// close, which closes e and whatever e lives in.
+func EngineSystem(name string, e *booking.Engine, clk *Clock, close func() error) System {
+	return &kuotaSystem{name: name, e: e, clk: clk, close: close}
 }
 
 func newKuota(kind string, clk *Clock, dir string, holdsPerAccount int, noSync bool) (*kuotaSystem, error) {
@@ -106,7 +119,7 @@ func newKuota(kind string, clk *Clock, dir string, holdsPerAccount int, noSync b
 	if err != nil {
 		return nil, err
 	}
-	return &kuotaSystem{name: kind, e: e, clk: clk}, nil
+	return &kuotaSystem{name: kind, e: e, clk: clk, close: e.Close}, nil
 }
 
 var bg = context.Background()
@@ -185,4 +198,4 @@ func (k *kuotaSystem) Audit() (Audit, error) {
 	return a, nil
 }
 
-func (k *kuotaSystem) Close() error { return k.e.Close() }
+func (k *kuotaSystem) Close() error { return k.close() }
