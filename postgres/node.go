@@ -26,9 +26,10 @@ import (
 // statement per group commit. On a standby it serves every read with a
 // lag of one notification (milliseconds; FollowInterval at worst), and
 // refuses changes with a *booking.StandbyError naming the active node's
-// Address. A node that steps down replaces its engine by a new standby
-// rebuilt from the journal (the old one held changes that were never
-// committed), so call Engine for each request rather than keeping it.
+// Address. A node that steps down closes its engine (it may hold changes
+// that were never committed: its calls return booking.ErrEngineClosed
+// meanwhile) and replaces it by a new standby rebuilt from the journal,
+// so call Engine for each request rather than keeping it.
 //
 // What each failure does:
 //
@@ -266,18 +267,19 @@ func (n *Node) lead(epoch int64) {
 	}
 }
 
-// stepDown makes an active node a standby again. Its engine holds changes
-// that may never have been committed, so a new standby is rebuilt from
-// the journal, and the old engine is closed once the new one serves.
+// stepDown makes an active node a standby again. Its engine may hold
+// changes that were never committed (a fenced commit's), so it is closed
+// first — its callers get ErrEngineClosed rather than reads of bookings
+// that do not exist — and a new standby is rebuilt from the journal.
 func (n *Node) stepDown(why string) {
-	n.log.Warn("kuota: stepping down", "epoch", n.epoch.Load(), "why", why, "journal", n.Engine().Stats().StorageErr)
-	n.active.Load().Close() // a commit still being resolved gives up
 	old := n.Engine()
+	n.log.Warn("kuota: stepping down", "epoch", n.epoch.Load(), "why", why, "journal", old.Stats().StorageErr)
+	n.active.Load().Close() // a commit still being resolved gives up
+	old.Close()
 	n.epoch.Store(0)
 	e, err := n.rebuild(n.ctx)
 	if err != nil {
-		return // Close: the old engine is closed there
+		return // Close: the closed engine stays until then
 	}
 	n.engine.Store(e)
-	old.Close()
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/jackc/pgx/v5"
 
@@ -45,6 +46,7 @@ func OpenKuota(clk *bench.Clock, holdsPerAccount int, noSync bool, opts *Options
 	node, err := postgres.Start(ctx, &postgres.Options{
 		DSN:    o.DSN,
 		Schema: schema,
+		Logger: slog.New(slog.DiscardHandler), // the run's table says what matters
 		Engine: booking.Options{Now: clk.Now, NoSweeper: true, MaxHoldsPerAccount: holdsPerAccount, BookingsMax: booking.BookingsMaxLimit},
 	})
 	if err != nil {
