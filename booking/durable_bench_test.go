@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -25,47 +24,6 @@ import (
 
 var callerCounts = []int{64, 1024}
 
-// runCallers runs op b.N times from callers goroutines and reports the
-// throughput and the latency percentiles of op.
-func runCallers(b *testing.B, callers int, op func(i uint64) error) {
-	var next atomic.Uint64
-	lat := make([][]time.Duration, callers)
-	var wg sync.WaitGroup
-	b.ResetTimer()
-	start := time.Now()
-	for c := range callers {
-		wg.Go(func() {
-			for {
-				i := next.Add(1)
-				if i > uint64(b.N) {
-					return
-				}
-				t0 := time.Now()
-				if err := op(i); err != nil {
-					b.Error(err)
-					return
-				}
-				lat[c] = append(lat[c], time.Since(t0))
-			}
-		})
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	b.StopTimer()
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	pct := func(p float64) float64 {
-		if len(all) == 0 {
-			return 0
-		}
-		return float64(all[min(len(all)-1, int(p*float64(len(all))))].Microseconds()) / 1000
-	}
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "holds/s")
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
-	b.ReportMetric(0, "ns/op") // per-op time means little with many callers
-}
-
 func BenchmarkDurableHold(b *testing.B) {
 	for _, callers := range callerCounts {
 		b.Run(fmt.Sprintf("kuota/callers=%d", callers), func(b *testing.B) {
@@ -78,7 +36,7 @@ func BenchmarkDurableHold(b *testing.B) {
 			defer e.Close()
 			registerBenchOffices(b, e, benchOffices, 1000)
 			codes := e.Offices()
-			runCallers(b, callers, func(i uint64) error {
+			kt.RunCallers(b, callers, func(i uint64) error {
 				_, err := e.Hold(bg, HoldRequest{
 					Account: strconv.FormatUint(i, 36), Office: codes[i%benchOffices],
 					Date: benchFirst.AddDays(int(i/benchOffices) % benchDays), Slot: benchStarts[int(i/(benchOffices*benchDays))%benchSlots],
@@ -94,13 +52,13 @@ func BenchmarkDurableHold(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("bolt-update/callers=%d", callers), func(b *testing.B) {
 			db := openBenchBolt(b)
-			runCallers(b, callers, func(i uint64) error {
+			kt.RunCallers(b, callers, func(i uint64) error {
 				return db.Update(func(tx *bolt.Tx) error { return putBenchRecord(tx, i) })
 			})
 		})
 		b.Run(fmt.Sprintf("bolt-batch/callers=%d", callers), func(b *testing.B) {
 			db := openBenchBolt(b)
-			runCallers(b, callers, func(i uint64) error {
+			kt.RunCallers(b, callers, func(i uint64) error {
 				return db.Batch(func(tx *bolt.Tx) error { return putBenchRecord(tx, i) })
 			})
 		})

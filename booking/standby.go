@@ -96,13 +96,8 @@ func (e *Engine) standbyError() error {
 func (e *Engine) Follow(read func(yield func(lsn uint64, rec []byte) error) error) error {
 	e.followMu.Lock()
 	defer e.followMu.Unlock()
-	switch {
-	case e.closed.Load():
-		return ErrEngineClosed
-	case !e.standby.Load():
-		return errors.New("booking: Follow on an engine that is not a standby")
-	case e.followErr != nil:
-		return e.followErr
+	if err := e.stillStandby("Follow"); err != nil {
+		return err
 	}
 	next := e.m.applied + 1
 	err := e.m.recover(func(fn func(uint64, []byte) error) error {
@@ -119,6 +114,19 @@ func (e *Engine) Follow(read func(yield func(lsn uint64, rec []byte) error) erro
 		e.followErr = fmt.Errorf("booking: the standby stopped following: %w", err)
 	}
 	return err
+}
+
+// stillStandby returns why call (Follow, Promote) cannot go on: a closed
+// engine, one that is not a standby, or one that stopped following.
+// followMu is held.
+func (e *Engine) stillStandby(call string) error {
+	switch {
+	case e.closed.Load():
+		return ErrEngineClosed
+	case !e.standby.Load():
+		return fmt.Errorf("booking: %s on an engine that is not a standby", call)
+	}
+	return e.followErr
 }
 
 // Followed returns the LSN of the last record the engine applied: on a
@@ -144,13 +152,8 @@ func (e *Engine) Standby() bool { return e.standby.Load() }
 func (e *Engine) Promote(log Log) error {
 	e.followMu.Lock()
 	defer e.followMu.Unlock()
-	switch {
-	case e.closed.Load():
-		return ErrEngineClosed
-	case !e.standby.Load():
-		return errors.New("booking: Promote on an engine that is not a standby")
-	case e.followErr != nil:
-		return e.followErr
+	if err := e.stillStandby("Promote"); err != nil {
+		return err
 	}
 	var keys codeKeys
 	var err error

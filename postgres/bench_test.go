@@ -2,10 +2,7 @@ package postgres_test
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -52,7 +49,7 @@ func BenchmarkNodeHold(b *testing.B) {
 				codes[i] = cfg.Code
 			}
 			slots := []string{kt.Slot0, kt.Slot1}
-			runCallers(b, callers, func(i uint64) error {
+			kt.RunCallers(b, callers, func(i uint64) error {
 				_, err := e.Hold(bg, booking.HoldRequest{
 					Account: strconv.FormatUint(i, 36), Office: codes[i%offices],
 					Date: dates[int(i/offices)%len(dates)], Slot: slots[int(i/offices/uint64(len(dates)))%2],
@@ -63,45 +60,4 @@ func BenchmarkNodeHold(b *testing.B) {
 			b.ReportMetric(e.Stats().AvgBatch, "holds/commit")
 		})
 	}
-}
-
-// runCallers runs op b.N times from callers goroutines and reports the
-// throughput and the latency percentiles of op.
-func runCallers(b *testing.B, callers int, op func(i uint64) error) {
-	var next atomic.Uint64
-	lat := make([][]time.Duration, callers)
-	var wg sync.WaitGroup
-	b.ResetTimer()
-	start := time.Now()
-	for c := range callers {
-		wg.Go(func() {
-			for {
-				i := next.Add(1)
-				if i > uint64(b.N) {
-					return
-				}
-				t0 := time.Now()
-				if err := op(i); err != nil {
-					b.Error(err)
-					return
-				}
-				lat[c] = append(lat[c], time.Since(t0))
-			}
-		})
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	b.StopTimer()
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	pct := func(p float64) float64 {
-		if len(all) == 0 {
-			return 0
-		}
-		return float64(all[min(len(all)-1, int(p*float64(len(all))))].Microseconds()) / 1000
-	}
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "holds/s")
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
-	b.ReportMetric(0, "ns/op") // per-op time means little with many callers
 }

@@ -15,14 +15,12 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"slices"
-	"strings"
-	"time"
 
 	"github.com/kuota/kuota/bench"
 	"github.com/kuota/kuota/bench/postgres/pgbench"
@@ -35,79 +33,23 @@ var defaultSystems = []string{pgbench.KuotaKind, bench.KuotaDurable, pgbench.Pla
 func main() { os.Exit(run(os.Args[1:], os.Getenv(pgbench.DSNEnv), os.Stdout, os.Stderr)) }
 
 func run(args []string, envDSN string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("pgrush", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dsn := fs.String("dsn", envDSN, "PostgreSQL DSN (default $"+pgbench.DSNEnv+")")
-	maxConns := fs.Int("max-conns", pgbench.DefaultMaxConns, "connections in each PostgreSQL system's pool, shared by all workers")
-	scenarios := fs.String("scenarios", "rush", "scenarios to run: rush, national, steady")
-	systems := fs.String("systems", strings.Join(defaultSystems, ","), "systems to run them on")
-	scale := fs.Float64("scale", 1, "size of the scenarios: 1 is full size, 0.01 a smoke test")
-	seed := fs.Uint64("seed", 1, "seed of the applicants and their choices")
-	workers := fs.Int("workers", 64, "applicants at their keyboards at once (64 and 1024 are the measured ones)")
-	durability := fs.String("durability", "sync", "sync (fsync or synchronous_commit on) or nosync (unsafe: see what the disk costs)")
-	asJSON := fs.Bool("json", false, "print JSON instead of a markdown table")
-	dir := fs.String("dir", "", "directory for kuota's files (default: a temporary one)")
-	quiet := fs.Bool("quiet", false, "no progress bar")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if *scale <= 0 || *scale > 10 || *workers < 1 || (*durability != "sync" && *durability != "nosync") {
-		fmt.Fprintln(stderr, "pgrush: -scale must be in (0, 10], -workers positive, -durability sync or nosync")
-		return 2
-	}
-	if slices.Contains(split(*scenarios), "recovery") {
-		fmt.Fprintln(stderr, "pgrush: the recovery scenario does not run on the PostgreSQL systems: use bench/cmd/rush")
-		return 2
-	}
-	if err := pgbench.Register(pgbench.Options{DSN: *dsn, MaxConns: *maxConns}); err != nil {
-		fmt.Fprintln(stderr, "pgrush:", err)
-		return 2
-	}
-	if *dir == "" {
-		d, err := os.MkdirTemp("", "kuota-pgrush-")
-		if err != nil {
-			fmt.Fprintln(stderr, "pgrush:", err)
-			return 1
-		}
-		defer os.RemoveAll(d)
-		*dir = d
-	}
-	cfg := bench.Config{Scale: *scale, Seed: *seed, Workers: *workers, NoSync: *durability == "nosync"}
-	if !*quiet {
-		cfg.Progress = stderr
-	}
-	start := time.Now()
-	results, err := bench.Run(split(*scenarios), split(*systems), *dir, cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "pgrush:", err)
-		return 1
-	}
-	if *asJSON {
-		err = bench.WriteJSON(stdout, results)
-	} else {
-		fmt.Fprintf(stdout, "%s, %d CPUs, %s, scale %g, seed %d, %d workers, %d PostgreSQL connections, durability %s, %v in all\n\n",
-			runtime.Version(), runtime.NumCPU(), runtime.GOARCH, *scale, *seed, *workers, *maxConns, *durability, time.Since(start).Round(time.Second))
-		err = bench.WriteMarkdown(stdout, results)
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "pgrush:", err)
-		return 1
-	}
-	for _, r := range results {
-		if !r.Correct() {
-			fmt.Fprintf(stderr, "pgrush: %s on %s failed its audit\n", r.Scenario, r.System)
-			return 1
-		}
-	}
-	return 0
-}
-
-func split(s string) []string {
-	var out []string
-	for _, f := range strings.Split(s, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
+	return bench.Command{
+		Name:      "pgrush",
+		Scenarios: []string{"rush"},
+		Systems:   defaultSystems,
+		Workers:   64, // and 1024: the measured ones
+		Flags: func(fs *flag.FlagSet) func([]string) (string, error) {
+			dsn := fs.String("dsn", envDSN, "PostgreSQL DSN (default $"+pgbench.DSNEnv+")")
+			maxConns := fs.Int("max-conns", pgbench.DefaultMaxConns, "connections in each plain PostgreSQL system's pool, shared by all workers")
+			return func(scenarios []string) (string, error) {
+				if slices.Contains(scenarios, "recovery") {
+					return "", errors.New("the recovery scenario does not run on the PostgreSQL systems: use bench/cmd/rush")
+				}
+				if err := pgbench.Register(pgbench.Options{DSN: *dsn, MaxConns: *maxConns}); err != nil {
+					return "", err
+				}
+				return fmt.Sprintf(", %d PostgreSQL connections", *maxConns), nil
+			}
+		},
+	}.Run(args, stdout, stderr)
 }
