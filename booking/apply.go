@@ -308,6 +308,17 @@ func (m *machine) take(b *booking, s *snapshot, atNs int64) error {
 	return m.ask(b, s, atNs, true)
 }
 
+// seatsFor returns, allocating nothing, the refusal of n seats in the cell
+// of hold c as of c.at — or nil when they fit, or may: a full cell with
+// holds overdue, which take (ask) expires first.
+func (m *machine) seatsFor(c *change, n int) error {
+	err := m.ledger.Fits(c.o.id, c.date, int(c.slot), int(c.pool), n, time.Unix(0, c.at))
+	if err == quota.ErrFull && m.holds.due(c.at) {
+		return nil
+	}
+	return err
+}
+
 // fits returns the error take would return, taking nothing.
 func (m *machine) fits(b *booking, s *snapshot, atNs int64) error {
 	return m.ask(b, s, atNs, false)

@@ -128,6 +128,11 @@ func (e *Engine) holdLocked(sh *accountShard, c *change, req *HoldRequest) (*boo
 	if e.unpaidHolds(sh.latest[req.Account], c.at) >= e.opts.MaxHoldsPerAccount {
 		return nil, 0, fmt.Errorf("%w: limit %d", ErrTooManyHolds, e.opts.MaxHoldsPerAccount)
 	}
+	// The quota-opening rush ends here for most callers, before anything
+	// is built: a sold-out cell costs a lookup and an atomic load.
+	if err := e.m.seatsFor(c, len(req.Applicants)); err != nil {
+		return nil, 0, err
+	}
 	// The engine keeps its own copy: the caller may reuse its slices.
 	c.applicants = cloneApplicants(req.Applicants)
 	lsn, err := e.m.apply(c)

@@ -1,0 +1,74 @@
+package booking_test
+
+import (
+	"strconv"
+	"sync/atomic"
+	"testing"
+
+	. "github.com/kuota/kuota/booking"
+	kt "github.com/kuota/kuota/internal/kuotatest"
+	"github.com/kuota/kuota/quota"
+)
+
+// BenchmarkHoldRefusedFull: one op is one Hold refused because its cell is
+// sold out — the quota-opening rush's common answer — beside, in the same
+// run, quota's own refusal of a sold-out cell (the yardstick: a refused
+// Hold should cost at most twice it, and allocate nothing). The request is
+// a one-applicant family without an idempotency key, made once and sent
+// again and again, as a client retrying.
+func BenchmarkHoldRefusedFull(b *testing.B) {
+	b.Run("quota", func(b *testing.B) {
+		l := quota.NewLedger()
+		cfg := quota.Config{Layout: quota.Layout{Pools: []string{kt.Online}, Slots: []quota.Slot{{Start: benchSlotStart(0), End: benchSlotStart(1), Seats: []int{1}}}},
+			First: benchFirst, Days: benchDays}
+		cfg.Schedule.Location = kt.WIB
+		id, err := l.AddOffice(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := l.Reserve(id, benchFirst, 0, 0, 1, kt.T1); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if l.Reserve(id, benchFirst, 0, 0, 1, kt.T1) != quota.ErrFull {
+					b.Fatal("want ErrFull")
+				}
+			}
+		})
+	})
+	// "engine": one account retrying from every goroutine, whose shard
+	// of the account index they all contend for; "engine/accounts": an
+	// account of each goroutine's own, as in a rush.
+	for _, shared := range []bool{true, false} {
+		name := "engine"
+		if !shared {
+			name = "engine/accounts"
+		}
+		b.Run(name, func(b *testing.B) {
+			e := benchEngine(b, 1, 1, nil)
+			first := HoldRequest{Account: "first", Office: "OFC0", Date: benchFirst, Slot: benchStarts[0], Pool: kt.Online,
+				Applicants: []Applicant{{NIK: benchNIK(0)}}}
+			if _, err := e.Hold(bg, first); err != nil {
+				b.Fatal(err)
+			}
+			var next atomic.Uint64
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				req := first
+				req.Account, req.Applicants = "second", []Applicant{{NIK: benchNIK(1)}}
+				if !shared {
+					req.Account = "account-" + strconv.FormatUint(next.Add(1), 10)
+				}
+				for pb.Next() {
+					if _, err := e.Hold(bg, req); err != quota.ErrFull {
+						b.Fatal("want ErrFull, got", err)
+					}
+				}
+			})
+		})
+	}
+}
