@@ -30,6 +30,23 @@ import (
 // serialize on that booking, so a payment racing an expiry ends with
 // exactly one winner. Office registration and operator changes serialize
 // on one mutex of their own.
+//
+// # Callers that never block
+//
+// A durable engine commits on one writer goroutine. Goroutines of the
+// same process that call the engine in a loop without ever blocking —
+// refusals and reads return at once, so a load generator or a retry loop
+// hammering a sold-out cell never waits — keep the scheduler's processors
+// busy, and the writer waits behind them for its turn (Go preempts a
+// running goroutine only every 10 ms). Every durable change then waits
+// for that too. BenchmarkDurableHoldBesideSpinners measures it on two
+// cores: 64 durable callers beside 8 goroutines spinning on refusals hold
+// about 500/s with a p99 of 300 ms; when each spinner calls
+// runtime.Gosched after every refusal, 18k–46k/s with a p99 of 7–20 ms. A
+// server is not affected — its handlers block reading the network
+// between calls — but an in-process client, a test or a benchmark that
+// loops must yield (or block) between calls, as the benchmarks here say
+// they do.
 type Engine struct {
 	opts  Options
 	m     *machine

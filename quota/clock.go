@@ -2,6 +2,7 @@ package quota
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -63,8 +64,24 @@ func badClock(s string) error {
 // message, and never parses back.
 func FormatClock(d time.Duration) string {
 	m := int(d / time.Minute)
+	if m >= 0 && m <= minutesPerDay {
+		return clockStrings()[m] // every booking view names its slot: no allocation
+	}
 	return fmt.Sprintf("%02d:%02d", m/60, m%60)
 }
+
+// minutesPerDay is the last minute FormatClock has a string for: 24:00.
+const minutesPerDay = 24 * 60
+
+// clockStrings holds "00:00" … "24:00", one string per minute, built on
+// first use (about 30 KiB).
+var clockStrings = sync.OnceValue(func() []string {
+	out := make([]string, minutesPerDay+1)
+	for m := range out {
+		out[m] = string([]byte{byte('0' + m/600), byte('0' + m/60%10), ':', byte('0' + m%60/10), byte('0' + m%10)})
+	}
+	return out
+})
 
 // span formats a slot's window as "08:00–09:00".
 func span(start, end time.Duration) string {

@@ -41,6 +41,19 @@ func CheckOptional(s string, maxBytes int) error {
 	if len(s) > maxBytes {
 		return ErrTooLong
 	}
+	for i := 0; i < len(s); i++ {
+		// Printable ASCII, the common case (an account ID, a reference),
+		// needs no decoding: space (0x20) to tilde (0x7e).
+		if c := s[i]; c < ' ' || c > '~' {
+			return checkRunes(s[i:])
+		}
+	}
+	return nil
+}
+
+// checkRunes is CheckOptional's loop for text that is not all printable
+// ASCII.
+func checkRunes(s string) error {
 	for _, r := range s {
 		if r == utf8.RuneError || !unicode.IsGraphic(r) {
 			return ErrInvalid

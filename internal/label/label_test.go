@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 )
 
 func TestCheck(t *testing.T) {
@@ -40,4 +41,25 @@ func TestCheck(t *testing.T) {
 	}
 	require.NoError(t, CheckOptional("", 10))
 	require.ErrorIs(t, CheckOptional("a\nb", 10), ErrInvalid)
+}
+
+// The printable-ASCII fast path answers as the rune loop does, for any
+// string: ASCII, mixed, invalid UTF-8.
+func TestCheckFastPathAgrees(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := rapid.OneOf(
+			rapid.StringMatching(`[ -~]{0,20}`), // printable ASCII
+			rapid.String(),                      // any runes
+			rapid.Map(rapid.SliceOfN(rapid.Byte(), 0, 30), func(b []byte) string { return string(b) }), // any bytes
+		).Draw(t, "s")
+		want := error(nil)
+		if len(s) > 40 {
+			want = ErrTooLong
+		} else {
+			want = checkRunes(s)
+		}
+		if got := CheckOptional(s, 40); got != want {
+			t.Fatalf("CheckOptional(%q) = %v, the rune loop says %v", s, got, want)
+		}
+	})
 }
