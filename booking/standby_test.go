@@ -3,6 +3,7 @@ package booking_test
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -330,6 +331,11 @@ func TestStandbyServesReadsWhileFollowing(t *testing.T) {
 		})
 		if !errors.Is(err, errStopRead) {
 			require.NoError(t, err, "from %d", from)
+		}
+		// Let the readers read between two steps (bounded: a reader that
+		// failed has returned).
+		for seen, deadline := reads.Load(), time.Now().Add(time.Second); reads.Load() == seen && time.Now().Before(deadline); {
+			runtime.Gosched()
 		}
 	}
 	stop.Store(true)
