@@ -21,7 +21,7 @@ import (
 // recover and are skipped.
 func Recovery(kind string, clk *Clock, dir string, cfg Config) (Result, error) {
 	r := Result{Scenario: "recovery", System: kind}
-	if kind == KuotaMemory || kind == MutexMap {
+	if kind == KuotaMemory || kind == MutexMap || kind == MutexNoRules {
 		r.Note = "in memory: nothing to recover"
 		return r, nil
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 // Scenarios lists the scenarios by the names the -scenarios flag takes.
-var Scenarios = []string{"rush", "national", "steady", "recovery"}
+var Scenarios = []string{"rush", "roomy", "national", "steady", "recovery"}
 
 // Run runs each scenario on each system, each on a fresh clock and in a
 // fresh directory under dir, and returns the results in order.
@@ -48,6 +48,8 @@ func runOne(scenario, kind, dir string, cfg Config) (Result, error) {
 	switch scenario {
 	case "rush":
 		return OfficeRush(sys, clk, cfg)
+	case "roomy":
+		return RoomyRush(sys, clk, cfg)
 	case "national":
 		return NationalRush(sys, clk, cfg)
 	default:

@@ -64,11 +64,15 @@ const (
 	KuotaDurable = "kuota-durable"
 	KuotaMemory  = "kuota-memory"
 	MutexMap     = "mutex-map"
+	// MutexNoRules is the rule-less mutex-and-map engine, the yardstick
+	// of kuota in memory: seats and holds, none of the rules.
+	MutexNoRules = "mutex-norules"
 	BoltUpdate   = "bolt-update"
 )
 
-// AllSystems lists every kind, kuota first.
-var AllSystems = []string{KuotaDurable, KuotaMemory, MutexMap, BoltUpdate}
+// AllSystems lists every kind, kuota first, then the baselines from the
+// fastest.
+var AllSystems = []string{KuotaDurable, KuotaMemory, MutexNoRules, MutexMap, BoltUpdate}
 
 // NewSystem builds a system of the given kind on clk; durable ones keep
 // their file in dir, and skip fsync when noSync is set. Besides
@@ -79,6 +83,8 @@ func NewSystem(kind string, clk *Clock, dir string, holdsPerAccount int, noSync 
 		return newKuota(kind, clk, dir, holdsPerAccount, noSync)
 	case MutexMap:
 		return newMutexEngine(clk, holdsPerAccount), nil
+	case MutexNoRules:
+		return newNoRulesEngine(clk), nil // no account limit to keep
 	case BoltUpdate:
 		return newBoltEngine(clk, filepath.Join(dir, "bolt-update.db"), holdsPerAccount, noSync)
 	}

@@ -1,14 +1,16 @@
 // Command rush runs kuota's benchmark scenarios — the quota-opening rush of
-// one office, the national rush of 125 offices, a steady day and recovery —
-// on kuota (durable and in memory) and on two baselines, in one process,
-// and prints a markdown table (or JSON) of the results.
+// one office, the same rush with a seat for everyone, the national rush of
+// 125 offices, a steady day and recovery — on kuota (durable and in
+// memory), on two baselines with kuota's rules and on a rule-less one, in
+// one process, and prints a markdown table (or JSON) of the results.
 //
 //	go run ./bench/cmd/rush                        # everything, full size
 //	go run ./bench/cmd/rush -scenarios rush -scale 0.1
 //	go run ./bench/cmd/rush -systems kuota-durable,bolt-update -json
+//	go run ./bench/cmd/rush -scenarios roomy,rush -systems kuota-memory,mutex-norules -workers 64
 //
-// A run at full size takes about a quarter of an hour on 2 cores, most of
-// it the bbolt baseline, whose every change waits for its own fsync. A
+// A run at full size takes about twenty minutes on 2 cores, most of it the
+// bbolt baseline, whose every change waits for its own fsync. A
 // progress bar on stderr shows where it is.
 package main
 
