@@ -63,6 +63,7 @@ type Node struct {
 	cancel    context.CancelFunc
 	kick      chan struct{} // a notification of new records
 	done      chan struct{} // closed when the run goroutine ends
+	listened  chan struct{} // closed when the listening goroutine ends
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -97,14 +98,15 @@ func Start(ctx context.Context, opts *Options) (*Node, error) {
 	var id [8]byte
 	rand.Read(id[:])
 	n := &Node{
-		o:       o,
-		t:       newTables(o.Schema),
-		pool:    pool,
-		connCfg: cfg.ConnConfig.Copy(),
-		holder:  hex.EncodeToString(id[:]),
-		log:     o.Logger.With("schema", o.Schema),
-		kick:    make(chan struct{}, 1),
-		done:    make(chan struct{}),
+		o:        o,
+		t:        newTables(o.Schema),
+		pool:     pool,
+		connCfg:  cfg.ConnConfig.Copy(),
+		holder:   hex.EncodeToString(id[:]),
+		log:      o.Logger.With("schema", o.Schema),
+		kick:     make(chan struct{}, 1),
+		done:     make(chan struct{}),
+		listened: make(chan struct{}),
 	}
 	var e *booking.Engine
 	err = migrate(ctx, pool, n.t)
@@ -117,7 +119,10 @@ func Start(ctx context.Context, opts *Options) (*Node, error) {
 	}
 	n.engine.Store(e)
 	n.ctx, n.cancel = context.WithCancel(context.Background())
-	go n.listen()
+	go func() {
+		defer close(n.listened)
+		n.listen()
+	}()
 	go n.run()
 	return n, nil
 }
@@ -177,6 +182,7 @@ func (n *Node) Close() error {
 	n.closeOnce.Do(func() {
 		n.cancel()
 		<-n.done
+		<-n.listened
 		e := n.Engine()
 		if epoch := n.epoch.Load(); epoch != 0 {
 			giveUp := time.AfterFunc(n.o.CommitTimeout, func() { n.active.Load().Close() })
