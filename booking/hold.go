@@ -133,8 +133,9 @@ func (e *Engine) holdLocked(sh *accountShard, c *change, req *HoldRequest) (*boo
 	if err := e.m.seatsFor(c, len(req.Applicants)); err != nil {
 		return nil, 0, err
 	}
-	// The engine keeps its own copy: the caller may reuse its slices.
-	c.applicants = cloneApplicants(req.Applicants)
+	// The new booking keeps its own copy (the caller may reuse its
+	// slices), made beside it in one allocation.
+	c.applicants, c.borrowed = req.Applicants, true
 	lsn, err := e.m.apply(c)
 	if err != nil {
 		return nil, 0, err

@@ -406,3 +406,28 @@ func advHoldReplayCalls(t *testing.T) []advCall {
 	)
 	return calls
 }
+
+// The engine keeps its own copy of a hold's applicants, for a family of
+// one (copied beside the booking) and of several: a caller that reuses
+// its slices and metadata afterwards changes nothing in the engine.
+func TestHoldKeepsItsOwnApplicants(t *testing.T) {
+	e, _ := kt.NewEngine(t, nil)
+	for _, n := range []int{1, 3} {
+		req := kt.HoldRequest(t, 10*n)
+		req.Applicants = kt.Applicants(t, 10*n, n)
+		for i := range req.Applicants {
+			req.Applicants[i].Meta = []byte(`{"name":"Siti"}`)
+		}
+		b, err := e.Hold(bg, req)
+		require.NoError(t, err)
+		want := slices.Clone(b.Applicants)
+		for i := range req.Applicants {
+			req.Applicants[i].Meta[2] = 'X'
+			req.Applicants[i].NIK = kt.NIK(t, 999)
+		}
+		got, err := e.Get(bg, b.Code)
+		require.NoError(t, err)
+		require.Equal(t, want, got.Applicants, "family of %d", n)
+		require.Equal(t, `{"name":"Siti"}`, string(got.Applicants[0].Meta))
+	}
+}
