@@ -147,7 +147,7 @@ func (o *office) closeSlot(t *table, dy *day, ov *Override, commit func() error)
 		return ErrUnknownSlot
 	}
 	shut := ov.Kind == CloseSlot
-	err := changeCells(t.slotCells(dy, ov.Slot), nil, commit, func(w uint64) uint64 {
+	err := changeCells(dy.ctr, t.slotCells(dy, ov.Slot), 0, nil, commit, func(w uint64) uint64 {
 		if shut {
 			return w | closedBit
 		}
@@ -189,7 +189,7 @@ func (o *office) setCapacity(t *table, dy *day, ov *Override, commit func() erro
 		}
 		return nil
 	}
-	err := changeCells(dy.cells[i:i+1], belowTaken, commit, func(w uint64) uint64 {
+	err := changeCells(dy.ctr, dy.cells[i:i+1], ov.Pool, belowTaken, commit, func(w uint64) uint64 {
 		oldCap, left := unpack(w)
 		return pack(capacity, capacity-(oldCap-left), w&closedBit)
 	})
@@ -209,16 +209,18 @@ func (o *office) setRelease(dy *day, ov *Override, commit func() error) error {
 	return nil
 }
 
-// changeCells changes cells (at most PoolsPerSlotMax of them) as one step
-// among the reservations. It freezes them, so that no seat is taken or
-// given back there; checks each word with check, when not nil; calls
-// commit; and then stores next of each word, which also unfreezes it. On
-// every other way out — check or commit failing, or commit panicking — it
-// unfreezes the cells with their words as they were.
+// changeCells changes cells (at most PoolsPerSlotMax of them, of one slot
+// from pool pool0 on) as one step among the reservations. It freezes
+// them, so that no seat is taken or given back there; checks each word
+// with check, when not nil; calls commit; and then stores next of each
+// word, which also unfreezes it, moving k, the counters of their day, to
+// match ([dayCounters.store]). On every other way out — check or commit
+// failing, or commit panicking — it unfreezes the cells with their words
+// as they were, which the counters never stopped counting.
 //
 // Storing the words it froze is exact: a frozen word changes only under
 // the Ledger's mutex, which the caller holds.
-func changeCells(cells []cell, check func(w uint64) error, commit func() error, next func(w uint64) uint64) error {
+func changeCells(k *dayCounters, cells []cell, pool0 int, check func(w uint64) error, commit func() error, next func(w uint64) uint64) error {
 	var buf [PoolsPerSlotMax]uint64
 	old := buf[:len(cells)]
 	for i := range cells {
@@ -242,9 +244,12 @@ func changeCells(cells []cell, check func(w uint64) error, commit func() error, 
 	if err := run(commit); err != nil {
 		return err
 	}
+	var nextBuf [PoolsPerSlotMax]uint64
+	words := nextBuf[:len(cells)]
 	for i := range cells {
-		cells[i].w.Store(next(old[i]))
+		words[i] = next(old[i])
 	}
+	k.store(cells, pool0, old, words)
 	stored = true
 	return nil
 }

@@ -168,7 +168,9 @@ func BenchmarkReserveNoQuota(b *testing.B) {
 // BenchmarkMonth: one op is the view of one office's month of 16 slots × 4
 // pools: a real office (Monday to Friday, 21 service days in January 2027)
 // and the worst case, a table open every day of the week; each as Month
-// (all four pools) and as MonthIn (the online pool alone, "-MonthIn").
+// (all four pools), as MonthIn (the online pool alone, "-MonthIn"), and as
+// their counterparts for a hot path, AppendMonth and AppendMonthIn, into a
+// slice kept from op to op.
 func BenchmarkMonth(b *testing.B) {
 	for _, tt := range []struct {
 		name string
@@ -196,7 +198,56 @@ func BenchmarkMonth(b *testing.B) {
 				}
 			}
 		})
+		b.Run(tt.name+"-AppendMonth", func(b *testing.B) {
+			days := make([]DayState, 0, 31)
+			b.ReportAllocs()
+			for b.Loop() {
+				var err error
+				if days, err = l.AppendMonth(days[:0], 0, 2027, time.January, t1); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(tt.name+"-AppendMonthIn", func(b *testing.B) {
+			days := make([]DayState, 0, 31)
+			b.ReportAllocs()
+			for b.Loop() {
+				var err error
+				if days, err = l.AppendMonthIn(days[:0], 0, 0, 2027, time.January, t1); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
+}
+
+// BenchmarkAppendMonthCurrent: one op is AppendMonth or AppendMonthIn of
+// the month under way, as a calendar page shows it most: on 15 January
+// 2027 at 10:00, the days before are past, the 15th is under way (read
+// from its cells, its slots still to come only) and the rest come from the
+// counters, each with its release instant (the office releases monthly).
+func BenchmarkAppendMonthCurrent(b *testing.B) {
+	cfg := benchConfig(b, 40)
+	cfg.Schedule.Week = calendar.MondayToFriday
+	cfg.Release = ReleaseRule{Every: Monthly, Lead: 1, Day: 1, At: 8 * time.Hour}
+	l := NewLedger()
+	if _, err := l.AddOffice(cfg); err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2027, time.January, 15, 10, 0, 0, 0, wib)
+	days := make([]DayState, 0, 31)
+	b.Run("AppendMonth", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			days, _ = l.AppendMonth(days[:0], 0, 2027, time.January, now)
+		}
+	})
+	b.Run("AppendMonthIn", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			days, _ = l.AppendMonthIn(days[:0], 0, 0, 2027, time.January, now)
+		}
+	})
 }
 
 // BenchmarkLedgerMemory reports the heap a Ledger of 500 offices × 120 days

@@ -38,6 +38,14 @@
 // calendar. [DayView.StateIn] and [SlotView.StateIn] narrow an all-pools
 // view to one pool by its name.
 //
+// A calendar page needs each day's colour, not its seat counts.
+// [Ledger.AppendMonth] and [Ledger.AppendMonthIn] append a month of
+// [DayState] — date, state, reason, release instant — to the caller's
+// slice, the same states Month and MonthIn show, from per-day counters
+// rather than every cell: a few hundred nanoseconds and no allocation for
+// a month, against microseconds and two allocations. They are the ones for
+// a hot path.
+//
 // Callers name a slot by its start, "08:00": [ParseClock] reads it,
 // [Ledger.SlotAt] (or [Layout.SlotAt]) finds the slot, and [FormatClock]
 // writes it back. A request whose slot was never set carries the empty
@@ -60,24 +68,36 @@
 //
 // # Time
 //
-// Nothing here reads the clock. Reserve, Month, MonthIn, Day and DayIn
-// take now; a day's boundaries and release instants are computed in the
-// office's time zone. A slot can be booked until it starts. A clock time
-// such as "08:00" ([ParseClock]) is an offset from the local midnight that
-// begins a day, not an instant.
+// Nothing here reads the clock. Reserve, Month, MonthIn, AppendMonth,
+// AppendMonthIn, Day and DayIn take now; a day's boundaries and release
+// instants are computed in the office's time zone. A slot can be booked
+// until it starts. A clock time such as "08:00" ([ParseClock]) is an
+// offset from the local midnight that begins a day, not an instant.
 //
 // # Concurrency
 //
-// Reserve, Release, Cell, Month, MonthIn, Day, DayIn and SlotAt take no
-// lock, and Reserve, Release and SlotAt do not allocate. Reserve tells
-// ErrNoQuota from ErrFull by the capacity in the cell word it has already
-// loaded, so neither refusal costs a load more than the other. A cell changes by compare-and-swap of its one
-// word, so a group of five takes five seats in one step or none, and a
-// capacity change moves capacity and seats left together. Replacing a
-// table publishes the new one through an atomic pointer; tables for the
-// same layout share their counters, so nothing is lost and nobody waits.
-// Configuration and operator changes serialize on a mutex that the hot
-// path never touches.
+// Reserve, Release, Cell, Month, MonthIn, AppendMonth, AppendMonthIn, Day,
+// DayIn and SlotAt take no lock, and Reserve, Release, SlotAt, AppendMonth
+// and AppendMonthIn (into a slice that holds a month) do not allocate.
+// Reserve tells ErrNoQuota from ErrFull by the capacity in the cell word
+// it has already loaded, so neither refusal costs a load more than the
+// other. A cell changes by compare-and-swap of its one word, so a group of
+// five takes five seats in one step or none, and a capacity change moves
+// capacity and seats left together. Replacing a table publishes the new
+// one through an atomic pointer; tables for the same layout share their
+// counters, so nothing is lost and nobody waits. Configuration and
+// operator changes serialize on a mutex that the hot path never touches.
+//
+// Each day also counts, per pool, its cells that have a seat left and
+// those that offer seats, for AppendMonth and AppendMonthIn. A count moves
+// only when a cell crosses zero — a Reserve that takes its last seat, a
+// Release that gives back its first, an operator's change — so a Reserve
+// that leaves seats and a Release onto seats touch no counter. A change
+// that moves a count announces itself on its day before it changes the
+// cell and publishes the count after. A view trusts counts only when it
+// read them with no change under way, and they are then those of all the
+// day's cells at one instant; otherwise it reads the cells, as Month does.
+// [Ledger.AppendMonthIn] says exactly what a reader can rely on.
 //
 // Apply and Reconfigure take a commit hook, called once the change is
 // known to be valid and before it takes effect; an error from it cancels

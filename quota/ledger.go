@@ -67,7 +67,8 @@ func (c *Config) clone() Config {
 //
 // All methods are safe for concurrent use. [Ledger.Reserve],
 // [Ledger.Release], [Ledger.Cell], [Ledger.Month], [Ledger.MonthIn],
-// [Ledger.Day], [Ledger.DayIn] and the readers of the configuration
+// [Ledger.AppendMonth], [Ledger.AppendMonthIn], [Ledger.Day],
+// [Ledger.DayIn] and the readers of the configuration
 // ([Ledger.SlotAt], [Ledger.Zone] and the like) take no lock: they load
 // the office's current table with one atomic load and change a cell with
 // compare-and-swap. Configuration and operator changes

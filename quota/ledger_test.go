@@ -215,6 +215,7 @@ func TestReconfigureUnderLoad(t *testing.T) {
 	require.NoError(t, err)
 	require.EqualValues(t, taken.Load(), c.Taken())
 	require.Equal(t, 100_020, c.Capacity)
+	require.NoError(t, counterDrift(l))
 }
 
 // Reconfigure calls commit once the new table is built and checked and

@@ -181,6 +181,13 @@ func TestLedgerModel(t *testing.T) {
 			},
 			"concurrent": func(t *rapid.T) { concurrentBatch(t, l, id, m, genCell) },
 			"": func(t *rapid.T) {
+				// The month views' counters follow the cells.
+				if err := counterDrift(l); err != nil {
+					t.Fatal(err)
+				}
+				if err := statesMismatch(l, id, 2026, time.December, m.now); err != nil {
+					t.Fatal(err)
+				}
 				for k, c := range m.cells {
 					got, err := l.Cell(id, k.date, k.slot, k.pool)
 					if err != nil {

@@ -51,6 +51,7 @@ func TestRaceTenThousandForOneHundred(t *testing.T) {
 	require.EqualValues(t, 100, ok.Load())
 	require.EqualValues(t, 9_900, full.Load())
 	requireCell(t, l, id, dec10, 0, 0, 100, 0)
+	require.NoError(t, counterDrift(l))
 }
 
 // Groups of 1 to 5 race for one cell: every seat handed out is accounted
@@ -121,6 +122,7 @@ func TestRaceMixed(t *testing.T) {
 	c, err := l.Cell(id, dec10, 0, 0)
 	require.NoError(t, err)
 	require.EqualValues(t, taken.Load(), c.Taken())
+	require.NoError(t, counterDrift(l))
 }
 
 // Capacity changes whose commit yields, and sometimes fails, race
@@ -186,4 +188,5 @@ func TestRaceCapacityCommit(t *testing.T) {
 	require.Positive(t, changed, "some changes went through")
 	t.Logf("%d capacity changes made, %d refused below the seats taken", changed, refused)
 	requireNoFrozen(t, l)
+	require.NoError(t, counterDrift(l))
 }

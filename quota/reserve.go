@@ -49,8 +49,15 @@ func (l *Ledger) Reserve(id OfficeID, d calendar.Date, slot, pool, seats int, no
 		return v.err()
 	}
 	if w&frozenBit == 0 {
-		if int64(w&leftMask) < int64(seats) {
+		left := int64(w & leftMask)
+		if left < int64(seats) {
 			return refusal(w) // ErrFull is the common answer in a rush
+		}
+		// The last seats move the day's counters too: off the fast
+		// path, and tested after the refusal so that a sold-out cell
+		// costs what it did before the counters.
+		if left == int64(seats) {
+			return l.reserveSlow(id, d, slot, pool, seats, now)
 		}
 		if c.w.CompareAndSwap(w, w-uint64(seats)) {
 			return nil
@@ -81,6 +88,11 @@ func (l *Ledger) reserveSlow(id OfficeID, d calendar.Date, slot, pool, seats int
 			return refusal(w)
 		case closed:
 			return ErrClosed // closed since gate looked
+		case crossing:
+			if dy.ctr.swap(c, pool, w, w-uint64(seats)) {
+				return nil
+			}
+			continue // the cell changed: look again
 		}
 		// frozen: a new table is being published, or a cell changed by
 		// an operator; let the change finish.
@@ -130,11 +142,17 @@ func (l *Ledger) Release(id OfficeID, d calendar.Date, slot, pool, seats int) er
 		if err != nil {
 			return err
 		}
-		switch t.cell(dy, slot, pool).release(int64(seats)) {
+		c := t.cell(dy, slot, pool)
+		switch o, w := c.release(int64(seats)); o {
 		case done:
 			return nil
 		case over:
 			return ErrOverRelease
+		case crossing:
+			if dy.ctr.swap(c, pool, w, w+uint64(seats)) {
+				return nil
+			}
+			continue // the cell changed: look again
 		}
 		runtime.Gosched() // frozen: see Reserve
 	}
@@ -165,7 +183,7 @@ func (l *Ledger) Restore(id OfficeID, d calendar.Date, slot, pool, seats int) er
 		if int64(w&leftMask) < int64(seats) {
 			return ErrFull
 		}
-		if c.w.CompareAndSwap(w, w-uint64(seats)) {
+		if dy.ctr.swap(c, pool, w, w-uint64(seats)) {
 			return nil
 		}
 	}

@@ -20,7 +20,10 @@ type table struct {
 	layout    Layout             // a private copy
 	pools     int                // len(layout.Pools): the stride of a day's cells
 	slotStart []int64            // slot start offsets from local midnight, in ns
-	lastStart int64              // the latest slot start: after it the day is past
+	// firstStart and lastStart are the earliest and latest slot starts:
+	// before the first no slot of the day has started, so a view may
+	// answer from the day's counters; from the last the day is past.
+	firstStart, lastStart int64
 	// days holds the days by value, one hop less on the reservation path
 	// than a slice of pointers; each table gets its own, and only the
 	// cells inside are shared between tables.
@@ -28,25 +31,33 @@ type table struct {
 }
 
 // day is one date of an office's table.
+//
+// Its fields are ordered so that it packs into 96 bytes, with what Reserve
+// reads (shut, startNs, release, cells) in the first 48: adding ctr at the
+// end made it 104 bytes, and indexing days by 104 took a multiply where
+// 96 takes a shift.
 type day struct {
-	date    calendar.Date
-	startNs int64          // local midnight, Unix ns
-	status  calendar.State // from the schedule: Available, Holiday or DayOff
-	reason  string         // why status is not Available
-
-	release atomic.Int64 // Unix ns at which the quota opens
+	date calendar.Date
 	// shut is non-zero when the day cannot be booked for a calendar
 	// reason (status) or because the operator closed it (closed): one
 	// load answers both on the reservation path.
-	shut   atomic.Uint32
-	closed atomic.Pointer[string] // operator closure of the whole day; nil when open
-	// slotReasons holds, per slot, why an operator closed it ("" when
-	// open). Only views read it; Reserve reads the closed bit of the cell.
-	slotReasons atomic.Pointer[[]string]
+	shut    atomic.Uint32
+	startNs int64        // local midnight, Unix ns
+	release atomic.Int64 // Unix ns at which the quota opens
 
 	// cells holds slots × pools counters. Tables built for the same layout
 	// share one day's cells, so no seat is lost when a table is replaced.
 	cells []cell
+	// ctr counts the cells for the month views; it goes with cells, so
+	// tables that share a day's cells share its counters too.
+	ctr *dayCounters
+
+	reason string                 // why status is not Available
+	closed atomic.Pointer[string] // operator closure of the whole day; nil when open
+	// slotReasons holds, per slot, why an operator closed it ("" when
+	// open). Only views read it; Reserve reads the closed bit of the cell.
+	slotReasons atomic.Pointer[[]string]
+	status      calendar.State // from the schedule: Available, Holiday or DayOff
 }
 
 // updateShut recomputes shut after status or closed changed.
@@ -112,12 +123,17 @@ func newTable(cfg *Config, ov *overrides, prev *table) (*table, error) {
 		pools:  len(cfg.Layout.Pools),
 		days:   make([]day, cfg.Days),
 	}
+	t.firstStart = int64(t.layout.Slots[0].Start)
 	for _, s := range t.layout.Slots {
 		t.slotStart = append(t.slotStart, int64(s.Start))
+		t.firstStart = min(t.firstStart, int64(s.Start))
 		t.lastStart = max(t.lastStart, int64(s.Start))
 	}
 	share := prev != nil && sameLayout(&prev.layout, &t.layout)
 	reasons := slotReasons(ov, len(t.layout.Slots))
+	// One array for the counters of the days that get fresh cells keeps
+	// a month's counters close together for the views.
+	ctrs := make([]dayCounters, cfg.Days)
 	for i := range t.days {
 		date := cfg.First.AddDays(i)
 		dy := &t.days[i]
@@ -133,9 +149,17 @@ func newTable(cfg *Config, ov *overrides, prev *table) (*table, error) {
 			old = prev.at(date)
 		}
 		if share && old != nil {
-			dy.cells = old.cells
-		} else if err := t.fillCells(dy, ov, prev, old); err != nil {
-			return nil, err
+			dy.cells, dy.ctr = old.cells, old.ctr
+		} else {
+			if err := t.fillCells(dy, ov, prev, old); err != nil {
+				return nil, err
+			}
+			// Nobody else sees these cells yet: count them as they are.
+			dy.ctr = &ctrs[i]
+			seats, offered, open := t.tally(dy)
+			dy.ctr.seats.Store(seats)
+			dy.ctr.offered.Store(offered)
+			dy.ctr.open.Store(open)
 		}
 		if r, ok := reasons[date]; ok {
 			dy.slotReasons.Store(&r)

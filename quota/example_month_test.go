@@ -1,0 +1,53 @@
+package quota_test
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/quota"
+)
+
+// A calendar page served per request keeps one slice per worker and hands
+// it back to AppendMonthIn each time: after the first month nothing is
+// allocated. The office releases each month on the 15th of the month
+// before at 08:00: on 1 December 2026 at 09:00 December is open and
+// January is not yet. The 1st is past (its one slot started at 08:00), the
+// online seat of the 9th is taken, and the 25th is Christmas.
+func ExampleLedger_AppendMonthIn() {
+	jakarta := calendar.Jakarta()
+	holidays, _ := calendar.NewHolidays(calendar.HolidayEntry{Date: calendar.NewDate(2026, 12, 25), Kind: calendar.National, Name: "Hari Raya Natal"})
+	ledger := quota.NewLedger()
+	office, _ := ledger.AddOffice(quota.Config{
+		Schedule: calendar.Schedule{Location: jakarta, Holidays: holidays},
+		Layout: quota.Layout{
+			Pools: []string{"online", "walk-in"},
+			Slots: []quota.Slot{{Start: 8 * time.Hour, End: 12 * time.Hour, Seats: []int{1, 5}}},
+		},
+		Release: quota.ReleaseRule{Every: quota.Monthly, Lead: 1, Day: 15, At: 8 * time.Hour},
+		First:   calendar.NewDate(2026, time.December, 1),
+		Days:    62,
+	})
+	now := time.Date(2026, time.December, 1, 9, 0, 0, 0, jakarta)
+	_ = ledger.Reserve(office, calendar.NewDate(2026, time.December, 9), 0, 0, 1, now)
+
+	letter := map[calendar.Color]string{calendar.Green: "G", calendar.Red: "R", calendar.Yellow: "Y", calendar.Grey: "."}
+	var days []quota.DayState // kept from request to request
+	for _, m := range []struct {
+		year  int
+		month time.Month
+	}{{2026, time.December}, {2027, time.January}} {
+		days, _ = ledger.AppendMonthIn(days[:0], office, 0, m.year, m.month, now)
+		var b strings.Builder
+		for _, d := range days {
+			b.WriteString(letter[d.State.Color()])
+		}
+		fmt.Printf("%-8v %s\n", m.month, b.String())
+	}
+	fmt.Println(days[0].Date, days[0].State, "from", days[0].Opens.Format("2006-01-02 15:04 MST"))
+	// Output:
+	// December .GGG..GGRGG..GGGGG..GGGG...GGGG
+	// January  Y..YYYYY..YYYYY..YYYYY..YYYYY..
+	// 2027-01-01 not opened from 2026-12-15 08:00 WIB
+}
