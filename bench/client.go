@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kuota/kuota/booking"
@@ -114,19 +115,22 @@ type outcome struct {
 // days of pool and their slots with enough seats, and on a full answer move
 // to the next option, at most maxRetries times. It reads the all-pools
 // views (Month and Day) and narrows them to pool by name, which every
-// system implements the same way.
+// system implements the same way — except the month of a system that
+// offers it as day states alone (kuota: the colours a calendar page shows,
+// see monthStater): then a green day's seats are first counted in its Day
+// view.
 func book(sys System, a *applicant, year int, month time.Month, pool string) outcome {
-	days, err := sys.Month(a.office, year, month)
+	days, err := monthOf(sys, a.office, pool, year, month)
 	if err != nil {
 		return outcome{reason: reasonOf(err)}
 	}
 	var o outcome
 	retries := 0
 	for _, d := range days {
-		if d.StateIn(pool) != calendar.Available || seatsLeft(d.Pools, pool) < len(a.niks) {
+		if d.state != calendar.Available || d.left < len(a.niks) {
 			continue
 		}
-		day, err := sys.Day(a.office, d.Date)
+		day, err := sys.Day(a.office, d.date)
 		if err != nil {
 			return outcome{reason: reasonOf(err)}
 		}
@@ -135,7 +139,7 @@ func book(sys System, a *applicant, year int, month time.Month, pool string) out
 				continue
 			}
 			slot := quota.FormatClock(s.Start)
-			req := booking.HoldRequest{Account: a.account, Office: a.office, Date: d.Date, Slot: slot, Pool: pool}
+			req := booking.HoldRequest{Account: a.account, Office: a.office, Date: d.date, Slot: slot, Pool: pool}
 			for _, n := range a.niks {
 				req.Applicants = append(req.Applicants, booking.Applicant{NIK: n})
 			}
@@ -144,7 +148,7 @@ func book(sys System, a *applicant, year int, month time.Month, pool string) out
 			o.holds = append(o.holds, time.Since(start))
 			switch {
 			case err == nil:
-				o.ticket, o.booked, o.slot, o.date, o.onClock = t, true, slot, d.Date, time.Now()
+				o.ticket, o.booked, o.slot, o.date, o.onClock = t, true, slot, d.date, time.Now()
 				return o
 			case errors.Is(err, quota.ErrFull) && retries < maxRetries:
 				retries++
@@ -162,6 +166,52 @@ func book(sys System, a *applicant, year int, month time.Month, pool string) out
 
 // seatsLeft returns the seats left in the pool called pool among a view's
 // pools, 0 when the view does not count it.
+// monthStater is a system whose month calendar also comes as day states
+// alone, without seat counts: a cheaper read, which book takes where a
+// system offers it.
+type monthStater interface {
+	AppendMonthIn(dst []quota.DayState, office, pool string, year int, month time.Month) ([]quota.DayState, error)
+}
+
+// monthDay is what book needs of a day of the month: its state in the pool
+// and the seats it has left there (unknown, so as many as a family can
+// ask, when the system gave states alone).
+type monthDay struct {
+	date  calendar.Date
+	state calendar.State
+	left  int
+}
+
+// stateBufs keeps month-sized slices of day states for monthOf.
+var stateBufs = sync.Pool{New: func() any { return new([]quota.DayState) }}
+
+// monthOf returns the days of a month as book sees them in pool.
+func monthOf(sys System, office, pool string, year int, month time.Month) ([]monthDay, error) {
+	if ms, ok := sys.(monthStater); ok {
+		buf := stateBufs.Get().(*[]quota.DayState)
+		defer stateBufs.Put(buf)
+		states, err := ms.AppendMonthIn((*buf)[:0], office, pool, year, month)
+		*buf = states
+		if err != nil {
+			return nil, err
+		}
+		days := make([]monthDay, len(states))
+		for i, d := range states {
+			days[i] = monthDay{date: d.Date, state: d.State, left: booking.ApplicantsMax}
+		}
+		return days, nil
+	}
+	views, err := sys.Month(office, year, month)
+	if err != nil {
+		return nil, err
+	}
+	days := make([]monthDay, len(views))
+	for i, d := range views {
+		days[i] = monthDay{date: d.Date, state: d.StateIn(pool), left: seatsLeft(d.Pools, pool)}
+	}
+	return days, nil
+}
+
 func seatsLeft(pools []quota.PoolSeats, pool string) int {
 	for _, p := range pools {
 		if p.Pool == pool {

@@ -137,6 +137,12 @@ func (k *kuotaSystem) Register(cfg booking.OfficeConfig) error {
 func (k *kuotaSystem) Month(office string, year int, month time.Month) ([]quota.DayView, error) {
 	return k.e.Month(bg, office, year, month)
 }
+
+// AppendMonthIn is the month as day states alone (monthStater): kuota
+// answers it from per-day counters, without reading every cell.
+func (k *kuotaSystem) AppendMonthIn(dst []quota.DayState, office, pool string, year int, month time.Month) ([]quota.DayState, error) {
+	return k.e.AppendMonthIn(bg, dst, office, pool, year, month)
+}
 func (k *kuotaSystem) Day(office string, d calendar.Date) (quota.DayView, error) {
 	return k.e.Day(bg, office, d)
 }

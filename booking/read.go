@@ -87,6 +87,36 @@ func (e *Engine) MonthIn(ctx context.Context, officeCode, pool string, year int,
 	return e.m.ledger.MonthIn(o.id, p, year, month, now)
 }
 
+// AppendMonth appends to dst the state of every day of the month at an
+// office — its colour, why it is grey, when it turns green — counting all
+// pools, without the seat counts: a month calendar in a few hundred
+// nanoseconds that allocates nothing once dst holds a month (pass dst[:0]
+// of a slice kept from call to call). Each day's state is the one Month
+// shows at the same instant (see quota.Ledger.AppendMonth for what that
+// guarantee is under concurrent holds). Use Month when the seat counts are
+// wanted.
+func (e *Engine) AppendMonth(ctx context.Context, dst []quota.DayState, officeCode string, year int, month time.Month) ([]quota.DayState, error) {
+	o, now, err := e.view(ctx, officeCode)
+	if err != nil {
+		return dst, err
+	}
+	return e.m.ledger.AppendMonth(dst, o.id, year, month, now)
+}
+
+// AppendMonthIn is AppendMonth as seen by someone booking in the named
+// pool.
+func (e *Engine) AppendMonthIn(ctx context.Context, dst []quota.DayState, officeCode, pool string, year int, month time.Month) ([]quota.DayState, error) {
+	o, now, err := e.view(ctx, officeCode)
+	if err != nil {
+		return dst, err
+	}
+	p, err := e.m.ledger.PoolIndex(o.id, pool)
+	if err != nil {
+		return dst, ErrUnknownPool
+	}
+	return e.m.ledger.AppendMonthIn(dst, o.id, p, year, month, now)
+}
+
 // Day returns one day of an office with each slot's state and seats left
 // per pool, as of the engine's clock, holds past their deadline expired
 // first.
