@@ -126,6 +126,14 @@ var advValidCalls = []struct {
 		_, err := f.e.MonthIn(ctx, kt.Office, kt.Online, 2026, time.December)
 		return err
 	}},
+	{"month as states", "AppendMonth", func(ctx context.Context, f *advFixture) error {
+		_, err := f.e.AppendMonth(ctx, nil, kt.Office, 2026, time.December)
+		return err
+	}},
+	{"month in as states", "AppendMonthIn", func(ctx context.Context, f *advFixture) error {
+		_, err := f.e.AppendMonthIn(ctx, nil, kt.Office, kt.Online, 2026, time.December)
+		return err
+	}},
 	{"day", "Day", func(ctx context.Context, f *advFixture) error {
 		_, err := f.e.Day(ctx, kt.Office, kt.Dec10)
 		return err
