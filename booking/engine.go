@@ -152,9 +152,12 @@ func (e *Engine) Close() error {
 	e.closeOnce.Do(func() {
 		e.closed.Store(true)
 		close(e.stop)
-		e.swept.Wait()
-		e.followMu.Lock() // not while a standby follows or is promoted
+		// Not while a standby follows or is promoted: a Promote under way
+		// starts its sweeper before this lock is free, so the wait below
+		// covers it.
+		e.followMu.Lock()
 		defer e.followMu.Unlock()
+		e.swept.Wait()
 		e.closeErr = journalError(e.m.journal.Close())
 	})
 	return e.closeErr
