@@ -3,7 +3,6 @@ package booking
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/kuota/kuota/calendar"
@@ -89,36 +88,6 @@ func (m *machine) hold(c *change) (uint64, error) {
 		return 0, err
 	}
 	return lsn, nil
-}
-
-// holdBlock is a new booking, its first state and, for a family of one
-// (the common case), its applicant, allocated together: one object for
-// the collector instead of three.
-type holdBlock struct {
-	b   booking
-	s   snapshot
-	one [1]Applicant
-}
-
-// newHold returns the booking hold c makes at office o, in its first state; it copies
-// c's applicants when they are borrowed from the caller, and leaves c
-// naming the copy.
-func newHold(c *change, o *office) (*booking, *snapshot) {
-	hb := new(holdBlock)
-	if c.borrowed {
-		apps := hb.one[:0]
-		if len(c.applicants) > 1 {
-			apps = make([]Applicant, 0, len(c.applicants))
-		}
-		for _, a := range c.applicants {
-			apps = append(apps, Applicant{NIK: a.NIK, Meta: slices.Clone(a.Meta)})
-		}
-		c.applicants, c.borrowed = apps, false
-	}
-	hb.b = booking{office: o, account: c.account, idem: c.idem, applicants: c.applicants, familyCard: c.familyCard}
-	hb.s = snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool, deadline: c.deadline}
-	hb.b.st.Store(&hb.s)
-	return &hb.b, &hb.s
 }
 
 // enter ends the making of a new booking b in state s: it claims b's NIKs
