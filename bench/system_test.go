@@ -19,10 +19,7 @@ import (
 func TestFullCellKeepsItsExpiries(t *testing.T) {
 	for _, kind := range AllSystems {
 		t.Run(kind, func(t *testing.T) {
-			clk := new(Clock)
-			sys, err := NewSystem(kind, clk, t.TempDir(), 1, true)
-			require.NoError(t, err)
-			defer sys.Close()
+			clk, sys := testSystem(t, kind)
 			office := rushOffice("JKT", calendar.Jakarta())
 			require.NoError(t, sys.Register(office))
 			clk.Set(rushRelease.ReleaseAt(calendar.NewDate(rushYear, rushMonth, 1), calendar.Jakarta()))
@@ -41,7 +38,7 @@ func TestFullCellKeepsItsExpiries(t *testing.T) {
 				require.NoError(t, err)
 				require.NoError(t, sys.Pay(tk, "ref"))
 			}
-			_, err = hold(1) // a hold in slot 1, never paid
+			_, err := hold(1) // a hold in slot 1, never paid
 			require.NoError(t, err)
 			left := func() int {
 				v, err := sys.Day(office.Code, day)
@@ -73,10 +70,7 @@ func TestFullCellKeepsItsExpiries(t *testing.T) {
 func TestNoQuotaAndSlotStarts(t *testing.T) {
 	for _, kind := range AllSystems {
 		t.Run(kind, func(t *testing.T) {
-			clk := new(Clock)
-			sys, err := NewSystem(kind, clk, t.TempDir(), 1, true)
-			require.NoError(t, err)
-			defer sys.Close()
+			clk, sys := testSystem(t, kind)
 			office := rushOffice("JKT", calendar.Jakarta())
 			for s := range office.Quota.Layout.Slots {
 				office.Quota.Layout.Slots[s].Seats[1] = 0 // no walk-in quota at all
@@ -115,4 +109,15 @@ func TestNoQuotaAndSlotStarts(t *testing.T) {
 			require.Equal(t, rushOnlineSeats[0], seatsLeft(v.Slots[0].Pools, rushPool))
 		})
 	}
+}
+
+// testSystem builds a system of kind on a clock of its own, with one
+// unpaid hold per account and no fsync, closed when the test ends.
+func testSystem(t *testing.T, kind string) (*Clock, System) {
+	t.Helper()
+	clk := new(Clock)
+	sys, err := NewSystem(kind, clk, t.TempDir(), 1, true)
+	require.NoError(t, err)
+	t.Cleanup(func() { sys.Close() })
+	return clk, sys
 }
