@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -17,21 +18,36 @@ import (
 // The README's quick start: an immigration office in Jakarta releases
 // December's quota on 1 November at 08:00; a family of two books, pays,
 // and the calendar shows what is left. The clock is a parameter, so the
-// example runs the same on any day.
+// example runs the same on any day. TestReadmeQuickStart keeps the
+// README's copy of quickStart identical to this one.
 func Example() {
-	now := time.Date(2026, time.November, 1, 8, 0, 0, 0, calendar.Jakarta())
-	dir, _ := os.MkdirTemp("", "kuota-example")
-	defer os.RemoveAll(dir)
-
-	engine, err := booking.Open(filepath.Join(dir, "kuota.db"), &booking.Options{
-		Now: func() time.Time { return now }, // nil means time.Now
-	})
+	dir, err := os.MkdirTemp("", "kuota-example")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	defer engine.Close()
-	ctx := context.Background()
+	defer os.RemoveAll(dir)
+	if err := quickStart(context.Background(), os.Stdout, dir); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// held until 10:00 WIB for 31**********0001 and one more
+	// paid BANK-REF-001
+	// 2026-12-10 online: full
+	// 2026-12-11 online: available, 2 seats left
+	// the next hold: quota: full
+}
+
+// quickStart is the README's quick start.
+func quickStart(ctx context.Context, w io.Writer, dir string) (err error) {
+	now := time.Date(2026, time.November, 1, 8, 0, 0, 0, calendar.Jakarta())
+	engine, err := booking.Open(filepath.Join(dir, "kuota.db"), &booking.Options{
+		Now: func() time.Time { return now }, // nil means time.Now
+	})
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, engine.Close()) }()
 
 	err = engine.RegisterOffice(ctx, booking.OfficeConfig{
 		Code: "JKT-SEL",
@@ -42,7 +58,7 @@ func Example() {
 				Pools: []string{"online", "walk-in"},
 				Slots: []quota.Slot{
 					{Start: 8 * time.Hour, End: 9 * time.Hour, Seats: []int{2, 1}},
-					{Start: 9 * time.Hour, End: 10 * time.Hour, Seats: []int{2, 1}},
+					{Start: 9 * time.Hour, End: 10 * time.Hour, Seats: []int{0, 1}},
 				},
 			},
 			Release: quota.ReleaseRule{Every: quota.Monthly, Lead: 1, Day: 1, At: 8 * time.Hour},
@@ -51,46 +67,64 @@ func Example() {
 		},
 	})
 	if err != nil {
-		fmt.Println(err)
-		return
+		return err
 	}
 
-	nik1, _ := booking.ParseNIK("3171010101900001")
-	nik2, _ := booking.ParseNIK("3171014101920002") // a woman: 40 added to the day of birth
+	budi, err := booking.ParseNIK("3171010101900001")
+	if err != nil {
+		return err
+	}
+	ani, err := booking.ParseNIK("3171014101920002") // a woman: 40 added to the day of birth
+	if err != nil {
+		return err
+	}
 	hold, err := engine.Hold(ctx, booking.HoldRequest{
 		Account:    "budi@example.com",
 		Office:     "JKT-SEL",
 		Date:       calendar.NewDate(2026, time.December, 10),
 		Slot:       "08:00", // the slot's start
 		Pool:       "online",
-		Applicants: []booking.Applicant{{NIK: nik1}, {NIK: nik2}},
+		Applicants: []booking.Applicant{{NIK: budi}, {NIK: ani}},
 	})
 	if err != nil {
-		fmt.Println(err)
-		return
+		return err
 	}
-	fmt.Println(hold.State, "until", hold.PayBy.Format("15:04 MST"), "for", hold.Applicants[0].NIK, "and one more")
+	// hold.Code is the booking's code, hold.BillingCode what the bank is
+	// paid against; hold.RescheduleBy, CancelBy and CheckInOpens are its
+	// other windows.
+	fmt.Fprintln(w, hold.State, "until", hold.PayBy.Format("15:04 MST"), "for", hold.Applicants[0].NIK, "and one more")
 
-	paid, err := engine.Pay(ctx, hold.BillingCode, "BANK-REF-001")
-	fmt.Println(paid.State, err)
+	paid, err := engine.Pay(ctx, hold.BillingCode, "BANK-REF-001") // the same reference again is a no-op
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, paid.State, paid.PaymentRef)
 
-	// The slot is now full for online applicants; the walk-in seat is not.
+	// What an online applicant sees: each day's state (Available green,
+	// Full red, NotOpened or NoQuota yellow, Holiday, DayOff, Past,
+	// OutsideHorizon grey) and the seats left in the online pool.
+	days, err := engine.MonthIn(ctx, "JKT-SEL", "online", 2026, time.December)
+	if err != nil {
+		return err
+	}
+	for _, d := range days[9:11] {
+		if d.State == calendar.Available {
+			fmt.Fprintf(w, "%s online: %s, %d seats left\n", d.Date, d.State, d.Left)
+		} else {
+			fmt.Fprintf(w, "%s online: %s\n", d.Date, d.State)
+		}
+	}
+
+	// Every refusal is a sentinel to match with errors.Is.
 	_, err = engine.Hold(ctx, booking.HoldRequest{
 		Account: "siti@example.com", Office: "JKT-SEL", Date: hold.Date, Slot: "08:00", Pool: "online",
-		Applicants: []booking.Applicant{{NIK: mustNIK("3171010202900003")}},
+		Applicants: []booking.Applicant{{NIK: budi}},
 	})
-	fmt.Println(errors.Is(err, quota.ErrFull), err)
-
-	day, _ := engine.Day(ctx, "JKT-SEL", hold.Date)
-	for _, s := range day.Slots {
-		fmt.Printf("%s online: %v, %d of %d left\n", s.Span(), s.StateIn("online"), s.Pools[0].Left, s.Pools[0].Capacity)
+	if !errors.Is(err, quota.ErrFull) {
+		return fmt.Errorf("want quota.ErrFull, got %v", err)
 	}
-	// Output:
-	// held until 10:00 WIB for 31**********0001 and one more
-	// paid <nil>
-	// true quota: full
-	// 08:00–09:00 online: full, 0 of 2 left
-	// 09:00–10:00 online: available, 2 of 2 left
+	fmt.Fprintln(w, "the next hold:", err)
+	return nil
 }
 
 func mustNIK(s string) booking.NIK {
