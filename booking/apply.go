@@ -117,7 +117,7 @@ func (m *machine) enter(b *booking, c *change, s *snapshot, seated bool) (uint64
 		}
 		err := m.number(b, c)
 		if err == nil {
-			lsn, err = m.commit(c)
+			lsn, err = m.commit(c, b, nil, s)
 		}
 		if err != nil {
 			if seated {
@@ -242,7 +242,7 @@ func (m *machine) step(c *change) (uint64, error) {
 	var lsn uint64
 	if err == nil {
 		to = m.next(b, from, c)
-		lsn, err = m.commit(c)
+		lsn, err = m.commit(c, b, from, to)
 	}
 	if err != nil {
 		if moved != nil {

@@ -134,6 +134,10 @@ var advValidCalls = []struct {
 		_, err := f.e.AppendMonthIn(ctx, nil, kt.Office, kt.Online, 2026, time.December)
 		return err
 	}},
+	{"feed", "Feed", func(ctx context.Context, f *advFixture) error {
+		_, _, err := f.e.Feed(ctx, 0, nil)
+		return err
+	}},
 	{"day", "Day", func(ctx context.Context, f *advFixture) error {
 		_, err := f.e.Day(ctx, kt.Office, kt.Dec10)
 		return err

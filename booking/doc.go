@@ -103,6 +103,19 @@
 // converted when first opened for writing. [Engine.Check] sweeps every
 // invariant on demand.
 //
+// # Event feed
+//
+// [Engine.Feed] hands a service every change of a booking's state — the
+// booking's code, its office, the old and the new state, when, its date
+// and slot — in commit order and only once durable, so that it can send
+// the SMS when a hold lapses or a reminder once paid. An event names no
+// person: no NIK, account, family card or metadata. The engine never
+// waits for a consumer: it keeps the events of the latest
+// Options.FeedBuffered records, and a consumer further behind gets a
+// [*FeedLostError] with the cursor to go on from. Open refills the
+// buffer from the journal, so a consumer that keeps its cursor (an LSN)
+// goes on after a restart; a standby delivers what it follows.
+//
 // # Errors
 //
 // Every refusal is a sentinel matched with errors.Is, or a typed error

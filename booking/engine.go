@@ -152,6 +152,7 @@ func (e *Engine) Close() error {
 	e.closeOnce.Do(func() {
 		e.closed.Store(true)
 		close(e.stop)
+		e.m.feed.close()
 		// Not while a standby follows or is promoted: a Promote under way
 		// starts its sweeper before this lock is free, so the wait below
 		// covers it.

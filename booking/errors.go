@@ -119,6 +119,9 @@ var (
 	// ErrArchived is returned for a booking that ended more than
 	// Options.Retention ago and has left memory; ExportArchive has it.
 	ErrArchived = errors.New("booking: booking archived")
+	// ErrFeedLost is matched by every *FeedLostError: the event feed
+	// no longer keeps the events after the cursor given to Feed.
+	ErrFeedLost = errors.New("booking: events lost")
 	// ErrBadPaymentRef is returned for a payment reference that is empty,
 	// longer than PaymentRefBytesMax or not printable UTF-8.
 	ErrBadPaymentRef = errors.New("booking: bad payment reference")
@@ -213,3 +216,19 @@ func journalError(err error) error {
 	}
 	return fmt.Errorf("%w: %w", sentinel, err)
 }
+
+// FeedLostError is returned by Feed for a cursor the feed has left
+// behind: the events after After up to Resume are no longer kept
+// (Options.FeedBuffered). Events from Resume on still are: pass Resume
+// as the next cursor, after resynchronising what the lost events were
+// about from reads (Get, ByAccount, Arrivals).
+type FeedLostError struct {
+	After, Resume uint64
+}
+
+func (e *FeedLostError) Error() string {
+	return fmt.Sprintf("%v: records %d to %d are no longer kept; go on from %d", ErrFeedLost, e.After+1, e.Resume, e.Resume)
+}
+
+// Is makes errors.Is(err, ErrFeedLost) true.
+func (e *FeedLostError) Is(target error) bool { return target == ErrFeedLost }

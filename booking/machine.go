@@ -54,8 +54,10 @@ type machine struct {
 	violations []Violation
 	// applied is the LSN of the last record replayed (recover), on the
 	// replaying goroutine.
-	applied  uint64
-	unseated map[*booking]bool
+	applied uint64
+	// replayLSN is the LSN of the record being replayed, for its event.
+	replayLSN uint64
+	unseated  map[*booking]bool
 
 	offices atomic.Pointer[map[string]*office] // copied on write under adminMu
 	adminMu sync.Mutex                         // serializes office registration and operator changes
@@ -72,6 +74,8 @@ type machine struct {
 	// retention is how long an ended booking stays in memory
 	// (Options.Retention).
 	retention time.Duration
+
+	feed *feed // the latest changes' events (events.go)
 
 	seq    atomic.Uint64            // the last booking sequence number handed out
 	total  atomic.Int64             // bookings kept, for bookingsMax
@@ -92,6 +96,7 @@ func newMachine(o *Options, j journal.Journal) *machine {
 		arrivals:    newDeadlineIndex(),
 		ends:        newDeadlineIndex(),
 		retention:   o.Retention,
+		feed:        newFeed(o.FeedBuffered),
 	}
 	m.niks.m = m
 	return m
@@ -153,10 +158,16 @@ func (m *machine) slot(o *office, i uint8) quota.Slot {
 	return s
 }
 
-// commit hands the record of c to the journal and returns its LSN. While
-// replaying it hands nothing: the record is already there.
-func (m *machine) commit(c *change) (uint64, error) {
+// commit hands the record of c to the journal and returns its LSN, and
+// writes the event of booking b going from state from (nil for a new
+// booking) to to into the feed (b nil: c is no booking's change). While
+// replaying it hands nothing to the journal, where the record already is,
+// and recover publishes the event once the record is applied.
+func (m *machine) commit(c *change, b *booking, from, to *snapshot) (uint64, error) {
 	if m.replaying {
+		if b != nil {
+			m.feed.write(m.replayLSN, b, from, to)
+		}
 		return 0, nil
 	}
 	var rec []byte
@@ -164,7 +175,12 @@ func (m *machine) commit(c *change) (uint64, error) {
 		rec = c.encode()
 	}
 	lsn, err := m.journal.Append(rec)
-	return lsn, journalError(err)
+	if err != nil {
+		return 0, journalError(err)
+	}
+	m.feed.write(lsn, b, from, to)
+	m.feed.publish(lsn)
+	return lsn, nil
 }
 
 // setKeys applies opKeys: the keys of the booking and billing codes.
@@ -172,7 +188,7 @@ func (m *machine) setKeys(c *change) (uint64, error) {
 	if m.hasCodes() {
 		return 0, fmt.Errorf("%w: code keys set twice", ErrCorrupt)
 	}
-	lsn, err := m.commit(c)
+	lsn, err := m.commit(c, nil, nil, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -213,7 +229,7 @@ func (m *machine) registerOffice(c *change) (uint64, error) {
 	var lsn uint64
 	commit := func() error {
 		var err error
-		lsn, err = m.commit(c)
+		lsn, err = m.commit(c, nil, nil, nil)
 		return err
 	}
 	if o != nil {
@@ -253,7 +269,7 @@ func (m *machine) override(c *change) (uint64, error) {
 	var lsn uint64
 	commit := func() error {
 		var err error
-		lsn, err = m.commit(c)
+		lsn, err = m.commit(c, nil, nil, nil)
 		return err
 	}
 	if err := m.ledger.Apply(o.id, c.override, commit); err != nil {

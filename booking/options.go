@@ -44,6 +44,9 @@ const (
 	// ClockJumpHoldMax bounds Options.ClockJumpHold: a clock set right is
 	// believed within the hour.
 	ClockJumpHoldMax = time.Hour
+	// FeedBufferedMax bounds Options.FeedBuffered: 16M records'
+	// events, 640 MiB.
+	FeedBufferedMax = 1 << 24
 	// RetentionMin and RetentionMax bound Options.Retention: a booking
 	// stays at least a day after it ended, so that its holder can read
 	// how it ended, and at most ten years.
@@ -69,6 +72,10 @@ const (
 	// which wakes at least every minute, acts on a real change of clock a
 	// minute late at most.
 	DefaultClockJumpHold = time.Minute
+	// DefaultFeedBuffered keeps the events of the latest 65,536 journal
+	// records, 2.5 MiB: a consumer that sends an SMS per event may fall
+	// a minute behind a rush of a thousand changes a second.
+	DefaultFeedBuffered = 1 << 16
 	// DefaultRetention keeps an ended booking in memory for a year: an
 	// account's history shows the past year, and the re-apply rule needs
 	// only the instant it keeps for each NIK.
@@ -143,6 +150,12 @@ type Options struct {
 	// code answers ErrArchived, and each of its NIKs keeps only the
 	// instant from which it may book again.
 	Retention time.Duration
+	// FeedBuffered is how many of the latest journal records the event
+	// feed keeps the events of (see Engine.Feed):
+	// DefaultFeedBuffered when zero, 1..FeedBufferedMax, rounded up to
+	// a power of two. A consumer further behind loses events
+	// (ErrFeedLost); the engine never waits for one.
+	FeedBuffered int
 	// Logger receives one line per state change, without NIKs, applicant
 	// metadata or account IDs; nil discards.
 	Logger *slog.Logger
@@ -234,6 +247,12 @@ func (o *Options) resolve() (Options, error) {
 	}
 	if r.Retention < RetentionMin || r.Retention > RetentionMax {
 		return r, fmt.Errorf("%w: Retention %v, want %v..%v", ErrBadOptions, r.Retention, RetentionMin, RetentionMax)
+	}
+	if r.FeedBuffered == 0 {
+		r.FeedBuffered = DefaultFeedBuffered
+	}
+	if r.FeedBuffered < 1 || r.FeedBuffered > FeedBufferedMax {
+		return r, fmt.Errorf("%w: FeedBuffered %d, want 1..%d", ErrBadOptions, r.FeedBuffered, FeedBufferedMax)
 	}
 	if r.Logger == nil {
 		r.Logger = slog.New(slog.DiscardHandler)

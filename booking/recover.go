@@ -72,12 +72,19 @@ func (m *machine) recover(read func(func(lsn uint64, rec []byte) error) error) e
 	var err error
 	for chunk := range chunks {
 		for i := 0; err == nil && i < len(chunk); i++ {
+			lsn := chunk[i].lsn
+			m.replayLSN = lsn
 			if e := m.replay(&chunk[i].c); e != nil {
-				err = fmt.Errorf("record %d: %w", chunk[i].lsn, e)
+				err = fmt.Errorf("record %d: %w", lsn, e)
 				close(stop) // the reader stops; what it sent is drained
-			} else {
-				m.applied = chunk[i].lsn
+				break
 			}
+			m.applied = lsn
+			if !m.feed.written(lsn) {
+				m.feed.write(lsn, nil, nil, nil) // no booking's change
+			}
+			m.feed.replayed.Store(lsn)
+			m.feed.publish(lsn)
 		}
 	}
 	if err != nil {

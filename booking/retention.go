@@ -57,7 +57,7 @@ func (m *machine) archive(c *change) (uint64, error) {
 			a := m.asImport(b)
 			c.archived = &a
 		}
-		lsn, err = m.commit(c)
+		lsn, err = m.commit(c, nil, nil, nil)
 	}
 	if err != nil {
 		b.mu.Unlock()

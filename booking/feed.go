@@ -1,0 +1,273 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/quota"
+)
+
+// FeedEvent is one change of a booking's state, as the event feed
+// delivers it (see [Engine.Feed]): what a service needs to tell someone — an SMS
+// when a hold lapses, a reminder once paid — and nothing that identifies a
+// person: no NIK, no account, no metadata, no family card.
+type FeedEvent struct {
+	// LSN is the change's place in the journal: events come in LSN order,
+	// and an LSN is a cursor to resume from.
+	LSN    uint64
+	Code   string // the booking's code
+	Office string // the office's code
+	// From is the state the change left, zero for a new booking (a hold,
+	// or a booking imported as it stood); To the state it led to. A
+	// reschedule goes from Paid to Paid.
+	From, To State
+	// Date and Slot (its start, "08:00") are the booking's after the
+	// change: a reschedule's new ones.
+	Date calendar.Date
+	Slot string
+	// At is when the change happened, by the engine's clock, in the
+	// office's time zone.
+	At time.Time
+}
+
+func (ev FeedEvent) String() string {
+	return fmt.Sprintf("%d %s %s %v→%v %s %s %s", ev.LSN, ev.Office, ev.Code, ev.From, ev.To,
+		ev.Date, ev.Slot, ev.At.Format(time.RFC3339))
+}
+
+// FeedBatchMax bounds the journal records one call to Engine.Feed
+// looks at, so that a consumer far behind gets its events in pieces.
+const FeedBatchMax = 1024
+
+// Feed appends to dst the events of the changes committed after the
+// LSN after, in commit order, each only once it is durable, and returns
+// dst and the cursor to pass next (the last LSN it looked at: records that
+// are no booking's change, such as an office's registration, have no
+// event). It waits until a change comes after after, or ctx ends
+// (ctx.Err()), or the engine is closed (ErrEngineClosed); it looks at
+// FeedBatchMax records at most. Pass 0 to start at the journal's first
+// record, or [Engine.LatestLSN] to start from now.
+//
+// Backpressure: the engine never waits for a consumer. It keeps the events
+// of the latest Options.FeedBuffered records (DefaultFeedBuffered); a
+// consumer further behind than that gets an *FeedLostError
+// (ErrFeedLost) naming the cursor from which events are kept. Open
+// refills the buffer from the journal, so a consumer that saves its
+// cursor after handling each batch goes on after a restart of the engine
+// with nothing lost or repeated beyond its last batch (at least once). A
+// standby engine delivers the events of the records it follows.
+//
+// Feed is safe for concurrent use by any number of consumers, each with
+// its own cursor.
+func (e *Engine) Feed(ctx context.Context, after uint64, dst []FeedEvent) ([]FeedEvent, uint64, error) {
+	if err := e.begin(ctx); err != nil {
+		return dst, after, err
+	}
+	f := e.m.feed
+	high, err := f.next(ctx, after)
+	if err != nil {
+		return dst, after, err
+	}
+	size := uint64(len(f.ring))
+	if high-after > size {
+		return dst, after, &FeedLostError{After: after, Resume: high - size}
+	}
+	last := min(high, after+FeedBatchMax)
+	if last > f.replayed.Load() {
+		if err := e.wait(ctx, last); err != nil {
+			return dst, after, err
+		}
+	}
+	for lsn := after + 1; lsn <= last; lsn++ {
+		v, ok := f.get(lsn)
+		if !ok {
+			return dst, after, &FeedLostError{After: after, Resume: f.high.Load() - size}
+		}
+		if v.code != 0 {
+			dst = append(dst, e.m.event(lsn, v))
+		}
+	}
+	return dst, last, nil
+}
+
+// LatestLSN returns the LSN of the latest change the engine applied: the
+// cursor from which Feed delivers what happens next.
+func (e *Engine) LatestLSN() uint64 { return e.m.feed.high.Load() }
+
+// event turns a slot's content into a FeedEvent.
+func (m *machine) event(lsn uint64, v eventValue) FeedEvent {
+	date := calendar.DateFromEpochDays(int64(v.cell >> 24))
+	slot := uint8(v.cell >> 16)
+	return FeedEvent{
+		LSN:    lsn,
+		Code:   formatCode(v.code),
+		Office: v.office.code,
+		From:   State(v.cell >> 8),
+		To:     State(v.cell),
+		Date:   date,
+		Slot:   quota.FormatClock(m.slot(v.office, slot).Start),
+		At:     time.Unix(0, v.at).In(m.loc(v.office)),
+	}
+}
+
+// The feed: every change the state machine commits writes its event into
+// a ring at the index of its LSN, with no lock (the reservation path gains
+// five atomic stores to a line no other writer shares for long); a record
+// that is not a booking's change (an office, an override, the code keys,
+// an archived booking) writes an empty one, so that a reader knows every
+// LSN up to the last has been seen. A reader copies events out with a
+// sequence check, and waits for the journal to make them durable before
+// handing them over. Replay refills the ring from the journal, so a
+// consumer that keeps its cursor goes on after a restart.
+
+// eventSlot is one entry of the ring. lsn is 0 while a writer fills it:
+// a reader takes the fields only between two loads of the same lsn.
+type eventSlot struct {
+	lsn    atomic.Uint64
+	code   atomic.Uint64 // 0: no event at this LSN
+	at     atomic.Int64
+	cell   atomic.Uint64 // epoch days<<24 | slot<<16 | from<<8 | to
+	office atomic.Pointer[office]
+}
+
+// feed is the ring of the latest events.
+type feed struct {
+	ring []eventSlot // a power of two long
+	mask uint64
+	// high is the highest LSN published; replayed the highest published
+	// by replay, durable by definition (the journal gave it to us).
+	high     atomic.Uint64
+	replayed atomic.Uint64
+
+	waiters atomic.Int32 // readers waiting for a new LSN
+	closed  atomic.Bool
+	mu      sync.Mutex // guards wake
+	wake    chan struct{}
+}
+
+func newFeed(size int) *feed {
+	n := 1
+	for n < size {
+		n <<= 1
+	}
+	return &feed{ring: make([]eventSlot, n), mask: uint64(n - 1), wake: make(chan struct{})}
+}
+
+// write fills the slot of LSN lsn with the event of booking b going from
+// state from (nil for a new booking) to to; b nil writes an empty one.
+// Writers of different LSNs share a slot only once the ring has wrapped,
+// which readers detect.
+func (f *feed) write(lsn uint64, b *booking, from, to *snapshot) {
+	s := &f.ring[lsn&f.mask]
+	s.lsn.Store(0)
+	if b == nil {
+		s.code.Store(0)
+	} else {
+		var was State
+		if from != nil {
+			was = from.state
+		}
+		s.code.Store(b.code)
+		s.at.Store(to.at)
+		s.cell.Store(uint64(to.date.EpochDays())<<24 | uint64(to.slot)<<16 | uint64(was)<<8 | uint64(to.state))
+		s.office.Store(b.office)
+	}
+	s.lsn.Store(lsn)
+}
+
+// written reports whether the slot of lsn holds it.
+func (f *feed) written(lsn uint64) bool { return f.ring[lsn&f.mask].lsn.Load() == lsn }
+
+// publish makes LSNs up to lsn visible to readers, and wakes those that
+// wait. Live changes publish in any order: a reader that finds a slot not
+// yet written waits for it (get).
+func (f *feed) publish(lsn uint64) {
+	for {
+		h := f.high.Load()
+		if lsn <= h || f.high.CompareAndSwap(h, lsn) {
+			break
+		}
+	}
+	if f.waiters.Load() > 0 {
+		f.mu.Lock()
+		close(f.wake)
+		f.wake = make(chan struct{})
+		f.mu.Unlock()
+	}
+}
+
+// close wakes every reader for good.
+func (f *feed) close() {
+	f.closed.Store(true)
+	f.mu.Lock()
+	close(f.wake)
+	f.wake = make(chan struct{})
+	f.mu.Unlock()
+}
+
+// eventValue is a slot's content, copied out.
+type eventValue struct {
+	code   uint64
+	at     int64
+	cell   uint64
+	office *office
+}
+
+// get copies out the event at lsn. ok is false when the slot holds a later
+// LSN: the ring wrapped and the event is lost. A slot whose writer has its
+// LSN and has not reached the ring yet is waited for: microseconds, since
+// the writer is between the journal's Append and the ring.
+func (f *feed) get(lsn uint64) (v eventValue, ok bool) {
+	slot := &f.ring[lsn&f.mask]
+	for spins := 0; ; spins++ {
+		got := slot.lsn.Load()
+		if got == lsn {
+			v = eventValue{slot.code.Load(), slot.at.Load(), slot.cell.Load(), slot.office.Load()}
+			if slot.lsn.Load() == lsn {
+				return v, true
+			}
+			continue
+		}
+		if got > lsn {
+			return v, false
+		}
+		if spins > 64 {
+			runtime.Gosched()
+		}
+	}
+}
+
+// next returns the highest published LSN once it is beyond after, waiting
+// for one; ctx.Err() if ctx ends first, ErrEngineClosed once closed.
+func (f *feed) next(ctx context.Context, after uint64) (uint64, error) {
+	for {
+		if f.closed.Load() {
+			return 0, ErrEngineClosed
+		}
+		if h := f.high.Load(); h > after {
+			return h, nil
+		}
+		// Count ourselves before looking again, and writers look at the
+		// count after publishing: one of the two sees the other.
+		f.waiters.Add(1)
+		f.mu.Lock()
+		wake := f.wake
+		f.mu.Unlock()
+		if h := f.high.Load(); h > after || f.closed.Load() {
+			f.waiters.Add(-1)
+			continue
+		}
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			f.waiters.Add(-1)
+			return 0, ctx.Err()
+		}
+		f.waiters.Add(-1)
+	}
+}
