@@ -28,7 +28,7 @@
 //
 // A [calendar.Schedule] whose holidays cover some years shows every
 // service day of any other year as NotOpened, with the reason "no holiday
-// data for 2027", until that year's data is loaded: a day must not be
+// data for the year yet", until that year's data is loaded: a day must not be
 // sold before anyone knows whether it is a holiday. So an office
 // configured with [All] opens no day of 2027 until the 2027 decree is
 // loaded, and its booking engine reports the gap

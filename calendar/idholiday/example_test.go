@@ -35,8 +35,8 @@ func Example() {
 	fmt.Println("missing:", office.UncoveredYears(first, last))
 	// Output:
 	// 2026-12-31 available
-	// 2027-01-01 not opened no holiday data for 2027
-	// 2027-01-04 not opened no holiday data for 2027
+	// 2027-01-01 not opened no holiday data for the year yet
+	// 2027-01-04 not opened no holiday data for the year yet
 	// missing: [2027]
 	// 2026-12-31 available
 	// 2027-01-01 holiday    Tahun Baru 2027 Masehi
