@@ -12,18 +12,16 @@ import (
 // lists year by year, and gives the reason a Schedule shows for a day of a
 // year it knows nothing about.
 
-// noHolidayDataFormat is the reason [Schedule.Status] gives for a service
-// day of a year the holiday data does not cover. It is written here only;
-// [NoHolidayDataReason] formats it.
-const noHolidayDataFormat = "no holiday data for %d"
-
-// NoHolidayDataReason returns the reason [Schedule.Status] gives, beside
-// NotOpened, for a service day in year when the office's holiday data does
-// not cover that year: "no holiday data for 2027". A caller that needs to
-// tell this case from a quota not yet released can compare with it.
-func NoHolidayDataReason(year int) string {
-	return fmt.Sprintf(noHolidayDataFormat, year)
-}
+// NoHolidayDataReason is the reason [Schedule.Status] gives, beside
+// NotOpened, for a service day of a year the office's holiday data does
+// not cover. A caller that needs to tell this case from a quota not yet
+// released compares the reason with it; [Schedule.UncoveredYears] names
+// the years for a report.
+//
+// It does not name the year: it is always shown beside the day's date,
+// and a constant keeps Status free of allocation on the read paths that
+// call it for every day of a month.
+const NoHolidayDataReason = "no holiday data for the year yet"
 
 // Covers reports whether the list is the holiday data for year: whether
 // the list was built with an entry in that year, or the year was declared
@@ -45,6 +43,10 @@ func (h Holidays) Years() []int { return slices.Clone(h.years) }
 // holiday in it, which a CSV file cannot say: a file covers the years its
 // lines fall in. Indonesia has national holidays every year, so the
 // Indonesian data never needs it.
+//
+// The covered years are part of the list's value: code that stores a
+// list and rebuilds it with NewHolidays must store Years as well as the
+// entries, or a year declared here comes back uncovered.
 func (h Holidays) WithYears(years ...int) (Holidays, error) {
 	for _, y := range years {
 		if y < YearMin || y > YearMax {

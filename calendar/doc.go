@@ -52,7 +52,7 @@
 // A Schedule whose holiday list covers any year enforces coverage: a day
 // that would be a service day, in a year the list does not cover, is
 // NotOpened with the reason [NoHolidayDataReason] ("no holiday data for
-// 2027"), and stays so until that year's data is loaded. Nobody can book
+// the year yet"), and stays so until that year's data is loaded. Nobody can book
 // a day that may turn out to be a holiday. Closures, holidays and days off
 // are shown as before. An empty list enforces nothing, for an office that
 // keeps no holidays and for tests; kuota serve's configuration is to

@@ -45,7 +45,7 @@ type Schedule struct {
 	// The list also says which years it covers ([Holidays.Covers]), and a
 	// list that covers any year makes the schedule enforce coverage: a
 	// service day in a year the list does not cover is NotOpened, with
-	// the reason [NoHolidayDataReason], until that year's data is loaded,
+	// the reason NoHolidayDataReason, until that year's data is loaded,
 	// because a day whose holidays nobody knows must not be sold. An empty
 	// list enforces nothing, for an office that keeps no holidays (and for
 	// tests); a service that takes its configuration from files, such as
@@ -110,8 +110,7 @@ func (s *Schedule) Validate() error {
 // A day that would be a service day but lies in a year the holiday data
 // does not cover is NotOpened, with the reason [NoHolidayDataReason] (see
 // [Schedule.Holidays]): the office has not yet said which of that year's
-// days it is closed, so none of them can open. Only such a day makes
-// Status allocate, for its reason.
+// days it is closed, so none of them can open.
 func (s *Schedule) Status(d Date) (State, string) {
 	for _, c := range s.Closures {
 		if c.Date == d {
@@ -126,8 +125,8 @@ func (s *Schedule) Status(d Date) (State, string) {
 	if !s.ServiceWeek().Has(d.Weekday()) {
 		return DayOff, "weekly day off"
 	}
-	if y := d.Year(); s.enforcesCoverage() && !s.Holidays.Covers(y) {
-		return NotOpened, NoHolidayDataReason(y)
+	if s.enforcesCoverage() && !s.Holidays.Covers(d.Year()) {
+		return NotOpened, NoHolidayDataReason
 	}
 	return Available, ""
 }

@@ -28,7 +28,7 @@
 //
 // A [calendar.Schedule] whose holidays cover some years shows every
 // service day of any other year as NotOpened, with the reason "no holiday
-// data for 2027", until that year's data is loaded: a day must not be
+// data for the year yet", until that year's data is loaded: a day must not be
 // sold before anyone knows whether it is a holiday. So an office
 // configured with [All] opens no day of 2027 until the 2027 decree is
 // loaded, and its booking engine reports the gap
@@ -49,8 +49,11 @@
 // year it has lines in, whole: an amended year must be written out in
 // full, every holiday of the amended decree, not only the days the
 // amendment adds, because a day the file leaves out is no longer a
-// holiday. Years the file does not mention keep the shipped data. For
-// several files, merge them in order with [calendar.MergeHolidays]:
+// holiday. [Load] refuses a year without 1 January and 17 August, the two
+// national holidays every Indonesian year has, as the likely sign of a
+// partial file ([ErrPartialYear]). Years the file does not mention keep
+// the shipped data. For several files, merge them in order with
+// [calendar.MergeHolidays]:
 //
 //	h, err := calendar.MergeHolidays(idholiday.All(), amended2025, new2027)
 //
@@ -62,7 +65,8 @@
 // # Errors
 //
 // [Year] returns an error matching [ErrUnknownYear] for a year the package
-// does not ship. [Load] returns what [calendar.ParseHolidays] and
+// does not ship. [Load] returns [ErrPartialYear] for a year that is not
+// whole, and otherwise what [calendar.ParseHolidays] and
 // [calendar.MergeHolidays] return: errors matching the calendar package's
 // sentinels, a [*calendar.LineError] naming the line of the file at fault.
 package idholiday

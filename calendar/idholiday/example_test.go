@@ -24,7 +24,10 @@ func Example() {
 	first, last := calendar.NewDate(2026, 12, 1), calendar.NewDate(2027, 3, 31)
 	fmt.Println("missing:", office.UncoveredYears(first, last))
 
-	decree2027 := "date,kind,name\n2027-01-01,national,Tahun Baru 2027 Masehi\n"
+	decree2027 := `date,kind,name
+2027-01-01,national,Tahun Baru 2027 Masehi
+2027-08-17,national,Proklamasi Kemerdekaan Republik Indonesia
+`
 	h, err := idholiday.Load(strings.NewReader(decree2027))
 	if err != nil {
 		fmt.Println(err)
@@ -35,8 +38,8 @@ func Example() {
 	fmt.Println("missing:", office.UncoveredYears(first, last))
 	// Output:
 	// 2026-12-31 available
-	// 2027-01-01 not opened no holiday data for 2027
-	// 2027-01-04 not opened no holiday data for 2027
+	// 2027-01-01 not opened no holiday data for the year yet
+	// 2027-01-04 not opened no holiday data for the year yet
 	// missing: [2027]
 	// 2026-12-31 available
 	// 2027-01-01 holiday    Tahun Baru 2027 Masehi

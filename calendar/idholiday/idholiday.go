@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/kuota/kuota/calendar"
 )
@@ -94,12 +95,33 @@ func All() calendar.Holidays {
 // file's, entirely, replacing any shipped list of that year; every other
 // shipped year stays. Use it for a year decreed after the release, or for
 // an amended decree, written out in full.
+//
+// Because a year of the file replaces the whole year, Load refuses, with
+// an error matching [ErrPartialYear], a year that lacks 1 January or 17
+// August as a national holiday: every Indonesian year has both, so such a
+// year is most likely an amendment's new days alone.
 func Load(r io.Reader) (calendar.Holidays, error) {
 	h, err := calendar.ParseHolidays(r)
 	if err != nil {
 		return calendar.Holidays{}, fmt.Errorf("idholiday: %w", err)
 	}
+	if err := checkWhole(h); err != nil {
+		return calendar.Holidays{}, err
+	}
 	return calendar.MergeHolidays(All(), h)
+}
+
+// checkWhole checks that every year h covers has the two national
+// holidays fixed by date that every Indonesian year has.
+func checkWhole(h calendar.Holidays) error {
+	for _, y := range h.Years() {
+		for _, fixed := range [...]calendar.Date{calendar.NewDate(y, time.January, 1), calendar.NewDate(y, time.August, 17)} {
+			if e, ok := h.Lookup(fixed); !ok || e.Kind != calendar.National {
+				return fmt.Errorf("%w: %d has no national holiday on %s", ErrPartialYear, y, fixed)
+			}
+		}
+	}
+	return nil
 }
 
 // parse reads one shipped file and checks that it holds its year and
@@ -116,6 +138,9 @@ func parse(s decreed) (calendar.Holidays, error) {
 	}
 	if years := h.Years(); len(years) != 1 || years[0] != s.year {
 		return calendar.Holidays{}, fmt.Errorf("idholiday: %s covers %v, want %d only", s.file, years, s.year)
+	}
+	if err := checkWhole(h); err != nil {
+		return calendar.Holidays{}, fmt.Errorf("idholiday: %s: %w", s.file, err)
 	}
 	return h, nil
 }

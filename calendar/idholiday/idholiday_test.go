@@ -150,3 +150,25 @@ func TestLoadErrors(t *testing.T) {
 		})
 	}
 }
+
+// A file whose year lacks New Year's Day or Independence Day as a
+// national holiday is only part of a year, and would replace the whole:
+// Load refuses it, and the shipped data stays as it was.
+func TestLoadPartialYear(t *testing.T) {
+	tests := []struct {
+		name string
+		give string
+	}{
+		{name: "the amendment's new day alone", give: "date,kind,name\n2025-08-18,collective_leave,Cuti Bersama Proklamasi Kemerdekaan\n"},
+		{name: "no 17 August", give: "date,kind,name\n2027-01-01,national,Tahun Baru 2027 Masehi\n"},
+		{name: "no 1 January", give: "date,kind,name\n2027-08-17,national,Proklamasi Kemerdekaan Republik Indonesia\n"},
+		{name: "1 January not national", give: "date,kind,name\n2027-01-01,collective_leave,x\n2027-08-17,national,y\n"},
+		{name: "one whole year, one partial", give: file2027[:len(file2027)-1] + "\n2028-01-01,national,Tahun Baru 2028 Masehi\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := idholiday.Load(strings.NewReader(tt.give))
+			require.ErrorIs(t, err, idholiday.ErrPartialYear)
+		})
+	}
+}
