@@ -98,18 +98,28 @@ func (o osFiles) path(p string) string {
 
 func (osFiles) open(path string) (io.ReadCloser, error) { return openRegular(path) }
 
-// openRegular opens the regular file at path. It looks before it opens:
-// opening a FIFO would block, and a directory is better named than read.
-func openRegular(path string) (*os.File, error) {
+// statRegular returns the mode of the regular file at path, or an error
+// for anything else: opening a FIFO would block, and a directory is
+// better named than read.
+func statRegular(path string) (fs.FileMode, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, unwrapPath(err)
+		return 0, unwrapPath(err)
 	}
 	if !fi.Mode().IsRegular() {
 		if fi.IsDir() {
-			return nil, errors.New("is a directory")
+			return 0, errors.New("is a directory")
 		}
-		return nil, errors.New("not a regular file")
+		return 0, errors.New("not a regular file")
+	}
+	return fi.Mode(), nil
+}
+
+// openRegular opens the regular file at path, looking before it opens
+// (see statRegular).
+func openRegular(path string) (*os.File, error) {
+	if _, err := statRegular(path); err != nil {
+		return nil, err
 	}
 	f, err := os.Open(path)
 	if err != nil {

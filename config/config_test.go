@@ -257,7 +257,7 @@ func TestLoadFileErrors(t *testing.T) {
 func TestRelativePaths(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.Mkdir(filepath.Join(dir, "data"), 0o700))
-	csv := "date,kind,name\n2027-01-01,national,Tahun Baru 2027 Masehi\n"
+	csv := "date,kind,name\n2027-01-01,national,Tahun Baru 2027 Masehi\n2027-08-17,national,Hari Proklamasi Kemerdekaan\n"
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "data", "2027.csv"), []byte(csv), 0o600))
 	data := strings.Replace(office(""), `"holidays": "none"`, `"holidays": ["id", "data/2027.csv"],
 		"server": {"listen": ":8080", "db": "var/kuota.db", "payment_secret": {"file": "secrets/pay"}}`, 1)
@@ -276,4 +276,49 @@ func TestRelativePaths(t *testing.T) {
 	f, err = config.Parse("kuota.json", []byte(data), "/nonexistent")
 	require.NoError(t, err)
 	require.True(t, f.Offices[0].Quota.Schedule.Holidays.Covers(2027))
+}
+
+func TestHolidaySources(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("date,kind,name\n"+data), 0o600))
+	}
+	write("2027.csv", "2027-01-01,national,Tahun Baru 2027 Masehi\n2027-08-17,national,Hari Proklamasi\n")
+	// 2025 amended, written out in full: here, two days only, for the test.
+	write("2025.csv", "2025-01-01,national,Tahun Baru 2025 Masehi\n2025-08-17,national,Hari Proklamasi\n")
+	write("regional.csv", "2027-03-10,national,Hari Jadi Kota\n")
+	tests := []struct {
+		give    string
+		years   []int
+		entries int
+	}{
+		{`"none"`, nil, 0},
+		{`["none"]`, nil, 0},
+		{`"id"`, []int{2024, 2025, 2026}, 0},
+		{`["id", "2027.csv"]`, []int{2024, 2025, 2026, 2027}, 0},
+		{`["id", "2025.csv", "2027.csv"]`, []int{2024, 2025, 2026, 2027}, 0},
+		{`["2027.csv", "id"]`, []int{2024, 2025, 2026, 2027}, 0},
+		{`"regional.csv"`, []int{2027}, 1}, // not Indonesian data: taken as it is
+	}
+	for _, tt := range tests {
+		t.Run(tt.give, func(t *testing.T) {
+			data := strings.Replace(office(""), `"holidays": "none"`, `"holidays": `+tt.give, 1)
+			f, err := config.Parse("kuota.json", []byte(data), dir)
+			require.NoError(t, err)
+			h := f.Offices[0].Quota.Schedule.Holidays
+			require.Equal(t, tt.years, h.Years())
+			if tt.entries > 0 {
+				require.Equal(t, tt.entries, h.Len())
+			}
+		})
+	}
+	// A later source replaces the years it covers, whole.
+	data := strings.Replace(office(""), `"holidays": "none"`, `"holidays": ["id", "2025.csv"]`, 1)
+	f, err := config.Parse("kuota.json", []byte(data), dir)
+	require.NoError(t, err)
+	h := f.Offices[0].Quota.Schedule.Holidays
+	_, ok := h.Lookup(calendar.NewDate(2025, time.March, 31)) // Idul Fitri, shipped
+	require.False(t, ok, "the file's 2025 replaces the shipped one")
+	_, ok = h.Lookup(calendar.NewDate(2026, time.January, 1))
+	require.True(t, ok, "2026 stays shipped")
 }

@@ -140,8 +140,14 @@
 // ["id", "holidays-2027.csv"] is the shipped data with the operator's
 // 2027 decree added (or an amended year replaced). An office whose
 // holiday data covers some years shows a service day of any other year
-// as not opened ("no holiday data for 2028") until that year's data is
+// as not opened (calendar.NoHolidayDataReason) until that year's data is
 // loaded; see calendar.Schedule.Holidays.
+//
+// Beside "id", a file holds Indonesian decrees, and each of its years
+// replaces the shipped year whole: so it is read as idholiday.Load reads
+// an operator's file, which refuses a year without 1 January and 17
+// August (idholiday.ErrPartialYear), the likely sign of a file with only
+// an amendment's new days. Write an amended year out in full.
 //
 // # Policy
 //
@@ -186,7 +192,7 @@
 // An error is an *Error naming the file, the line and column, and the
 // field as a path into the document:
 //
-//	kuota.json:9:18: offices[0].slots[2].time: config: slots overlap: 09:30–10:30 overlaps slots[1] 09:00–10:00
+//	kuota.json:8:18: offices[0].slots[1].time: config: slots overlap: 08:30–09:30 overlaps slots[0] 08:00–09:00
 //
 // The reader is strict, because a mistake in a configuration that is
 // silently ignored is found by applicants: an unknown field (most often a

@@ -37,10 +37,16 @@ func checkWithEngine(p *Policy, offices []booking.OfficeConfig) error {
 		}
 		return errAt("policy", err)
 	}
-	defer e.Close()
+	defer func() { e.Close() }()
 	ctx := context.Background()
 	cell := probeQuota()
 	for i, o := range offices {
+		if i > 0 && i%probeOfficesMax == 0 {
+			e.Close()
+			if e, err = booking.New(&opts); err != nil {
+				return errAt("policy", err) // unreachable: these options made an engine already
+			}
+		}
 		probe := booking.OfficeConfig{Code: o.Code, Name: o.Name, Quota: cell}
 		if err := e.RegisterOffice(ctx, probe); err != nil {
 			// RegisterOffice checks the code first: if a plain name
@@ -55,6 +61,11 @@ func checkWithEngine(p *Policy, offices []booking.OfficeConfig) error {
 	}
 	return nil
 }
+
+// probeOfficesMax bounds the offices registered with one engine here:
+// RegisterOffice copies the engine's map of offices, so n offices in one
+// engine cost n²/2 copied entries — 2 GB of garbage for OfficesMax.
+const probeOfficesMax = 256
 
 // probeQuota returns the smallest valid quota: one pool of one slot of
 // one day.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/calendar/idholiday"
 	"github.com/kuota/kuota/config"
 	"github.com/kuota/kuota/quota"
 	"github.com/kuota/kuota/reschedule"
@@ -274,6 +275,7 @@ func TestHolidayErrors(t *testing.T) {
 	write := func(name, data string) {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600))
 	}
+	write("new-days.csv", "date,kind,name\n2027-03-10,national,Isra Mikraj\n")
 	write("bad-kind.csv", "date,kind,name\n2027-01-01,national,Tahun Baru\n2027-05-01,libur,Hari Buruh\n")
 	require.NoError(t, os.Mkdir(filepath.Join(dir, "dir.csv"), 0o700))
 	tests := []struct {
@@ -298,6 +300,8 @@ func TestHolidayErrors(t *testing.T) {
 			`kuota.json:2:15: holidays: "dir.csv": is a directory`, nil},
 		{"bad line", []string{`"days": 60`, `"days": 60, "holidays": ["id", "bad-kind.csv"]`},
 			`kuota.json:16:38: offices[0].holidays[1]: "bad-kind.csv": line 3: calendar: bad holiday kind: "libur" (want national or collective_leave)`, calendar.ErrBadHolidayKind},
+		{"part of a year beside id", []string{`"none"`, `["id", "new-days.csv"]`},
+			`kuota.json:2:22: holidays[1]: "new-days.csv": idholiday: holiday file does not hold a whole year: 2027 has no national holiday on 2027-01-01`, idholiday.ErrPartialYear},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,7 +1,9 @@
 package config
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -66,18 +68,34 @@ func (r *holidayRef) at(i int) string {
 // name it.
 type holidaySources struct {
 	files files
-	read  map[string]calendar.Holidays // by resolved path
+	read  map[string]*holidayFile // by resolved path
+}
+
+// holidayFile is a holiday file as read.
+type holidayFile struct {
+	data       []byte
+	list       calendar.Holidays
+	indonesian error // idholiday's check of the file, once made (see load)
+	checked    bool
 }
 
 func newHolidaySources(f files) *holidaySources {
-	return &holidaySources{files: f, read: make(map[string]calendar.Holidays)}
+	return &holidaySources{files: f, read: make(map[string]*holidayFile)}
 }
 
 // load returns the holidays r names, merged.
+//
+// Beside "id", a file is an Indonesian decree, and a year of it replaces
+// the shipped year whole; so it is read as idholiday.Load reads an
+// operator's file, which refuses a year without 1 January and 17 August
+// (idholiday.ErrPartialYear): most likely a file of an amendment's new days
+// alone, which would drop every other holiday of the year. Without "id" the
+// data need not be Indonesian, and a file is taken as it is.
 func (hs *holidaySources) load(r *holidayRef) (calendar.Holidays, error) {
 	if r.loaded != nil {
 		return *r.loaded, nil
 	}
+	indonesian := slices.Contains(r.sources, holidaysID)
 	lists := make([]calendar.Holidays, 0, len(r.sources))
 	for i, s := range r.sources {
 		var h calendar.Holidays
@@ -87,10 +105,14 @@ func (hs *holidaySources) load(r *holidayRef) (calendar.Holidays, error) {
 		case holidaysID:
 			h = idholiday.All()
 		default:
-			var err error
-			if h, err = hs.file(s); err != nil {
-				return calendar.Holidays{}, errAt(r.at(i), err)
+			f, err := hs.file(s)
+			if err == nil && indonesian {
+				err = f.checkIndonesian()
 			}
+			if err != nil {
+				return calendar.Holidays{}, errAt(r.at(i), fmt.Errorf("%s: %w", quote(s), err))
+			}
+			h = f.list
 		}
 		lists = append(lists, h)
 	}
@@ -102,24 +124,40 @@ func (hs *holidaySources) load(r *holidayRef) (calendar.Holidays, error) {
 	return h, nil
 }
 
+// checkIndonesian checks the file as idholiday.Load does, once.
+func (f *holidayFile) checkIndonesian() error {
+	if !f.checked {
+		_, f.indonesian = idholiday.Load(bytes.NewReader(f.data))
+		f.checked = true
+	}
+	return f.indonesian
+}
+
 // file reads the holiday file at p, as written in the configuration.
-func (hs *holidaySources) file(p string) (calendar.Holidays, error) {
+func (hs *holidaySources) file(p string) (*holidayFile, error) {
 	path := hs.files.path(p)
-	if h, ok := hs.read[path]; ok {
-		return h, nil
+	if f, ok := hs.read[path]; ok {
+		return f, nil
 	}
 	if len(hs.read) == HolidayFilesMax {
-		return calendar.Holidays{}, fmt.Errorf("%w: more than %d holiday files", ErrTooMany, HolidayFilesMax)
+		return nil, fmt.Errorf("%w: more than %d holiday files", ErrTooMany, HolidayFilesMax)
 	}
-	f, err := hs.files.open(path)
+	r, err := hs.files.open(path)
 	if err != nil {
-		return calendar.Holidays{}, fmt.Errorf("%s: %w", quote(p), err)
+		return nil, err
 	}
-	defer f.Close()
-	h, err := calendar.ParseHolidays(f)
+	defer r.Close()
+	// One byte more than ParseHolidays takes, so that it tells a file too
+	// long.
+	data, err := io.ReadAll(io.LimitReader(r, calendar.HolidaysFileBytesMax+1))
 	if err != nil {
-		return calendar.Holidays{}, fmt.Errorf("%s: %w", quote(p), err)
+		return nil, unwrapPath(err)
 	}
-	hs.read[path] = h
-	return h, nil
+	list, err := calendar.ParseHolidays(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	f := &holidayFile{data: data, list: list}
+	hs.read[path] = f
+	return f, nil
 }

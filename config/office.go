@@ -141,15 +141,6 @@ func firstBad(n int, check func(k int) error) (int, error) {
 	return k - 1, check(k)
 }
 
-// at returns the path of element i of the list at path, or the list's for
-// -1.
-func at(path string, i int) string {
-	if i < 0 {
-		return path
-	}
-	return index(path, i)
-}
-
 // layoutFrom reads the office's pools and slots.
 func layoutFrom(o *officeJSON, path string) (quota.Layout, error) {
 	pools := o.Pools

@@ -108,11 +108,11 @@ func (s Secret) read() (string, error) {
 		}
 		return v, nil
 	case s.File != "":
-		fi, err := os.Stat(s.File)
+		mode, err := statRegular(s.File)
 		if err != nil {
-			return "", unwrapPath(err)
+			return "", err
 		}
-		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		if perm := mode.Perm(); perm&0o077 != 0 {
 			return "", fmt.Errorf("mode %04o lets group or others at it: make it 0600 or 0400", perm)
 		}
 		data, err := readFile(s.File, SecretBytesMax)
