@@ -15,8 +15,8 @@ import (
 // Limits of a configuration file, checked as it is read. A file beyond
 // one is refused with an *Error naming the field, never truncated.
 const (
-	// FileBytesMax bounds the file: ten thousand offices of sixteen
-	// four-pool slots each, indented, come to about 30 MB.
+	// FileBytesMax bounds the file: ten thousand offices (OfficesMax) of
+	// sixteen four-pool slots each come to about 20 MB.
 	FileBytesMax = 32 << 20
 	// OfficesMax bounds the offices of a file: as many as one engine
 	// holds (quota.OfficesMax).

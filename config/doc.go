@@ -1,8 +1,8 @@
 // Package config reads a kuota service's configuration file, kuota.json:
 // the offices to register with a booking engine, the engine's policy, and
-// the settings of a server. Load reads a file and Parse bytes; both return
-// a File whose Offices are ready for booking.Engine.RegisterOffice and
-// whose Policy gives booking.Options:
+// the settings of a server. [Load] reads a file and [Parse] bytes; both
+// return a [File] whose Offices are ready for
+// [booking.Engine.RegisterOffice] and whose Policy gives [booking.Options]:
 //
 //	f, err := config.Load("/etc/kuota/kuota.json")
 //	if err != nil {
@@ -17,7 +17,7 @@
 //
 // The file has its own format, written for people: zones by IANA name,
 // slots as "08:00-09:00", durations as Go writes them ("2h"), periods and
-// weekdays as words. (Marshalling booking.OfficeConfig directly gives
+// weekdays as words. (Marshalling [booking.OfficeConfig] directly gives
 // "Location":{}, durations in nanoseconds and enums as numbers.)
 //
 // # Example
@@ -91,8 +91,8 @@
 //
 // # Offices
 //
-// "offices" lists 1 to OfficesMax offices, each becoming one
-// booking.OfficeConfig. Fields marked * are required.
+// "offices" lists 1 to [OfficesMax] offices, each becoming one
+// [booking.OfficeConfig]. Fields marked * are required.
 //
 //	code*      the office code, unique in the file ("KANIM-JKT-SEL"; see booking.OfficeConfig)
 //	name*      the name shown to people
@@ -135,24 +135,24 @@
 //	"holidays-2027.csv"  a file in the format of calendar.ParseHolidays (header
 //	                     "date,kind,name"); any path ending in ".csv"
 //
-// A list is merged in order by calendar.MergeHolidays: each source
+// A list is merged in order by [calendar.MergeHolidays]: each source
 // replaces, whole, the years it covers in the sources before it, so
 // ["id", "holidays-2027.csv"] is the shipped data with the operator's
 // 2027 decree added (or an amended year replaced). An office whose
 // holiday data covers some years shows a service day of any other year
-// as not opened (calendar.NoHolidayDataReason) until that year's data is
-// loaded; see calendar.Schedule.Holidays.
+// as not opened ([calendar.NoHolidayDataReason]) until that year's data
+// is loaded; see [calendar.Schedule].
 //
 // Beside "id", a file holds Indonesian decrees, and each of its years
-// replaces the shipped year whole: so it is read as idholiday.Load reads
-// an operator's file, which refuses a year without 1 January and 17
-// August (idholiday.ErrPartialYear), the likely sign of a file with only
+// replaces the shipped year whole: so it is read as [idholiday.Load]
+// reads an operator's file, which refuses a year without 1 January and 17
+// August ([idholiday.ErrPartialYear]), the likely sign of a file with only
 // an amendment's new days. Write an amended year out in full.
 //
 // # Policy
 //
 // "policy" sets the engine's options that belong in a file; a field left
-// out keeps its default (DefaultPolicy). Durations are Go durations ("2h",
+// out keeps its default ([DefaultPolicy]). Durations are Go durations ("2h",
 // "90m"; a day is "24h").
 //
 //	hold_ttl                 how long a hold waits for payment: "2h"
@@ -168,28 +168,36 @@
 //	reapply_after_unreached  whether a booking that never reached its date starts
 //	                         that wait too: false
 //
-// The first five are booking.Options fields, which read zero as their
+// The first five are [booking.Options] fields, which read zero as their
 // default; the file may not say zero for them (leave the field out). The
-// rest are reschedule.Policy's.
+// rest are [reschedule.Policy]'s.
 //
 // # Server
 //
 // "server", optional, holds what `kuota serve` needs beside the engine
-// (ServerConfig): "listen", a "host:port" address (required); "db", the
+// ([ServerConfig]): "listen", a "host:port" address (required); "db", the
 // path of the bbolt file, or "postgres_dsn", where to read a PostgreSQL
 // connection string — one of the two; and "operator_token" and
 // "payment_secret", where to read the operators' token and the payment
 // channel's signing secret. A secret is never written in the file: each
-// is {"file": PATH} or {"env": NAME}, read by Secret.Read when the server
-// starts (see Secret for the file's required mode).
+// is {"file": PATH} or {"env": NAME}, read by [Secret.Read] when the
+// server starts (see [Secret] for the file's required mode).
 //
 // Every relative path in a file — holiday files, "db", secret files — is
-// taken from the file's directory (Load), or from the directory Parse is
-// given.
+// taken from the file's directory ([Load]), or from the directory [Parse]
+// is given.
+//
+// # Writing a file
+//
+// [Marshal] writes offices and a policy as a file that [Parse] reads back
+// to the same values, laid out as above, so that an operator can dump the
+// setup of a running engine ([booking.Engine.Office],
+// [booking.Engine.Policy]) and keep it as a file. A file names holiday
+// data rather than holding it, so Marshal is told which sources to name.
 //
 // # Errors
 //
-// An error is an *Error naming the file, the line and column, and the
+// An error is an [*Error] naming the file, the line and column, and the
 // field as a path into the document:
 //
 //	kuota.json:8:18: offices[0].slots[1].time: config: slots overlap: 08:30–09:30 overlaps slots[0] 08:00–09:00
@@ -197,22 +205,23 @@
 // The reader is strict, because a mistake in a configuration that is
 // silently ignored is found by applicants: an unknown field (most often a
 // misspelt one), a field given twice, null, or a value of the wrong JSON
-// type is an error (ErrUnknownField, ErrDuplicateField, ErrType). Each
+// type is an error ([ErrUnknownField], [ErrDuplicateField], [ErrType]). Each
 // value is checked by the package that owns its rule — calendar for zones,
 // dates and closures, quota for layouts, release rules and windows,
 // reschedule for windows, booking for codes, names and options — and the
-// error wraps that package's sentinel (quota.ErrBadConfig, …) beside
+// error wraps that package's sentinel ([quota.ErrBadConfig], …) beside
 // naming the field. A file that Parse accepts is one the engine accepts.
 //
 // # Limits
 //
-// FileBytesMax bounds the file, OfficesMax its offices, HolidaySourcesMax
-// the sources of one office and HolidayFilesMax the holiday files read;
-// the packages that own the values bound the rest (quota.SlotsPerDayMax,
-// quota.PoolsPerSlotMax, calendar.ClosuresMax, …).
+// [FileBytesMax] bounds the file, [OfficesMax] its offices,
+// [HolidaySourcesMax] the sources of one office and [HolidayFilesMax] the
+// holiday files read; the packages that own the values bound the rest
+// ([quota.SlotsPerDayMax], [quota.PoolsPerSlotMax], [calendar.ClosuresMax],
+// …).
 //
 // # Concurrency
 //
-// Load and Parse may be called from many goroutines at once; a File is a
-// plain value.
+// [Load], [Parse] and [Marshal] may be called from many goroutines at
+// once; a [File] is a plain value.
 package config

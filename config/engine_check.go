@@ -15,9 +15,12 @@ import (
 // engine, so an in-memory engine, made and closed here (about 0.2 ms),
 // is asked: booking.New with the policy's options, and RegisterOffice
 // with each office's code and name over a one-cell quota (the real quota
-// passed quota.Config.Validate already, the check RegisterOffice makes;
-// registering it would build tables of up to 400 days for nothing). The
-// rules then keep one home, and a file loads only if the engine takes it.
+// passed quota.Config.Validate already, the check RegisterOffice makes,
+// and its zone loaded by name, as a durable engine requires; registering
+// it would build tables of up to 400 days for nothing). The rules then
+// keep one home, and a file loads only if the engine takes it. Were
+// booking to export its checks (an OfficeConfig.Validate, an
+// Options.Validate), this file would call them instead.
 //
 // An error names the field at fault: when the engine refuses the options,
 // each field is tried alone.
@@ -29,11 +32,11 @@ func checkWithEngine(p *Policy, offices []booking.OfficeConfig) error {
 		for _, f := range engineFields {
 			alone := booking.Options{NoSweeper: true}
 			f.set(&alone, p)
-			if e, err := booking.New(&alone); err != nil {
+			one, err := booking.New(&alone)
+			if err != nil {
 				return errAt("policy."+f.name, err)
-			} else {
-				e.Close()
 			}
+			one.Close()
 		}
 		return errAt("policy", err)
 	}

@@ -69,6 +69,7 @@ func (r *holidayRef) at(i int) string {
 type holidaySources struct {
 	files files
 	read  map[string]*holidayFile // by resolved path
+	id    *calendar.Holidays      // idholiday.All(), which parses the shipped files each call
 }
 
 // holidayFile is a holiday file as read.
@@ -103,7 +104,11 @@ func (hs *holidaySources) load(r *holidayRef) (calendar.Holidays, error) {
 		case holidaysNone:
 			// The zero list: no holiday, no year covered.
 		case holidaysID:
-			h = idholiday.All()
+			if hs.id == nil {
+				all := idholiday.All()
+				hs.id = &all
+			}
+			h = *hs.id
 		default:
 			f, err := hs.file(s)
 			if err == nil && indonesian {
