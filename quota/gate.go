@@ -14,7 +14,7 @@ const (
 	past                   // the slot has started; for a day, its last slot has
 	shutBySchedule         // a holiday or weekly day off: day.status and day.reason say which
 	shutByOperator         // the operator closed the whole day
-	noHolidayData          // a year the office's holiday data does not cover: day.reason says which
+	noHolidayData          // a year the office's holiday data does not cover: day.reason says so
 	slotShut               // the operator closed the slot; for a day, every slot still to come
 	notOpened              // before the day's release instant
 )
