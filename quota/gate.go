@@ -14,7 +14,7 @@ const (
 	past                   // the slot has started; for a day, its last slot has
 	shutBySchedule         // a holiday or weekly day off: day.status and day.reason say which
 	shutByOperator         // the operator closed the whole day
-	noHolidayData          // a year the office's holiday data does not cover: day.reason says which
+	noHolidayData          // a year the office's holiday data does not cover: day.reason says so
 	slotShut               // the operator closed the slot; for a day, every slot still to come
 	notOpened              // before the day's release instant
 )
@@ -54,10 +54,10 @@ const (
 // has not opened yet would mislead. A day of a year without holiday data
 // is not opened, whatever its release instant, until the year's data is
 // loaded (a new table): it may turn out to be a holiday, so it must not be
-// sold, and saying it is closed would be a guess. It is a fact about the
-// whole day, like the day's closures, so it comes before the closure of a
-// slot, and a view, which does not look at the slots of a day it knows
-// cannot be booked, need not. A day with no quota that has not been
+// sold, and saying it is closed would be a guess. It concerns the whole
+// day, as the day's closures do, so it comes before a slot's closure; a
+// view then need not look at the slots of a day it already knows cannot
+// be booked. A day with no quota that has not been
 // released yet says so (NotOpened): the office may still give it seats
 // before the release. No quota comes before full because a cell of
 // capacity 0 has no seat left either, and red would say its seats were
