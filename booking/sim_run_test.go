@@ -232,7 +232,10 @@ func (s *sim) setup() {
 // simOfficeConfig is kt.OfficeConfig with the seed's seats, built without
 // a testing.TB.
 func simOfficeConfig(seats [2]int, name string) OfficeConfig {
-	holidays, err := calendar.NewHolidays(calendar.HolidayEntry{Date: kt.Dec25, Kind: calendar.National, Name: "Hari Raya Natal"})
+	holidays, err := calendar.NewHolidays(
+		calendar.HolidayEntry{Date: kt.Dec25, Kind: calendar.National, Name: "Hari Raya Natal"},
+		calendar.HolidayEntry{Date: kt.Dec25Next, Kind: calendar.National, Name: "Hari Raya Natal"}, // so that the data covers 2027
+	)
 	if err != nil {
 		panic(err)
 	}

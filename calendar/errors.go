@@ -30,6 +30,9 @@ var (
 	// ErrTooManyHolidays is returned when a list holds more than
 	// HolidaysMax entries.
 	ErrTooManyHolidays = errors.New("calendar: too many holidays")
+	// ErrBadHolidayYear is returned when a year declared covered by a
+	// holiday list lies outside YearMin..YearMax.
+	ErrBadHolidayYear = errors.New("calendar: bad holiday year")
 )
 
 // Errors returned when validating a Schedule.

@@ -26,7 +26,7 @@ func ExampleDate_AddMonths() {
 }
 
 func ExampleParseHolidays() {
-	f, err := os.Open("testdata/id-holidays-2026.csv")
+	f, err := os.Open("idholiday/id-holidays-2026.csv")
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -67,15 +67,21 @@ type HolidayEntry struct {
 }
 
 // Holidays is an immutable list of holidays, sorted by date, at most one per
-// date. The zero value is an empty list. A Holidays value is safe for
-// concurrent use.
+// date, together with the years it covers: the years for which it is the
+// whole of the holiday data. A year can be covered and have no entry; an
+// entry's year is always covered. See [Holidays.Covers] for why coverage
+// matters. The zero value is an empty list that covers no year. A Holidays
+// value is safe for concurrent use.
 type Holidays struct {
 	entries []HolidayEntry // sorted by Date, dates unique
+	years   []int          // covered years, ascending, unique; every entry's year among them
 }
 
-// NewHolidays checks the entries and returns them as a list sorted by date.
-// Every entry needs a non-zero date, a known kind and a printable name of at
-// most HolidayNameBytesMax bytes; no two entries may share a date.
+// NewHolidays checks the entries and returns them as a list sorted by date,
+// covering the years the entries fall in (see [Holidays.WithYears] for a
+// year with none). Every entry needs a non-zero date, a known kind and a
+// printable name of at most HolidayNameBytesMax bytes; no two entries may
+// share a date.
 func NewHolidays(entries ...HolidayEntry) (Holidays, error) {
 	if len(entries) > HolidaysMax {
 		return Holidays{}, fmt.Errorf("%w: %d entries, limit %d", ErrTooManyHolidays, len(entries), HolidaysMax)
@@ -92,7 +98,7 @@ func NewHolidays(entries ...HolidayEntry) (Holidays, error) {
 			return Holidays{}, fmt.Errorf("%w: %s", ErrDuplicateHoliday, sorted[i].Date)
 		}
 	}
-	return Holidays{entries: sorted}, nil
+	return Holidays{entries: sorted, years: entryYears(sorted)}, nil
 }
 
 func checkEntry(e HolidayEntry) error {
@@ -113,9 +119,13 @@ func checkEntry(e HolidayEntry) error {
 //
 //	2026-12-25,national,Hari Raya Natal
 //
-// where kind is "national" or "collective_leave". A UTF-8 byte order mark
-// and blank lines are ignored. An error about a particular line is a
-// [*LineError] naming it.
+// where kind is "national" or "collective_leave". The lines must be in date
+// order, with no date twice. A UTF-8 byte order mark and blank lines are
+// ignored. An error about a particular line is a [*LineError] naming it.
+//
+// The list covers the years its lines fall in, so a file holds whole years:
+// one year's decree, or several. A file cannot declare a year without a
+// holiday; [Holidays.WithYears] can, for the rare calendar that has one.
 func ParseHolidays(r io.Reader) (Holidays, error) {
 	cr := csv.NewReader(&limitReader{r: r, left: HolidaysFileBytesMax})
 	cr.FieldsPerRecord = 3
@@ -160,7 +170,7 @@ func ParseHolidays(r io.Reader) (Holidays, error) {
 		}
 		entries = append(entries, e)
 	}
-	return Holidays{entries: entries}, nil
+	return Holidays{entries: entries, years: entryYears(entries)}, nil
 }
 
 func parseEntry(rec []string) (HolidayEntry, error) {

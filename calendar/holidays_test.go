@@ -3,6 +3,7 @@ package calendar
 import (
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ import (
 )
 
 func TestParseHolidaysShippedList(t *testing.T) {
-	f, err := os.Open("testdata/id-holidays-2026.csv")
+	f, err := os.Open("idholiday/id-holidays-2026.csv")
 	require.NoError(t, err)
 	defer f.Close()
 
@@ -142,13 +143,16 @@ func TestHolidayKind(t *testing.T) {
 }
 
 // FuzzParseHolidays checks that no input panics, and that whatever parses
-// holds only valid, sorted, unique entries.
+// holds only valid, sorted, unique entries and covers exactly their years.
 func FuzzParseHolidays(f *testing.F) {
-	data, err := os.ReadFile("testdata/id-holidays-2026.csv")
-	if err != nil {
-		f.Fatal(err)
+	for _, year := range []string{"2024", "2025", "2026"} {
+		data, err := os.ReadFile("idholiday/id-holidays-" + year + ".csv")
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(data))
 	}
-	f.Add(string(data))
+	f.Add("date,kind,name\n2026-12-31,national,a\n2027-01-01,national,b\n2029-06-01,collective_leave,c\n")
 	f.Add("date,kind,name\n2026-01-01,national,\"quoted, name\"\n")
 	f.Add("date,kind,name\n2026-01-01,collective_leave,x\n2026-01-01,national,y\n")
 	f.Fuzz(func(t *testing.T, s string) {
@@ -157,6 +161,7 @@ func FuzzParseHolidays(f *testing.F) {
 			return
 		}
 		var prev Date
+		var years []int
 		for e := range h.All() {
 			if err := checkEntry(e); err != nil {
 				t.Fatalf("accepted a bad entry %+v: %v", e, err)
@@ -165,6 +170,10 @@ func FuzzParseHolidays(f *testing.F) {
 				t.Fatalf("entries out of order at %v", e.Date)
 			}
 			prev = e.Date
+			years = append(years, e.Date.Year())
+		}
+		if want, got := slices.Compact(years), h.Years(); !slices.Equal(want, got) {
+			t.Fatalf("covers %v, want the entries' years %v", got, want)
 		}
 	})
 }

@@ -41,6 +41,16 @@ type Schedule struct {
 	Week Weekdays
 	// Holidays lists national holidays and collective leave. National
 	// holidays always close the office.
+	//
+	// The list also says which years it covers ([Holidays.Covers]), and a
+	// list that covers any year makes the schedule enforce coverage: a
+	// service day in a year the list does not cover is NotOpened, with
+	// the reason NoHolidayDataReason, until that year's data is loaded,
+	// because a day whose holidays nobody knows must not be sold. An empty
+	// list enforces nothing, for an office that keeps no holidays (and for
+	// tests); a service that takes its configuration from files, such as
+	// kuota serve, should require the holidays to be named explicitly so
+	// that an empty list is a choice, not an omission.
 	Holidays Holidays
 	// ObserveCollectiveLeave closes the office on collective-leave days
 	// ("cuti bersama"). Many service offices stay open on them, so the
@@ -96,6 +106,11 @@ func (s *Schedule) Validate() error {
 //
 // An office closure wins over a holiday, and a holiday over a weekly day
 // off, so the most specific reason is shown.
+//
+// A day that would be a service day but lies in a year the holiday data
+// does not cover is NotOpened, with the reason [NoHolidayDataReason] (see
+// [Schedule.Holidays]): the office has not yet said which of that year's
+// days it is closed, so none of them can open.
 func (s *Schedule) Status(d Date) (State, string) {
 	for _, c := range s.Closures {
 		if c.Date == d {
@@ -109,6 +124,9 @@ func (s *Schedule) Status(d Date) (State, string) {
 	}
 	if !s.ServiceWeek().Has(d.Weekday()) {
 		return DayOff, "weekly day off"
+	}
+	if s.enforcesCoverage() && !s.Holidays.Covers(d.Year()) {
+		return NotOpened, NoHolidayDataReason
 	}
 	return Available, ""
 }

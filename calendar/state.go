@@ -13,7 +13,9 @@ import "fmt"
 //   - Full (red): seats were offered and every one is taken. The quota
 //     was used up; it may turn green again when a booking lapses.
 //   - NotOpened (yellow): the office has not released the day's quota
-//     yet; it turns green at the release instant.
+//     yet; it turns green at the release instant. A day of a year for
+//     which the office has no holiday data is NotOpened too, with a
+//     reason saying so, until that year's data is loaded.
 //   - NoQuota (yellow): the quota is released but offers no seat at all:
 //     every slot that can still be booked has capacity 0, by the office's
 //     layout or because an operator set it so. Nothing was used up, so it is not
@@ -35,7 +37,10 @@ const (
 	// can turn green again when a hold expires or a booking is cancelled.
 	Full
 	// NotOpened: a service day whose quota the office has not released
-	// yet; it turns green at the release instant. Yellow.
+	// yet; it turns green at the release instant. Yellow. It is also a
+	// service day in a year the office's holiday data does not cover
+	// (see [Schedule.Status]); that one has a reason and no release
+	// instant, and turns green only once the year's data is loaded.
 	NotOpened
 	// Holiday: a national holiday, a collective-leave day the office
 	// observes, or a day (or slot) the office has closed. Grey.

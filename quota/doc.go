@@ -23,7 +23,7 @@
 //
 //	green   Available  a seat is left
 //	red     Full       seats were offered and every one is taken
-//	yellow  NotOpened  the quota is not released yet
+//	yellow  NotOpened  the quota is not released yet, or the year has no holiday data
 //	yellow  NoQuota    released, but no seat offered: capacity 0
 //	grey    the rest   past, closed, outside the table
 //
@@ -32,6 +32,15 @@
 // follow one day-state order — past, closed, not opened, no quota, full,
 // available — the one Reserve's documentation lists, so a day shown green
 // is one Reserve accepts.
+//
+// The schedule's holiday data covers some years (calendar.Holidays.Covers).
+// A service day of a year it does not cover is NotOpened, with the reason
+// calendar.NoHolidayDataReason and no release instant, whatever the
+// release rule or an operator's SetRelease says, and Reserve refuses it
+// with ErrNotOpened: nobody knows yet whether it is a holiday. It opens
+// when the year's data comes in a new Config through [Ledger.Reconfigure].
+// [Config.UncoveredYears] names the years missing from an office's table,
+// for a report to its operator.
 //
 // Month and Day count every pool; [Ledger.MonthIn] and [Ledger.DayIn]
 // count one, so that walk-in seats never make a day green in the online

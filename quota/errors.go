@@ -37,7 +37,9 @@ var (
 	// ErrClosed is returned when the day is a holiday or a weekly day off,
 	// or the operator closed the day or the slot.
 	ErrClosed = errors.New("quota: office closed")
-	// ErrNotOpened is returned before the day's release instant.
+	// ErrNotOpened is returned before the day's release instant, and on
+	// a service day of a year the office's holiday data does not cover
+	// (until that year's data is loaded with Reconfigure).
 	ErrNotOpened = errors.New("quota: quota not opened yet")
 	// ErrNoQuota is returned when the cell offers no seats at all:
 	// capacity 0; ErrFull means its seats were all taken. A caller shows

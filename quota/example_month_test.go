@@ -14,10 +14,14 @@ import (
 // allocated. The office releases each month on the 15th of the month
 // before at 08:00: on 1 December 2026 at 09:00 December is open and
 // January is not yet. The 1st is past (its one slot started at 08:00), the
-// online seat of the 9th is taken, and the 25th is Christmas.
+// online seat of the 9th is taken, the 25th is Christmas and 1 January is
+// New Year's Day.
 func ExampleLedger_AppendMonthIn() {
 	jakarta := calendar.Jakarta()
-	holidays, _ := calendar.NewHolidays(calendar.HolidayEntry{Date: calendar.NewDate(2026, 12, 25), Kind: calendar.National, Name: "Hari Raya Natal"})
+	holidays, _ := calendar.NewHolidays(
+		calendar.HolidayEntry{Date: calendar.NewDate(2026, 12, 25), Kind: calendar.National, Name: "Hari Raya Natal"},
+		calendar.HolidayEntry{Date: calendar.NewDate(2027, 1, 1), Kind: calendar.National, Name: "Tahun Baru 2027 Masehi"},
+	)
 	ledger := quota.NewLedger()
 	office, _ := ledger.AddOffice(quota.Config{
 		Schedule: calendar.Schedule{Location: jakarta, Holidays: holidays},
@@ -45,9 +49,9 @@ func ExampleLedger_AppendMonthIn() {
 		}
 		fmt.Printf("%-8v %s\n", m.month, b.String())
 	}
-	fmt.Println(days[0].Date, days[0].State, "from", days[0].Opens.Format("2006-01-02 15:04 MST"))
+	fmt.Println(days[3].Date, days[3].State, "from", days[3].Opens.Format("2006-01-02 15:04 MST"))
 	// Output:
 	// December .GGG..GGRGG..GGGGG..GGGG...GGGG
-	// January  Y..YYYYY..YYYYY..YYYYY..YYYYY..
-	// 2027-01-01 not opened from 2026-12-15 08:00 WIB
+	// January  ...YYYYY..YYYYY..YYYYY..YYYYY..
+	// 2027-01-04 not opened from 2026-12-15 08:00 WIB
 }

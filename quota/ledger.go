@@ -52,6 +52,21 @@ func (c *Config) Validate() error {
 	return nil
 }
 
+// UncoveredYears returns, in ascending order, the years of the days
+// [First, First+Days) that the schedule's holiday data does not cover:
+// the years whose service days the office shows NotOpened, and Reserve
+// refuses with ErrNotOpened, until their data is loaded (see
+// calendar.Schedule.UncoveredYears). It is nil when every year is covered
+// or the schedule enforces no coverage (an empty holiday list). A booking
+// engine reports it, so that an operator learns of the gap before
+// applicants do.
+func (c *Config) UncoveredYears() []int {
+	if c.Days < 1 {
+		return nil
+	}
+	return c.Schedule.UncoveredYears(c.First, c.First.AddDays(c.Days-1))
+}
+
 // clone returns a deep copy, so that the Ledger's copy is its own.
 func (c *Config) clone() Config {
 	d := *c

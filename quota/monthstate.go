@@ -22,7 +22,8 @@ type DayState struct {
 	// AppendMonth, one for AppendMonthIn. It is always the State that
 	// Month, or MonthIn, shows for the day at the same instant.
 	State calendar.State
-	// Reason says why a Holiday or DayOff is closed, as in DayView.
+	// Reason says why a Holiday or DayOff is closed, or why a day is
+	// NotOpened for want of holiday data, as in DayView.
 	Reason string
 	// Opens is the instant the day's quota is released, as in DayView.
 	Opens time.Time
@@ -126,10 +127,7 @@ func (vw *viewer) appendMonth(dst []DayState, year int, month time.Month, now ti
 		if j := base + i; uint(j) < uint(len(t.days)) {
 			dy := &t.days[j]
 			v.Date = dy.date
-			v.Opens = time.Time{}
-			if release := dy.release.Load(); release != math.MinInt64 {
-				v.Opens = time.Unix(0, release).In(t.loc)
-			}
+			v.Opens = dy.opens(t.loc)
 			v.State, v.Reason = vw.dayState(dy)
 		} else {
 			if vw.today.IsZero() {
@@ -197,13 +195,18 @@ func (vw *viewer) verdictState(dy *day, v verdict, capacity, left int) (calendar
 
 // outside returns the state and reason of date d, which is not in the
 // table: only the calendar can say anything about it.
+//
+// A service day there is OutsideHorizon whether or not its year has
+// holiday data: without a table it cannot open either way, and the
+// horizon is what keeps it shut.
 func (vw *viewer) outside(d calendar.Date) (calendar.State, string) {
-	s, reason := vw.t.sched.Status(d)
-	switch {
-	case d.Before(vw.today):
+	if d.Before(vw.today) {
 		return calendar.Past, ""
-	case s == calendar.Available:
-		return calendar.OutsideHorizon, reason
 	}
-	return s, reason
+	switch s, reason := vw.t.sched.Status(d); s {
+	case calendar.Available, calendar.NotOpened:
+		return calendar.OutsideHorizon, ""
+	default:
+		return s, reason
+	}
 }

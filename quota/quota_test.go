@@ -41,9 +41,16 @@ type tb interface {
 	require.TestingT
 }
 
+// testConfig is the test office: Monday to Friday, Christmas 2026 off, two
+// slots, December 2026. Its holiday data covers 2026 and, declared without
+// a holiday, 2027, so that the tests that move its window into January
+// find service days there; coverage_test.go tests what a year without
+// data does.
 func testConfig(t tb) Config {
 	t.Helper()
 	holidays, err := calendar.NewHolidays(calendar.HolidayEntry{Date: dec25, Kind: calendar.National, Name: "Hari Raya Natal"})
+	require.NoError(t, err)
+	holidays, err = holidays.WithYears(2027)
 	require.NoError(t, err)
 	return Config{
 		Schedule: calendar.Schedule{Location: wib, Holidays: holidays},

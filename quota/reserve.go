@@ -15,8 +15,9 @@ import (
 // [ErrUnknownPool], [ErrOutsideHorizon] (or [ErrPast] when that day has
 // gone by); then, for a day in the table, in the day-state order the views
 // follow too: [ErrPast] (the slot has started), [ErrClosed] (holiday, day
-// off, operator closure of the day, then of the slot), [ErrNotOpened]
-// (before the release instant), [ErrNoQuota] (the cell offers no seat at
+// off, operator closure of the day), [ErrNotOpened] (a year without
+// holiday data), [ErrClosed] (operator closure of the slot),
+// [ErrNotOpened] (before the release instant), [ErrNoQuota] (the cell offers no seat at
 // all: capacity 0, by the layout or an operator's SetCapacity), [ErrFull]
 // (fewer seats left than asked for). A refusal changes nothing.
 //

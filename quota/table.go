@@ -39,8 +39,9 @@ type table struct {
 type day struct {
 	date calendar.Date
 	// shut is non-zero when the day cannot be booked for a calendar
-	// reason (status) or because the operator closed it (closed): one
-	// load answers both on the reservation path.
+	// reason (status: a holiday, a day off, a year without holiday data)
+	// or because the operator closed it (closed): one load answers all of
+	// them on the reservation path.
 	shut    atomic.Uint32
 	startNs int64        // local midnight, Unix ns
 	release atomic.Int64 // Unix ns at which the quota opens
@@ -52,12 +53,27 @@ type day struct {
 	// tables that share a day's cells share its counters too.
 	ctr *dayCounters
 
-	reason string                 // why status is not Available
+	reason string                 // why status is not Available, from the schedule
 	closed atomic.Pointer[string] // operator closure of the whole day; nil when open
 	// slotReasons holds, per slot, why an operator closed it ("" when
 	// open). Only views read it; Reserve reads the closed bit of the cell.
 	slotReasons atomic.Pointer[[]string]
-	status      calendar.State // from the schedule: Available, Holiday or DayOff
+	// status is what the schedule says of the day: Available, Holiday,
+	// DayOff, or NotOpened for a year its holiday data does not cover. It
+	// never changes: new holiday data comes with a new table.
+	status calendar.State
+}
+
+// opens returns the instant dy's quota is released, in loc, for a view:
+// the zero time when the rule releases it at once, and when its year has
+// no holiday data, since it then opens when the data is loaded, not at
+// an instant known in advance.
+func (dy *day) opens(loc *time.Location) time.Time {
+	release := dy.release.Load()
+	if release == math.MinInt64 || dy.status == calendar.NotOpened {
+		return time.Time{}
+	}
+	return time.Unix(0, release).In(loc)
 }
 
 // updateShut recomputes shut after status or closed changed.

@@ -2,7 +2,6 @@ package quota
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/kuota/kuota/calendar"
@@ -40,12 +39,16 @@ type DayView struct {
 	// one pool of an all-pools view.
 	State calendar.State
 	// Reason says why a Holiday or DayOff is closed: the holiday's
-	// name, or the operator's reason.
+	// name, or the operator's reason. For a day NotOpened because its
+	// year has no holiday data it is calendar.NoHolidayDataReason;
+	// for a day not yet released it is empty.
 	Reason string
 	// Opens is the instant the day's quota is released, in the office's
-	// time zone; the zero time when it is released immediately or the day
-	// has no table. It is set whatever the state, but means something to
-	// a person only for a NotOpened day: when it turns green.
+	// time zone; the zero time when it is released immediately, the day
+	// has no table, or its year has no holiday data (it opens when the
+	// data is loaded, at no instant known in advance). It is set whatever
+	// the state, but means something to a person only for a NotOpened
+	// day: when it turns green.
 	Opens time.Time
 	// Left and Pools count the seats of the slots that can still be
 	// booked: not started and not closed. Pools has one entry per pool
@@ -111,7 +114,8 @@ func poolState(s calendar.State, p PoolSeats) calendar.State {
 // still to come is closed, and the day is NoQuota when the slots that can
 // still be booked offer no seat in any pool, Full when they offer seats
 // and none is left. A day outside the office's table is Past, its
-// schedule's Holiday or DayOff, or OutsideHorizon.
+// schedule's Holiday or DayOff, or OutsideHorizon (also when its year has
+// no holiday data: the horizon says more).
 //
 // It refuses [ErrUnknownOffice], then [ErrBadDate] for a month that does
 // not exist.
@@ -250,10 +254,7 @@ func (vw *viewer) fillDay(v *DayView, d calendar.Date, pools []PoolSeats, withSl
 		v.State, v.Reason = vw.outside(d)
 		return
 	}
-	release := dy.release.Load()
-	if release != math.MinInt64 {
-		v.Opens = time.Unix(0, release).In(t.loc)
-	}
+	v.Opens = dy.opens(t.loc)
 	var reasons []string
 	if r := dy.slotReasons.Load(); r != nil {
 		reasons = *r

@@ -90,7 +90,10 @@ func Applicants(t testing.TB, first, n int) []booking.Applicant {
 // The test office, Office, is in Jakarta: Monday to Friday, Christmas off,
 // two slots (08:00–09:00 and 09:00–10:00) with 5 Online and 2 WalkIn
 // seats each, the 60 days from 1 December 2026, each month released on the
-// 1st of the month before at 08:00.
+// 1st of the month before at 08:00. Its holiday data is Christmas 2026 and
+// Christmas 2027: the second, far outside the table, makes the data cover
+// 2027, so that January 2027 opens (a day of a year without holiday data
+// never does; see calendar.Schedule.Holidays).
 const (
 	Office = "JKT"
 	Online = "online"
@@ -105,7 +108,10 @@ var (
 	Dec10 = calendar.NewDate(2026, time.December, 10) // Thursday: the usual arrival date
 	Dec11 = calendar.NewDate(2026, time.December, 11)
 	Dec25 = calendar.NewDate(2026, time.December, 25) // Christmas
-	Jan04 = calendar.NewDate(2027, time.January, 4)
+	// Dec25Next is Christmas 2027, in the holiday data so that it covers
+	// 2027; it lies outside the test office's table.
+	Dec25Next = calendar.NewDate(2027, time.December, 25)
+	Jan04     = calendar.NewDate(2027, time.January, 4)
 )
 
 // The instants of a booking's life, for an arrival on Dec10 in Slot0.
@@ -122,7 +128,10 @@ var (
 // OfficeConfig returns the test office's configuration, fresh each call.
 func OfficeConfig(t testing.TB) booking.OfficeConfig {
 	t.Helper()
-	holidays, err := calendar.NewHolidays(calendar.HolidayEntry{Date: Dec25, Kind: calendar.National, Name: "Hari Raya Natal"})
+	holidays, err := calendar.NewHolidays(
+		calendar.HolidayEntry{Date: Dec25, Kind: calendar.National, Name: "Hari Raya Natal"},
+		calendar.HolidayEntry{Date: Dec25Next, Kind: calendar.National, Name: "Hari Raya Natal"},
+	)
 	require.NoError(t, err)
 	return booking.OfficeConfig{
 		Code: Office,

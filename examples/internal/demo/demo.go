@@ -1,26 +1,25 @@
-// Package demo holds what the examples share: Indonesia's 2026 holiday
-// list, three immigration offices, one in each of the country's time
-// zones, and the opening of an engine in a file of the user's or a
-// temporary one.
+// Package demo holds what the examples share: Indonesia's holiday lists
+// as kuota ships them (package idholiday), three immigration offices, one
+// in each of the country's time zones, and the opening of an engine in a
+// file of the user's or a temporary one.
 package demo
 
 import (
-	_ "embed"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/calendar/idholiday"
 	"github.com/kuota/kuota/quota"
 )
 
-//go:embed id-holidays-2026.csv
-var holidaysCSV string
-
-// Holidays returns the 2026 national holidays and collective leave days.
+// Holidays returns the national holidays and collective leave days of
+// every year kuota ships (2024 to 2026). A day of a later year stays not
+// opened until its decree is loaded (see package idholiday), so a demo
+// window that runs into 2027 shows that year's days yellow.
 func Holidays() (calendar.Holidays, error) {
-	return calendar.ParseHolidays(strings.NewReader(holidaysCSV))
+	return idholiday.All(), nil
 }
 
 // Pools are the M-Paspor capacity pools, in layout order.
@@ -62,8 +61,8 @@ func Offices() []Office {
 }
 
 // Configs returns the demo offices ready to register: Monday to Friday,
-// the 2026 holidays (collective leave observed), the given seats, release
-// rule and window of days.
+// the shipped holidays (collective leave observed), the given seats,
+// release rule and window of days.
 func Configs(seats Seats, release quota.ReleaseRule, first calendar.Date, days int) ([]booking.OfficeConfig, error) {
 	holidays, err := Holidays()
 	if err != nil {
