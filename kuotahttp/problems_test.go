@@ -2,15 +2,14 @@ package kuotahttp
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
-	"slices"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -19,49 +18,153 @@ import (
 
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
-	kt "github.com/kuota/kuota/internal/kuotatest"
 	"github.com/kuota/kuota/reschedule"
 )
 
-// TestErrorTable checks every row of errorTable: its sentinel, wrapped as
-// the engine wraps them, finds that row and not an earlier one.
-func TestErrorTable(t *testing.T) {
-	seen := map[error]bool{}
-	for _, row := range errorTable {
-		t.Run(row.code, func(t *testing.T) {
-			require.False(t, seen[row.err], "sentinel listed twice")
-			seen[row.err] = true
+// requireProblem fails unless rec is a problem of the given status and
+// name, and returns it.
+func requireProblem(t *testing.T, rec *httptest.ResponseRecorder, status int, name string) Problem {
+	t.Helper()
+	require.Equal(t, status, rec.Code, rec.Body.String())
+	require.Equal(t, ProblemContentType, rec.Header().Get("Content-Type"))
+	var p Problem
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &p), rec.Body.String())
+	require.Equal(t, ProblemTypeBase+name, p.Type, rec.Body.String())
+	require.Equal(t, status, p.Status)
+	require.NotEmpty(t, p.Title)
+	return p
+}
 
-			got, known := lookupError(fmt.Errorf("context: %w", row.err))
+// TestProblemTable checks every row of problemTable: its sentinel,
+// wrapped as the engine wraps them, finds that row and not an earlier
+// one, and its name is a stable one in the wire form.
+func TestProblemTable(t *testing.T) {
+	seenErr := map[error]bool{}
+	seenName := map[string]bool{}
+	for _, row := range problemTable {
+		t.Run(row.name, func(t *testing.T) {
+			require.False(t, seenErr[row.err], "sentinel listed twice")
+			require.False(t, seenName[row.name], "name used twice")
+			seenErr[row.err], seenName[row.name] = true, true
+			require.Regexp(t, `^[a-z]+(-[a-z]+)*$`, row.name)
+			require.NotContains(t, row.title, ":", "a title is words, not an error message")
+
+			got, known := lookupProblem(fmt.Errorf("context: %w", row.err))
 			require.True(t, known)
+			require.Equal(t, row.name, got.name)
 			require.Equal(t, row.status, got.status)
-			require.Equal(t, row.code, got.code)
 		})
 	}
 }
 
-// TestErrorTyped checks the typed errors, which match sentinels through
-// their Is and Unwrap methods, and what the JSON body adds for them.
-func TestErrorTyped(t *testing.T) {
-	for _, tt := range typedErrorTests {
+// TestProblemNamesDocumented checks that the package documentation lists
+// every problem, with its status, and no other: the names are the API.
+func TestProblemNamesDocumented(t *testing.T) {
+	doc, err := os.ReadFile("doc.go")
+	require.NoError(t, err)
+	_, list, ok := strings.Cut(string(doc), "The names are the API's contract:")
+	require.True(t, ok)
+	list, _, ok = strings.Cut(list, "# Standby")
+	require.True(t, ok)
+	listed := regexp.MustCompile(`(\d{3}) ([a-z]+(?:-[a-z]+)*)`).FindAllStringSubmatch(list, -1)
+	documented := map[string]string{}
+	for _, m := range listed {
+		documented[m[2]] = m[1]
+	}
+	for _, row := range append(problemTable, internalRow) {
+		require.Equal(t, fmt.Sprint(row.status), documented[row.name], "doc.go on %s", row.name)
+		delete(documented, row.name)
+	}
+	require.Empty(t, documented, "doc.go lists problems the table does not have")
+}
+
+// TestProblemTyped checks the typed errors, which match sentinels through
+// their Is and Unwrap methods, and what the problem adds for them.
+func TestProblemTyped(t *testing.T) {
+	jakarta := calendar.Jakarta()
+	tests := []struct {
+		name       string
+		give       error
+		params     []string
+		wantStatus int
+		want       Problem // Type, Title and Status are checked apart
+	}{{
+		name:       "expired booking",
+		give:       &booking.StateError{Op: "pay", State: booking.Expired},
+		wantStatus: 410,
+		want:       Problem{Detail: "hold expired: cannot pay it"},
+	}, {
+		name:       "wrong state",
+		give:       &booking.StateError{Op: "check in", State: booking.Held},
+		wantStatus: 409,
+		want:       Problem{Detail: "cannot check in a booking that is held"},
+	}, {
+		// The engine counts applicants from 1 in words; the API counts
+		// from 0, in Field only, so the two can never disagree.
+		name:       "applicant",
+		give:       &booking.ApplicantError{Index: 2, Err: booking.ErrNIKBooked},
+		wantStatus: 409,
+		want:       Problem{Detail: "NIK already has a live booking", Field: "/applicants/2/nik"},
+	}, {
+		name:       "window",
+		give:       &reschedule.WindowError{Action: reschedule.Cancel, Closes: time.Date(2026, 11, 2, 0, 0, 0, 0, jakarta)},
+		wantStatus: 409,
+		want:       Problem{Detail: "too late to cancel: closed 2026-11-02 00:00 WIB", Closes: time.Date(2026, 11, 2, 0, 0, 0, 0, jakarta)},
+	}, {
+		name:       "a member of the body",
+		give:       fmt.Errorf("hold: %w", booking.ErrUnknownSlot),
+		wantStatus: 422,
+		want:       Problem{Detail: "hold: unknown slot", Field: "/slot"},
+	}, {
+		name:       "a parameter",
+		give:       booking.ErrUnknownPool,
+		params:     []string{"office", "pool"},
+		wantStatus: 422,
+		want:       Problem{Detail: "unknown pool", Parameter: "pool"},
+	}, {
+		// Someone else's booking answers as no booking: nothing in the
+		// detail to tell them apart.
+		name:       "not found",
+		give:       booking.ErrNotFound,
+		wantStatus: 404,
+	}, {
+		name:       "storage: the chain stays in the log",
+		give:       fmt.Errorf("%w: write /var/lib/kuota.db: no space left on device", booking.ErrStorage),
+		wantStatus: 503,
+	}, {
+		name:       "unexpected",
+		give:       errors.New("secret internals"),
+		wantStatus: 500,
+	}, {
+		// Errors only Open returns are not in the table: reaching a
+		// handler with one would be a bug.
+		name:       "an Open error",
+		give:       booking.ErrLocked,
+		wantStatus: 500,
+	}}
+	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var log bytes.Buffer
+			h := &Handler{log: slog.New(slog.NewTextHandler(&log, nil)), o: Options{AuthChallenge: "Bearer"}}
 			rec := httptest.NewRecorder()
-			writeError(rec, httptest.NewRequest(http.MethodGet, "/x", nil), slog.New(slog.NewTextHandler(&log, nil)), tt.give)
+			h.fail(&call{w: rec, r: httptest.NewRequest(http.MethodGet, "/x", nil), rt: &route{params: tt.params}}, tt.give)
 
 			require.Equal(t, tt.wantStatus, rec.Code)
-			var body errorBody
-			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
-			require.Equal(t, tt.wantCode, body.Error.Code)
-			wantMessage := tt.wantMessage
-			if wantMessage == "" {
-				wantMessage = tt.give.Error()
-			}
-			require.Equal(t, wantMessage, body.Error.Message)
-			require.Contains(t, rec.Body.String(), tt.wantExtra)
-			// 5xx are logged in full, 4xx are the client's business.
+			require.Equal(t, ProblemContentType, rec.Header().Get("Content-Type"))
+			var got Problem
+			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &got))
+			row, _ := lookupProblem(tt.give)
+			want := tt.want
+			want.Type, want.Title, want.Status = ProblemTypeBase+row.name, row.title, row.status
+			require.True(t, want.Closes.Equal(got.Closes), "closes %v", got.Closes)
+			want.Closes, got.Closes = time.Time{}, time.Time{}
+			require.Equal(t, want, got)
+			// 5xx are logged in full, and say nothing more to the client;
+			// 4xx are the client's business.
 			if tt.wantStatus >= 500 {
 				require.Contains(t, log.String(), tt.give.Error())
+				require.NotContains(t, rec.Body.String(), "secret")
+				require.NotContains(t, rec.Body.String(), "/var/lib")
 			} else {
 				require.Empty(t, log.String())
 			}
@@ -69,342 +172,71 @@ func TestErrorTyped(t *testing.T) {
 	}
 }
 
-// typedErrorTests are the cases of TestErrorTyped.
-var typedErrorTests = []struct {
-	name        string
-	give        error
-	wantStatus  int
-	wantCode    string
-	wantMessage string // "" means give.Error()
-	wantExtra   string // a fragment of the body
-}{{
-	name:       "expired booking",
-	give:       &booking.StateError{Op: "pay", State: booking.Expired},
-	wantStatus: http.StatusGone,
-	wantCode:   "expired",
-}, {
-	name:       "wrong state",
-	give:       &booking.StateError{Op: "check in", State: booking.Held},
-	wantStatus: http.StatusConflict,
-	wantCode:   "wrong_state",
-}, {
-	name:       "applicant",
-	give:       &booking.ApplicantError{Index: 2, Err: booking.ErrNIKBooked},
-	wantStatus: http.StatusConflict,
-	wantCode:   "nik_booked",
-	wantExtra:  `"applicant_index":2`,
-}, {
-	name:       "window",
-	give:       &reschedule.WindowError{Action: reschedule.Cancel, Closes: time.Date(2026, 11, 2, 0, 0, 0, 0, jakarta)},
-	wantStatus: http.StatusConflict,
-	wantCode:   "cancel_closed",
-	wantExtra:  `"closes":"2026-11-02T00:00:00+07:00"`,
-}, {
-	name:        "storage: the chain stays in the log",
-	give:        fmt.Errorf("%w: write /var/lib/kuota.db: no space left on device", booking.ErrStorage),
-	wantStatus:  http.StatusServiceUnavailable,
-	wantCode:    "storage",
-	wantMessage: booking.ErrStorage.Error(),
-}, {
-	name:        "unexpected",
-	give:        errors.New("secret internals"),
-	wantStatus:  http.StatusInternalServerError,
-	wantCode:    "internal",
-	wantMessage: "internal error",
-}, {
-	// A nil context is this server's bug: a 500 that names it, logged.
-	name:        "nil context",
-	give:        fmt.Errorf("hold: %w", booking.ErrNilContext),
-	wantStatus:  http.StatusInternalServerError,
-	wantCode:    "nil_context",
-	wantMessage: booking.ErrNilContext.Error(),
-}, {
-	// Errors only Open returns are not in the table: reaching a
-	// handler with one would be a bug.
-	name:        "an Open error",
-	give:        booking.ErrLocked,
-	wantStatus:  http.StatusInternalServerError,
-	wantCode:    "internal",
-	wantMessage: "internal error",
-}}
-
-// errorCase provokes one refusal through the API.
-type errorCase struct {
-	name string
-	// service builds the service to run give on; nil means
-	// newTestService(t, nil).
-	service    func(t *testing.T) *testService
-	give       func(s *testService) *httptest.ResponseRecorder
-	wantStatus int
-	wantCode   string
-}
-
-// unreachableCodes are the error codes no request to this API can cause:
-// a storage failure needs a failing disk, a nil context a bug in this
-// server (every request has a context), a late check-in a policy whose
-// check-in closes before its no-show (the engine's closes at it, so a late
-// check-in meets a no-show), and the others come from operator calls this
-// API does not expose. TestErrorTable covers them.
-var unreachableCodes = map[string]bool{
-	"storage": true, "check_in_late": true, "nil_context": true, "bad_office": true, "bad_closure_reason": true, "bad_config": true, "bad_seats": true,
-	"too_many_offices": true, "office_in_use": true, "layout_change": true, "below_taken": true,
-}
-
-// TestErrorsOverHTTP provokes every error code a request can cause, through
-// the routes, and checks that together the cases cover errorTable.
-func TestErrorsOverHTTP(t *testing.T) {
-	tests := slices.Concat(inputErrorCases(), stateErrorCases(), calendarErrorCases(), serviceErrorCases())
-	covered := map[string]bool{}
+// TestMalformedJSON checks what a client learns of a body the decoder
+// refuses: the member, as a JSON Pointer, and the JSON type it wants, in
+// JSON's words, never Go's.
+func TestMalformedJSON(t *testing.T) {
+	tests := []struct {
+		name       string
+		give       string
+		wantField  string
+		wantDetail string
+	}{
+		{"wrong type", `{"office":"JKT","slot":1}`, "/slot", "want a string, got a number"},
+		{"unknown member", `{"office":"JKT","acount":"a1"}`, "/acount", "no such member"},
+		{"the account is not the body's", `{"account":"a1"}`, "/account", "no such member"},
+		{"NIK as a number", `{"applicants":[{"nik":"x"},{"nik":3171010101900001}]}`, "/applicants/1/nik", "want a string, got a number"},
+		{"unknown member of an applicant", `{"applicants":[{"nik":"x"},{"nikk":"x"}]}`, "/applicants/1/nikk", "no such member"},
+		{"applicant not an object", `{"applicants":[7]}`, "/applicants/0", "want an object, got a number"},
+		{"applicants not an array", `{"applicants":{}}`, "/applicants", "want an array, got an object"},
+		{"an array", `[]`, "", "want an object, got an array"},
+		{"a string", `"hold"`, "", "want an object, got a string"},
+		{"syntax", `{"office":"JKT",}`, "", "malformed JSON near byte 17"},
+		{"cut short", `{"office":`, "", "the JSON ends too soon"},
+		{"empty", ``, "", "empty body, want a JSON object"},
+		{"data after", `{"office":"JKT"} {}`, "", "data after the JSON value"},
+		{"a slash in a member's name", `{"a/b~c":1}`, "/a~1b~0c", "no such member"},
+	}
+	s := newTestService(t, nil, nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			newService := tt.service
-			if newService == nil {
-				newService = func(t *testing.T) *testService { return newTestService(t, nil) }
-			}
-			rec := tt.give(newService(t))
-			require.Equal(t, tt.wantStatus, rec.Code, rec.Body.String())
-			require.Equal(t, "application/json", rec.Header().Get("Content-Type"))
-			var body errorBody
-			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body), rec.Body.String())
-			require.Equal(t, tt.wantCode, body.Error.Code)
-			require.NotEmpty(t, body.Error.Message)
-			covered[tt.wantCode] = true
+			p := requireProblem(t, s.with(t).as("a1").do(http.MethodPost, "/holds", tt.give), 400, "bad-json")
+			require.Equal(t, tt.wantField, p.Field)
+			require.Equal(t, tt.wantDetail, p.Detail)
 		})
 	}
-	for _, row := range errorTable {
-		require.True(t, covered[row.code] || unreachableCodes[row.code], "no case provokes %q", row.code)
+	// The reason of a cancellation is decoded on its own, and still
+	// named from the root.
+	b := s.as("a1").hold(dayArrival, "08:00", "online", niks[0])
+	p := requireProblem(t, s.as("a1").do(http.MethodPost, "/bookings/"+b.Code+"/cancel", `{"reason":{"kind":3}}`), 400, "bad-json")
+	require.Equal(t, "/reason/kind", p.Field)
+	p = requireProblem(t, s.as("a1").do(http.MethodPost, "/bookings/"+b.Code+"/cancel", `{"reason":{"why":"x"}}`), 400, "bad-json")
+	require.Equal(t, "/reason/why", p.Field)
+}
+
+// TestBodyTooLarge checks the body limit, default and set.
+func TestBodyTooLarge(t *testing.T) {
+	big := `{"office":"` + strings.Repeat("x", DefaultBodyBytesMax) + `"}`
+	s := newTestService(t, nil, nil)
+	p := requireProblem(t, s.as("a1").do(http.MethodPost, "/holds", big), 413, "body-too-large")
+	require.Equal(t, fmt.Sprintf("request body too large: the limit is %d bytes", DefaultBodyBytesMax), p.Detail)
+
+	small := newTestService(t, nil, func(o *Options) { o.BodyBytesMax = BodyBytesMin })
+	requireProblem(t, small.as("a1").do(http.MethodPost, "/holds", big[:BodyBytesMin+1]), 413, "body-too-large")
+}
+
+// TestNoRouteNoMethod checks that the mux's own refusals are problems
+// too, on both handlers, with Allow on a 405.
+func TestNoRouteNoMethod(t *testing.T) {
+	s := newTestService(t, nil, nil)
+	for _, c := range []*client{s.as("a1"), s.op()} {
+		requireProblem(t, c.do(http.MethodGet, "/nope", ""), 404, "no-route")
+		requireProblem(t, c.do(http.MethodGet, "/bookings/ABC/nope", ""), 404, "no-route")
+		rec := c.do(http.MethodDelete, "/bookings/ABCDEFGHJK", "")
+		requireProblem(t, rec, 405, "method-not-allowed")
+		require.Contains(t, rec.Header().Get("Allow"), http.MethodGet)
 	}
-}
-
-// get, post and postHold build the give functions of the cases.
-func get(path string) func(*testService) *httptest.ResponseRecorder {
-	return func(s *testService) *httptest.ResponseRecorder { return s.do(http.MethodGet, path, "") }
-}
-
-func post(path, body string) func(*testService) *httptest.ResponseRecorder {
-	return func(s *testService) *httptest.ResponseRecorder { return s.do(http.MethodPost, path, body) }
-}
-
-// postHold posts a hold with the given fields over a valid one.
-func postHold(fields map[string]any) func(*testService) *httptest.ResponseRecorder {
-	body := map[string]any{
-		"account": "a1", "office": "JKT-SEL", "date": dayOpen, "slot": kt.Slot1, "pool": "online",
-		"applicants": []map[string]any{{"nik": niks[0]}},
-	}
-	for k, v := range fields {
-		if v == nil {
-			delete(body, k)
-		} else {
-			body[k] = v
-		}
-	}
-	return post("/api/holds", mustJSON(body))
-}
-
-// inputErrorCases are requests that are malformed or carry a value that
-// can never be accepted.
-func inputErrorCases() []errorCase {
-	nik := func(n string) []map[string]any { return []map[string]any{{"nik": n}} }
-	return []errorCase{
-		{name: "body too large", give: postHold(map[string]any{"idempotency_key": strings.Repeat("k", requestBodyBytesMax)}), wantStatus: 413, wantCode: "body_too_large"},
-		{name: "syntax", give: post("/api/holds", `{"account":`), wantStatus: 400, wantCode: "bad_json"},
-		{name: "empty body", give: post("/api/holds", ""), wantStatus: 400, wantCode: "bad_json"},
-		{name: "unknown field", give: postHold(map[string]any{"acount": "a1"}), wantStatus: 400, wantCode: "bad_json"},
-		{name: "trailing data", give: post("/api/payments", `{"billing_code":"100000000000000","payment_ref":"r"} {}`), wantStatus: 400, wantCode: "bad_json"},
-		{name: "wrong type", give: postHold(map[string]any{"slot": 1}), wantStatus: 400, wantCode: "bad_json"},
-		{name: "NIK as a number", give: postHold(map[string]any{"applicants": []map[string]any{{"nik": 3171010101900001}}}), wantStatus: 400, wantCode: "bad_json"},
-		{name: "array body", give: post("/api/holds", `[]`), wantStatus: 400, wantCode: "bad_json"},
-		{name: "bad account", give: postHold(map[string]any{"account": ""}), wantStatus: 422, wantCode: "bad_account"},
-		{name: "bad idempotency key", give: postHold(map[string]any{"idempotency_key": strings.Repeat("k", booking.IdempotencyKeyBytesMax+1)}), wantStatus: 422, wantCode: "bad_idempotency_key"},
-		{name: "hold without date", give: postHold(map[string]any{"date": nil}), wantStatus: 422, wantCode: "bad_date"},
-		{name: "hold with bad date", give: postHold(map[string]any{"date": "2026-02-30"}), wantStatus: 422, wantCode: "bad_date"},
-		{name: "day with bad date", give: get("/api/offices/JKT-SEL/days/2026-1-1"), wantStatus: 422, wantCode: "bad_date"},
-		{name: "month with bad month", give: get("/api/offices/JKT-SEL/months/2026-13"), wantStatus: 422, wantCode: "bad_date"},
-		{name: "month out of range", give: get("/api/offices/JKT-SEL/months/0000-01"), wantStatus: 422, wantCode: "bad_date"},
-		{name: "reschedule without date", give: func(s *testService) *httptest.ResponseRecorder {
-			b := s.hold("a1", dayOpen, kt.Slot1, "online", niks[0])
-			return s.do(http.MethodPost, "/api/bookings/"+b.Code+"/reschedule", `{"slot":"09:00"}`)
-		}, wantStatus: 422, wantCode: "bad_date"},
-		{name: "unknown slot", give: postHold(map[string]any{"slot": "16:00"}), wantStatus: 422, wantCode: "unknown_slot"},
-		{name: "slot not a start", give: postHold(map[string]any{"slot": "08:30"}), wantStatus: 422, wantCode: "unknown_slot"},
-		{name: "slot not a clock time", give: postHold(map[string]any{"slot": "8"}), wantStatus: 422, wantCode: "unknown_slot"},
-		{name: "hold without slot", give: postHold(map[string]any{"slot": nil}), wantStatus: 422, wantCode: "unknown_slot"},
-		{name: "reschedule without slot", give: func(s *testService) *httptest.ResponseRecorder {
-			// The engine finds the booking before it reads the slot.
-			b := s.hold("a1", dayOpen, kt.Slot1, "online", niks[0])
-			return s.do(http.MethodPost, "/api/bookings/"+b.Code+"/reschedule", `{"date":"2026-11-10"}`)
-		}, wantStatus: 422, wantCode: "unknown_slot"},
-		{name: "reschedule to an unknown slot", give: func(s *testService) *httptest.ResponseRecorder {
-			b := paid(s, dayOpen, kt.Slot1)
-			return s.do(http.MethodPost, "/api/bookings/"+b.Code+"/reschedule", `{"date":"2026-11-11","slot":"07:00"}`)
-		}, wantStatus: 422, wantCode: "unknown_slot"},
-		{name: "unknown pool", give: postHold(map[string]any{"pool": "vip"}), wantStatus: 422, wantCode: "unknown_pool"},
-		{name: "hold without pool", give: postHold(map[string]any{"pool": nil}), wantStatus: 422, wantCode: "unknown_pool"},
-		{name: "month, unknown pool", give: get("/api/offices/JKT-SEL/months/2026-11?pool=vip"), wantStatus: 422, wantCode: "unknown_pool"},
-		{name: "day, unknown pool", give: get("/api/offices/JKT-SEL/days/2026-11-10?pool=vip"), wantStatus: 422, wantCode: "unknown_pool"},
-		{name: "no applicants", give: postHold(map[string]any{"applicants": []any{}}), wantStatus: 422, wantCode: "applicant_count"},
-		{name: "six applicants", give: postHold(map[string]any{"applicants": []map[string]any{
-			{"nik": niks[0]}, {"nik": niks[1]}, {"nik": niks[2]}, {"nik": niks[3]}, {"nik": niks[4]}, {"nik": niks[5]},
-		}}), wantStatus: 422, wantCode: "applicant_count"},
-		{name: "bad NIK", give: postHold(map[string]any{"applicants": nik("3171010101900000")}), wantStatus: 422, wantCode: "bad_nik"},
-		{name: "missing NIK", give: postHold(map[string]any{"applicants": []map[string]any{{"meta": 1}}}), wantStatus: 422, wantCode: "bad_nik"},
-		{name: "bad family card", give: postHold(map[string]any{"family_card": "3171010000000001"}), wantStatus: 422, wantCode: "bad_family_card"},
-		{name: "family card too short", give: postHold(map[string]any{"family_card": "317101"}), wantStatus: 422, wantCode: "bad_family_card"},
-		{name: "family card as a number", give: postHold(map[string]any{"family_card": 3171011503200042}), wantStatus: 400, wantCode: "bad_json"},
-		{name: "cancel, unknown reason kind", give: func(s *testService) *httptest.ResponseRecorder {
-			b := s.hold("a1", dayOpen, kt.Slot1, "online", niks[0])
-			return s.do(http.MethodPost, "/api/bookings/"+b.Code+"/cancel", `{"reason":{"kind":"bored"}}`)
-		}, wantStatus: 422, wantCode: "bad_reason"},
-		{name: "cancel, reason text without a kind", give: func(s *testService) *httptest.ResponseRecorder {
-			b := s.hold("a1", dayOpen, kt.Slot1, "online", niks[0])
-			return s.do(http.MethodPost, "/api/bookings/"+b.Code+"/cancel", `{"reason":{"text":"bored"}}`)
-		}, wantStatus: 422, wantCode: "bad_reason"},
-		{name: "cancel, unknown field", give: post("/api/bookings/0000000000/cancel", `{"why":"x"}`), wantStatus: 400, wantCode: "bad_json"},
-		{name: "reject without a reason", give: func(s *testService) *httptest.ResponseRecorder {
-			b := paid(s, dayOpen, kt.Slot1)
-			return s.do(http.MethodPost, "/api/bookings/"+b.Code+"/reject", `{}`)
-		}, wantStatus: 422, wantCode: "bad_reason"},
-		{name: "duplicate NIK", give: postHold(map[string]any{"applicants": []map[string]any{{"nik": niks[0]}, {"nik": niks[0]}}}), wantStatus: 422, wantCode: "duplicate_nik"},
-		{name: "metadata too large", give: postHold(map[string]any{"applicants": []map[string]any{{"nik": niks[0], "meta": strings.Repeat("m", booking.MetadataBytesMax)}}}), wantStatus: 422, wantCode: "metadata_too_large"},
-		{name: "bad code", give: get("/api/bookings/ABC"), wantStatus: 422, wantCode: "bad_code"},
-		{name: "bad billing code", give: post("/api/payments", `{"billing_code":"123","payment_ref":"r"}`), wantStatus: 422, wantCode: "bad_billing_code"},
-		{name: "bad payment ref", give: post("/api/payments", `{"billing_code":"100000000000000","payment_ref":""}`), wantStatus: 422, wantCode: "bad_payment_ref"},
-		{name: "unknown office", give: get("/api/offices/NOPE/months/2026-11"), wantStatus: 404, wantCode: "unknown_office"},
-		{name: "hold, unknown office", give: postHold(map[string]any{"office": "NOPE"}), wantStatus: 404, wantCode: "unknown_office"},
-		{name: "day, unknown office", give: get("/api/offices/NOPE/days/2026-11-10"), wantStatus: 404, wantCode: "unknown_office"},
-		{name: "month of one pool, unknown office", give: get("/api/offices/NOPE/months/2026-11?pool=online"), wantStatus: 404, wantCode: "unknown_office"},
-		{name: "reject, no such booking", give: post("/api/bookings/0000000000/reject", `{"reason":{"kind":"other"}}`), wantStatus: 404, wantCode: "not_found"},
-		{name: "no such booking", give: get("/api/bookings/0000000000"), wantStatus: 404, wantCode: "not_found"},
-		{name: "no such billing code", give: post("/api/payments", `{"billing_code":"100000000000000","payment_ref":"r"}`), wantStatus: 404, wantCode: "not_found"},
-	}
-}
-
-// paid holds and pays a booking for date and slot.
-func paid(s *testService, date, slot string) bookingJSON {
-	return s.pay(s.hold("a1", date, slot, "online", niks[0]), "GW-1")
-}
-
-// stateErrorCases are valid requests refused by the booking's state or
-// by other bookings.
-func stateErrorCases() []errorCase {
-	return []errorCase{
-		{name: "expired", give: func(s *testService) *httptest.ResponseRecorder {
-			b := s.hold("a1", dayOpen, kt.Slot1, "online", niks[0])
-			s.clock.Set(t0.Add(booking.DefaultHoldTTL))
-			return s.do(http.MethodPost, "/api/payments", mustJSON(map[string]string{"billing_code": b.BillingCode, "payment_ref": "GW-1"}))
-		}, wantStatus: 410, wantCode: "expired"},
-		{name: "wrong state", give: func(s *testService) *httptest.ResponseRecorder {
-			b := s.hold("a1", dayOpen, kt.Slot1, "online", niks[0])
-			return s.do(http.MethodPost, "/api/bookings/"+b.Code+"/checkin", "")
-		}, wantStatus: 409, wantCode: "wrong_state"},
-		{name: "already paid", give: func(s *testService) *httptest.ResponseRecorder {
-			b := paid(s, dayOpen, kt.Slot1)
-			return s.do(http.MethodPost, "/api/payments", mustJSON(map[string]string{"billing_code": b.BillingCode, "payment_ref": "GW-2"}))
-		}, wantStatus: 409, wantCode: "already_paid"},
-		{name: "same slot", give: func(s *testService) *httptest.ResponseRecorder {
-			b := paid(s, dayOpen, kt.Slot1)
-			return s.do(http.MethodPost, "/api/bookings/"+b.Code+"/reschedule", `{"date":"2026-11-10","slot":"09:00"}`)
-		}, wantStatus: 409, wantCode: "same_slot"},
-		{name: "idempotency conflict", give: func(s *testService) *httptest.ResponseRecorder {
-			s.post("/api/holds", `{"account":"a1","office":"JKT-SEL","date":"2026-11-10","slot":"09:00","pool":"online","applicants":[{"nik":"3171010101900001"}],"idempotency_key":"k"}`, http.StatusCreated)
-			return s.do(http.MethodPost, "/api/holds", `{"account":"a1","office":"JKT-SEL","date":"2026-11-10","slot":"10:00","pool":"online","applicants":[{"nik":"3171010101900001"}],"idempotency_key":"k"}`)
-		}, wantStatus: 409, wantCode: "idempotency_conflict"},
-		{name: "NIK booked", give: func(s *testService) *httptest.ResponseRecorder {
-			s.hold("a1", dayOpen, kt.Slot1, "online", niks[0])
-			return s.do(http.MethodPost, "/api/holds", holdJSON("a2", dayOpen2, kt.Slot1, "online", niks[1], niks[0]))
-		}, wantStatus: 409, wantCode: "nik_booked"},
-		{name: "reapply too soon", give: func(s *testService) *httptest.ResponseRecorder {
-			paid(s, dayTomorrow, kt.Slot1)
-			s.clock.Set(t2.Add(24 * time.Hour)) // the day after the arrival date
-			return s.do(http.MethodPost, "/api/holds", holdJSON("a2", dayOpen, kt.Slot1, "online", niks[0]))
-		}, wantStatus: 409, wantCode: "reapply_too_soon"},
-		{name: "too many holds", give: func(s *testService) *httptest.ResponseRecorder {
-			s.hold("a1", dayOpen, kt.Slot1, "online", niks[0])
-			return s.do(http.MethodPost, "/api/holds", holdJSON("a1", dayOpen, kt.Slot1, "online", niks[1]))
-		}, wantStatus: 429, wantCode: "too_many_holds"},
-	}
-}
-
-// calendarErrorCases are valid requests refused by the calendar, the
-// quota, or the windows of package reschedule.
-func calendarErrorCases() []errorCase {
-	return []errorCase{
-		{name: "past", give: post("/api/holds", holdJSON("a1", dayToday, kt.Slot0, "online", niks[0])), wantStatus: 409, wantCode: "past"},
-		{name: "outside horizon", give: post("/api/holds", holdJSON("a1", dayBeyond, kt.Slot0, "online", niks[0])), wantStatus: 409, wantCode: "outside_horizon"},
-		{name: "day off", give: post("/api/holds", holdJSON("a1", daySaturday, kt.Slot0, "online", niks[0])), wantStatus: 409, wantCode: "office_closed"},
-		{name: "not opened", give: post("/api/holds", holdJSON("a1", dayNotOpened, kt.Slot0, "online", niks[0])), wantStatus: 409, wantCode: "not_opened"},
-		{name: "no quota", give: func(s *testService) *httptest.ResponseRecorder {
-			s.zeroAcceleratedPool(dayOpen3)
-			return s.do(http.MethodPost, "/api/holds", holdJSON("a1", dayOpen3, kt.Slot1, "accelerated", niks[0]))
-		}, wantStatus: 409, wantCode: "no_quota"},
-		{name: "full", give: func(s *testService) *httptest.ResponseRecorder {
-			s.hold("a1", dayOpen, kt.Slot1, "accelerated", niks[0], niks[1]) // both seats
-			return s.do(http.MethodPost, "/api/holds", holdJSON("a2", dayOpen, kt.Slot1, "accelerated", niks[2]))
-		}, wantStatus: 409, wantCode: "full"},
-		{name: "reschedule closed", give: func(s *testService) *httptest.ResponseRecorder {
-			b := paid(s, dayTomorrow, kt.Slot1)
-			s.clock.Set(t1)
-			return s.do(http.MethodPost, "/api/bookings/"+b.Code+"/reschedule", `{"date":"2026-11-10","slot":"09:00"}`)
-		}, wantStatus: 409, wantCode: "reschedule_closed"},
-		{name: "reschedule limit", give: func(s *testService) *httptest.ResponseRecorder {
-			b := paid(s, dayOpen, kt.Slot1)
-			s.post("/api/bookings/"+b.Code+"/reschedule", `{"date":"2026-11-11","slot":"09:00"}`, http.StatusOK)
-			return s.do(http.MethodPost, "/api/bookings/"+b.Code+"/reschedule", `{"date":"2026-11-12","slot":"09:00"}`)
-		}, wantStatus: 409, wantCode: "reschedule_limit"},
-		{name: "cancel closed", give: func(s *testService) *httptest.ResponseRecorder {
-			b := paid(s, dayTomorrow, kt.Slot1)
-			return s.do(http.MethodPost, "/api/bookings/"+b.Code+"/cancel", "")
-		}, wantStatus: 409, wantCode: "cancel_closed"},
-		{name: "check in early", give: func(s *testService) *httptest.ResponseRecorder {
-			b := paid(s, dayOpen, kt.Slot1)
-			return s.do(http.MethodPost, "/api/bookings/"+b.Code+"/checkin", "")
-		}, wantStatus: 409, wantCode: "check_in_early"},
-		{name: "check in late", give: func(s *testService) *httptest.ResponseRecorder {
-			// The 08:00 slot ended at 09:00: the booking is a no-show,
-			// which is what the engine refuses a check-in for.
-			b := paid(s, dayTomorrow, kt.Slot0)
-			s.clock.Set(t2)
-			return s.do(http.MethodPost, "/api/bookings/"+b.Code+"/checkin", "")
-		}, wantStatus: 409, wantCode: "wrong_state"},
-	}
-}
-
-// serviceErrorCases are refusals of the service rather than the request.
-func serviceErrorCases() []errorCase {
-	canceled, cancel := context.WithCancel(context.Background())
-	cancel()
-	expired, cancel2 := context.WithDeadline(context.Background(), time.Unix(0, 0))
-	cancel2() // already expired; cancelling keeps vet quiet and changes nothing
-	return []errorCase{
-		{name: "engine closed", give: func(s *testService) *httptest.ResponseRecorder {
-			require.NoError(s.t, s.engine.Close())
-			return s.do(http.MethodGet, "/api/offices/JKT-SEL/months/2026-11", "")
-		}, wantStatus: 503, wantCode: "engine_closed"},
-		{name: "read-only", service: newReadOnlyService, give: postHold(nil), wantStatus: 503, wantCode: "read_only"},
-		{name: "too many bookings", service: func(t *testing.T) *testService {
-			return newTestService(t, &booking.Options{BookingsMax: 1})
-		}, give: func(s *testService) *httptest.ResponseRecorder {
-			s.hold("a1", dayOpen, kt.Slot1, "online", niks[0])
-			return s.do(http.MethodPost, "/api/holds", holdJSON("a2", dayOpen, kt.Slot1, "online", niks[1]))
-		}, wantStatus: 503, wantCode: "too_many_bookings"},
-		{name: "client gone", give: func(s *testService) *httptest.ResponseRecorder {
-			return s.doContext(canceled, http.MethodGet, "/api/offices/JKT-SEL/months/2026-11", "")
-		}, wantStatus: 503, wantCode: "canceled"},
-		{name: "deadline", give: func(s *testService) *httptest.ResponseRecorder {
-			return s.doContext(expired, http.MethodGet, "/api/bookings/0000000000", "")
-		}, wantStatus: 503, wantCode: "timeout"},
-	}
-}
-
-// newReadOnlyService serves an engine opened read-only on a file that
-// has the demo offices, as an operator's inspection copy would be.
-func newReadOnlyService(t *testing.T) *testService {
-	path := filepath.Join(t.TempDir(), "kuota.db")
-	c := kt.NewClock(t0)
-	rw := kt.OpenEngine(t, path, c, &booking.Options{Durability: booking.NoSync})
-	require.NoError(t, registerDemoOffices(t.Context(), rw, calendar.DateOf(t0, jakarta)))
-	require.NoError(t, rw.Close())
-
-	ro := kt.OpenEngine(t, path, c, &booking.Options{ReadOnly: true})
-	return &testService{t: t, engine: ro, clock: c, handler: newHandler(ro, testLogger(t))}
+	rec := s.as("a1").do(http.MethodGet, "/holds", "")
+	requireProblem(t, rec, 405, "method-not-allowed")
+	require.Equal(t, "POST", rec.Header().Get("Allow"))
 }

@@ -1,6 +1,7 @@
 package kuotahttp
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -15,13 +16,9 @@ import (
 // Kind is one of reasonKindNames; Text is optional words for people
 // (booking.ReasonBytesMax bytes at most).
 type reasonJSON struct {
-	Kind reasonKind `json:"kind"`
-	Text string     `json:"text,omitempty"`
+	Kind string `json:"kind"`
+	Text string `json:"text,omitempty"`
 }
-
-// reasonKind is booking.ReasonKind under this API's names. A kind that is
-// not one of them is refused while decoding, with booking.ErrBadReason.
-type reasonKind booking.ReasonKind
 
 // reasonKindNames are the wire names of the kinds. They are this API's
 // contract, kept apart from booking.ReasonKind.String, which is for
@@ -36,25 +33,24 @@ var reasonKindNames = []struct {
 	{booking.ReasonOther, "other"},
 }
 
-// reasonKindUnknown is what a kind this table does not list is written
-// as: TestReasonKindNames fails should booking add a kind and the table
-// not follow, but a response must not fail over it.
-const reasonKindUnknown = "unknown"
-
-func (k reasonKind) MarshalText() ([]byte, error) {
+// reasonKindName returns the wire name of k. A kind this table does not
+// list is written as its String in the wire form: TestReasonKindNames
+// fails should booking add a kind and the table not follow, but a
+// response must not fail over it.
+func reasonKindName(k booking.ReasonKind) string {
 	for _, n := range reasonKindNames {
-		if n.kind == booking.ReasonKind(k) {
-			return []byte(n.name), nil
+		if n.kind == k {
+			return n.name
 		}
 	}
-	return []byte(reasonKindUnknown), nil
+	return wireName(k.String())
 }
 
-func (k *reasonKind) UnmarshalText(text []byte) error {
+// parseReasonKind returns the kind a wire name names.
+func parseReasonKind(name string) (booking.ReasonKind, error) {
 	for _, n := range reasonKindNames {
-		if n.name == string(text) {
-			*k = reasonKind(n.kind)
-			return nil
+		if n.name == name {
+			return n.kind, nil
 		}
 	}
 	names := make([]string, len(reasonKindNames))
@@ -63,15 +59,7 @@ func (k *reasonKind) UnmarshalText(text []byte) error {
 	}
 	// The kind is not quoted back: it is the client's text, and the list
 	// of valid ones says enough.
-	return fmt.Errorf("%w: kind must be one of %s", booking.ErrBadReason, strings.Join(names, ", "))
-}
-
-// reason returns r as the engine takes it; nil is no reason.
-func (r *reasonJSON) reason() booking.Reason {
-	if r == nil {
-		return booking.Reason{}
-	}
-	return booking.Reason{Kind: booking.ReasonKind(r.Kind), Text: r.Text}
+	return 0, fmt.Errorf("%w: kind must be one of %s", booking.ErrBadReason, strings.Join(names, ", "))
 }
 
 // newReasonJSON returns r for output, or nil when it gives none.
@@ -79,12 +67,36 @@ func newReasonJSON(r booking.Reason) *reasonJSON {
 	if r.Kind == booking.ReasonNone {
 		return nil
 	}
-	return &reasonJSON{Kind: reasonKind(r.Kind), Text: r.Text}
+	return &reasonJSON{Kind: reasonKindName(r.Kind), Text: r.Text}
 }
 
-// reasonBody is the body of POST /api/bookings/{code}/cancel, where it
-// and its reason are optional, and of …/reject, where the reason is
-// required.
+// reasonBody is the body of a cancellation, where it and its reason are
+// optional, and of a rejection, where the reason is required. The reason
+// is decoded on its own, so that a refusal inside it names its member
+// from the root: "/reason/kind".
 type reasonBody struct {
-	Reason *reasonJSON `json:"reason"`
+	Reason json.RawMessage `json:"reason"`
+}
+
+// reason returns the body's reason as the engine takes it: none when the
+// body or its reason is absent or null. A reason without a kind goes to
+// the engine as it is, for the engine to judge: it refuses a rejection
+// without a kind, and words without a kind.
+func (b *reasonBody) reason() (booking.Reason, error) {
+	if len(b.Reason) == 0 || string(b.Reason) == "null" {
+		return booking.Reason{}, nil
+	}
+	var r reasonJSON
+	if err := decodeJSON(b.Reason, &r, false, "/reason"); err != nil {
+		return booking.Reason{}, err
+	}
+	var kind booking.ReasonKind
+	if r.Kind != "" {
+		k, err := parseReasonKind(r.Kind)
+		if err != nil {
+			return booking.Reason{}, &inputError{pointer: "/reason/kind", err: err}
+		}
+		kind = k
+	}
+	return booking.Reason{Kind: kind, Text: r.Text}, nil
 }
