@@ -45,8 +45,8 @@ type Options struct {
 	// every callback.
 	PaymentSecret []byte
 	// PaymentSkew is how far a callback's timestamp may be from the
-	// handler's clock, either way: DefaultPaymentSkew when zero, at most
-	// PaymentSkewMax.
+	// handler's clock, either way: DefaultPaymentSkew when zero, a second
+	// to PaymentSkewMax.
 	PaymentSkew time.Duration
 
 	// ClientAddr returns the client address a request counts against,
