@@ -1,6 +1,6 @@
-// Command httpapi shows how to embed kuota in a Go HTTP service: a JSON API
-// over a booking.Engine, with a small web page that draws an office's
-// month in M-Paspor's four colours and holds a slot.
+// Command httpapi shows how to put kuota behind HTTP with package
+// kuotahttp: the public JSON API and the calendar page at /, the operator
+// API at /operator/, over one booking.Engine.
 //
 // Run it and open the page:
 //
@@ -12,6 +12,25 @@
 // days ahead at 08:00 local time, so the calendar shows green days that
 // can be booked and yellow days that open later.
 //
+// # Demo only
+//
+// A real service signs its users in; this one believes a header, and
+// only from the machine it runs on (see demo.go): the account is
+// X-Demo-Account, the operator X-Demo-Operator. The page asks for the
+// account and sends it. Payments come, as kuotahttp requires, from a
+// payment channel that signs them: here a simulated one at POST
+// /demo/pay, which signs {"billing_code": …} with a secret drawn at start
+// and hands it to kuotahttp's POST /payments. From the command line:
+//
+//	curl -H 'X-Demo-Account: budi@example.com' localhost:8080/offices
+//	curl -H 'X-Demo-Account: budi@example.com' -d '{"office":"JKT-SEL","date":"2026-12-10",
+//	     "slot":"09:00","pool":"online","applicants":[{"nik":"3171010101900001"}]}' localhost:8080/holds
+//	curl -H 'X-Demo-Account: budi@example.com' -d '{"billing_code":"…"}' localhost:8080/demo/pay
+//	curl -H 'X-Demo-Operator: desk-1' localhost:8080/operator/offices/JKT-SEL/days/2026-12-10/arrivals
+//
+// The routes, the problems and the rules are kuotahttp's: see its
+// documentation.
+//
 // # Flags
 //
 //	-addr   where to listen (default localhost:8080; localhost:0 picks a port)
@@ -19,42 +38,6 @@
 //	        program uses a file in a fresh temporary directory and removes it
 //	        on exit
 //	-mem    keep everything in memory instead (booking.New)
-//
-// # API
-//
-//	GET  /api/offices                               the offices, their pools and slots
-//	GET  /api/offices/{office}/months/{yyyy-mm}     a month's calendar (?pool=online)
-//	GET  /api/offices/{office}/days/{yyyy-mm-dd}    a day's slots (?pool=online)
-//	POST /api/holds                                 hold seats: 201 and the booking
-//	POST /api/payments                              pay a hold by billing code
-//	POST /api/bookings/{code}/reschedule            move a paid booking
-//	POST /api/bookings/{code}/cancel                cancel, with a reason or none
-//	POST /api/bookings/{code}/reject                the office refuses it, saying why
-//	POST /api/bookings/{code}/checkin               record arrival
-//	GET  /api/bookings/{code}                       the booking and its history
-//
-// A slot is named by its start, "08:00", in requests and responses alike:
-// a hold is {"account": …, "office": "JKT-SEL", "date": "2026-11-10",
-// "slot": "09:00", "pool": "online", "applicants": [{"nik": …, "meta": …}],
-// "family_card": …, "idempotency_key": …} (family card, metadata and key
-// optional), a reschedule {"date": …, "slot": …}. A
-// cancellation may, and a rejection must, give a reason: {"reason":
-// {"kind": "prevention-list", "text": "…"}}, the kind one of
-// prevention-list, migrant-worker, invalid-data or other. A booking
-// carries its windows (pay_by, reschedule_by, cancel_by, check_in_opens,
-// check_in_closes) in the office's time zone.
-//
-// Without ?pool= the calendar counts every pool; with it, that pool only,
-// so walk-in seats never make a day green for someone booking online.
-// Days and slots are green (available), red (full: every seat taken),
-// yellow (not opened yet, or no quota: released but no seat offered) or
-// grey (past, closed, a holiday or day off, beyond the horizon).
-//
-// Every refusal is a JSON body {"error":{"code":"full","message":"…"}} with
-// the status given by the table in errors.go, which also explains the
-// choices. Applicants' NIKs and family cards are personal data: responses
-// show them masked, as booking.NIK.String and booking.FamilyCard.String
-// do, and never in full.
 //
 // # Shutdown
 //
@@ -80,6 +63,7 @@ import (
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/examples/internal/demo"
+	"github.com/kuota/kuota/kuotahttp"
 	"github.com/kuota/kuota/quota"
 )
 
@@ -90,7 +74,8 @@ const (
 	// (Slowloris) from pinning a connection.
 	readHeaderTimeout = 5 * time.Second
 	// readTimeout and writeTimeout bound a whole request and response;
-	// the largest body is requestBodyBytesMax, a few milliseconds' work.
+	// the largest body is kuotahttp's BodyBytesMax, a few milliseconds'
+	// work. (A backup of a large file needs a longer writeTimeout.)
 	readTimeout  = 10 * time.Second
 	writeTimeout = 10 * time.Second
 	// idleTimeout closes keep-alive connections nobody uses.
@@ -168,7 +153,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	if err := registerDemoOffices(ctx, engine, today); err != nil {
 		return err
 	}
-	return serve(ctx, *addr, newHandler(engine, log), stdout)
+	h, err := newHandler(engine, log)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, *addr, h, stdout)
 }
 
 // registerDemoOffices registers the demo offices with a horizon starting
@@ -187,6 +176,32 @@ func registerDemoOffices(ctx context.Context, e *booking.Engine, today calendar.
 		}
 	}
 	return nil
+}
+
+// newHandler is the whole service: kuotahttp's public API and page at /,
+// its operator API at /operator/, and the simulated payment channel at
+// /demo/pay.
+func newHandler(e *booking.Engine, log *slog.Logger) (http.Handler, error) {
+	secret, err := newPaymentSecret()
+	if err != nil {
+		return nil, err
+	}
+	h, err := kuotahttp.New(e, &kuotahttp.Options{
+		Account:           demoAccount,
+		Operator:          demoOperator,
+		PaymentSecret:     secret,
+		Logger:            log,
+		PageAccountHeader: accountHeader,
+		PagePayURL:        "/demo/pay",
+	})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", h)
+	mux.Handle("/operator/", http.StripPrefix("/operator", h.Operator()))
+	mux.Handle("POST /demo/pay", demoPaymentChannel(h, secret))
+	return mux, nil
 }
 
 // serve serves h on addr until ctx ends, then shuts down gracefully.

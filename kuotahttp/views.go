@@ -1,4 +1,4 @@
-package main
+package kuotahttp
 
 import (
 	"encoding/json"
@@ -65,10 +65,11 @@ func poolsJSON(seats []quota.PoolSeats) map[string]seatsJSON {
 // dayJSON is one day of a month, or the day of a day view.
 type dayJSON struct {
 	Date calendar.Date `json:"date"`
-	// State is a calendar.State ("available", "full", "not opened",
-	// "no quota", …) and Colour its colour: "green", "red", "yellow" or
-	// "grey". Yellow is either "not opened" (it opens at Opens) or
-	// "no quota" (released, but no seat offered).
+	// State is a calendar.State by its wire name ("available", "full",
+	// "not-opened", "no-quota", …; see dayStateNames) and Colour its
+	// colour: "green", "red", "yellow" or "grey". Yellow is either
+	// "not-opened" (it opens at Opens) or "no-quota" (released, but no
+	// seat offered).
 	State  string `json:"state"`
 	Colour string `json:"colour"`
 	Reason string `json:"reason,omitempty"`
@@ -95,7 +96,7 @@ type slotJSON struct {
 func newDayJSON(v *quota.DayView) dayJSON {
 	d := dayJSON{
 		Date:   v.Date,
-		State:  v.State.String(),
+		State:  dayStateName(v.State),
 		Colour: v.State.Color().String(),
 		Reason: v.Reason,
 		Opens:  v.Opens, // in the office's zone, or zero
@@ -106,7 +107,7 @@ func newDayJSON(v *quota.DayView) dayJSON {
 		d.Slots = append(d.Slots, slotJSON{
 			Slot:   quota.FormatClock(sv.Start),
 			Time:   sv.Span(),
-			State:  sv.State.String(),
+			State:  dayStateName(sv.State),
 			Colour: sv.State.Color().String(),
 			Reason: sv.Reason,
 			Pools:  poolsJSON(sv.Pools),
@@ -134,14 +135,17 @@ type dayPageJSON struct {
 // the office's time zone, as the office's staff and the applicants read
 // them; the engine gives them so.
 type bookingJSON struct {
-	Code        string        `json:"code"`
-	BillingCode string        `json:"billing_code"`
+	Code        string `json:"code"`
+	BillingCode string `json:"billing_code"`
+	// Account is set for operators only: the holder knows it, and it is
+	// personal data (often an e-mail address or a phone number).
+	Account     string        `json:"account,omitempty"`
 	Office      string        `json:"office"`
 	Date        calendar.Date `json:"date"`
 	Slot        string        `json:"slot"`      // its start, "08:00"
 	SlotTime    string        `json:"slot_time"` // "08:00–09:00"
 	Pool        string        `json:"pool"`
-	State       string        `json:"state"`
+	State       string        `json:"state"` // see bookingStateNames
 	Created     time.Time     `json:"created"`
 	PaymentRef  string        `json:"payment_ref,omitempty"`
 	Reschedules int           `json:"reschedules"`
@@ -187,7 +191,7 @@ func newBookingJSON(b *booking.Booking) bookingJSON {
 		Slot:          b.Slot,
 		SlotTime:      slotSpan(b),
 		Pool:          b.Pool,
-		State:         b.State.String(),
+		State:         bookingStateName(b.State),
 		Created:       b.Created,
 		PaymentRef:    b.PaymentRef,
 		Reschedules:   b.Reschedules,
@@ -207,7 +211,7 @@ func newBookingJSON(b *booking.Booking) bookingJSON {
 		out.Applicants = append(out.Applicants, applicantJSON{NIK: a.NIK.String(), Meta: metaJSON(a.Meta)})
 	}
 	for _, ev := range b.History {
-		out.History = append(out.History, eventJSON{At: ev.At, State: ev.State.String(), Note: ev.Note, Reason: newReasonJSON(ev.Reason)})
+		out.History = append(out.History, eventJSON{At: ev.At, State: bookingStateName(ev.State), Note: ev.Note, Reason: newReasonJSON(ev.Reason)})
 	}
 	return out
 }
@@ -218,4 +222,89 @@ func newBookingJSON(b *booking.Booking) bookingJSON {
 func slotSpan(b *booking.Booking) string {
 	midnight := b.Date.Start(b.SlotStart.Location())
 	return quota.FormatClock(b.SlotStart.Sub(midnight)) + "–" + quota.FormatClock(b.SlotEnd.Sub(midnight))
+}
+
+// accountBookingsJSON is the body of GET /bookings: the account's
+// bookings, oldest first, at most AccountBookingsMax of the newest.
+type accountBookingsJSON struct {
+	Bookings  []bookingJSON `json:"bookings"`
+	Truncated bool          `json:"truncated,omitempty"` // older bookings left out
+}
+
+// paymentJSON is the answer to a payment callback: what the payment
+// channel needs to reconcile, and nothing about the applicants.
+type paymentJSON struct {
+	Code        string    `json:"code"`
+	BillingCode string    `json:"billing_code"`
+	State       string    `json:"state"`
+	PaymentRef  string    `json:"payment_ref"`
+	PayBy       time.Time `json:"pay_by"`
+}
+
+// arrivalsJSON is an office's arrival list for one day.
+type arrivalsJSON struct {
+	Office   string        `json:"office"`
+	Date     calendar.Date `json:"date"`
+	States   []string      `json:"states,omitempty"` // the ?state= filter, if any
+	Bookings []bookingJSON `json:"bookings"`
+}
+
+// statsJSON is booking.Stats for operators. Durations are in seconds.
+type statsJSON struct {
+	Bookings          map[string]int `json:"bookings"` // by state name
+	Total             int            `json:"total"`
+	Durable           bool           `json:"durable"`
+	PendingWrites     int            `json:"pending_writes"`
+	Commits           uint64         `json:"commits"`
+	Changes           uint64         `json:"changes"`
+	AvgBatch          float64        `json:"avg_batch"`
+	LastCommitSeconds float64        `json:"last_commit_seconds"`
+	LastSyncSeconds   float64        `json:"last_sync_seconds"`
+	Failing           bool           `json:"failing"`
+	StorageError      string         `json:"storage_error,omitempty"`
+	Retries           uint64         `json:"retries"`
+	Standby           bool           `json:"standby"`
+	Followed          uint64         `json:"followed"`
+}
+
+func newStatsJSON(s booking.Stats) statsJSON {
+	out := statsJSON{
+		Bookings:          make(map[string]int, len(s.Bookings)),
+		Total:             s.Total,
+		Durable:           s.Durable,
+		PendingWrites:     s.PendingWrites,
+		Commits:           s.Commits,
+		Changes:           s.Changes,
+		AvgBatch:          s.AvgBatch,
+		LastCommitSeconds: s.LastCommit.Seconds(),
+		LastSyncSeconds:   s.LastSync.Seconds(),
+		Failing:           s.Failing,
+		Retries:           s.Retries,
+		Standby:           s.Standby,
+		Followed:          s.Followed,
+	}
+	for state, n := range s.Bookings {
+		out.Bookings[bookingStateName(state)] = n
+	}
+	if s.StorageErr != nil {
+		out.StorageError = s.StorageErr.Error()
+	}
+	return out
+}
+
+// checkJSON is the body of GET /check.
+type checkJSON struct {
+	OK         bool            `json:"ok"`
+	Violations []violationJSON `json:"violations"`
+}
+
+// violationJSON is one broken invariant, with the slot and pool by name
+// when the office's layout names them.
+type violationJSON struct {
+	Office  string        `json:"office,omitempty"`
+	Date    calendar.Date `json:"date,omitzero"`
+	Slot    string        `json:"slot,omitempty"`
+	Pool    string        `json:"pool,omitempty"`
+	Code    string        `json:"code,omitempty"`
+	Problem string        `json:"problem"`
 }

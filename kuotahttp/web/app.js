@@ -3,21 +3,23 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-let offices = [];  // from GET /api/offices
+let config = {};   // from GET web/config.json: the service's options for the page
+let offices = [];  // from GET offices
 let chosen = null; // {date, slot, key}: the slot the hold form is for; slot is its start, "08:00"
 
-// api calls the JSON API and returns the parsed body, or throws an Error
-// with the server's message.
+// api calls the JSON API by a path relative to the page, so that the page
+// works under whatever prefix the service mounts it, and returns the
+// parsed body, or throws an Error with the problem's words (RFC 9457:
+// detail, or else title). When the service asks the page for an account
+// (config.account_header), every call sends it.
 async function api(method, path, body) {
-  const res = await fetch(path, {
-    method,
-    headers: body ? { "Content-Type": "application/json" } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
+  const headers = body ? { "Content-Type": "application/json" } : {};
+  if (config.account_header && $("account").value) headers[config.account_header] = $("account").value;
+  const res = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
   const text = await res.text();
   let data = null;
-  try { data = JSON.parse(text); } catch { /* a plain-text 404 or 405 */ }
-  if (!res.ok) throw new Error(data && data.error ? data.error.message : text || res.statusText);
+  try { data = JSON.parse(text); } catch { /* not JSON: a proxy's error page */ }
+  if (!res.ok) throw new Error(data && (data.detail || data.title) ? (data.detail || data.title) : text || res.statusText);
   return data;
 }
 
@@ -45,7 +47,7 @@ function fillPools() {
 // cell per day in the day's colour, with the seats left in the pool.
 async function drawMonth() {
   const office = $("office").value, pool = $("pool").value;
-  const m = await api("GET", `/api/offices/${encodeURIComponent(office)}/months/${$("month").value}?pool=${encodeURIComponent(pool)}`);
+  const m = await api("GET", `offices/${encodeURIComponent(office)}/months/${$("month").value}?pool=${encodeURIComponent(pool)}`);
   const body = $("calendar").tBodies[0];
   body.replaceChildren();
   let row = body.insertRow();
@@ -56,11 +58,11 @@ async function drawMonth() {
     const cell = row.insertCell();
     cell.className = d.colour;
     cell.title = d.reason ? `${d.state}: ${d.reason}` : d.state;
-    // Yellow is one of two states: "not opened" turns green when the quota
-    // opens; "no quota" was released without a seat in this pool.
-    if (d.opens && d.state === "not opened") cell.title += `, opens ${new Date(d.opens).toLocaleString()}`;
+    // Yellow is one of two states: "not-opened" turns green when the quota
+    // opens; "no-quota" was released without a seat in this pool.
+    if (d.opens && d.state === "not-opened") cell.title += `, opens ${new Date(d.opens).toLocaleString()}`;
     const label = el(d.colour === "green" ? "button" : "span", String(Number(d.date.slice(8))));
-    if (d.state === "no quota") label.append(el("span", "no quota", "seats"));
+    if (d.state === "no-quota") label.append(el("span", "no quota", "seats"));
     else if (d.pools && d.pools[pool]) label.append(el("span", `${d.pools[pool].left} left`, "seats"));
     if (d.colour === "green") label.onclick = () => show(() => drawDay(d.date));
     cell.append(label);
@@ -70,7 +72,7 @@ async function drawMonth() {
 // drawDay lists the slots of a day; a green slot can be chosen for a hold.
 async function drawDay(date) {
   const office = $("office").value, pool = $("pool").value;
-  const d = await api("GET", `/api/offices/${encodeURIComponent(office)}/days/${date}?pool=${encodeURIComponent(pool)}`);
+  const d = await api("GET", `offices/${encodeURIComponent(office)}/days/${date}?pool=${encodeURIComponent(pool)}`);
   $("day").hidden = false;
   $("hold").hidden = true;
   $("day-title").textContent = `${selectedOffice().name}, ${date} (${pool})`;
@@ -102,8 +104,7 @@ function chooseSlot(date, slot) {
 
 async function hold() {
   const niks = $("niks").value.split(/[\s,]+/).filter(Boolean);
-  const b = await api("POST", "/api/holds", {
-    account: $("account").value,
+  const b = await api("POST", "holds", {
     office: $("office").value,
     date: chosen.date,
     slot: chosen.slot,
@@ -124,14 +125,23 @@ function showBooking(b) {
   $("cancelby").textContent = new Date(b.cancel_by).toLocaleString();
   $("checkin").textContent = `${new Date(b.check_in_opens).toLocaleString()} – ${new Date(b.check_in_closes).toLocaleTimeString()}`;
   $("state").textContent = b.state;
-  $("pay").hidden = b.state !== "held";
+  // Payments come from the payment channel, never from this page: the
+  // service may name a page of the channel's (config.pay_url) to send
+  // the billing code to; then the booking is read again.
+  const unpaid = b.state === "held";
+  $("pay").hidden = !unpaid || !config.pay_url;
+  $("pay-elsewhere").hidden = !unpaid || !!config.pay_url;
   $("pay").onclick = () => show(async () => {
-    showBooking(await api("POST", "/api/payments", { billing_code: b.billing_code, payment_ref: `DEMO-${b.code}` }));
+    await api("POST", config.pay_url, { billing_code: b.billing_code });
+    showBooking(await api("GET", `bookings/${encodeURIComponent(b.code)}`));
   });
 }
 
 async function start() {
-  offices = (await api("GET", "/api/offices")).offices;
+  config = await api("GET", "web/config.json");
+  $("account-label").hidden = !config.account_header;
+  $("account").onchange = () => show(start);
+  offices = (await api("GET", "offices")).offices;
   $("office").replaceChildren(...offices.map((o) => el("option", `${o.name} (${o.zone})`)));
   offices.forEach((o, i) => { $("office").options[i].value = o.code; });
   fillPools();
