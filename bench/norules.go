@@ -193,9 +193,11 @@ func (e *noRulesEngine) Day(office string, d calendar.Date) (quota.DayView, erro
 }
 
 // noCells returns the state of a day the engine has no cells for: its
-// schedule's, or OutsideHorizon for a service day outside the table.
+// schedule's, or OutsideHorizon for a service day outside the table (a
+// day of a year without holiday data too, as kuota's: the table comes
+// first).
 func (o *baseOffice) noCells(d calendar.Date) calendar.State {
-	if st, _ := o.cfg.Quota.Schedule.Status(d); st != calendar.Available {
+	if st, _ := o.cfg.Quota.Schedule.Status(d); st != calendar.Available && st != calendar.NotOpened {
 		return st
 	}
 	return calendar.OutsideHorizon

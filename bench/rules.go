@@ -79,7 +79,11 @@ func (o *baseOffice) gate(d calendar.Date, slot int, now time.Time) error {
 	case !o.inWindow(d):
 		return quota.ErrOutsideHorizon
 	}
-	if st, _ := q.Schedule.Status(d); st != calendar.Available {
+	switch st, _ := q.Schedule.Status(d); st {
+	case calendar.Available:
+	case calendar.NotOpened: // a year without holiday data
+		return quota.ErrNotOpened
+	default:
 		return quota.ErrClosed
 	}
 	if at := q.Release.ReleaseAt(d, o.loc()); !at.IsZero() && now.Before(at) {
@@ -105,11 +109,14 @@ func (o *baseOffice) dayView(d calendar.Date, now time.Time, withSlots bool, sea
 	case d.Before(calendar.DateOf(now, o.loc())):
 		v.State = calendar.Past
 		return v
-	case st != calendar.Available:
+	case st != calendar.Available && st != calendar.NotOpened:
 		v.State, v.Reason = st, reason
 		return v
 	case !o.inWindow(d):
 		v.State = calendar.OutsideHorizon
+		return v
+	case st == calendar.NotOpened: // a year without holiday data
+		v.State, v.Reason = st, reason
 		return v
 	}
 	open, capacityOpen := 0, 0

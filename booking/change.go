@@ -385,6 +385,31 @@ func appendOffice(e *wire.Encoder, cfg *OfficeConfig) {
 	e.Varint(int64(r.At))
 	e.Varint(q.First.EpochDays())
 	e.Uvarint(uint64(q.Days))
+	// The years the holiday data covers with no holiday in them
+	// (calendar.Holidays.WithYears) come last, and only when there are
+	// any: the records of every other office stay as they were.
+	if years := declaredYears(q.Schedule.Holidays); len(years) > 0 {
+		e.Uvarint(uint64(len(years)))
+		for _, y := range years {
+			e.Uvarint(uint64(y))
+		}
+	}
+}
+
+// declaredYears returns the years h covers that none of its entries falls
+// in.
+func declaredYears(h calendar.Holidays) []int {
+	withEntries := map[int]bool{}
+	for e := range h.All() {
+		withEntries[e.Date.Year()] = true
+	}
+	var years []int
+	for _, y := range h.Years() {
+		if !withEntries[y] {
+			years = append(years, y)
+		}
+	}
+	return years
 }
 
 // decodeOffice reads an office's configuration and validates it as
@@ -430,11 +455,21 @@ func decodeOffice(d *wire.Decoder) *OfficeConfig {
 	}
 	q.First = decodeDate(d)
 	q.Days = int(d.UvarintMax(quota.HorizonDaysMax, "days"))
+	var years []int
+	if d.More() {
+		years = make([]int, d.UvarintMax(calendar.YearMax, "holiday years"))
+		for i := range years {
+			years[i] = int(d.UvarintMax(calendar.YearMax, "holiday year"))
+		}
+	}
 	if d.Err() != nil {
 		return nil
 	}
 	var err error
-	if q.Schedule.Holidays, err = calendar.NewHolidays(holidays...); err != nil {
+	if q.Schedule.Holidays, err = calendar.NewHolidays(holidays...); err == nil && len(years) > 0 {
+		q.Schedule.Holidays, err = q.Schedule.Holidays.WithYears(years...)
+	}
+	if err != nil {
 		d.Fail("office %s: %v", cfg.Code, err)
 		return nil
 	}

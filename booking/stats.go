@@ -80,3 +80,35 @@ func (e *Engine) Stats() Stats {
 	st.Failing, st.StorageErr, st.Retries = js.Failing, journalError(js.Err), js.Retries
 	return st
 }
+
+// HolidayGap names an office whose booking window reaches into years its
+// holiday data does not cover (see calendar.Schedule.Status): their
+// service days show NotOpened, with calendar.NoHolidayDataReason, and
+// refuse holds until the office is registered again with that year's
+// data (package calendar/idholiday loads a newer or amended year).
+type HolidayGap struct {
+	Office string
+	Years  []int
+}
+
+// HolidayGaps returns the offices whose holiday data leaves a gap in
+// their booking window, by office code. It looks at every office's
+// configuration: for an operator's report or a metric scraped every few
+// seconds, not for a request path.
+func (e *Engine) HolidayGaps() []HolidayGap {
+	var gaps []HolidayGap
+	for _, code := range e.Offices() {
+		o := e.m.lookupOffice(code)
+		if o == nil {
+			continue
+		}
+		cfg, err := e.m.ledger.Config(o.id)
+		if err != nil {
+			continue // registered offices always have one
+		}
+		if years := cfg.UncoveredYears(); len(years) > 0 {
+			gaps = append(gaps, HolidayGap{Office: code, Years: years})
+		}
+	}
+	return gaps
+}

@@ -86,6 +86,10 @@ func (d *Decoder) Finish() error {
 	return d.err
 }
 
+// More reports whether input is left: for a field a later version of a
+// record appends, which an earlier one does not have.
+func (d *Decoder) More() bool { return d.err == nil && len(d.buf) > 0 }
+
 // Fail records a problem the caller found in a decoded value, unless an
 // earlier one is already recorded.
 func (d *Decoder) Fail(format string, args ...any) { d.fail(format, args...) }
