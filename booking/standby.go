@@ -70,12 +70,23 @@ func NewStandby(opts *Options) (*Engine, error) {
 // *StandbyError of the changes it refuses.
 func (e *Engine) SetActiveAddress(addr string) { e.active.Store(&addr) }
 
-// standbyError is the refusal of a change on a standby.
-func (e *Engine) standbyError() error {
-	var addr string
+// ActiveAddress returns, on a standby, the active engine's address as
+// SetActiveAddress last gave it ("" while none is known), and ok true; on
+// an active engine "" and false. A server in front of the engine asks it
+// before a change, to forward the request rather than be refused.
+func (e *Engine) ActiveAddress() (addr string, ok bool) {
+	if !e.standby.Load() {
+		return "", false
+	}
 	if p := e.active.Load(); p != nil {
 		addr = *p
 	}
+	return addr, true
+}
+
+// standbyError is the refusal of a change on a standby.
+func (e *Engine) standbyError() error {
+	addr, _ := e.ActiveAddress()
 	return &StandbyError{Active: addr}
 }
 

@@ -133,7 +133,16 @@ func TestStandbyRefusesChanges(t *testing.T) {
 	require.Empty(t, se.Active)
 	require.Contains(t, err.Error(), "no active engine known")
 
+	addr, ok := p.standby.ActiveAddress()
+	require.True(t, ok)
+	require.Empty(t, addr)
 	p.standby.SetActiveAddress("10.0.0.7:8080")
+	addr, ok = p.standby.ActiveAddress()
+	require.True(t, ok)
+	require.Equal(t, "10.0.0.7:8080", addr)
+	addr, ok = p.active.ActiveAddress()
+	require.False(t, ok, "the active engine is not a standby")
+	require.Empty(t, addr)
 	refusals := map[string]error{}
 	_, refusals["Hold"] = p.standby.Hold(bg, kt.HoldRequest(t, 2))
 	_, refusals["Pay"] = p.standby.Pay(bg, b.BillingCode, "ref")
