@@ -109,6 +109,14 @@ type Booking struct {
 	CancelBy      time.Time // the end of H-2 (by default)
 	CheckInOpens  time.Time // the check-in window: from CheckInOpens
 	CheckInCloses time.Time // until CheckInCloses, the slot's end: then a no-show
+
+	// ReadyOn is the day the applicants may collect what they came for
+	// (the passport): Options.CollectionServiceDays of the office's service
+	// days after Date, holidays and days off skipped. It is the zero Date
+	// for a booking that will not be served (cancelled, expired, rejected,
+	// a no-show), and while a day on the way is in a year the office has
+	// no holiday data for: a date the engine cannot promise.
+	ReadyOn calendar.Date `json:",omitzero"`
 }
 
 // HoldRequest asks for seats for 1 to ApplicantsMax applicants in one slot.

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/internal/journal"
 	"github.com/kuota/kuota/quota"
 	"github.com/kuota/kuota/reschedule"
@@ -74,6 +75,8 @@ type machine struct {
 	// retention is how long an ended booking stays in memory
 	// (Options.Retention).
 	retention time.Duration
+	// collectionDays is Options.CollectionServiceDays.
+	collectionDays int
 
 	feed *feed // the latest changes' events (events.go)
 
@@ -85,18 +88,19 @@ type machine struct {
 func newMachine(o *Options, j journal.Journal) *machine {
 	mem, isMem := j.(*journal.Memory)
 	m := &machine{
-		ledger:      quota.NewLedger(),
-		journal:     j,
-		encode:      !isMem || mem.Keep,
-		policy:      *o.Policy,
-		log:         o.Logger,
-		bookingsMax: int64(o.BookingsMax),
-		accounts:    newAccountIndex(),
-		holds:       newDeadlineIndex(),
-		arrivals:    newDeadlineIndex(),
-		ends:        newDeadlineIndex(),
-		retention:   o.Retention,
-		feed:        newFeed(o.FeedBuffered),
+		ledger:         quota.NewLedger(),
+		journal:        j,
+		encode:         !isMem || mem.Keep,
+		policy:         *o.Policy,
+		log:            o.Logger,
+		bookingsMax:    int64(o.BookingsMax),
+		accounts:       newAccountIndex(),
+		holds:          newDeadlineIndex(),
+		arrivals:       newDeadlineIndex(),
+		ends:           newDeadlineIndex(),
+		retention:      o.Retention,
+		collectionDays: o.CollectionServiceDays,
+		feed:           newFeed(o.FeedBuffered),
 	}
 	m.niks.m = m
 	return m
@@ -319,6 +323,19 @@ func (m *machine) file(b *booking, o op, from, to *snapshot) {
 	}
 }
 
+// readyOn returns the collection date of a booking in state s (see
+// Booking.ReadyOn).
+func (m *machine) readyOn(o *office, s *snapshot) calendar.Date {
+	if s.state != Held && s.state != Paid && s.state != CheckedIn {
+		return calendar.Date{}
+	}
+	d, ok, _ := m.ledger.ServiceDaysAfter(o.id, s.date, m.collectionDays)
+	if !ok {
+		return calendar.Date{}
+	}
+	return d
+}
+
 // noShowAt returns the instant a paid booking in state s becomes a no-show.
 func (m *machine) noShowAt(b *booking, s *snapshot) int64 {
 	return nanos(m.policy.NoShowAt(s.date, m.slot(b.office, s.slot).End, m.loc(b.office)))
@@ -377,6 +394,7 @@ func (m *machine) view(b *booking, nowNs int64) Booking {
 		CancelBy:      m.policy.CancelDeadline(s.date, loc),
 		CheckInOpens:  opens,
 		CheckInCloses: closes,
+		ReadyOn:       m.readyOn(o, s),
 	}
 	for h := s; h != nil; h = h.prev {
 		n--

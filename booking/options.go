@@ -44,6 +44,8 @@ const (
 	// ClockJumpHoldMax bounds Options.ClockJumpHold: a clock set right is
 	// believed within the hour.
 	ClockJumpHoldMax = time.Hour
+	// CollectionServiceDaysMax bounds Options.CollectionServiceDays.
+	CollectionServiceDaysMax = 60
 	// FeedBufferedMax bounds Options.FeedBuffered: 16M records'
 	// events, 640 MiB.
 	FeedBufferedMax = 1 << 24
@@ -72,6 +74,9 @@ const (
 	// which wakes at least every minute, acts on a real change of clock a
 	// minute late at most.
 	DefaultClockJumpHold = time.Minute
+	// DefaultCollectionServiceDays: an Indonesian passport is ready for
+	// collection three service days after the interview.
+	DefaultCollectionServiceDays = 3
 	// DefaultFeedBuffered keeps the events of the latest 65,536 journal
 	// records, 2.5 MiB: a consumer that sends an SMS per event may fall
 	// a minute behind a rush of a thousand changes a second.
@@ -150,6 +155,11 @@ type Options struct {
 	// code answers ErrArchived, and each of its NIKs keeps only the
 	// instant from which it may book again.
 	Retention time.Duration
+	// CollectionServiceDays is how many of its office's service days after
+	// the arrival date a booking's applicants may collect what they came
+	// for (Booking.ReadyOn): DefaultCollectionServiceDays when zero,
+	// 1..CollectionServiceDaysMax.
+	CollectionServiceDays int
 	// FeedBuffered is how many of the latest journal records the event
 	// feed keeps the events of (see Engine.Feed):
 	// DefaultFeedBuffered when zero, 1..FeedBufferedMax, rounded up to
@@ -247,6 +257,12 @@ func (o *Options) resolve() (Options, error) {
 	}
 	if r.Retention < RetentionMin || r.Retention > RetentionMax {
 		return r, fmt.Errorf("%w: Retention %v, want %v..%v", ErrBadOptions, r.Retention, RetentionMin, RetentionMax)
+	}
+	if r.CollectionServiceDays == 0 {
+		r.CollectionServiceDays = DefaultCollectionServiceDays
+	}
+	if r.CollectionServiceDays < 1 || r.CollectionServiceDays > CollectionServiceDaysMax {
+		return r, fmt.Errorf("%w: CollectionServiceDays %d, want 1..%d", ErrBadOptions, r.CollectionServiceDays, CollectionServiceDaysMax)
 	}
 	if r.FeedBuffered == 0 {
 		r.FeedBuffered = DefaultFeedBuffered

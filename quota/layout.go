@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/internal/label"
 )
 
@@ -147,6 +148,40 @@ func (l *Ledger) Zone(id OfficeID) (*time.Location, error) {
 		return nil, ErrUnknownOffice
 	}
 	return t.loc, nil
+}
+
+// ServiceDaysLookMax bounds the days ServiceDaysAfter looks at: a year,
+// more than any run of holidays and days off.
+const ServiceDaysLookMax = 366
+
+// ServiceDaysAfter returns the n-th day after d on which the office
+// serves the public by its calendar (service week, holidays, closures;
+// calendar.Schedule.Status), such as the day a passport applied for on d
+// is ready when it takes n service days. ok is false when the answer is
+// not known: a day on the way falls in a year the office's holiday data
+// does not cover, or no such day comes within ServiceDaysLookMax days. An
+// operator's closure of a single day (CloseDay) is not counted: it shuts
+// the day's quota, not necessarily the office's other counters.
+func (l *Ledger) ServiceDaysAfter(id OfficeID, d calendar.Date, n int) (day calendar.Date, ok bool, err error) {
+	t := l.table(id)
+	if t == nil {
+		return calendar.Date{}, false, ErrUnknownOffice
+	}
+	if n <= 0 {
+		return d, true, nil
+	}
+	for i := 1; i <= ServiceDaysLookMax; i++ {
+		next := d.AddDays(i)
+		switch st, _ := t.sched.Status(next); st {
+		case calendar.Available:
+			if n--; n == 0 {
+				return next, true, nil
+			}
+		case calendar.NotOpened: // no holiday data for its year
+			return calendar.Date{}, false, nil
+		}
+	}
+	return calendar.Date{}, false, nil
 }
 
 // Slots returns the number of slots in the office's day.
