@@ -96,6 +96,13 @@ type Booking struct {
 	State       State
 	Created     time.Time
 	PaymentRef  string // set once paid
+	// Queue is the arrival number in the slot (nomor antrian), such as
+	// "B-017": the slot's letter (A for the day's first) and QueueNumber,
+	// given at payment and anew at a reschedule, never twice in one slot.
+	// "" and 0 before payment; a booking that ends keeps its number, which
+	// no other booking gets.
+	Queue       string
+	QueueNumber int
 	Reschedules int
 	History     []Event // every transition, oldest first
 
@@ -214,6 +221,7 @@ type snapshot struct {
 	pool        uint8
 	reschedules uint8
 	reason      ReasonKind // the kind of the reason a rejection or cancellation gave
+	queue       uint32     // the queue number in its slot, from the payment on (queue.go)
 	paymentRef  string     // set by Pay
 	note        string     // why, for the history: "rescheduled from …", a reason's text
 }

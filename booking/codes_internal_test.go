@@ -71,3 +71,20 @@ func FuzzParseCodes(f *testing.F) {
 		}
 	})
 }
+
+func TestFormatQueue(t *testing.T) {
+	tests := []struct {
+		slot uint8
+		n    uint32
+		want string
+	}{
+		{0, 1, "A-001"},
+		{1, 17, "B-017"},
+		{25, 999, "Z-999"},
+		{26, 1000, "AA-1000"},
+		{63, 42, "BL-042"},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, formatQueue(tt.slot, tt.n))
+	}
+}

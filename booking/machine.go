@@ -78,7 +78,8 @@ type machine struct {
 	// collectionDays is Options.CollectionServiceDays.
 	collectionDays int
 
-	feed *feed // the latest changes' events (events.go)
+	feed  *feed        // the latest changes' events (feed.go)
+	queue queueNumbers // the slots' queue numbers (queue.go)
 
 	seq    atomic.Uint64            // the last booking sequence number handed out
 	total  atomic.Int64             // bookings kept, for bookingsMax
@@ -168,6 +169,17 @@ func (m *machine) slot(o *office, i uint8) quota.Slot {
 // replaying it hands nothing to the journal, where the record already is,
 // and recover publishes the event once the record is applied.
 func (m *machine) commit(c *change, b *booking, from, to *snapshot) (uint64, error) {
+	if b == nil || !numbered(c.op, to.state) {
+		return m.append(c, b, from, to)
+	}
+	k := m.queue.take(b, to)
+	lsn, err := m.append(c, b, from, to)
+	m.queue.settle(k, to, err)
+	return lsn, err
+}
+
+// append is commit without the queue number.
+func (m *machine) append(c *change, b *booking, from, to *snapshot) (uint64, error) {
 	if m.replaying {
 		if b != nil {
 			m.feed.write(m.replayLSN, b, from, to)
@@ -395,6 +407,9 @@ func (m *machine) view(b *booking, nowNs int64) Booking {
 		CheckInOpens:  opens,
 		CheckInCloses: closes,
 		ReadyOn:       m.readyOn(o, s),
+	}
+	if s.queue != 0 {
+		v.Queue, v.QueueNumber = formatQueue(s.slot, s.queue), int(s.queue)
 	}
 	for h := s; h != nil; h = h.prev {
 		n--

@@ -3,6 +3,7 @@ package booking
 import (
 	"cmp"
 	"context"
+	"math"
 	"slices"
 	"time"
 
@@ -162,8 +163,9 @@ func (e *Engine) view(ctx context.Context, officeCode string) (*office, time.Tim
 }
 
 // DayBookings returns the bookings of an office on one date, in every
-// state, ordered by slot and then by booking code: the office's arrival
-// list for the day. It reads every booking the engine keeps, about a
+// state, ordered by slot, then by queue number (those without one, never
+// paid, last), then by booking code: the office's arrival list for the
+// day. It reads every booking the engine keeps, about a
 // millisecond per ten thousand, so it is for operators, not for the
 // booking path.
 func (e *Engine) DayBookings(ctx context.Context, officeCode string, d calendar.Date) ([]Booking, error) {
@@ -185,7 +187,16 @@ func (e *Engine) DayBookings(ctx context.Context, officeCode string, d calendar.
 		}
 	})
 	slices.SortFunc(out, func(a, b Booking) int {
-		return cmp.Or(a.SlotStart.Compare(b.SlotStart), cmp.Compare(a.Code, b.Code))
+		return cmp.Or(a.SlotStart.Compare(b.SlotStart), cmp.Compare(queueOrder(a), queueOrder(b)), cmp.Compare(a.Code, b.Code))
 	})
 	return out, nil
+}
+
+// queueOrder places a booking in its slot's arrival list: by queue
+// number, those without one after every numbered one.
+func queueOrder(b Booking) int {
+	if b.QueueNumber == 0 {
+		return math.MaxInt
+	}
+	return b.QueueNumber
 }

@@ -80,6 +80,7 @@ func (e *Engine) sweepLoop() {
 		_, _, err1 := e.m.expireDue(nowNs)
 		_, _, err2 := e.m.markNoShows(nowNs)
 		_, _, err3 := e.m.archiveDue(nowNs)
+		e.m.queue.prune(nowNs)
 
 		next := min(e.m.holds.nextAt(), e.m.arrivals.nextAt(), e.m.ends.nextAt())
 		nowNs = e.nowNs()

@@ -155,3 +155,16 @@ func (s *snapshot) nikUse(nowNs int64, loc *time.Location) nikUse {
 func (s *snapshot) blocksNIK(nowNs int64, loc *time.Location) bool {
 	return s.nikUse(nowNs, loc) == nikBlocked
 }
+
+// numbered reports whether change o, leading a booking to state to, gives
+// it a queue number in its slot (queue.go): a payment, a reschedule (a
+// paid booking's new slot), and a booking imported as paid or checked in.
+func numbered(o op, to State) bool {
+	switch o {
+	case opPay, opReschedule:
+		return true
+	case opImport:
+		return to == Paid || to == CheckedIn
+	}
+	return false
+}

@@ -53,7 +53,7 @@ type v1Booking struct {
 var v1Slots = map[string]int{kt.Slot0: 0, kt.Slot1: 1}
 
 // toV1 returns b as the golden file recorded it: what Booking has gained
-// since (its windows, a family card, reasons as data, the collection date) is left out, and
+// since (its windows, a family card, reasons as data, the collection date, the queue number) is left out, and
 // checked by the tests of those features.
 func toV1(b Booking) v1Booking {
 	v := v1Booking{Booking: b, Slot: v1Slots[b.Slot]}
@@ -65,7 +65,7 @@ func toV1(b Booking) v1Booking {
 	}
 	v.Booking.Applicants, v.Booking.Slot = nil, ""
 	v.RescheduleBy, v.CancelBy, v.CheckInOpens, v.CheckInCloses = time.Time{}, time.Time{}, time.Time{}, time.Time{}
-	v.ReadyOn = calendar.Date{}
+	v.ReadyOn, v.Queue, v.QueueNumber = calendar.Date{}, "", 0
 	v.History = slices.Clone(v.History)
 	for i := range v.History {
 		v.History[i].Reason = Reason{}

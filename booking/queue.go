@@ -1,0 +1,126 @@
+package booking
+
+import (
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/kuota/kuota/calendar"
+)
+
+// Queue numbers (nomor antrian): at payment a booking gets its arrival
+// number in its office, day and slot, counting from 1 and never handed out
+// twice in that slot; a reschedule gets a new one in its new slot. The
+// number is given in commit: with the slot's counter locked from the
+// choice of the number to the change's place in the journal, numbers in a
+// slot follow the journal's order, so replay, which applies the records in
+// that order through the same commit, hands out the same numbers without
+// the records carrying them.
+
+// queueShards spreads the slots' counters over locks: a payment takes one
+// for as long as the journal's Append, so 64 keep two cores from meeting
+// on one in a rush that pays into many slots at once.
+const queueShards = 64
+
+// queuePruneEvery is how often the sweeper forgets the counters of days
+// gone by, and queueKeepDays how long after its day a counter is kept: no
+// payment or reschedule lands on a day that has passed, in any zone.
+const (
+	queuePruneEvery = time.Hour
+	queueKeepDays   = 2
+)
+
+// queueNumbers holds the last number handed out in each slot of each day.
+type queueNumbers struct {
+	shards   [queueShards]queueShard
+	prunedAt atomic.Int64 // when prune last ran, Unix ns
+}
+
+type queueShard struct {
+	mu   sync.Mutex          // guards last
+	last map[queueKey]uint32 // by slot of a day: the last number handed out
+	_    [48]byte            // a shard per cache line
+}
+
+type queueKey struct {
+	office *office
+	date   calendar.Date
+	slot   uint8
+}
+
+// take locks the counter of to's slot of b's office and sets to.queue to
+// its next number; settle spends the number, or not, and unlocks. The
+// change's commit goes between the two.
+func (q *queueNumbers) take(b *booking, to *snapshot) queueKey {
+	k := queueKey{b.office, to.date, to.slot}
+	sh := q.shardOf(k)
+	sh.mu.Lock()
+	if sh.last == nil {
+		sh.last = map[queueKey]uint32{}
+	}
+	to.queue = sh.last[k] + 1
+	return k
+}
+
+// settle ends take: the number is spent if the commit succeeded (err nil).
+func (q *queueNumbers) settle(k queueKey, to *snapshot, err error) {
+	sh := q.shardOf(k)
+	if err == nil {
+		sh.last[k] = to.queue
+	} else {
+		to.queue = 0
+	}
+	sh.mu.Unlock()
+}
+
+func (q *queueNumbers) shardOf(k queueKey) *queueShard {
+	h := uint64(k.office.id)*0x9E3779B97F4A7C15 ^ uint64(k.date.EpochDays())*queueShards ^ uint64(k.slot)
+	return &q.shards[h%queueShards]
+}
+
+// prune forgets the counters of days more than queueKeepDays before
+// nowNs's date, at most once per queuePruneEvery.
+func (q *queueNumbers) prune(nowNs int64) {
+	last := q.prunedAt.Load()
+	if nowNs-last < int64(queuePruneEvery) || !q.prunedAt.CompareAndSwap(last, nowNs) {
+		return
+	}
+	before := calendar.DateOf(time.Unix(0, nowNs), time.UTC).AddDays(-queueKeepDays)
+	for i := range q.shards {
+		sh := &q.shards[i]
+		sh.mu.Lock()
+		for k := range sh.last {
+			if k.date.Before(before) {
+				delete(sh.last, k)
+			}
+		}
+		sh.mu.Unlock()
+	}
+}
+
+// formatQueue writes slot index slot's number n as the office's counter
+// shows it: the slot's letter (A for the first slot of the day, then B…;
+// past Z, AA, AB…), a hyphen and the number in three digits or more:
+// "B-017".
+func formatQueue(slot uint8, n uint32) string {
+	var buf [16]byte
+	b := appendSlotLetters(buf[:0], int(slot))
+	b = append(b, '-')
+	if n < 100 {
+		b = append(b, '0')
+	}
+	if n < 10 {
+		b = append(b, '0')
+	}
+	return string(strconv.AppendUint(b, uint64(n), 10))
+}
+
+// appendSlotLetters names slot i as spreadsheet columns are named: A…Z,
+// AA… (a day has at most quota.SlotsPerDayMax slots: two letters at most).
+func appendSlotLetters(b []byte, i int) []byte {
+	if i >= 26 {
+		b = appendSlotLetters(b, i/26-1)
+	}
+	return append(b, byte('A'+i%26))
+}
