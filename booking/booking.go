@@ -97,12 +97,10 @@ type Booking struct {
 	Created     time.Time
 	PaymentRef  string // set once paid
 	// Queue is the arrival number in the slot (nomor antrian), such as
-	// "B-017": the slot's letter (A for the day's first) and QueueNumber,
-	// given at payment and anew at a reschedule, never twice in one slot.
-	// "" and 0 before payment; a booking that ends keeps its number, which
-	// no other booking gets.
-	Queue       string
-	QueueNumber int
+	// "B-017", given at payment and anew at a reschedule, never twice in
+	// one slot; zero before payment. A booking that ends keeps its number,
+	// which no other booking gets.
+	Queue       QueueNumber
 	Reschedules int
 	History     []Event // every transition, oldest first
 

@@ -72,12 +72,12 @@ func FuzzParseCodes(f *testing.F) {
 	})
 }
 
-func TestFormatQueue(t *testing.T) {
+func TestQueueNumberString(t *testing.T) {
 	tests := []struct {
-		slot uint8
-		n    uint32
-		want string
+		slot, n int
+		want    string
 	}{
+		{0, 0, ""},
 		{0, 1, "A-001"},
 		{1, 17, "B-017"},
 		{25, 999, "Z-999"},
@@ -85,6 +85,20 @@ func TestFormatQueue(t *testing.T) {
 		{63, 42, "BL-042"},
 	}
 	for _, tt := range tests {
-		require.Equal(t, tt.want, formatQueue(tt.slot, tt.n))
+		q := QueueNumber{Slot: tt.slot, Number: tt.n}
+		require.Equal(t, tt.want, q.String())
+		text, err := q.MarshalText()
+		require.NoError(t, err)
+		require.Equal(t, tt.want, string(text))
+		var back QueueNumber
+		require.NoError(t, back.UnmarshalText(text))
+		require.Equal(t, q, back)
+	}
+}
+
+func TestQueueNumberUnmarshalRefuses(t *testing.T) {
+	for _, give := range []string{"A", "A-", "A-1", "A-01", "a-001", "-001", "A-000", "ABC-001", "BM-001", "A-x01", "A-0-1"} {
+		var q QueueNumber
+		require.ErrorIs(t, q.UnmarshalText([]byte(give)), ErrBadQueueNumber, give)
 	}
 }

@@ -119,6 +119,9 @@ var (
 	// ErrArchived is returned for a booking that ended more than
 	// Options.Retention ago and has left memory; ExportArchive has it.
 	ErrArchived = errors.New("booking: booking archived")
+	// ErrBadQueueNumber is returned for text that is not a queue number
+	// such as "B-017".
+	ErrBadQueueNumber = errors.New("booking: bad queue number")
 	// ErrFeedLost is matched by every *FeedLostError: the event feed
 	// no longer keeps the events after the cursor given to Feed.
 	ErrFeedLost = errors.New("booking: events lost")

@@ -409,7 +409,7 @@ func (m *machine) view(b *booking, nowNs int64) Booking {
 		ReadyOn:       m.readyOn(o, s),
 	}
 	if s.queue != 0 {
-		v.Queue, v.QueueNumber = formatQueue(s.slot, s.queue), int(s.queue)
+		v.Queue = QueueNumber{Slot: int(s.slot), Number: int(s.queue)}
 	}
 	for h := s; h != nil; h = h.prev {
 		n--

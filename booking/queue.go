@@ -1,12 +1,15 @@
 package booking
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/quota"
 )
 
 // Queue numbers (nomor antrian): at payment a booking gets its arrival
@@ -99,21 +102,62 @@ func (q *queueNumbers) prune(nowNs int64) {
 	}
 }
 
-// formatQueue writes slot index slot's number n as the office's counter
-// shows it: the slot's letter (A for the first slot of the day, then B…;
-// past Z, AA, AB…), a hyphen and the number in three digits or more:
-// "B-017".
-func formatQueue(slot uint8, n uint32) string {
-	var buf [16]byte
-	b := appendSlotLetters(buf[:0], int(slot))
+// QueueNumber is a booking's arrival number in its slot (see
+// Booking.Queue). It prints as the office's counter shows it: the slot's
+// letter (A for the first slot of the day, then B…; past Z, AA, AB…), a
+// hyphen and the number in three digits or more, "B-017". The zero value
+// is no number.
+type QueueNumber struct {
+	Slot   int // the slot's index in the office's day, from 0
+	Number int // from 1
+}
+
+// IsZero reports whether q is no number.
+func (q QueueNumber) IsZero() bool { return q.Number == 0 }
+
+func (q QueueNumber) String() string { return string(q.append(nil)) }
+
+// MarshalText writes q as String does ("" for no number).
+func (q QueueNumber) MarshalText() ([]byte, error) { return q.append(nil), nil }
+
+// UnmarshalText reads what MarshalText writes, as ErrBadQueueNumber when
+// it is not that.
+func (q *QueueNumber) UnmarshalText(text []byte) error {
+	if len(text) == 0 {
+		*q = QueueNumber{}
+		return nil
+	}
+	letters, digits, ok := strings.Cut(string(text), "-")
+	n, err := strconv.Atoi(digits)
+	slot := 0
+	for i, c := range []byte(letters) {
+		if c < 'A' || c > 'Z' || i == 2 {
+			ok = false
+			break
+		}
+		slot = slot*26 + int(c-'A') + 1
+	}
+	slot--
+	if !ok || err != nil || n < 1 || len(digits) < 3 || slot < 0 || slot >= quota.SlotsPerDayMax {
+		return fmt.Errorf("%w: %q", ErrBadQueueNumber, text)
+	}
+	*q = QueueNumber{Slot: slot, Number: n}
+	return nil
+}
+
+func (q QueueNumber) append(b []byte) []byte {
+	if q.IsZero() || q.Slot < 0 || q.Number < 0 {
+		return b
+	}
+	b = appendSlotLetters(b, q.Slot)
 	b = append(b, '-')
-	if n < 100 {
+	if q.Number < 100 {
 		b = append(b, '0')
 	}
-	if n < 10 {
+	if q.Number < 10 {
 		b = append(b, '0')
 	}
-	return string(strconv.AppendUint(b, uint64(n), 10))
+	return strconv.AppendUint(b, uint64(q.Number), 10)
 }
 
 // appendSlotLetters names slot i as spreadsheet columns are named: A…Z,

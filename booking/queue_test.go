@@ -25,32 +25,32 @@ func TestQueueNumbers(t *testing.T) {
 		req.Slot = slot
 		b, err := e.Hold(bg, req)
 		require.NoError(t, err)
-		require.Empty(t, b.Queue, "a hold has no number")
+		require.True(t, b.Queue.IsZero(), "a hold has no number")
 		b, err = e.Pay(bg, b.BillingCode, "REF-"+b.Code)
 		require.NoError(t, err)
 		return b
 	}
 	a, b, c := pay(1, kt.Slot0), pay(2, kt.Slot0), pay(3, kt.Slot0)
 	d := pay(4, kt.Slot1)
-	require.Equal(t, []string{"A-001", "A-002", "A-003", "B-001"}, []string{a.Queue, b.Queue, c.Queue, d.Queue})
-	require.Equal(t, 2, b.QueueNumber)
+	require.Equal(t, []string{"A-001", "A-002", "A-003", "B-001"}, []string{a.Queue.String(), b.Queue.String(), c.Queue.String(), d.Queue.String()})
+	require.Equal(t, QueueNumber{Slot: 0, Number: 2}, b.Queue)
 
 	_, err := e.Cancel(bg, b.Code, Reason{})
 	require.NoError(t, err)
-	require.Equal(t, "A-004", pay(5, kt.Slot0).Queue, "a cancelled booking's number is not given again")
+	require.Equal(t, "A-004", pay(5, kt.Slot0).Queue.String(), "a cancelled booking's number is not given again")
 	again, err := e.Pay(bg, a.BillingCode, "REF-"+a.Code)
 	require.NoError(t, err)
-	require.Equal(t, "A-001", again.Queue, "paying again with the same reference changes nothing")
+	require.Equal(t, "A-001", again.Queue.String(), "paying again with the same reference changes nothing")
 
 	moved, err := e.Reschedule(bg, a.Code, kt.Dec10, kt.Slot1)
 	require.NoError(t, err)
-	require.Equal(t, "B-002", moved.Queue, "a reschedule takes a new number in its new slot")
+	require.Equal(t, "B-002", moved.Queue.String(), "a reschedule takes a new number in its new slot")
 
 	list, err := e.DayBookings(bg, kt.Office, kt.Dec10)
 	require.NoError(t, err)
 	var order []string
 	for _, x := range list {
-		order = append(order, x.Queue)
+		order = append(order, x.Queue.String())
 	}
 	require.Equal(t, []string{"A-002", "A-003", "A-004", "B-001", "B-002"}, order, "the arrival list, by slot and number; the cancelled A-002 keeps its number")
 	require.Equal(t, Cancelled, list[0].State)
@@ -62,7 +62,7 @@ func TestQueueNumbers(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, want.Queue, got.Queue)
 	}
-	require.Equal(t, "A-005", pay(6, kt.Slot0).Queue, "counting goes on after a reopen")
+	require.Equal(t, "A-005", pay(6, kt.Slot0).Queue.String(), "counting goes on after a reopen")
 }
 
 // Payments racing into one slot get the numbers 1…n, one each, and a
@@ -99,9 +99,9 @@ func TestQueueNumbersUnderConcurrentPayments(t *testing.T) {
 	wg.Wait()
 	seen := map[int]bool{}
 	for _, b := range paid {
-		require.False(t, seen[b.QueueNumber], "number %d given twice", b.QueueNumber)
-		require.True(t, b.QueueNumber >= 1 && b.QueueNumber <= n, b.QueueNumber)
-		seen[b.QueueNumber] = true
+		require.False(t, seen[b.Queue.Number], "number %d given twice", b.Queue.Number)
+		require.True(t, b.Queue.Number >= 1 && b.Queue.Number <= n, b.Queue.Number)
+		seen[b.Queue.Number] = true
 	}
 
 	require.NoError(t, e.Close())
@@ -128,6 +128,6 @@ func TestQueueNumbersOnStandby(t *testing.T) {
 	for i, code := range codes {
 		got, err := p.standby.Get(bg, code)
 		require.NoError(t, err)
-		require.Equal(t, i+1, got.QueueNumber)
+		require.Equal(t, QueueNumber{Slot: 0, Number: i + 1}, got.Queue)
 	}
 }

@@ -195,8 +195,8 @@ func (e *Engine) DayBookings(ctx context.Context, officeCode string, d calendar.
 // queueOrder places a booking in its slot's arrival list: by queue
 // number, those without one after every numbered one.
 func queueOrder(b Booking) int {
-	if b.QueueNumber == 0 {
+	if b.Queue.IsZero() {
 		return math.MaxInt
 	}
-	return b.QueueNumber
+	return b.Queue.Number
 }

@@ -65,7 +65,7 @@ func toV1(b Booking) v1Booking {
 	}
 	v.Booking.Applicants, v.Booking.Slot = nil, ""
 	v.RescheduleBy, v.CancelBy, v.CheckInOpens, v.CheckInCloses = time.Time{}, time.Time{}, time.Time{}, time.Time{}
-	v.ReadyOn, v.Queue, v.QueueNumber = calendar.Date{}, "", 0
+	v.ReadyOn, v.Queue = calendar.Date{}, QueueNumber{}
 	v.History = slices.Clone(v.History)
 	for i := range v.History {
 		v.History[i].Reason = Reason{}
