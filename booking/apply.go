@@ -45,6 +45,8 @@ func (m *machine) apply(c *change) (uint64, error) {
 		return m.importBooking(c)
 	case opArchive:
 		return m.archive(c)
+	case opProofKey:
+		return m.addProofKey(c)
 	}
 	return 0, fmt.Errorf("%w: change %d", ErrCorrupt, c.op)
 }

@@ -142,6 +142,7 @@ func everyChange(t testing.TB) []struct {
 		{"no-show", change{op: opNoShow, seq: 1, at: rAt(6 * time.Hour)}},
 		{"import", imported},
 		{"archive", change{op: opArchive, seq: 9, at: rAt(400 * 24 * time.Hour), archived: &imported}},
+		{"proof key", change{op: opProofKey, proofKey: recordProofKey(t)}},
 		{"import without history", change{op: opImport, seq: 10, at: rAt(0), officeCode: "JKT", account: "account-10",
 			date: rDec10, deadline: rAt(time.Hour), applicants: []Applicant{{NIK: recordNIK(t, 10)}}, steps: []step{}}},
 	}
@@ -459,4 +460,11 @@ func encodeAll(changes ...change) [][]byte {
 		out[i] = changes[i].encode()
 	}
 	return out
+}
+
+// recordProofKey is a proof key drawn from fixed bytes.
+func recordProofKey(t testing.TB) *proofKey {
+	k, err := newProofKey(bytes.NewReader(bytes.Repeat([]byte{7}, 64)), 1, rAt(time.Hour))
+	require.NoError(t, err)
+	return k
 }

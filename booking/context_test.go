@@ -134,6 +134,26 @@ var advValidCalls = []struct {
 		_, err := f.e.AppendMonthIn(ctx, nil, kt.Office, kt.Online, 2026, time.December)
 		return err
 	}},
+	{"proof", "Proof", func(ctx context.Context, f *advFixture) error {
+		_, err := f.e.Proof(ctx, f.paid.Code)
+		return err
+	}},
+	{"check a proof", "CheckProof", func(ctx context.Context, f *advFixture) error {
+		token, err := f.e.Proof(bg, f.paid.Code)
+		if err != nil {
+			return err
+		}
+		_, _, err = f.e.CheckProof(ctx, token)
+		return err
+	}},
+	{"rotate the proof key", "RotateProofKey", func(ctx context.Context, f *advFixture) error {
+		_, err := f.e.RotateProofKey(ctx)
+		return err
+	}},
+	{"proof keys", "ProofKeys", func(ctx context.Context, f *advFixture) error {
+		_, err := f.e.ProofKeys(ctx)
+		return err
+	}},
 	{"feed", "Feed", func(ctx context.Context, f *advFixture) error {
 		_, _, err := f.e.Feed(ctx, 0, nil)
 		return err

@@ -25,6 +25,19 @@
 // CheckInCloses), so no caller recomputes them from the policy, and names
 // its slot by its start, "08:00", as requests do.
 //
+// At payment a booking gets its queue number in its slot ([QueueNumber],
+// "B-017": never given twice in a slot, a new one at a reschedule), and
+// [Engine.DayBookings], the office's arrival list, is in that order. It
+// carries the day its passport is ready ([Booking.ReadyOn]: the office's
+// third service day after arrival, Options.CollectionServiceDays). A paid
+// booking has a proof of booking ([Engine.Proof]): a token signed with
+// Ed25519, carrying the booking's code, office, date, slot, queue number
+// and keyed hashes of its NIKs (never a NIK), which a counter checks
+// offline with [VerifyProof] and the engine's public key
+// ([Engine.ProofKeys]), and online with [Engine.CheckProof], which also
+// catches a booking cancelled or moved since. [Engine.RotateProofKey]
+// draws a new key; the older ones still verify what they signed.
+//
 // The rules the engine enforces, each with its own error: 1 to
 // ApplicantsMax distinct applicants with valid NIKs (see [ParseNIK]); one
 // live booking per NIK; a new booking per NIK only a month after its

@@ -119,6 +119,16 @@ var (
 	// ErrArchived is returned for a booking that ended more than
 	// Options.Retention ago and has left memory; ExportArchive has it.
 	ErrArchived = errors.New("booking: booking archived")
+	// ErrBadProof is returned by VerifyProof and CheckProof for a token
+	// that is not a proof of booking signed by the key.
+	ErrBadProof = errors.New("booking: not a valid proof of booking")
+	// ErrProofRevoked is returned by CheckProof for a genuine proof whose
+	// booking is no longer paid (or checked in) at the date, slot and
+	// queue number the proof names.
+	ErrProofRevoked = errors.New("booking: the proof's booking has changed")
+	// ErrTooManyProofKeys is returned by RotateProofKey beyond
+	// ProofKeysMax keys.
+	ErrTooManyProofKeys = errors.New("booking: too many proof keys")
 	// ErrBadQueueNumber is returned for text that is not a queue number
 	// such as "B-017".
 	ErrBadQueueNumber = errors.New("booking: bad queue number")

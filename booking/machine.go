@@ -65,13 +65,16 @@ type machine struct {
 
 	// codes is set by the first change, opKeys, and fixed from then on;
 	// atomic, since a standby's readers may look before it arrives.
-	codes    atomic.Pointer[codec]
-	slab     slab // every booking, by sequence number
-	niks     nikIndex
-	accounts *accountIndex
-	holds    *deadlineIndex // Held bookings by payment deadline
-	arrivals *deadlineIndex // Paid bookings by the end of their slot, for no-shows
-	ends     *deadlineIndex // ended bookings by the end of their retention
+	codes atomic.Pointer[codec]
+	// proofKeys are the keys proofs of booking are signed with, oldest
+	// first; copied on write under adminMu.
+	proofKeys atomic.Pointer[[]*proofKey]
+	slab      slab // every booking, by sequence number
+	niks      nikIndex
+	accounts  *accountIndex
+	holds     *deadlineIndex // Held bookings by payment deadline
+	arrivals  *deadlineIndex // Paid bookings by the end of their slot, for no-shows
+	ends      *deadlineIndex // ended bookings by the end of their retention
 	// retention is how long an ended booking stays in memory
 	// (Options.Retention).
 	retention time.Duration

@@ -36,8 +36,10 @@ const (
 	// opArchive takes an ended booking out of memory after the retention,
 	// carrying it as it stood (an import) for the archive.
 	opArchive
+	// opProofKey adds a key to sign proofs of booking with (proofkeys.go).
+	opProofKey
 
-	opMax = opArchive
+	opMax = opProofKey
 )
 
 // stateSet is a set of States, one bit each.
