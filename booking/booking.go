@@ -100,9 +100,14 @@ type Booking struct {
 	// "B-017", given at payment and anew at a reschedule, never twice in
 	// one slot; zero before payment. A booking that ends keeps its number,
 	// which no other booking gets.
-	Queue       QueueNumber
-	Reschedules int
-	History     []Event // every transition, oldest first
+	Queue QueueNumber
+	// DrawTicket and DrawPlace are set only in what Hold returns for a
+	// hold admitted by an opening draw (see Engine.Draw): its ticket (its
+	// place in the order of arrival, from 1) and its place in the draw
+	// (1 was admitted first). Later reads show 0.
+	DrawTicket, DrawPlace int
+	Reschedules           int
+	History               []Event // every transition, oldest first
 
 	// The booking's windows, from the engine's reschedule.Policy, so that
 	// no caller recomputes them. Whether one applies depends on State: a

@@ -1,6 +1,7 @@
 package booking
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"strconv"
@@ -59,10 +60,19 @@ func newCodeKeys(src io.Reader) (codeKeys, error) {
 // codec turns sequence numbers into codes and back.
 type codec struct {
 	booking, billing *codeperm.Perm
+	// draw derives the seeds of opening draws (draw.go): secret as the
+	// code keys are, and kept with them.
+	draw [32]byte
 }
 
 func newCodec(k codeKeys) codec {
-	return codec{booking: codeperm.New(k.booking, 1<<codeBits), billing: codeperm.New(k.billing, billingSpan)}
+	c := codec{booking: codeperm.New(k.booking, 1<<codeBits), billing: codeperm.New(k.billing, billingSpan)}
+	h := sha256.New()
+	h.Write([]byte("kuota draw key v1\x00"))
+	h.Write(k.booking[:])
+	h.Write(k.billing[:])
+	h.Sum(c.draw[:0])
+	return c
 }
 
 func (c codec) code(seq uint64) uint64       { return c.booking.Encode(seq) }

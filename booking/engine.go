@@ -58,7 +58,8 @@ type Engine struct {
 	closeErr  error
 	wake      chan struct{} // tells the sweeper a new deadline may be earlier
 	sweepAt   atomic.Int64  // when the sweeper next wakes by itself, Unix ns
-	stop      chan struct{} // closed by Close to stop the sweeper
+	stop      chan struct{} // closed by Close to stop the sweeper (and the opening draws' waits)
+	draws     draws         // the opening draws (draw.go)
 	swept     sync.WaitGroup
 
 	// A standby (standby.go) follows another engine's journal and takes

@@ -129,6 +129,15 @@ var (
 	// ErrTooManyProofKeys is returned by RotateProofKey beyond
 	// ProofKeysMax keys.
 	ErrTooManyProofKeys = errors.New("booking: too many proof keys")
+	// ErrInDraw is returned for a hold whose account or NIK is already
+	// in the opening draw it arrives in.
+	ErrInDraw = errors.New("booking: already in this opening draw")
+	// ErrDrawFull is returned for a hold arriving in an opening draw of
+	// DrawEntrantsMax entrants.
+	ErrDrawFull = errors.New("booking: the opening draw is full")
+	// ErrNoDraw is returned by Draw for an office without an opening
+	// window.
+	ErrNoDraw = errors.New("booking: the office has no opening draw")
 	// ErrBadQueueNumber is returned for text that is not a queue number
 	// such as "B-017".
 	ErrBadQueueNumber = errors.New("booking: bad queue number")

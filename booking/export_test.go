@@ -145,3 +145,6 @@ const BookingNumbersMax = bookingNumbersMax
 // SetLastNumber makes seq the last booking number given, as if that many
 // bookings had been made.
 func (e *Engine) SetLastNumber(seq uint64) { e.m.seq.Store(seq) }
+
+// DrawOrder is the opening draw's shuffle.
+var DrawOrder = drawOrder

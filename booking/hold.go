@@ -32,6 +32,14 @@ import (
 //
 // When the cell is full, Hold first expires the holds whose deadline has
 // passed, so an expired hold never keeps a seat from anyone.
+//
+// At an office with an OpeningWindow, a hold that arrives in the window
+// after a release instant, for a day that release opens, enters the
+// opening draw (see Engine.Draw): it is refused at once with ErrInDraw
+// when its account or one of its NIKs is already in the draw, or
+// ErrDrawFull beyond DrawEntrantsMax; otherwise Hold returns when the
+// draw has admitted it, with Booking.DrawTicket and DrawPlace set, or
+// refused it with a *DrawError carrying its place and why.
 func (e *Engine) Hold(ctx context.Context, req HoldRequest) (Booking, error) {
 	if err := e.beginWrite(ctx); err != nil {
 		return Booking{}, err
@@ -40,6 +48,27 @@ func (e *Engine) Hold(ctx context.Context, req HoldRequest) (Booking, error) {
 	if err != nil {
 		return Booking{}, err
 	}
+	if o.window.Load() != 0 {
+		en, d, err := e.join(o, &req, slot, pool, e.nowNs())
+		if err != nil {
+			return Booking{}, err
+		}
+		if en != nil {
+			return e.await(ctx, en, d)
+		}
+	}
+	b, lsn, err := e.holdNow(&req, o, slot, pool)
+	if err != nil {
+		return Booking{}, err
+	}
+	// A new booking and an idempotent replay alike return once the
+	// booking is durable.
+	return e.settle(ctx, b, lsn)
+}
+
+// holdNow makes the hold req asks for, checked by checkHold, at the
+// engine's clock: the booking and the LSN to wait for.
+func (e *Engine) holdNow(req *HoldRequest, o *office, slot, pool uint8) (*booking, uint64, error) {
 	nowNs := e.nowNs()
 	c := change{
 		op:         opHold,
@@ -54,18 +83,12 @@ func (e *Engine) Hold(ctx context.Context, req HoldRequest) (Booking, error) {
 		familyCard: req.FamilyCard,
 	}
 	if req.IdempotencyKey != "" {
-		c.idem = &idempotency{key: req.IdempotencyKey, hash: requestHash(&req, slot)}
+		c.idem = &idempotency{key: req.IdempotencyKey, hash: requestHash(req, slot)}
 	}
 	sh := e.m.accounts.shard(req.Account)
 	sh.mu.Lock()
-	b, lsn, err := e.holdLocked(sh, &c, &req)
-	sh.mu.Unlock()
-	if err != nil {
-		return Booking{}, err
-	}
-	// A new booking and an idempotent replay alike return once the
-	// booking is durable.
-	return e.settle(ctx, b, lsn)
+	defer sh.mu.Unlock()
+	return e.holdLocked(sh, &c, req)
 }
 
 // checkHold validates req in the documented order and returns its office,

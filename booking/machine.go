@@ -131,6 +131,8 @@ type office struct {
 	code string
 	id   quota.OfficeID
 	name atomic.Pointer[string] // replaced when the office is registered again
+	// window is OfficeConfig.OpeningWindow, in ns (draw.go).
+	window atomic.Int64
 }
 
 // find returns the booking with sequence number seq: ErrArchived for one
@@ -256,6 +258,7 @@ func (m *machine) registerOffice(c *change) (uint64, error) {
 			return 0, err
 		}
 		o.name.Store(&cfg.Name)
+		o.window.Store(int64(cfg.OpeningWindow))
 		return lsn, nil
 	}
 	id, err := m.ledger.AddOffice(cfg.Quota)
@@ -267,6 +270,7 @@ func (m *machine) registerOffice(c *change) (uint64, error) {
 	}
 	o = &office{code: cfg.Code, id: id}
 	o.name.Store(&cfg.Name)
+	o.window.Store(int64(cfg.OpeningWindow))
 	next := map[string]*office{}
 	if p := m.offices.Load(); p != nil {
 		next = maps.Clone(*p)

@@ -20,6 +20,11 @@ type OfficeConfig struct {
 	Name string
 	// Quota holds the calendar, layout, release rule and horizon.
 	Quota quota.Config
+	// OpeningWindow, when not zero, makes each release of the office's
+	// quota fair: the holds that arrive in the window's first
+	// OpeningWindow after the release instant are drawn in a random order
+	// rather than served as they come (see Engine.Draw), 0..OpeningWindowMax.
+	OpeningWindow time.Duration
 }
 
 // checkOfficeCode validates an office code.
@@ -100,7 +105,7 @@ func (e *Engine) Office(ctx context.Context, code string) (OfficeConfig, error) 
 	if err != nil {
 		return OfficeConfig{}, err
 	}
-	return OfficeConfig{Code: o.code, Name: *o.name.Load(), Quota: q}, nil
+	return OfficeConfig{Code: o.code, Name: *o.name.Load(), Quota: q, OpeningWindow: time.Duration(o.window.Load())}, nil
 }
 
 // Offices returns the codes of every registered office, sorted; none once

@@ -57,14 +57,19 @@ func appendOffice(e *wire.Encoder, cfg *OfficeConfig) {
 	e.Varint(int64(r.At))
 	e.Varint(q.First.EpochDays())
 	e.Uvarint(uint64(q.Days))
-	// The years the holiday data covers with no holiday in them
-	// (calendar.Holidays.WithYears) come last, and only when there are
-	// any: the records of every other office stay as they were.
-	if years := declaredYears(q.Schedule.Holidays); len(years) > 0 {
+	// Later additions come last, and only when one is set, so that the
+	// records of every other office stay as they were: the years the
+	// holiday data covers with no holiday in them
+	// (calendar.Holidays.WithYears), then the opening window.
+	years := declaredYears(q.Schedule.Holidays)
+	if len(years) > 0 || cfg.OpeningWindow > 0 {
 		e.Uvarint(uint64(len(years)))
 		for _, y := range years {
 			e.Uvarint(uint64(y))
 		}
+	}
+	if cfg.OpeningWindow > 0 {
+		e.Varint(int64(cfg.OpeningWindow))
 	}
 }
 
@@ -134,6 +139,12 @@ func decodeOffice(d *wire.Decoder) *OfficeConfig {
 			years[i] = int(d.UvarintMax(calendar.YearMax, "holiday year"))
 		}
 	}
+	if d.More() {
+		cfg.OpeningWindow = time.Duration(d.Varint())
+		if cfg.OpeningWindow == 0 && d.Err() == nil {
+			d.Fail("an opening window of 0 stored") // one encoding per value
+		}
+	}
 	if d.Err() != nil {
 		return nil
 	}
@@ -163,6 +174,9 @@ func checkOffice(cfg *OfficeConfig) error {
 	}
 	if err := label.Check(cfg.Name, OfficeNameBytesMax); err != nil {
 		return fmt.Errorf("%w: name: %w", ErrBadOffice, err)
+	}
+	if cfg.OpeningWindow < 0 || cfg.OpeningWindow > OpeningWindowMax {
+		return fmt.Errorf("%w: OpeningWindow %v, want 0..%v", ErrBadOffice, cfg.OpeningWindow, OpeningWindowMax)
 	}
 	return cfg.Quota.Validate()
 }

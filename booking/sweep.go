@@ -81,8 +81,9 @@ func (e *Engine) sweepLoop() {
 		_, _, err2 := e.m.markNoShows(nowNs)
 		_, _, err3 := e.m.archiveDue(nowNs)
 		e.m.queue.prune(nowNs)
+		e.runDueDraws(nowNs)
 
-		next := min(e.m.holds.nextAt(), e.m.arrivals.nextAt(), e.m.ends.nextAt())
+		next := min(e.m.holds.nextAt(), e.m.arrivals.nextAt(), e.m.ends.nextAt(), e.nextDrawAt())
 		nowNs = e.nowNs()
 		wait := sweepIntervalMax
 		if next != math.MaxInt64 {

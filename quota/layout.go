@@ -184,6 +184,24 @@ func (l *Ledger) ServiceDaysAfter(id OfficeID, d calendar.Date, n int) (day cale
 	return calendar.Date{}, false, nil
 }
 
+// ReleaseAt returns the instant day d's quota is released, with an
+// operator's SetReleaseAt taken into account, and ok false when it is
+// released at once, has no instant known in advance (a year without
+// holiday data), or is outside the table. One atomic load: for the
+// booking path, which asks whether a hold falls in an opening draw.
+func (l *Ledger) ReleaseAt(id OfficeID, d calendar.Date) (at time.Time, ok bool) {
+	t := l.table(id)
+	if t == nil {
+		return time.Time{}, false
+	}
+	dy := t.at(d)
+	if dy == nil {
+		return time.Time{}, false
+	}
+	at = dy.opens(time.UTC)
+	return at, !at.IsZero()
+}
+
 // Slots returns the number of slots in the office's day.
 func (l *Ledger) Slots(id OfficeID) (int, error) {
 	t := l.table(id)

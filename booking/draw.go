@@ -1,0 +1,362 @@
+package booking
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"time"
+)
+
+// The opening draw. Without it, the first requests after a release
+// instant win by network luck, which scripts exploit. An office with an
+// OpeningWindow W collects the holds that arrive in [release, release+W)
+// for the days that release opens, gives each a ticket (its place in the
+// order of arrival, from 1), and at release+W admits them in a uniformly
+// random order: each through the ordinary hold path, so every rule and
+// every seat count holds as for any hold. After the window, first come,
+// first served. One account, and one NIK, enters a draw once.
+//
+// The order is drawn from a seed fixed before the window: the engine
+// derives it from its secret code keys, the office's code and the release
+// instant, and publishes its SHA-256 (the commitment) from the start
+// (Engine.Draw); once drawn, Draw reveals the seed and the order, and
+// VerifyDraw recomputes the order from them, so anyone can audit it. The
+// seed cannot be chosen after the entrants are known; the engine's
+// operator, who could compute it in advance, is the one party the
+// commitment does not bind (a public randomness beacon would).
+//
+// The shuffle, to be reproducible by anyone: tickets 1..n in order;
+// ChaCha8 (math/rand/v2, C2SP's ChaCha8rand) seeded with the seed; for i
+// from n−1 down to 1, j uniform in [0, i] by rejection sampling of
+// Uint64 (x is rejected while x ≥ 2⁶⁴ − 2⁶⁴ mod (i+1), then j = x mod
+// (i+1)), then tickets i and j swap.
+//
+// Nothing of a draw is durable: a restart during its window loses its
+// entrants, whose calls fail; they retry, first come first served.
+
+// Limits of the opening draw.
+const (
+	// OpeningWindowMax bounds OfficeConfig.OpeningWindow: entrants wait
+	// the whole window for their answer.
+	OpeningWindowMax = 10 * time.Minute
+	// DrawEntrantsMax bounds the entrants of one draw, about 300 bytes
+	// each: more than any office's month of seats has applicants.
+	DrawEntrantsMax = 200_000
+	// DrawsKeptMax bounds the drawn draws the engine remembers for Draw.
+	DrawsKeptMax = 256
+)
+
+// Draw is an opening draw as Engine.Draw reports it.
+type Draw struct {
+	Office        string
+	Opens, Closes time.Time // the window, in the office's time zone
+	// Commitment is the SHA-256 of Seed, known from the start.
+	Commitment [32]byte
+	// Drawn reports that the draw has run (or that its window closed
+	// with nobody in it); then Seed is revealed and Order is the
+	// tickets in the order admitted.
+	Drawn    bool
+	Seed     []byte
+	Entrants int // tickets handed out
+	Order    []int
+}
+
+// DrawError is a hold's refusal after its opening draw: its ticket, its
+// place in the draw (1 is admitted first) among Entrants, and why (such
+// as quota.ErrFull).
+type DrawError struct {
+	Ticket, Place, Entrants int
+	Err                     error
+}
+
+func (e *DrawError) Error() string {
+	return fmt.Sprintf("booking: opening draw: place %d of %d: %v", e.Place, e.Entrants, e.Err)
+}
+
+func (e *DrawError) Unwrap() error { return e.Err }
+
+type drawKey struct {
+	office *office
+	opens  int64 // Unix ns
+}
+
+// draws are the engine's opening draws: pending ones by key, drawn ones
+// kept for Draw, at most DrawsKeptMax.
+type draws struct {
+	mu      sync.Mutex // guards pending, kept and every draw's fields
+	pending map[drawKey]*draw
+	kept    []*draw // drawn, oldest first
+}
+
+type draw struct {
+	key      drawKey
+	closes   int64 // Unix ns
+	seed     [32]byte
+	entrants []*entrant // by ticket − 1
+	accounts map[string]bool
+	niks     map[NIK]bool
+	drawn    bool
+	order    []int
+}
+
+// entrant is one hold in a draw. The drawing goroutine fills the result
+// and closes done.
+type entrant struct {
+	ticket     int
+	req        HoldRequest // its applicants the entrant's own copy
+	slot, pool uint8
+	withdrawn  bool // its caller left before the draw; guarded by draws.mu
+	done       chan struct{}
+	place      int
+	b          *booking
+	lsn        uint64
+	err        error
+}
+
+// drawSeed is the seed of the draw of office o's release at opensNs.
+func (m *machine) drawSeed(o *office, opensNs int64) ([32]byte, bool) {
+	cd := m.codes.Load()
+	if cd == nil {
+		return [32]byte{}, false
+	}
+	mac := hmac.New(sha256.New, cd.draw[:])
+	mac.Write([]byte(o.code))
+	mac.Write(binary.BigEndian.AppendUint64(nil, uint64(opensNs)))
+	var seed [32]byte
+	mac.Sum(seed[:0])
+	return seed, true
+}
+
+// drawOrder returns tickets 1..n in the order a draw with seed admits
+// them (see the shuffle above).
+func drawOrder(seed [32]byte, n int) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i + 1
+	}
+	src := rand.NewChaCha8(seed)
+	for i := n - 1; i > 0; i-- {
+		bound := uint64(i + 1)
+		limit := math.MaxUint64 - (math.MaxUint64%bound+1)%bound // 2⁶⁴ − 2⁶⁴ mod bound, less one
+		x := src.Uint64()
+		for x > limit {
+			x = src.Uint64()
+		}
+		j := int(x % bound)
+		order[i], order[j] = order[j], order[i]
+	}
+	return order
+}
+
+// VerifyDraw checks a drawn Draw: its seed matches the commitment, and its
+// order is the shuffle of its entrants by that seed. It returns nil or
+// what does not hold.
+func VerifyDraw(d Draw) error {
+	switch {
+	case !d.Drawn:
+		return fmt.Errorf("booking: the draw has not run")
+	case len(d.Seed) != 32 || sha256.Sum256(d.Seed) != d.Commitment:
+		return fmt.Errorf("booking: the seed does not match the commitment")
+	case !slices.Equal(drawOrder([32]byte(d.Seed), d.Entrants), d.Order) && d.Entrants > 0:
+		return fmt.Errorf("booking: the order is not the seed's shuffle of %d tickets", d.Entrants)
+	}
+	return nil
+}
+
+// join enters a hold in its office's opening draw, when it arrives in a
+// draw's window; nil means it goes the ordinary way. A hold that arrives
+// after a window whose draw has not run yet runs it first, so that no
+// late hold goes ahead of the entrants.
+func (e *Engine) join(o *office, req *HoldRequest, slot, pool uint8, nowNs int64) (*entrant, *draw, error) {
+	w := o.window.Load()
+	if w == 0 {
+		return nil, nil, nil
+	}
+	opens, ok := e.m.ledger.ReleaseAt(o.id, req.Date)
+	if !ok || nowNs < opens.UnixNano() {
+		return nil, nil, nil
+	}
+	key := drawKey{o, opens.UnixNano()}
+	ds := &e.draws
+	ds.mu.Lock()
+	d := ds.pending[key]
+	if nowNs >= key.opens+w {
+		ds.mu.Unlock()
+		if d != nil {
+			e.runDraw(d)
+		}
+		return nil, nil, nil
+	}
+	if d == nil {
+		seed, ok := e.m.drawSeed(o, key.opens)
+		if !ok {
+			ds.mu.Unlock()
+			return nil, nil, nil
+		}
+		d = &draw{key: key, closes: key.opens + w, seed: seed, accounts: map[string]bool{}, niks: map[NIK]bool{}}
+		if ds.pending == nil {
+			ds.pending = map[drawKey]*draw{}
+		}
+		ds.pending[key] = d
+		e.wakeSweeper(d.closes)
+	}
+	defer ds.mu.Unlock()
+	if d.accounts[req.Account] {
+		return nil, nil, fmt.Errorf("%w: the account", ErrInDraw)
+	}
+	for i, a := range req.Applicants {
+		if d.niks[a.NIK] {
+			return nil, nil, &ApplicantError{Index: i, Err: ErrInDraw}
+		}
+	}
+	if len(d.entrants) >= DrawEntrantsMax {
+		return nil, nil, fmt.Errorf("%w: limit %d", ErrDrawFull, DrawEntrantsMax)
+	}
+	en := &entrant{ticket: len(d.entrants) + 1, req: *req, slot: slot, pool: pool, done: make(chan struct{})}
+	en.req.Applicants = cloneApplicants(req.Applicants)
+	d.entrants = append(d.entrants, en)
+	d.accounts[req.Account] = true
+	for _, a := range req.Applicants {
+		d.niks[a.NIK] = true
+	}
+	return en, d, nil
+}
+
+// await waits for en's draw and returns what Hold returns.
+func (e *Engine) await(ctx context.Context, en *entrant, d *draw) (Booking, error) {
+	select {
+	case <-en.done:
+	case <-ctx.Done():
+		e.draws.mu.Lock()
+		if !d.drawn {
+			en.withdrawn = true // its place is kept, and skipped
+		}
+		e.draws.mu.Unlock()
+		return Booking{}, ctx.Err()
+	case <-e.stop:
+		return Booking{}, ErrEngineClosed
+	}
+	if en.err != nil {
+		return Booking{}, &DrawError{Ticket: en.ticket, Place: en.place, Entrants: len(d.entrants), Err: en.err}
+	}
+	v, err := e.settle(ctx, en.b, en.lsn)
+	v.DrawTicket, v.DrawPlace = en.ticket, en.place
+	return v, err
+}
+
+// runDraw admits d's entrants in the seed's order, each through the
+// ordinary hold path at the engine's clock.
+func (e *Engine) runDraw(d *draw) {
+	ds := &e.draws
+	ds.mu.Lock()
+	if d.drawn {
+		ds.mu.Unlock()
+		return
+	}
+	d.drawn = true
+	d.order = drawOrder(d.seed, len(d.entrants))
+	delete(ds.pending, d.key)
+	ds.kept = append(ds.kept, d)
+	if len(ds.kept) > DrawsKeptMax {
+		ds.kept = slices.Delete(ds.kept, 0, len(ds.kept)-DrawsKeptMax)
+	}
+	ds.mu.Unlock()
+	for place, ticket := range d.order {
+		en := d.entrants[ticket-1]
+		en.place = place + 1
+		ds.mu.Lock()
+		skip := en.withdrawn
+		ds.mu.Unlock()
+		if !skip {
+			en.b, en.lsn, en.err = e.holdNow(&en.req, d.key.office, en.slot, en.pool)
+		}
+		close(en.done)
+	}
+}
+
+// RunDueDraws runs the opening draws whose window has closed by the
+// engine's clock, and returns how many it ran. The sweeper does this on
+// time; an engine without one (Options.NoSweeper) needs it called, as
+// ExpireDue, or a draw's entrants wait until a hold arriving after the
+// window runs it.
+func (e *Engine) RunDueDraws(ctx context.Context) (int, error) {
+	if err := e.beginWrite(ctx); err != nil {
+		return 0, err
+	}
+	return e.runDueDraws(e.nowNs()), nil
+}
+
+func (e *Engine) runDueDraws(nowNs int64) int {
+	var due []*draw
+	e.draws.mu.Lock()
+	for _, d := range e.draws.pending {
+		if nowNs >= d.closes {
+			due = append(due, d)
+		}
+	}
+	e.draws.mu.Unlock()
+	slices.SortFunc(due, func(a, b *draw) int { return int(a.closes - b.closes) })
+	for _, d := range due {
+		e.runDraw(d)
+	}
+	return len(due)
+}
+
+// nextDrawAt returns when the earliest pending draw closes, MaxInt64 when
+// none is pending.
+func (e *Engine) nextDrawAt() int64 {
+	next := int64(math.MaxInt64)
+	e.draws.mu.Lock()
+	for _, d := range e.draws.pending {
+		next = min(next, d.closes)
+	}
+	e.draws.mu.Unlock()
+	return next
+}
+
+// Draw reports the opening draw of office officeCode's release at opens
+// (a DayView's Opens): its commitment at any time, its entrants while it
+// collects them, and its seed and order once drawn. An office without an
+// opening window answers ErrNoDraw. A draw drawn more than DrawsKeptMax
+// draws ago is reported without its entrants and order.
+func (e *Engine) Draw(ctx context.Context, officeCode string, opens time.Time) (Draw, error) {
+	if err := e.begin(ctx); err != nil {
+		return Draw{}, err
+	}
+	o := e.m.lookupOffice(officeCode)
+	if o == nil {
+		return Draw{}, ErrUnknownOffice
+	}
+	w := time.Duration(o.window.Load())
+	if w == 0 {
+		return Draw{}, ErrNoDraw
+	}
+	key := drawKey{o, opens.UnixNano()}
+	seed, ok := e.m.drawSeed(o, key.opens)
+	if !ok {
+		return Draw{}, ErrNoDraw // a standby before its first record
+	}
+	loc := e.m.loc(o)
+	out := Draw{Office: o.code, Opens: opens.In(loc), Closes: opens.Add(w).In(loc), Commitment: sha256.Sum256(seed[:])}
+	e.draws.mu.Lock()
+	d := e.draws.pending[key]
+	for _, k := range e.draws.kept {
+		if k.key == key {
+			d = k
+		}
+	}
+	if d != nil {
+		out.Entrants, out.Drawn, out.Order = len(d.entrants), d.drawn, slices.Clone(d.order)
+	}
+	e.draws.mu.Unlock()
+	if out.Drawn || (d == nil && e.nowNs() >= key.opens+int64(w)) {
+		out.Drawn, out.Seed = true, seed[:]
+	}
+	return out, nil
+}
