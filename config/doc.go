@@ -229,8 +229,9 @@
 // # Limits
 //
 // [FileBytesMax] bounds the file, [OfficesMax] its offices,
-// [HolidaySourcesMax] the sources of one office and [HolidayFilesMax] the
-// holiday files read; the packages that own the values bound the rest
+// [HolidaySourcesMax] the sources of one office, [HolidayFilesMax] the
+// holiday files read and [TrustedProxiesMax] the proxies' networks; the
+// packages that own the values bound the rest
 // ([quota.SlotsPerDayMax], [quota.PoolsPerSlotMax], [calendar.ClosuresMax],
 // …).
 //
