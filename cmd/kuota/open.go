@@ -79,7 +79,7 @@ func inspect(path string) error {
 	}
 	if !bolt {
 		return explain(errNotBookingFile, "%s is not a booking file: it holds no bbolt database "+
-			"(a file of another program, or one overwritten beyond salvage)", path)
+			"(a file of another program, or one overwritten past repair)", path)
 	}
 	return nil
 }

@@ -216,9 +216,9 @@ func (srv *server) healthz(w http.ResponseWriter, _ *http.Request) {
 }
 
 // readyz answers 200 when the store can serve — a file that writes, an
-// active node with its offices registered, a standby that follows with a
-// lag under standbyLagMax, stated — and 503 otherwise, or while shutting
-// down.
+// active node with its offices registered, a standby that knows the
+// active node and follows it with a lag under standbyLagMax, stated —
+// and 503 otherwise, or while shutting down.
 func (srv *server) readyz(w http.ResponseWriter, _ *http.Request) {
 	st := storeStatus{Reason: "shutting down"}
 	if !srv.stopping.Load() {

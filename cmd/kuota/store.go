@@ -39,6 +39,9 @@ type storeStatus struct {
 	// end: an upper bound of how stale its reads are. Absent on an
 	// active node and a file, which are never behind.
 	LagSeconds *float64 `json:"lag_seconds,omitempty"`
+	// Active is, on a standby, the address of the active node it
+	// forwards changes to.
+	Active string `json:"active,omitempty"`
 	// Reason says why the store is not ready.
 	Reason string `json:"reason,omitempty"`
 }
@@ -126,8 +129,13 @@ func (s *nodeStore) status(now time.Time) storeStatus {
 		return out
 	}
 	out := storeStatus{Role: "standby", Followed: st.Followed}
-	if st.CaughtUp.UnixNano() <= 0 {
+	out.Active, _ = s.node.Engine().ActiveAddress()
+	switch {
+	case st.CaughtUp.UnixNano() <= 0:
 		out.Reason = "has not read the journal to its end yet"
+		return out
+	case out.Active == "":
+		out.Reason = "knows no active node to forward changes to yet"
 		return out
 	}
 	lag := max(now.Sub(st.CaughtUp), 0)
