@@ -128,13 +128,17 @@ func (r *remote) stream(path string, w io.Writer) (int64, error) {
 }
 
 // do sends GET path with the token, and turns an answer other than 200
-// into an error that says what to do.
+// into an error that says what to do. path is escaped, and may end in a
+// query: "/offices/JKT/months/2026-12?pool=online".
 func (r *remote) do(ctx context.Context, path string) (*http.Response, error) {
-	u := *r.base
-	u.Path += operatorPrefix + path
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		u.Path, u.RawQuery = r.base.Path+operatorPrefix+path[:i], path[i+1:]
+	ref, err := url.Parse(path)
+	if err != nil {
+		return nil, err
 	}
+	u := *r.base
+	u.Path = r.base.Path + operatorPrefix + ref.Path
+	u.RawPath = r.base.EscapedPath() + operatorPrefix + ref.EscapedPath()
+	u.RawQuery = ref.RawQuery
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err

@@ -176,3 +176,21 @@ func afterLine(s, prefix string) string {
 	}
 	return s
 }
+
+// TestRemoteRequest checks what a command sends: GET under the service's
+// base path and /operator, the path escaped once, the query kept, the
+// token as a bearer token.
+func TestRemoteRequest(t *testing.T) {
+	var uri, auth string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		uri, auth = r.RequestURI, r.Header.Get("Authorization")
+		w.Write([]byte(`{}`))
+	}))
+	t.Cleanup(srv.Close)
+	base, err := parseServiceURL(srv.URL + "/kuota/")
+	require.NoError(t, err)
+	var v struct{}
+	require.NoError(t, newRemote(base, testToken).get("/offices/A%2FB/months/2026-12?pool=walk-in", &v))
+	require.Equal(t, "/kuota/operator/offices/A%2FB/months/2026-12?pool=walk-in", uri)
+	require.Equal(t, "Bearer "+testToken, auth)
+}

@@ -83,8 +83,13 @@ type nodeStore struct {
 }
 
 // nodeCheckInterval is how often a node's store looks at its role, to
-// register the offices after a takeover.
-const nodeCheckInterval = 250 * time.Millisecond
+// register the offices after a takeover; registerRetryDelay how long it
+// waits after the engine refused them, which only a new configuration
+// (or PostgreSQL back) mends, so as not to fill the log.
+const (
+	nodeCheckInterval  = 250 * time.Millisecond
+	registerRetryDelay = 5 * time.Second
+)
 
 func (s *nodeStore) engine() *booking.Engine { return s.node.Engine() }
 func (s *nodeStore) close() error            { return s.node.Close() }
@@ -94,12 +99,14 @@ func (s *nodeStore) run(ctx context.Context) {
 		if err := s.node.WaitActive(ctx); err != nil {
 			return // ctx ended, or the node was closed
 		}
+		wait := nodeCheckInterval
 		if e := s.node.Engine(); s.registered.Load() != e {
 			n, err := registerOffices(ctx, e, s.offices)
 			if err != nil {
 				msg := err.Error()
 				s.failed.Store(&msg)
-				s.log.Error("kuota serve: registering the offices", "err", err)
+				s.log.Error("kuota serve: registering the offices", "err", err, "retry", registerRetryDelay)
+				wait = registerRetryDelay
 			} else {
 				s.failed.Store(nil)
 				s.registered.Store(e)
@@ -109,7 +116,7 @@ func (s *nodeStore) run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(nodeCheckInterval):
+		case <-time.After(wait):
 		}
 	}
 }
