@@ -183,6 +183,20 @@
 // is {"file": PATH} or {"env": NAME}, read by [Secret.Read] when the
 // server starts (see [Secret] for the file's required mode).
 //
+// Behind a gateway, four more fields say how requests are trusted:
+//
+//	account_header   the header that names a public request's account
+//	                 ("X-Kuota-Account"), set by the identity-aware proxy or
+//	                 API gateway that signs applicants in; believed only from
+//	                 trusted_proxies, which it requires. Without it no public
+//	                 request has an account
+//	trusted_proxies  the proxies' networks, ["10.0.0.0/24", "10.0.1.5"]: the
+//	                 only peers whose account header and X-Forwarded-For are
+//	                 believed; in a cluster, the other kuota nodes too
+//	public_calendar  true to let anyone read the offices and calendars; false
+//	advertise        this node's base URL for the others of a PostgreSQL
+//	                 cluster ("http://10.0.0.7:8080"), where they forward changes
+//
 // Every relative path in a file — holiday files, "db", secret files — is
 // taken from the file's directory ([Load]), or from the directory [Parse]
 // is given.
@@ -215,8 +229,9 @@
 // # Limits
 //
 // [FileBytesMax] bounds the file, [OfficesMax] its offices,
-// [HolidaySourcesMax] the sources of one office and [HolidayFilesMax] the
-// holiday files read; the packages that own the values bound the rest
+// [HolidaySourcesMax] the sources of one office, [HolidayFilesMax] the
+// holiday files read and [TrustedProxiesMax] the proxies' networks; the
+// packages that own the values bound the rest
 // ([quota.SlotsPerDayMax], [quota.PoolsPerSlotMax], [calendar.ClosuresMax],
 // …).
 //

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 )
@@ -33,6 +34,28 @@ type ServerConfig struct {
 	// its confirmations with ("payment_secret"); the zero Secret when the
 	// file names none.
 	PaymentSecret Secret
+
+	// AccountHeader is the request header that names the account of a
+	// public request ("account_header"), such as "X-Kuota-Account": the
+	// identity-aware proxy or API gateway in front of the server signs
+	// applicants in and sets it. It is believed only on requests that
+	// come from TrustedProxies, which the file must then list; "" when
+	// the file names none, and then no public request has an account.
+	AccountHeader string
+	// TrustedProxies are the networks of the proxies in front of the
+	// server ("trusted_proxies": "10.0.0.0/24", or one address): the
+	// only peers whose AccountHeader and X-Forwarded-For are believed.
+	// In a cluster they include the other kuota nodes, which forward
+	// changes with the client's headers.
+	TrustedProxies []netip.Prefix
+	// PublicCalendar lets anyone read the offices and calendars without
+	// an account ("public_calendar"); false by default.
+	PublicCalendar bool
+	// Advertise is the base URL other nodes of a PostgreSQL cluster
+	// reach this server at ("advertise", "http://10.0.0.7:8080"), which a
+	// standby forwards changes to while this node is active; "" when the
+	// file names none.
+	Advertise string
 }
 
 // secrets returns the secrets the file names, to be told where.
@@ -162,6 +185,9 @@ func serverFrom(w *serverJSON, src files) (*ServerConfig, error) {
 			return nil, err
 		}
 		*f.out = sec
+	}
+	if err := s.gatewayFrom(w); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"errors"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"testing"
@@ -107,4 +108,50 @@ func TestSecretRead(t *testing.T) {
 			require.Equal(t, tt.want, got)
 		})
 	}
+}
+
+func TestServerGatewayErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		server string
+		want   string
+	}{
+		{"header without proxies", `{"listen": ":8080", "db": "k.db", "account_header": "X-Kuota-Account"}`,
+			`kuota.json:19:65: server.account_header: config: bad value: an account header needs "trusted_proxies", the proxies allowed to set it: believed from anyone, it would let anyone act for any account`},
+		{"header with a space", `{"listen": ":8080", "db": "k.db", "trusted_proxies": ["10.0.0.1"], "account_header": "X Account"}`,
+			`kuota.json:19:98: server.account_header: config: bad value: header name "X Account", want letters, digits and - (at most 64 bytes)`},
+		{"credential header", `{"listen": ":8080", "db": "k.db", "trusted_proxies": ["10.0.0.1"], "account_header": "authorization"}`,
+			`kuota.json:19:98: server.account_header: config: bad value: header "authorization" carries credentials or a proxy's information, not an account: name a header of its own, such as X-Kuota-Account`},
+		{"not a network", `{"listen": ":8080", "db": "k.db", "trusted_proxies": ["10.0.0.1", "gateway"]}`,
+			`kuota.json:19:79: server.trusted_proxies[1]: config: bad value: network "gateway", want an address ("10.0.0.5") or a network ("10.0.0.0/24")`},
+		{"every address", `{"listen": ":8080", "db": "k.db", "trusted_proxies": ["0.0.0.0/0"]}`,
+			`kuota.json:19:67: server.trusted_proxies[0]: config: bad value: network "0.0.0.0/0" holds every address: it would trust every client`},
+		{"advertise without a scheme", `{"listen": ":8080", "db": "k.db", "advertise": "10.0.0.7:8080"}`,
+			`kuota.json:19:60: server.advertise: config: bad value: advertise "10.0.0.7:8080", want a base URL such as "http://10.0.0.7:8080" (at most 512 bytes)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := parseError(t, withServer(t, tt.server), "")
+			require.Equal(t, tt.want, err.Error())
+		})
+	}
+}
+
+func TestServerGateway(t *testing.T) {
+	data := withServer(t, `{"listen": ":8080", "db": "k.db", "account_header": "X-Kuota-Account",
+		"trusted_proxies": ["10.0.0.0/24", "192.168.1.7", "::ffff:10.1.2.3", "fd00::1/64"],
+		"public_calendar": true, "advertise": "http://10.0.0.7:8080"}`)
+	f, err := config.Parse("kuota.json", []byte(data), t.TempDir())
+	require.NoError(t, err)
+	s := f.Server
+	require.Equal(t, "X-Kuota-Account", s.AccountHeader)
+	want := []netip.Prefix{
+		netip.MustParsePrefix("10.0.0.0/24"),
+		netip.MustParsePrefix("192.168.1.7/32"),
+		netip.MustParsePrefix("10.1.2.3/32"), // an IPv4-mapped address is the IPv4 one
+		netip.MustParsePrefix("fd00::/64"),   // masked
+	}
+	require.Equal(t, want, s.TrustedProxies)
+	require.True(t, s.PublicCalendar)
+	require.Equal(t, "http://10.0.0.7:8080", s.Advertise)
 }

@@ -95,11 +95,15 @@ type policyJSON struct {
 }
 
 type serverJSON struct {
-	Listen        string      `json:"listen" kuota:"required"`
-	DB            *string     `json:"db,omitempty"`
-	PostgresDSN   *secretJSON `json:"postgres_dsn,omitempty"`
-	OperatorToken *secretJSON `json:"operator_token,omitempty"`
-	PaymentSecret *secretJSON `json:"payment_secret,omitempty"`
+	Listen         string      `json:"listen" kuota:"required"`
+	DB             *string     `json:"db,omitempty"`
+	PostgresDSN    *secretJSON `json:"postgres_dsn,omitempty"`
+	OperatorToken  *secretJSON `json:"operator_token,omitempty"`
+	PaymentSecret  *secretJSON `json:"payment_secret,omitempty"`
+	AccountHeader  *string     `json:"account_header,omitempty"`
+	TrustedProxies []string    `json:"trusted_proxies,omitempty"`
+	PublicCalendar *bool       `json:"public_calendar,omitempty"`
+	Advertise      *string     `json:"advertise,omitempty"`
 }
 
 type secretJSON struct {

@@ -2,14 +2,11 @@ package kuotahttp
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-
-	"github.com/kuota/kuota/booking"
 )
 
 // ForwardedHeader marks a change a standby forwarded to the active node.
@@ -38,20 +35,11 @@ const ForwardedHeader = "Kuota-Forwarded"
 // for byte, and a payment's signature still checks out.
 
 // activeAddress returns where the active node is, when this engine is
-// a standby; false when it is not one any more (it was promoted).
-//
-// The engine tells the active node's address only in the *StandbyError of
-// a refused change, so it asks for the one change that is refused without
-// touching anything: cancelling the booking code "", which a standby
-// refuses as a standby before it reads the code, and an active engine as
-// malformed.
-func (h *Handler) activeAddress(c *call) (string, bool) {
-	_, err := h.engine.Cancel(c.r.Context(), "", booking.Reason{})
-	var se *booking.StandbyError
-	if errors.As(err, &se) {
-		return se.Active, true
-	}
-	return "", false
+// a standby; false when it is not one any more (it was promoted). A
+// standby that knows no active node yet answers "" and true: forward
+// then refuses with ErrNoActive.
+func (h *Handler) activeAddress(*call) (string, bool) {
+	return h.engine.ActiveAddress()
 }
 
 // forward sends the request of c to the active node at active, a base

@@ -67,15 +67,44 @@ func stateFilter(values []string) (map[booking.State]bool, []string, error) {
 	return want, names, nil
 }
 
-// stats serves GET /stats: the engine's counters.
+// stats serves GET /stats: the engine's counters, and the offices whose
+// booking window reaches a year without holiday data.
 func (h *Handler) stats(c *call) error {
-	writeJSON(c.w, http.StatusOK, newStatsJSON(h.engine.Stats()))
+	writeJSON(c.w, http.StatusOK, operatorStatsJSON{
+		statsJSON:   newStatsJSON(h.engine.Stats()),
+		HolidayGaps: newHolidayGapsJSON(h.engine.HolidayGaps()),
+	})
 	return nil
+}
+
+// operatorStatsJSON is the body of GET /stats: statsJSON's members, and
+// holiday_gaps, always a list.
+type operatorStatsJSON struct {
+	statsJSON
+	HolidayGaps []holidayGapJSON `json:"holiday_gaps"`
+}
+
+// holidayGapJSON is an office whose booking window reaches into years its
+// holiday data does not cover (booking.HolidayGap): its service days
+// there stay not opened until the office is registered with the year's
+// data. It is a warning, not a broken invariant.
+type holidayGapJSON struct {
+	Office string `json:"office"`
+	Years  []int  `json:"years"`
+}
+
+func newHolidayGapsJSON(gaps []booking.HolidayGap) []holidayGapJSON {
+	out := make([]holidayGapJSON, 0, len(gaps))
+	for _, g := range gaps {
+		out = append(out, holidayGapJSON{Office: g.Office, Years: g.Years})
+	}
+	return out
 }
 
 // check serves GET /check: every invariant the engine keeps, swept
 // (Engine.Check), one sweep at a time. It answers 200 whatever it finds;
-// "ok" says whether it found nothing.
+// "ok" says whether it found nothing. Beside the violations it lists the
+// holiday gaps, as GET /stats does: warnings, which leave "ok" alone.
 func (h *Handler) check(c *call) error {
 	release, err := h.acquireHeavy()
 	if err != nil {
@@ -86,7 +115,10 @@ func (h *Handler) check(c *call) error {
 	if err != nil {
 		return err
 	}
-	out := checkJSON{OK: len(vs) == 0, Violations: make([]violationJSON, 0, len(vs))}
+	out := operatorCheckJSON{
+		checkJSON:   checkJSON{OK: len(vs) == 0, Violations: make([]violationJSON, 0, len(vs))},
+		HolidayGaps: newHolidayGapsJSON(h.engine.HolidayGaps()),
+	}
 	layouts := map[string]quota.Layout{} // bounded by the offices registered
 	for _, v := range vs {
 		vj := violationJSON{Office: v.Office, Date: v.Date, Code: v.Code, Problem: v.Problem}
@@ -109,6 +141,13 @@ func (h *Handler) check(c *call) error {
 	}
 	writeJSON(c.w, http.StatusOK, out)
 	return nil
+}
+
+// operatorCheckJSON is the body of GET /check: checkJSON's members, and
+// holiday_gaps.
+type operatorCheckJSON struct {
+	checkJSON
+	HolidayGaps []holidayGapJSON `json:"holiday_gaps"`
 }
 
 // acquireHeavy admits one Check or Backup at a time; the second gets

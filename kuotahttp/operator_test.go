@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kuota/kuota/booking"
+	"github.com/kuota/kuota/calendar"
 	kt "github.com/kuota/kuota/internal/kuotatest"
 )
 
@@ -86,6 +87,38 @@ func TestCheck(t *testing.T) {
 	require.Empty(t, got.Violations)
 	require.NotNil(t, got.Violations, "an empty list, not null")
 	require.Empty(t, s.h.heavy, "released")
+}
+
+// TestHolidayGapsReported registers an office whose holiday data stops
+// at 2026 while its window reaches 2027: GET /stats and GET /check name
+// it and the year, and check still says ok, since a gap is a warning.
+// Without a gap, both give an empty list, not null.
+func TestHolidayGapsReported(t *testing.T) {
+	s := newTestService(t, nil, nil)
+	for _, path := range []string{"/stats", "/check"} {
+		var got struct {
+			HolidayGaps []holidayGapJSON `json:"holiday_gaps"`
+		}
+		s.op().getJSON(path, &got)
+		require.NotNil(t, got.HolidayGaps, "%s: an empty list, not null", path)
+		require.Empty(t, got.HolidayGaps, path)
+	}
+
+	cfg := kt.OfficeConfig(t)
+	cfg.Code = "MKS"
+	only2026, err := calendar.NewHolidays(calendar.HolidayEntry{Date: kt.Dec25, Kind: calendar.National, Name: "Hari Raya Natal"})
+	require.NoError(t, err)
+	cfg.Quota.Schedule.Holidays = only2026
+	require.NoError(t, s.engine.RegisterOffice(t.Context(), cfg))
+	want := []holidayGapJSON{{Office: "MKS", Years: []int{2027}}}
+
+	var stats operatorStatsJSON
+	s.op().getJSON("/stats", &stats)
+	require.Equal(t, want, stats.HolidayGaps)
+	var check operatorCheckJSON
+	s.op().getJSON("/check", &check)
+	require.Equal(t, want, check.HolidayGaps)
+	require.True(t, check.OK, "a gap is a warning, not a violation")
 }
 
 // TestBackup streams a durable engine's copy and opens it.

@@ -31,6 +31,9 @@ func runArchive(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 	if dst == "" {
 		return usagef(fs, "missing -out: which new file to write the archive to (it holds NIKs)")
 	}
+	if err := inspect(file.db); err != nil {
+		return err
+	}
 	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return explainArchive(err, dst)

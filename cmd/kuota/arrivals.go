@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
@@ -32,19 +34,19 @@ func arrivalHeader() []string {
 // expected, and which bookings were cancelled, expired or rejected.
 func runArrivals(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 	var (
-		file   fileFlags
+		src    sourceFlags
 		code   string
 		date   dateFlag
 		format string
 	)
-	file.register(fs)
+	src.register(fs)
 	fs.StringVar(&code, "office", "", "the office `code` (required; kuota stats lists them)")
 	fs.Var(&date, "date", "the arrival `date`, YYYY-MM-DD (default today at the office)")
 	fs.StringVar(&format, "format", formatTable, "table or csv")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := file.check(fs); err != nil {
+	if err := src.check(fs); err != nil {
 		return err
 	}
 	if code == "" {
@@ -54,32 +56,140 @@ func runArrivals(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 		return usagef(fs, "invalid value %q for flag -format: want %s or %s", format, formatTable, formatCSV)
 	}
 
-	e, err := file.open()
+	var (
+		day    = date.Date
+		rows   [][]string
+		seated int
+		err    error
+	)
+	if src.addr != "" {
+		day, rows, seated, err = arrivalsRemote(src.remote(), code, day)
+	} else {
+		day, rows, seated, err = arrivalsFile(&src.fileFlags, code, day)
+	}
 	if err != nil {
 		return err
+	}
+	if format == formatCSV {
+		return writeCSV(stdout, rows)
+	}
+	return writeArrivalTable(stdout, code, day, rows, seated)
+}
+
+// arrivalsFile reads the arrival list from a file: the date (today at
+// the office when day is zero), the rows, and the applicants with a
+// seat.
+func arrivalsFile(file *fileFlags, code string, day calendar.Date) (calendar.Date, [][]string, int, error) {
+	e, err := file.open()
+	if err != nil {
+		return day, nil, 0, err
 	}
 	defer e.Close()
 	ctx := context.Background()
 	cfg, err := office(ctx, e, file.db, code)
 	if err != nil {
-		return err
+		return day, nil, 0, err
 	}
-	day := date.Date
 	if day.IsZero() {
 		day = file.today(cfg.Quota.Schedule.Location)
 	}
 	list, err := e.DayBookings(ctx, code, day)
 	if err != nil {
-		return err
+		return day, nil, 0, err
 	}
 	rows := make([][]string, len(list))
+	seated := 0
 	for i := range list {
 		rows[i] = arrivalRow(&list[i])
+		switch list[i].State {
+		case booking.Held, booking.Paid, booking.CheckedIn:
+			seated += len(list[i].Applicants)
+		}
 	}
-	if format == formatCSV {
-		return writeCSV(stdout, rows)
+	return day, rows, seated, nil
+}
+
+// arrivalsRemote asks a running service for the arrival list, as
+// arrivalsFile reads it from a file.
+func arrivalsRemote(r *remote, code string, day calendar.Date) (calendar.Date, [][]string, int, error) {
+	if day.IsZero() {
+		o, err := remoteOffice(r, code)
+		if err != nil {
+			return day, nil, 0, err
+		}
+		loc, err := calendar.LoadZone(o.Zone)
+		if err != nil {
+			return day, nil, 0, fmt.Errorf("office %s: %w", code, err)
+		}
+		day = calendar.DateOf(time.Now(), loc)
 	}
-	return writeArrivalTable(stdout, code, day, list, rows)
+	var list arrivalsWire
+	err := r.get("/offices/"+url.PathEscape(code)+"/days/"+day.String()+"/arrivals", &list)
+	if problemName(err) == "unknown-office" {
+		return day, nil, 0, unknownRemoteOffice(r, code)
+	}
+	if err != nil {
+		return day, nil, 0, err
+	}
+	rows := make([][]string, len(list.Bookings))
+	seated := 0
+	for i, b := range list.Bookings {
+		state, ok := bookingStates[b.State]
+		if !ok {
+			return day, nil, 0, fmt.Errorf("booking %s: a state this kuota does not know: %q", b.Code, b.State)
+		}
+		niks := make([]string, len(b.Applicants))
+		for j, a := range b.Applicants {
+			niks[j] = a.NIK // masked by the service
+		}
+		paid := "no"
+		if b.PaymentRef != "" {
+			paid = "yes"
+		}
+		rows[i] = []string{b.SlotTime, b.Pool, b.Code, state.String(), strconv.Itoa(len(b.Applicants)), strings.Join(niks, " "), paid}
+		switch state {
+		case booking.Held, booking.Paid, booking.CheckedIn:
+			seated += len(b.Applicants)
+		}
+	}
+	return day, rows, seated, nil
+}
+
+// remoteOffice returns an office of a running service, or an error that
+// lists the offices it does have.
+func remoteOffice(r *remote, code string) (officeWire, error) {
+	var all officesWire
+	if err := r.get("/offices", &all); err != nil {
+		return officeWire{}, err
+	}
+	for _, o := range all.Offices {
+		if o.Code == code {
+			return o, nil
+		}
+	}
+	return officeWire{}, fmt.Errorf("no office %q at %s; it has: %s", code, r, remoteOfficeList(all))
+}
+
+// unknownRemoteOffice is the error for an office a service does not
+// have, listing those it has.
+func unknownRemoteOffice(r *remote, code string) error {
+	_, err := remoteOffice(r, code)
+	if err == nil {
+		return fmt.Errorf("no office %q at %s", code, r)
+	}
+	return err
+}
+
+// remoteOfficeList names the offices of a service for an error message.
+func remoteOfficeList(all officesWire) string {
+	if len(all.Offices) == 0 {
+		return "no office at all"
+	}
+	codes := make([]string, len(all.Offices))
+	for i, o := range all.Offices {
+		codes[i] = o.Code
+	}
+	return strings.Join(codes, ", ")
 }
 
 // arrivalRow is one booking as the columns of arrivalHeader.
@@ -117,15 +227,8 @@ func writeCSV(w io.Writer, rows [][]string) error {
 
 // writeArrivalTable writes the rows under a title line and a header, and a
 // count of the applicants the office should expect.
-func writeArrivalTable(w io.Writer, code string, date calendar.Date, list []booking.Booking, rows [][]string) error {
+func writeArrivalTable(w io.Writer, code string, date calendar.Date, rows [][]string, seated int) error {
 	fmt.Fprintf(w, "%s arrivals on %s %s\n\n", code, date.Weekday(), date)
-	seated := 0
-	for i := range list {
-		switch list[i].State {
-		case booking.Held, booking.Paid, booking.CheckedIn:
-			seated += len(list[i].Applicants)
-		}
-	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, strings.ToUpper(strings.Join(arrivalHeader(), "\t")))
 	for _, r := range rows {
@@ -135,6 +238,6 @@ func writeArrivalTable(w io.Writer, code string, date calendar.Date, list []book
 		return err
 	}
 	_, err := fmt.Fprintf(w, "\n%s; %s with a seat (held, paid or checked in)\n",
-		plural(len(list), "booking"), plural(seated, "applicant"))
+		plural(len(rows), "booking"), plural(seated, "applicant"))
 	return err
 }

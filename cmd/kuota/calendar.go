@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,13 +26,13 @@ const releaseLayout = "2006-01-02 15:04 MST"
 // yellow days open, and which yellow days offer no quota at all.
 func runCalendar(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 	var (
-		file     fileFlags
+		src      sourceFlags
 		code     string
 		month    monthFlag
 		poolName string
 		color    string
 	)
-	file.register(fs)
+	src.register(fs)
 	fs.StringVar(&code, "office", "", "the office `code` (required; kuota stats lists them)")
 	fs.Var(&month, "month", "the `month` to show, YYYY-MM (default the current month at the office)")
 	fs.StringVar(&poolName, "pool", "", "colour each day by the seats of this `pool` only (default every pool)")
@@ -38,7 +40,7 @@ func runCalendar(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := file.check(fs); err != nil {
+	if err := src.check(fs); err != nil {
 		return err
 	}
 	if code == "" {
@@ -49,32 +51,14 @@ func runCalendar(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 		return usagef(fs, "invalid value %q for flag -color: %v", color, err)
 	}
 
-	e, err := file.open()
-	if err != nil {
-		return err
-	}
-	defer e.Close()
-	ctx := context.Background()
-	cfg, err := office(ctx, e, file.db, code)
-	if err != nil {
-		return err
-	}
-	if err := checkPool(&cfg, poolName); err != nil {
-		return err
-	}
-	loc := cfg.Quota.Schedule.Location
-	if month.year == 0 {
-		today := file.today(loc)
-		month = monthFlag{today.Year(), today.Month()}
-	}
-	// One pool's calendar is its own view (MonthIn), not the all-pools
-	// view narrowed day by day: its State, Left and Pools count that pool
-	// only, so the grid and the notes below read each day's own fields.
-	var days []quota.DayView
-	if poolName == "" {
-		days, err = e.Month(ctx, code, month.year, month.month)
+	var (
+		days []quota.DayView
+		loc  *time.Location
+	)
+	if src.addr != "" {
+		days, loc, err = monthRemote(src.remote(), code, poolName, &month)
 	} else {
-		days, err = e.MonthIn(ctx, code, poolName, month.year, month.month)
+		days, loc, err = monthFile(&src.fileFlags, code, poolName, &month)
 	}
 	if err != nil {
 		return err
@@ -91,6 +75,77 @@ func runCalendar(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	return writeNotes(stdout, days, loc)
+}
+
+// monthFile reads an office's month from a file, of every pool or of one,
+// and the office's zone. A zero month becomes the current one at the
+// office.
+func monthFile(file *fileFlags, code, poolName string, month *monthFlag) ([]quota.DayView, *time.Location, error) {
+	e, err := file.open()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer e.Close()
+	ctx := context.Background()
+	cfg, err := office(ctx, e, file.db, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkPool(&cfg, poolName); err != nil {
+		return nil, nil, err
+	}
+	loc := cfg.Quota.Schedule.Location
+	if month.year == 0 {
+		today := file.today(loc)
+		*month = monthFlag{today.Year(), today.Month()}
+	}
+	// One pool's calendar is its own view (MonthIn), not the all-pools
+	// view narrowed day by day: its State, Left and Pools count that pool
+	// only, so the grid and the notes below read each day's own fields.
+	var days []quota.DayView
+	if poolName == "" {
+		days, err = e.Month(ctx, code, month.year, month.month)
+	} else {
+		days, err = e.MonthIn(ctx, code, poolName, month.year, month.month)
+	}
+	return days, loc, err
+}
+
+// monthRemote asks a running service for an office's month, as monthFile
+// reads it from a file: through the calendar routes kuota serve opens to
+// operators (GET /operator/offices/{office}/months/{month}).
+func monthRemote(r *remote, code, poolName string, month *monthFlag) ([]quota.DayView, *time.Location, error) {
+	o, err := remoteOffice(r, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	if poolName != "" && !slices.Contains(o.Pools, poolName) {
+		return nil, nil, fmt.Errorf("office %s has no pool %q; it has: %s", code, poolName, strings.Join(o.Pools, ", "))
+	}
+	loc, err := calendar.LoadZone(o.Zone)
+	if err != nil {
+		return nil, nil, fmt.Errorf("office %s: %w", code, err)
+	}
+	if month.year == 0 {
+		today := calendar.DateOf(time.Now(), loc)
+		*month = monthFlag{today.Year(), today.Month()}
+	}
+	path := "/offices/" + url.PathEscape(code) + "/months/" + month.String()
+	if poolName != "" {
+		path += "?pool=" + url.QueryEscape(poolName)
+	}
+	var m monthWire
+	if err := r.get(path, &m); err != nil {
+		return nil, nil, err
+	}
+	days := make([]quota.DayView, len(m.Days))
+	for i := range m.Days {
+		if days[i], err = m.Days[i].dayView(); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", r, err)
+		}
+		days[i].Opens = days[i].Opens.In(loc)
+	}
+	return days, loc, nil
 }
 
 // checkPool refuses a pool the office does not have, listing those it has;

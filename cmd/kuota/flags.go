@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/kuota/kuota/booking"
@@ -15,8 +16,8 @@ import (
 // running on it and waiting longer only hides that.
 const lockTimeoutMax = time.Minute
 
-// fileFlags are the flags every command takes: which file, how long to wait
-// for it, and as of when to look at it.
+// fileFlags are the flags of a command that reads a booking file: which
+// file, how long to wait for it, and as of when to look at it.
 type fileFlags struct {
 	db      string
 	timeout time.Duration
@@ -24,7 +25,12 @@ type fileFlags struct {
 }
 
 func (f *fileFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.db, "db", "", "the booking `file` to read (required)")
+	f.registerAs(fs, "the booking `file` to read (required)")
+}
+
+// registerAs registers the flags, describing -db with dbUsage.
+func (f *fileFlags) registerAs(fs *flag.FlagSet, dbUsage string) {
+	fs.StringVar(&f.db, "db", "", dbUsage)
 	fs.DurationVar(&f.timeout, "timeout", booking.DefaultLockTimeout,
 		fmt.Sprintf("how long to wait while another process holds the file, at most %v", lockTimeoutMax))
 	fs.Var(&f.now, "now",
@@ -36,10 +42,68 @@ func (f *fileFlags) check(fs *flag.FlagSet) error {
 	if f.db == "" {
 		return usagef(fs, "missing -db: which booking file to read")
 	}
+	return f.checkTimeout(fs)
+}
+
+func (f *fileFlags) checkTimeout(fs *flag.FlagSet) error {
 	if f.timeout <= 0 || f.timeout > lockTimeoutMax {
 		return usagef(fs, "-timeout %v out of range: want more than 0 and at most %v", f.timeout, lockTimeoutMax)
 	}
 	return nil
+}
+
+// tokenEnv is the environment variable that gives the operator token
+// when -token does not: a flag's value shows in the process list.
+const tokenEnv = "KUOTA_OPERATOR_TOKEN"
+
+// sourceFlags are the flags of a command that reads either a booking
+// file no process holds (-db) or a running service (-addr), through its
+// operator API.
+type sourceFlags struct {
+	fileFlags
+	addr  string
+	token string
+}
+
+func (f *sourceFlags) register(fs *flag.FlagSet) {
+	f.registerAs(fs, "the booking `file` to read, when no service holds it (this or -addr)")
+	fs.StringVar(&f.addr, "addr", "", "the `URL` of a running kuota serve, such as http://127.0.0.1:8080, to ask through its operator API (this or -db)")
+	fs.StringVar(&f.token, "token", "", "the operator `token` for -addr (default $"+tokenEnv+", which keeps it out of the process list)")
+}
+
+// check reports a missing, conflicting or out-of-range flag as a usage
+// error, and takes the token from the environment when -token is not
+// given.
+func (f *sourceFlags) check(fs *flag.FlagSet) error {
+	switch {
+	case f.db == "" && f.addr == "":
+		return usagef(fs, "missing -db or -addr: which booking file, or which running service, to read")
+	case f.db != "" && f.addr != "":
+		return usagef(fs, "-db and -addr both given: read a file, or ask a service, not both")
+	case f.db != "":
+		if f.token != "" {
+			return usagef(fs, "-token is for -addr: a file is read without one")
+		}
+		return f.checkTimeout(fs)
+	case !f.now.IsZero():
+		return usagef(fs, "-now is for -db: a service answers as of its own clock")
+	}
+	if _, err := parseServiceURL(f.addr); err != nil {
+		return usagef(fs, "invalid value %q for flag -addr: %v", f.addr, err)
+	}
+	if f.token == "" {
+		f.token = os.Getenv(tokenEnv)
+	}
+	if f.token == "" {
+		return usagef(fs, "missing -token: the service's operator token, or set $%s", tokenEnv)
+	}
+	return nil
+}
+
+// remote returns the service -addr names.
+func (f *sourceFlags) remote() *remote {
+	u, _ := parseServiceURL(f.addr) // checked by check
+	return newRemote(u, f.token)
 }
 
 // today returns the date at an office in loc, as of -now or else the

@@ -45,13 +45,17 @@ type command struct {
 
 // commands lists the subcommands in the order usage shows them.
 func commands() []command {
+	const src = "-db FILE | -addr URL"
 	return []command{
-		{"calendar", "-db FILE -office CODE [-month YYYY-MM] [-pool NAME] [-color auto|always|never]",
+		{"serve", "-config FILE [-db FILE | -postgres DSN] [-listen ADDR] [-advertise URL]",
+			"run the booking service: the public and operator APIs over HTTP, /healthz, /readyz and /metrics", runServe},
+		{"calendar", src + " -office CODE [-month YYYY-MM] [-pool NAME] [-color auto|always|never]",
 			"an office's month, coloured green, red, yellow and grey", runCalendar},
-		{"arrivals", "-db FILE -office CODE [-date YYYY-MM-DD] [-format table|csv]",
+		{"arrivals", src + " -office CODE [-date YYYY-MM-DD] [-format table|csv]",
 			"an office's arrival list for one day, slot by slot", runArrivals},
-		{"stats", "-db FILE", "bookings by state, the offices and the size of the file", runStats},
-		{"check", "-db FILE", "every invariant; exit status 1 when one is broken", runCheck},
+		{"stats", src, "bookings by state, the offices, holiday gaps, and the file's size or the service's commits", runStats},
+		{"check", src, "every invariant; exit status 1 when one is broken", runCheck},
+		{"backup", src + " -out NEW", "a consistent copy of the bookings, from a file or a running service, to a new file", runBackup},
 		{"archive", "-db FILE -out NEW", "write the archived bookings (ended more than the retention ago) to a new file of JSON lines", runArchive},
 		{"salvage", "-db FILE -out NEW", "copy the intact changes of a damaged file into a new one; exit status 1 when some are lost", runSalvage},
 	}
@@ -124,8 +128,9 @@ func lookup(name string) (command, bool) {
 // usage writes kuota's own usage: the commands and where to learn more.
 func usage(w io.Writer) {
 	var b strings.Builder
-	b.WriteString("kuota inspects a kuota booking file, read-only, and salvages a damaged one into a new file.\n\n")
-	b.WriteString("usage: kuota <command> -db FILE [flags]\n\ncommands:\n")
+	b.WriteString("kuota runs a booking service, and inspects one: a running service through its operator API (-addr URL),\n")
+	b.WriteString("or a booking file no process holds (-db FILE), read-only; it salvages a damaged file into a new one.\n\n")
+	b.WriteString("usage: kuota <command> [flags]\n\ncommands:\n")
 	for _, c := range commands() {
 		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.summary)
 	}

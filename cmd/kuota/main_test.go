@@ -135,7 +135,7 @@ func TestUsage(t *testing.T) {
 		wantErr    string // in stderr
 	}{
 		{"no args", nil, exitTrouble, "", "usage: kuota <command>"},
-		{"help", []string{"help"}, exitOK, "commands:\n  calendar", ""},
+		{"help", []string{"help"}, exitOK, "commands:\n  serve", ""},
 		{"-h", []string{"-h"}, exitOK, "arrivals", ""},
 		{"help command", []string{"help", "arrivals"}, exitOK, "-format", ""},
 		{"help unknown", []string{"help", "nope"}, exitTrouble, "", `unknown command "nope"`},
@@ -152,6 +152,16 @@ func TestUsage(t *testing.T) {
 		{"bad -color", []string{"calendar", "-db", "f", "-office", kt.Office, "-color", "red"}, exitTrouble, "", `invalid value "red" for flag -color`},
 		{"bad -date", []string{"arrivals", "-db", "f", "-office", kt.Office, "-date", "2026-02-30"}, exitTrouble, "", "flag -date: want YYYY-MM-DD"},
 		{"bad -format", []string{"arrivals", "-db", "f", "-office", kt.Office, "-format", "json"}, exitTrouble, "", `invalid value "json" for flag -format`},
+		{"-db and -addr", []string{"stats", "-db", "f", "-addr", "http://127.0.0.1:1"}, exitTrouble, "", "-db and -addr both given"},
+		{"-addr not a URL", []string{"stats", "-addr", "127.0.0.1:8080", "-token", "t"}, exitTrouble, "", `invalid value "127.0.0.1:8080" for flag -addr: want an http:// or https:// URL`},
+		{"-addr with a query", []string{"stats", "-addr", "http://127.0.0.1:1/?x=1", "-token", "t"}, exitTrouble, "", "without a query"},
+		{"-addr without a token", []string{"check", "-addr", "http://127.0.0.1:1"}, exitTrouble, "", "missing -token: the service's operator token, or set $KUOTA_OPERATOR_TOKEN"},
+		{"-now with -addr", []string{"check", "-addr", "http://127.0.0.1:1", "-token", "t", "-now", "2026-12-01T08:00:00+07:00"}, exitTrouble, "", "-now is for -db"},
+		{"-token with -db", []string{"check", "-db", "f", "-token", "t"}, exitTrouble, "", "-token is for -addr"},
+		{"backup without -out", []string{"backup", "-db", "f"}, exitTrouble, "", "kuota backup: missing -out"},
+		{"serve without -config", []string{"serve"}, exitTrouble, "", "kuota serve: missing -config"},
+		{"serve with two stores", []string{"serve", "-config", "k.json", "-db", "f", "-postgres", "postgres://x"}, exitTrouble, "", "-db and -postgres both given"},
+		{"serve with a missing config", []string{"serve", "-config", "/nonexistent/kuota.json"}, exitTrouble, "", "kuota serve: /nonexistent/kuota.json: no such file or directory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -206,8 +216,8 @@ func TestLocked(t *testing.T) {
 			status, out, errOut := kuota(t, append(cmd, "-db", f.path, "-timeout", "50ms")...)
 			require.Equal(t, exitTrouble, status, "in use is trouble, not a failed check")
 			require.Empty(t, out)
-			require.Equal(t, fmt.Sprintf("kuota %s: %s is in use by another process (a running service?): "+
-				"stop it, or use a copy taken while it was stopped, then try again (waited 50ms)\n", cmd[0], f.path), errOut)
+			require.Equal(t, fmt.Sprintf("kuota %s: %s is held by a running process (kuota serve?); use -addr URL to ask the service, "+
+				"or stop it, then try again (waited 50ms)\n", cmd[0], f.path), errOut)
 		})
 	}
 	require.NoError(t, e.Close())
