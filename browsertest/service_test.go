@@ -57,13 +57,20 @@ const (
 	officeMakassar = "MKS"
 )
 
-// testClock is the service's clock: clockStart, then the real pace, so
-// that a countdown counts down and nothing crosses a day in a test's
+// testClock is the service's clock: a fixed instant, then the real pace,
+// so that a countdown counts down and nothing crosses a day in a test's
 // minutes.
-type testClock struct{ began time.Time }
+type testClock struct{ start, began time.Time }
 
-func (c testClock) Now() time.Time           { return clockStart.Add(time.Since(c.began)) }
+func (c testClock) Now() time.Time           { return c.start.Add(time.Since(c.began)) }
 func (c testClock) Monotonic() time.Duration { return time.Since(c.began) }
+
+// serviceOptions change the service for one test; the zero value is the
+// usual one.
+type serviceOptions struct {
+	start   time.Time     // the clock's first instant: clockStart when zero
+	holdTTL time.Duration // how long a hold waits for payment: the engine's default when zero
+}
 
 // service is kuotahttp over an in-memory engine, on 127.0.0.1.
 type service struct {
@@ -72,10 +79,15 @@ type service struct {
 }
 
 // newService starts the service; the test's cleanup stops it.
-func newService(t *testing.T) *service {
+func newService(t *testing.T, opts serviceOptions) *service {
 	t.Helper()
-	clock := testClock{began: time.Now()}
-	engine, err := booking.New(&booking.Options{Now: clock.Now, Monotonic: clock.Monotonic, NoSweeper: true})
+	clock := testClock{start: clockStart, began: time.Now()}
+	if !opts.start.IsZero() {
+		clock.start = opts.start
+	}
+	engine, err := booking.New(&booking.Options{
+		Now: clock.Now, Monotonic: clock.Monotonic, NoSweeper: true, HoldTTL: opts.holdTTL,
+	})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, engine.Close()) })
 	for _, cfg := range officeConfigs() {

@@ -499,10 +499,21 @@ async function checkIn() {
   await settle(await api("POST", `bookings/${encodeURIComponent(page.booking.code)}/checkin`));
 }
 
-// startMove asks for the new day and slot of the booking shown.
-function startMove() {
-  page.moving = page.booking;
+// startMove asks for the new day and slot of the booking shown, on its
+// office's calendar in its pool: a booking moves within them.
+async function startMove() {
+  const b = page.booking;
+  page.moving = b;
   page.slot = null;
+  if ($("office").value !== b.office || $("pool").value !== b.pool) {
+    $("office").value = b.office;
+    fillPools();
+    $("pool").value = b.pool;
+    page.date = "";
+    page.dayView = null;
+    page.month = b.date.slice(0, 7);
+    await loadMonth();
+  }
   drawDay();
   drawResult();
   reveal($("cal-panel"));
@@ -545,6 +556,7 @@ function fillPools() {
 }
 
 async function changeOffice() {
+  page.moving = null; // a booking moves within its office
   fillPools();
   page.date = "";
   page.dayView = null;
@@ -552,6 +564,7 @@ async function changeOffice() {
   page.month = todayAt(officeOf()).slice(0, 7);
   await loadMonth();
   drawDay();
+  drawResult();
 }
 
 async function start() {
@@ -581,7 +594,12 @@ function wire() {
   for (const b of document.querySelectorAll("#lang button")) b.onclick = () => setLang(b.dataset.lang);
   $("account").onchange = () => act(async () => { page.booking = null; page.moving = null; await loadMine(); drawResult(); });
   $("office").onchange = () => act(changeOffice);
-  $("pool").onchange = () => act(async () => { page.slot = null; await Promise.all([loadMonth(), loadDay()]); });
+  $("pool").onchange = () => act(async () => {
+    page.slot = null;
+    page.moving = null; // a booking moves within its pool
+    await Promise.all([loadMonth(), loadDay()]);
+    drawResult();
+  });
   const nav = $("today-line");
   // Not disabled while loading, as other buttons are: drawMonth decides
   // whether there is a month to go to.
@@ -591,7 +609,7 @@ function wire() {
   $("hold").onsubmit = (ev) => { ev.preventDefault(); act(hold, $("hold").querySelector("button"), $("hold")); };
   $("pay").onclick = () => act(pay, $("pay"));
   $("checkin-go").onclick = () => act(checkIn, $("checkin-go"));
-  $("reschedule").onclick = startMove;
+  $("reschedule").onclick = () => act(startMove, $("reschedule"));
   $("move-go").onclick = () => act(move, $("move-go"), $("move"));
   $("move-stop").onclick = stopMove;
   $("cancel").onclick = () => { page.confirmCancel = true; drawResult(); $("cancel-yes").focus(); };
