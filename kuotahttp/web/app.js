@@ -341,7 +341,9 @@ function drawDay() {
     // slot's reason is an operator's closure (the day's own reason is in
     // the line above).
     const aboutSeats = seats && (s.state === "available" || s.state === "full");
-    li.append(el("span", aboutSeats ? t("leftOf", { n: seats.left, cap: seats.capacity }) : (s.reason && s.reason !== d.reason ? reasonText(s.reason, d.date) : ""), "seats"));
+    li.append(aboutSeats
+      ? el("span", t("leftOf", { n: seats.left, cap: seats.capacity }), "seats count")
+      : el("span", s.reason && s.reason !== d.reason ? reasonText(s.reason, d.date) : "", "seats"));
     if (s.colour === "green") {
       const b = el("button", page.slot && page.slot.slot === s.slot ? t("chosenSlot") : t("choose"));
       b.type = "button";
