@@ -5,11 +5,14 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
+	_ "time/tzdata" // for TestZoneAbbr, whatever the host has
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kuota/kuota/calendar"
 	kt "github.com/kuota/kuota/internal/kuotatest"
 )
 
@@ -18,12 +21,50 @@ func TestOffices(t *testing.T) {
 	var got struct{ Offices []officeJSON }
 	s.as("a1").getJSON("/offices", &got)
 	require.Equal(t, []officeJSON{{
-		Code:  kt.Office,
-		Name:  "Kantor Imigrasi Jakarta Selatan",
-		Zone:  "Asia/Jakarta",
-		Pools: []string{kt.Online, kt.WalkIn},
-		Slots: []officeSlotJSON{{"08:00", "08:00–09:00"}, {"09:00", "09:00–10:00"}},
+		Code:       kt.Office,
+		Name:       "Kantor Imigrasi Jakarta Selatan",
+		Zone:       "Asia/Jakarta",
+		ZoneAbbr:   "WIB",
+		ZoneOffset: 7 * 3600,
+		Pools:      []string{kt.Online, kt.WalkIn},
+		Slots:      []officeSlotJSON{{"08:00", "08:00–09:00"}, {"09:00", "09:00–10:00"}},
 	}}, got.Offices)
+}
+
+// TestZoneAbbr checks the zone names the page labels times with: what
+// Indonesians call their zones whatever the host's time zone database
+// says, the database's abbreviation elsewhere, and the offset where the
+// database has only a number or the zone is a fixed one.
+func TestZoneAbbr(t *testing.T) {
+	load := func(name string) *time.Location {
+		loc, err := time.LoadLocation(name) // time/tzdata is linked in
+		require.NoError(t, err)
+		return loc
+	}
+	winter := time.Date(2026, time.January, 15, 12, 0, 0, 0, time.UTC)
+	summer := time.Date(2026, time.July, 15, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		give *time.Location
+		at   time.Time
+		want string
+	}{
+		{calendar.Jakarta(), winter, "WIB"},
+		{calendar.Pontianak(), winter, "WIB"},
+		{calendar.Makassar(), winter, "WITA"},
+		{calendar.Jayapura(), winter, "WIT"},
+		// A host without a time zone database: calendar's fixed zones.
+		{time.FixedZone(calendar.ZoneMakassar, 8*3600), winter, "WITA"},
+		{time.UTC, winter, "UTC"},
+		{load("Europe/Berlin"), winter, "CET"},
+		{load("Europe/Berlin"), summer, "CEST"},
+		{load("Asia/Dubai"), winter, "UTC+04:00"}, // the database says "+04"
+		{time.FixedZone("America/St_Johns", -(3*3600 + 30*60)), winter, "UTC-03:30"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.give.String()+" "+tt.at.Month().String(), func(t *testing.T) {
+			require.Equal(t, tt.want, zoneAbbr(tt.at.In(tt.give)))
+		})
+	}
 }
 
 func TestMonth(t *testing.T) {
@@ -229,8 +270,9 @@ func TestPage(t *testing.T) {
 	}{
 		{"/", "text/html; charset=utf-8", `<table id="calendar">`},
 		{"/web/app.js", "text/javascript; charset=utf-8", `"holds"`},
+		{"/web/strings.js", "text/javascript; charset=utf-8", `"Hari ini"`},
 		{"/web/style.css", "text/css; charset=utf-8", ".yellow"},
-		{"/web/config.json", "application/json", `{"account_header":"X-Demo-Account","pay_url":"/demo/pay","public_calendar":false}`},
+		{"/web/config.json", "application/json", `{"account_header":"X-Demo-Account","pay_url":"/demo/pay","public_calendar":false,`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {
@@ -245,21 +287,29 @@ func TestPage(t *testing.T) {
 		})
 	}
 	// The page calls the API by relative paths, so it works under any
-	// prefix; knows both yellows by their wire names; holds a slot by its
-	// start; and never pays by itself.
+	// prefix; names both yellows by their wire names, in both languages;
+	// knows the reason of a day without holiday data; holds a slot by its
+	// start; and never pays by itself. (The browser tests in the module
+	// browsertest show the rest.)
 	page := s.as("").do(http.MethodGet, "/", "").Body.String()
 	require.Contains(t, page, `src="web/app.js"`)
-	require.Contains(t, page, "not opened yet, or no quota")
+	require.Contains(t, page, `src="web/strings.js"`)
+	words := s.as("").do(http.MethodGet, "/web/strings.js", "").Body.String()
+	for _, state := range []string{`"not-opened": "Belum dibuka"`, `"no-quota": "Tanpa kuota"`, `"not-opened": "Not open yet"`, `"no-quota": "No quota"`} {
+		require.Contains(t, words, state)
+	}
 	app := s.as("").do(http.MethodGet, "/web/app.js", "").Body.String()
 	require.NotContains(t, app, `"/api`)
-	require.Contains(t, app, `d.state === "no-quota"`)
-	require.Contains(t, app, "slot: slot.slot")
-	require.Contains(t, app, "slot: chosen.slot")
+	require.Contains(t, app, strconv.Quote(calendar.NoHolidayDataReason))
+	require.Contains(t, app, "slot: page.slot.slot")
 	require.Contains(t, app, "config.account_header")
 	require.NotContains(t, app, `"payments"`)
 
+	// The page's clock is the handler's, in UTC.
 	var cfg pageConfigJSON
 	require.NoError(t, json.Unmarshal(s.as("").do(http.MethodGet, "/web/config.json", "").Body.Bytes(), &cfg))
 	require.Equal(t, "X-Demo-Account", cfg.AccountHeader)
+	require.Equal(t, kt.T1.UTC(), cfg.Now)
+	require.Equal(t, 1, cfg.ReschedulesMax)
 	requireProblem(t, s.as("").do(http.MethodGet, "/web/nope.js", ""), http.StatusNotFound, "no-route")
 }

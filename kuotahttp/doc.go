@@ -16,7 +16,7 @@
 // prefix with [http.StripPrefix] (see the example). The public API, the
 // [Handler] itself:
 //
-//	GET  /                                    the calendar page (and /web/app.js, /web/style.css, /web/config.json)
+//	GET  /                                    the calendar page (and /web/app.js, /web/strings.js, /web/style.css, /web/config.json)
 //	GET  /offices                             the offices, their pools and slots
 //	GET  /offices/{office}/months/{yyyy-mm}   a month's calendar (?pool=online)
 //	GET  /offices/{office}/days/{yyyy-mm-dd}  a day's slots (?pool=online)

@@ -26,7 +26,7 @@ func (h *Handler) offices(c *call) error {
 		if err != nil {
 			return err
 		}
-		out.Offices = append(out.Offices, newOfficeJSON(cfg))
+		out.Offices = append(out.Offices, newOfficeJSON(cfg, c.now))
 	}
 	writeJSON(c.w, http.StatusOK, out)
 	return nil

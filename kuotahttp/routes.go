@@ -20,6 +20,7 @@ type route struct {
 var publicRoutes = []route{
 	{"GET /{$}", anyone, false, nil, (*Handler).page},
 	{"GET /web/app.js", anyone, false, nil, (*Handler).pageFile},
+	{"GET /web/strings.js", anyone, false, nil, (*Handler).pageFile},
 	{"GET /web/style.css", anyone, false, nil, (*Handler).pageFile},
 	{"GET /web/config.json", anyone, false, nil, (*Handler).pageConfig},
 

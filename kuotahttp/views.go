@@ -2,6 +2,8 @@ package kuotahttp
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kuota/kuota/booking"
@@ -15,11 +17,17 @@ import (
 
 // officeJSON describes one office.
 type officeJSON struct {
-	Code  string           `json:"code"`
-	Name  string           `json:"name"`
-	Zone  string           `json:"zone"`  // IANA name, such as "Asia/Jakarta"
-	Pools []string         `json:"pools"` // pool names, in layout order
-	Slots []officeSlotJSON `json:"slots"` // in layout order
+	Code string `json:"code"`
+	Name string `json:"name"`
+	Zone string `json:"zone"` // IANA name, such as "Asia/Jakarta"
+	// ZoneAbbr is what people call the zone at the handler's clock, to
+	// label the office's times with: "WIB", "WITA", "WIT" (see zoneAbbr).
+	// ZoneOffset is the zone's offset from UTC then, in seconds east: with
+	// the page's "now" it gives the office's own date, today.
+	ZoneAbbr   string           `json:"zone_abbr"`
+	ZoneOffset int              `json:"zone_offset"`
+	Pools      []string         `json:"pools"` // pool names, in layout order
+	Slots      []officeSlotJSON `json:"slots"` // in layout order
 }
 
 // officeSlotJSON is one slot of an office's day. Slot, its start, is the
@@ -29,12 +37,17 @@ type officeSlotJSON struct {
 	Time string `json:"time"` // "08:00–09:00"
 }
 
-func newOfficeJSON(cfg booking.OfficeConfig) officeJSON {
+// newOfficeJSON converts cfg, naming its zone as it is at now.
+func newOfficeJSON(cfg booking.OfficeConfig, now time.Time) officeJSON {
+	local := now.In(cfg.Quota.Schedule.Location)
+	_, offset := local.Zone()
 	o := officeJSON{
-		Code:  cfg.Code,
-		Name:  cfg.Name,
-		Zone:  cfg.Quota.Schedule.Location.String(),
-		Pools: cfg.Quota.Layout.Pools,
+		Code:       cfg.Code,
+		Name:       cfg.Name,
+		Zone:       local.Location().String(),
+		ZoneAbbr:   zoneAbbr(local),
+		ZoneOffset: offset,
+		Pools:      cfg.Quota.Layout.Pools,
 	}
 	for _, s := range cfg.Quota.Layout.Slots {
 		o.Slots = append(o.Slots, officeSlotJSON{Slot: quota.FormatClock(s.Start), Time: s.Span()})
@@ -307,4 +320,35 @@ type violationJSON struct {
 	Pool    string        `json:"pool,omitempty"`
 	Code    string        `json:"code,omitempty"`
 	Problem string        `json:"problem"`
+}
+
+// indonesianZoneAbbrs are the names people use for Indonesia's zones. A
+// host without a time zone database has no abbreviations (package
+// calendar falls back to fixed zones named after the IANA zone), so
+// these are looked up by the zone's name rather than asked of the zone.
+var indonesianZoneAbbrs = map[string]string{
+	calendar.ZoneJakarta:   "WIB",
+	calendar.ZonePontianak: "WIB",
+	calendar.ZoneMakassar:  "WITA",
+	calendar.ZoneJayapura:  "WIT",
+}
+
+// zoneAbbr returns the abbreviation of t's zone at t, to label a time of
+// day with: WIB, WITA or WIT for Indonesia's zones, else the time zone
+// database's ("CET", "UTC"), or the offset ("UTC+03:00") when the
+// database has only a number ("+03") or the zone is a fixed one named
+// after an IANA name.
+func zoneAbbr(t time.Time) string {
+	if abbr, ok := indonesianZoneAbbrs[t.Location().String()]; ok {
+		return abbr
+	}
+	name, offset := t.Zone()
+	if name != "" && !strings.ContainsAny(name, "/+-0123456789") {
+		return name
+	}
+	sign := '+'
+	if offset < 0 {
+		sign, offset = '-', -offset
+	}
+	return fmt.Sprintf("UTC%c%02d:%02d", sign, offset/3600, offset%3600/60)
 }

@@ -4,14 +4,22 @@ import (
 	"embed"
 	"net/http"
 	"path"
+	"time"
 )
 
-// webFiles is the calendar page: index.html, app.js and style.css,
-// embedded so that a service's binary is the whole service. The page
-// loads nothing from elsewhere (the machines it runs on may have no
-// internet) and uses only the public API, as any other client would, by
-// paths relative to its own: mounted under a prefix, it calls the API
-// under the same prefix.
+// webFiles is the calendar page: index.html, app.js, strings.js (its
+// words in Indonesian and English) and style.css, embedded so that a
+// service's binary is the whole service. The page loads nothing from
+// elsewhere (the machines it runs on may have no internet) and uses only
+// the public API, as any other client would, by paths relative to its
+// own: mounted under a prefix, it calls the API under the same prefix.
+//
+// The page takes the date and the time from the server (config.json's
+// now, the offices' zone_offset) and shows every time of day on the
+// office's clock with the office's zone (zone_abbr), never the
+// browser's: an applicant abroad, or with a wrong clock, sees the
+// office's today and the office's 08:00. The browser tests in the nested
+// module browsertest drive it in Chromium.
 //
 //go:embed web
 var webFiles embed.FS
@@ -22,8 +30,8 @@ func (h *Handler) page(c *call) error {
 	return nil
 }
 
-// pageFile serves the page's script and style, GET /web/app.js and
-// /web/style.css: each route names its file, so that any other path is
+// pageFile serves the page's scripts and style, GET /web/app.js,
+// /web/strings.js and /web/style.css: each route names its file, so that any other path is
 // the handler's JSON 404 rather than a file server's plain-text one.
 func (h *Handler) pageFile(c *call) error {
 	http.ServeFileFS(c.w, c.r, webFiles, path.Join("web", path.Base(c.r.URL.Path)))
@@ -41,6 +49,14 @@ type pageConfigJSON struct {
 	// PublicCalendar is Options.PublicCalendar: whether the calendar
 	// answers before the visitor signs in.
 	PublicCalendar bool `json:"public_calendar"`
+	// Now is the handler's clock (Options.Now) as the page loads, in UTC.
+	// The page takes today, the past and a hold's countdown from it and
+	// never from the browser's clock, which may be wrong or in another
+	// zone; the office's own date is this instant in the office's zone.
+	Now time.Time `json:"now"`
+	// ReschedulesMax is the engine's policy: how often a booking may be
+	// rescheduled, so that the page offers no move the engine refuses.
+	ReschedulesMax int `json:"reschedules_max"`
 }
 
 // pageConfig serves GET /web/config.json.
@@ -49,6 +65,8 @@ func (h *Handler) pageConfig(c *call) error {
 		AccountHeader:  h.o.PageAccountHeader,
 		PayURL:         h.o.PagePayURL,
 		PublicCalendar: h.o.PublicCalendar,
+		Now:            c.now.UTC(),
+		ReschedulesMax: h.engine.Policy().ReschedulesMax,
 	})
 	return nil
 }

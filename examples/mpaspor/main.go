@@ -85,6 +85,9 @@ var (
 	// December and January, so that January shows as not opened yet
 	// while December sells.
 	windowFirst = calendar.NewDate(2026, time.December, 1)
+	// januaryDay is a Monday of January 2027, in the window but in a year
+	// whose holidays kuota does not ship yet.
+	januaryDay = calendar.NewDate(2027, time.January, 4)
 )
 
 const (
@@ -272,12 +275,7 @@ func (s *story) move(t time.Time) error {
 	now := s.clock.Now()
 	// Print the instant where the scene happens, and in WIB, the clock
 	// the rest of the story keeps.
-	local := now.In(t.Location())
-	if _, off := local.Zone(); off == 7*3600 {
-		s.p.line("\n  [clock] %s", when(local))
-	} else {
-		s.p.line("\n  [clock] %s (%s)", when(local), hhmm(now))
-	}
+	s.p.line("\n  [clock] %s", inWIB(now.In(t.Location())))
 	return nil
 }
 
@@ -301,7 +299,8 @@ func (s *story) setup() error {
 	}
 	s.runs = len(earlier)
 	if stored > 0 {
-		s.p.line("The file already holds %d bookings from %d earlier run(s). The clock starts again on", stored, s.runs)
+		s.p.line("The file already holds %s from %s. The clock starts again on",
+			count(int64(stored), "booking", "bookings"), count(int64(s.runs), "earlier run", "earlier runs"))
 		s.p.line("1 November; this run's applicants are new people, and earlier paid bookings keep their seats.")
 	}
 	s.p.line("Seed %d: every applicant and choice below comes from it. The engine's clock is a fake one", s.cfg.seed)

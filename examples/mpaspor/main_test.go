@@ -54,6 +54,14 @@ var (
 func TestRun(t *testing.T) {
 	out := runProgram(t, "-db", filepath.Join(t.TempDir(), "kuota.db"))
 
+	// Each office's release on its own clock, and in WIB beside it when
+	// that is another (not "08:00 WIB = 08:00 WIB").
+	offices := section(t, out, 2)
+	require.Regexp(t, `JKT-SEL  opens Sun 1 Nov 2026 08:00 WIB +in 5 minutes`, offices)
+	require.Contains(t, offices, "MKS      opens Sun 1 Nov 2026 08:00 WITA (07:00 WIB)")
+	require.Contains(t, offices, "JPR      opens Sun 1 Nov 2026 08:00 WIT (06:00 WIB)")
+	require.NotRegexp(t, `(\d\d:\d\d WIB) = (\d\d:\d\d WIB)`, out)
+
 	before := section(t, out, 3)
 	require.Regexp(t, yellowCell, before)
 	require.Contains(t, before, "24. ", "collective leave on 24 December is grey")
@@ -66,9 +74,14 @@ func TestRun(t *testing.T) {
 	require.Regexp(t, greenCell, rush, "the walk-in pool untouched")
 	require.NotRegexp(t, yellowCell, rush)
 	require.Contains(t, rush, "3360 seats offered, 0 left")
+	// January waits for its year's holiday data, and says so.
+	require.Contains(t, rush, `with the reason "no holiday data for the year yet" (DayView.Reason)`)
+	require.Contains(t, rush, "JKT-SEL [2027], JPR [2027], MKS [2027]")
 
 	// The family's lifecycle, in order, on one family card (masked).
 	require.Regexp(t, `of family card 73\*{10}\d{4} \(HoldRequest.FamilyCard\)`, section(t, out, 5))
+	// Every time of day has its zone, a rescheduled booking's note too.
+	require.Contains(t, section(t, out, 8), "rescheduled from 2026-12-10 09:00–10:00 WITA")
 	family := section(t, out, 5) + section(t, out, 8)
 	last := -1
 	for _, step := range []string{"✓ hold         held:", "✓ pay          paid:", "✓ rescheduled  paid:", "✓ check in     checked in:"} {
@@ -116,8 +129,17 @@ func TestRun(t *testing.T) {
 	require.Regexp(t, `rejected +\[invalid data\] the birth date on her birth certificate differs from her KTP`, arrival)
 	require.Contains(t, arrival, "her payment stays on record (BANK-VA-0003) and is not refunded")
 
-	require.Contains(t, section(t, out, 9), "Engine.Check: 0 violations")
+	summary := section(t, out, 9)
+	require.Contains(t, summary, "Engine.Check: 0 violations")
+	// Every state the summary counts is explained, the no-shows first of
+	// all: the story never shows one happen.
+	for _, state := range []string{"expired    the holds nobody paid", "no-show    the paid ones whose slot has ended", "paid       the ones whose slot is still to come"} {
+		require.Contains(t, summary, state)
+	}
 	require.NotRegexp(t, `\d{16}`, out, "a NIK in full")
+	// One of a thing is not many.
+	require.NotRegexp(t, `(^|[^\d.])1 (races|bookings|seats|holds|expiries|violations|families|people|goroutines|runs)\b`, out)
+	require.NotContains(t, out, "(s)")
 }
 
 // normalize drops what may change between two runs with the same seed:
@@ -145,6 +167,18 @@ func TestRunSameSeedSameStory(t *testing.T) {
 	require.NotEqual(t, outs[0], outs[2], "another seed, other applicants")
 }
 
+// TestRunOneFamily runs the rush with one family, which sells nothing
+// out: the story says so, in the singular.
+func TestRunOneFamily(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	require.NoError(t, run(t.Context(), []string{"-applicants", "1", "-color", "never"}, &stdout, &stderr))
+	rush := section(t, stdout.String(), 4)
+	require.Contains(t, rush, "opens the app at 08:00 WIB for Jakarta Selatan. 1 goroutine plays them")
+	require.Contains(t, rush, "every family got one")
+	require.Contains(t, rush, "December still has seats: 1 family was too few to sell it out.")
+	require.NotContains(t, rush, "December is red")
+}
+
 func TestRunDefaultDatabase(t *testing.T) {
 	out := runProgram(t)
 	require.Contains(t, out, "fresh temporary directory, removed at exit")
@@ -156,7 +190,7 @@ func TestRunReopensDatabase(t *testing.T) {
 	require.NotContains(t, first, "The file already")
 	second := runProgram(t, "-db", db)
 	require.Contains(t, second, "The file already holds")
-	require.Contains(t, second, "from 1 earlier run(s)")
+	require.Contains(t, second, "from 1 earlier run.")
 	require.Contains(t, second, "The file already knew [JKT-SEL JPR MKS]")
 	require.Contains(t, second, "✓ check in     checked in:")
 	require.Contains(t, second, "Engine.Check: 0 violations")

@@ -54,11 +54,11 @@ func (s *story) offices() error {
 		if err != nil {
 			return err
 		}
-		status := "in " + d.Opens.Sub(s.clock.Now()).String()
+		status := "in " + span(d.Opens.Sub(s.clock.Now()))
 		if !d.Opens.After(s.clock.Now()) {
 			status = "already open"
 		}
-		s.p.line("  %-8s opens %s = %s  %s", cfg.Code, when(d.Opens), hhmm(d.Opens.In(calendar.Jakarta())), status)
+		s.p.line("  %-8s opens %-38s %s", cfg.Code, inWIB(d.Opens), status)
 	}
 	return nil
 }
@@ -93,9 +93,28 @@ func (s *story) beforeOpening() error {
 	}
 	s.p.line("  (The demo offices observe collective leave, so the cuti bersama before Christmas is closed too.)")
 	first := jkt[slices.IndexFunc(jkt, func(d quota.DayView) bool { return d.State == calendar.NotOpened })]
-	s.p.line("DayView.Opens says when a yellow day turns green: %s opens %s, in %v.",
-		day(first.Date), when(first.Opens), first.Opens.Sub(s.clock.Now()))
+	s.p.line("DayView.Opens says when a yellow day turns green: %s opens %s, in %s.",
+		day(first.Date), when(first.Opens), span(first.Opens.Sub(s.clock.Now())))
 	return nil
+}
+
+// explainStates says where each state's bookings come from, at the end
+// of the story: the states the rush's bookings ended in are the
+// clock's doing, not the story's.
+func (s *story) explainStates() {
+	s.p.line("The clock reads %s, six weeks after the rush, whose families the story", when(s.clock.Now()))
+	s.p.line("does not follow to the office. So, of the rush's bookings:")
+	s.p.line("  expired    the holds nobody paid: their billing codes lapsed two hours after the rush")
+	s.p.line("             (and the Wendas' hold, in section 6);")
+	s.p.line("  no-show    the paid ones whose slot has ended: nobody checked them in, so each became")
+	s.p.line("             a no-show at the end of its slot (Engine.MarkNoShows, which this program")
+	s.p.line("             runs at each move of the clock, as the background sweeper would), as M-Paspor")
+	s.p.line("             cancels a booking nobody came for;")
+	s.p.line("  paid       the ones whose slot is still to come, later on the 17th or after.")
+	s.p.line("The one checked in is the Rahmans', the one rejected Rina's.")
+	if s.runs > 0 {
+		s.p.line("The counts include the bookings of the earlier runs on this file.")
+	}
 }
 
 // summary ends the story with the engine's own counters and its
@@ -107,6 +126,7 @@ func (s *story) summary() error {
 	s.p.varies("%d bookings: %d held, %d paid, %d checked in, %d cancelled, %d expired, %d rejected, %d no-show",
 		st.Total, st.Bookings[booking.Held], st.Bookings[booking.Paid], st.Bookings[booking.CheckedIn],
 		st.Bookings[booking.Cancelled], st.Bookings[booking.Expired], st.Bookings[booking.Rejected], st.Bookings[booking.NoShow])
+	s.explainStates()
 	if st.Durable {
 		s.p.line("Every change was on disk before the call that made it returned; one writer goroutine")
 		s.p.line("gathered concurrent changes into one transaction and one fsync (group commit):")
@@ -117,7 +137,8 @@ func (s *story) summary() error {
 	if err != nil {
 		return err
 	}
-	s.p.line("Engine.Check: %d violations of the invariants (seats taken by live bookings + seats left", len(violations))
+	s.p.line("Engine.Check: %s of the invariants (seats taken by live bookings + seats left",
+		count(int64(len(violations)), "violation", "violations"))
 	s.p.line("= capacity in every cell; one live booking per NIK; every code finds its booking).")
 	for _, v := range violations {
 		s.p.line("  %v", v)

@@ -154,3 +154,50 @@ func hhmm(t time.Time) string { return t.Format("15:04 ") + zoneName(t) }
 
 // day formats a date with its weekday: "Thu 2026-12-10".
 func day(d calendar.Date) string { return d.Weekday().String()[:3] + " " + d.String() }
+
+// count formats n with its noun, singular for one: "1 race", "48 races".
+func count(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// verb picks a verb's form for a subject of n: "opens" for one, "open"
+// for more.
+func verb(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// span formats a wait for people: "5 minutes", "1 hour 5 minutes",
+// "2 days 3 hours", to the minute.
+func span(d time.Duration) string {
+	d = d.Round(time.Minute)
+	days, hours, minutes := int64(d/(24*time.Hour)), int64(d%(24*time.Hour)/time.Hour), int64(d%time.Hour/time.Minute)
+	var parts []string
+	for _, p := range []struct {
+		n         int64
+		one, many string
+	}{{days, "day", "days"}, {hours, "hour", "hours"}, {minutes, "minute", "minutes"}} {
+		if p.n > 0 {
+			parts = append(parts, count(p.n, p.one, p.many))
+		}
+	}
+	if len(parts) == 0 {
+		return "less than a minute"
+	}
+	return strings.Join(parts, " ")
+}
+
+// inWIB formats an instant as when does, and adds its time in WIB, the
+// clock the story keeps, when its zone is another: "Sun 1 Nov 2026 08:00
+// WITA (07:00 WIB)", but "Sun 1 Nov 2026 08:00 WIB" alone.
+func inWIB(t time.Time) string {
+	if _, off := t.Zone(); off == 7*3600 {
+		return when(t)
+	}
+	return when(t) + " (" + hhmm(t.In(calendar.Jakarta())) + ")"
+}

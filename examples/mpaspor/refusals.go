@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -75,10 +76,10 @@ func (s *story) refusals() error {
 	}
 
 	_, err = s.e.Hold(s.ctx, booking.HoldRequest{
-		Account: sisterAccount, Office: jakarta, Date: calendar.NewDate(2027, time.January, 5), Slot: "08:00",
+		Account: sisterAccount, Office: jakarta, Date: januaryDay, Slot: "08:00",
 		Pool: onlinePool, Applicants: s.applicants(rinaRegion, rina),
 	})
-	if err := s.refused("January, before its quota opens", err, quota.ErrNotOpened, "quota.ErrNotOpened"); err != nil {
+	if err := s.refused("January, not opened (no 2027 holiday data, and before its release)", err, quota.ErrNotOpened, "quota.ErrNotOpened"); err != nil {
 		return err
 	}
 	if err := s.sisterBooks(); err != nil {
@@ -207,11 +208,19 @@ func (s *story) rejection() error {
 	return nil
 }
 
+// noteSpan finds a slot's times at the end of an event's note, such as
+// "rescheduled from 2026-12-10 09:00–10:00": the office's wall clock,
+// which history labels with the office's zone.
+var noteSpan = regexp.MustCompile(`\d\d:\d\d–\d\d:\d\d$`)
+
 // history prints a booking's events in the office's time, with the kind of
 // any reason given.
 func (s *story) history(b booking.Booking) {
 	for _, ev := range b.History {
 		note := ev.Note
+		if noteSpan.MatchString(note) {
+			note += " " + zoneName(ev.At)
+		}
 		if ev.Reason.Kind != booking.ReasonNone {
 			note = fmt.Sprintf("[%s] %s", ev.Reason.Kind, ev.Reason.Text)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/calendar/idholiday"
 	"github.com/kuota/kuota/internal/grid"
 	"github.com/kuota/kuota/internal/term"
 	"github.com/kuota/kuota/quota"
@@ -53,12 +54,14 @@ const (
 	outcomes
 )
 
+// outcomeText says what a family met, after its count ("18361 found
+// December sold out").
 var outcomeText = [outcomes]string{
 	booked:    "booked",
-	soldOut:   "sold out",
-	noFit:     "no slot for the whole family",
-	gaveUp:    fmt.Sprintf("full %d times, gave up", triesMax),
-	nikBooked: "NIK already booked",
+	soldOut:   "found December sold out",
+	noFit:     "found no slot for the whole family",
+	gaveUp:    fmt.Sprintf("lost the race %d times and gave up", triesMax),
+	nikBooked: "had a NIK already booked",
 }
 
 // rushTally counts what happened, from every worker at once.
@@ -114,8 +117,10 @@ func (s *story) rush() error {
 	for _, a := range applicants {
 		people += len(a.niks)
 	}
-	s.p.line("%d families (%d people) open the app at 08:00 WIB for Jakarta Selatan. %d goroutines play them,",
-		len(applicants), people, min(rushWorkers, len(applicants)))
+	workers := min(rushWorkers, len(applicants))
+	s.p.line("%s (%s) %s the app at 08:00 WIB for Jakarta Selatan. %s %s them,",
+		count(int64(len(applicants)), "family", "families"), count(int64(people), "person", "people"),
+		verb(len(applicants), "opens", "open"), count(int64(workers), "goroutine", "goroutines"), verb(workers, "plays", "play"))
 	s.p.line("one family at a time each: read the online month (Engine.MonthIn), take the earliest green day")
 	s.p.line("with seats for the whole family, a slot on it (Engine.DayIn), and Hold; on quota.ErrFull look")
 	s.p.line("again, %d tries in all.", triesMax)
@@ -249,9 +254,14 @@ func (s *story) afterRush(tally *rushTally, elapsed time.Duration) error {
 			refused = append(refused, fmt.Sprintf("%d %s", c, outcomeText[o]))
 		}
 	}
+	without := "every family got one"
+	if len(refused) > 0 {
+		without = "without a booking: " + strings.Join(refused, ", ")
+	}
 	secs := elapsed.Seconds()
-	s.p.varies("%d bookings (%d seats, %d paid); %d races for a slot lost (ErrFull) and retried; refused: %s",
-		n, tally.seats.Load(), tally.paid.Load(), tally.lost.Load(), strings.Join(refused, ", "))
+	s.p.varies("%s (%s, %d paid); %s for a slot lost (ErrFull) and retried; %s",
+		count(n, "booking", "bookings"), count(tally.seats.Load(), "seat", "seats"), tally.paid.Load(),
+		count(tally.lost.Load(), "race", "races"), without)
 	s.p.varies("%.2f s: %.0f bookings/s, every one on disk before its Hold returned; %.0f families answered/s",
 		secs, float64(n)/secs, float64(tally.done.Load())/secs)
 
@@ -278,8 +288,38 @@ func (s *story) afterRush(tally *rushTally, elapsed time.Duration) error {
 		[]string{grid.Title(2026, time.December, jakarta) + ", online", grid.Title(2026, time.December, jakarta) + ", walk-in"},
 		[][]quota.DayView{online, all}, []string{"", walkInPool})
 	s.p.line("")
-	s.p.line("Online (Engine.MonthIn), December is red. The walk-in counter's quota is a separate pool and")
-	s.p.line("still green: Engine.Month counts every pool, and DayView.StateIn(\"walk-in\") reads one of them by")
-	s.p.line("name. January stays yellow until 1 December.")
+	if left == 0 {
+		s.p.line("Online (Engine.MonthIn), December is red.")
+	} else {
+		s.p.line("Online (Engine.MonthIn), December still has seats: %s %s too few to sell it out.",
+			count(int64(s.cfg.applicants), "family", "families"), verb(s.cfg.applicants, "was", "were"))
+	}
+	s.p.line("The walk-in counter's quota is a separate pool and still green: Engine.Month counts every")
+	s.p.line("pool, and DayView.StateIn(\"walk-in\") reads one of them by name.")
+	return s.january()
+}
+
+// january says why January is yellow: its quota opens on 1 December,
+// and its year has no holiday data.
+func (s *story) january() error {
+	jan, err := s.e.DayIn(s.ctx, jakarta, onlinePool, januaryDay)
+	if err != nil {
+		return err
+	}
+	if jan.Reason != calendar.NoHolidayDataReason {
+		s.p.line("January stays yellow until its quota opens on 1 December.")
+		return nil
+	}
+	var gaps []string
+	for _, g := range s.e.HolidayGaps() {
+		gaps = append(gaps, fmt.Sprintf("%s %v", g.Office, g.Years))
+	}
+	years := idholiday.Years()
+	s.p.line("January is yellow too, and would stay so after its release on 1 December: kuota ships the")
+	s.p.line("holidays of %d to %d, and a service day of a year without holiday data is not opened,", years[0], years[len(years)-1])
+	s.p.line("with the reason %q (DayView.Reason), until the office", jan.Reason)
+	s.p.line("is registered again with that year's decree (package idholiday loads one from a CSV): a")
+	s.p.line("holiday of %d must not be booked by mistake. Engine.HolidayGaps names the gaps:", januaryDay.Year())
+	s.p.line("  %s", strings.Join(gaps, ", "))
 	return nil
 }

@@ -163,7 +163,8 @@ func (s *story) family() error {
 // familyHold shows the Rahmans' chosen day and holds five seats on it.
 func (s *story) familyHold() (booking.Booking, error) {
 	s.p.line("Andi Rahman books for his family on one account. Makassar is an hour ahead of Jakarta, and its")
-	s.p.line("quota opened at 08:00 WITA. He looks at Thursday 10 December (Engine.DayIn, online seats left):")
+	s.p.line("quota opened at 08:00 WITA. He looks at Thursday 10 December (Engine.DayIn, online seats left,")
+	s.p.line("times in WITA):")
 	thu := calendar.NewDate(2026, time.December, 10)
 	people := s.applicants(rahmanRegion, rahmans...)
 	card := s.familyCard(rahmanRegion, rahmanCardIssued)
@@ -263,7 +264,7 @@ func (s *story) lapse() error {
 	if err != nil {
 		return err
 	}
-	s.p.line("Engine.ExpireDue recorded %d expiry, at the deadline: the sweep makes durable what reads showed.", expired)
+	s.p.line("Engine.ExpireDue recorded %s, at the deadline: the sweep makes durable what reads showed.", count(int64(expired), "expiry", "expiries"))
 	s.p.line("  %14s online seats left in the slot: %d again", "", after)
 	return nil
 }
@@ -285,7 +286,8 @@ func (s *story) jakartaLapse() error {
 	}
 	s.p.line("Meanwhile in Jakarta, two hours after the opening, the rush's unpaid billing codes lapse,")
 	s.p.line("all at once, and their seats return to the quota at that instant:")
-	s.p.varies("Engine.ExpireDue expired %d holds at 10:00 WIB; December has %d online seats left", expired, left)
+	s.p.varies("Engine.ExpireDue expired %s at 10:00 WIB; December has %s left",
+		count(int64(expired), "hold", "holds"), count(int64(left), "online seat", "online seats"))
 	s.p.line("")
 	s.p.grids(s.cfg.style, []string{grid.Title(2026, time.December, jakarta) + ", online, 10:00 WIB"},
 		[][]quota.DayView{jkt}, []string{""})
