@@ -154,6 +154,14 @@ var advValidCalls = []struct {
 		_, err := f.e.ProofKeys(ctx)
 		return err
 	}},
+	{"draw", "Draw", func(ctx context.Context, f *advFixture) error {
+		_, err := f.e.Draw(ctx, sby, kt.T0)
+		return err
+	}},
+	{"run due draws", "RunDueDraws", func(ctx context.Context, f *advFixture) error {
+		_, err := f.e.RunDueDraws(ctx)
+		return err
+	}},
 	{"feed", "Feed", func(ctx context.Context, f *advFixture) error {
 		_, _, err := f.e.Feed(ctx, 0, nil)
 		return err

@@ -90,6 +90,7 @@ func newAdvFixture(t *testing.T, durable bool) *advFixture {
 	require.NoError(t, e.RegisterOffice(bg, kt.OfficeConfig(t)))
 	other := kt.OfficeConfig(t)
 	other.Code, other.Name = sby, "Kantor Imigrasi Surabaya"
+	other.OpeningWindow = time.Minute // its draws have run by T1
 	require.NoError(t, e.RegisterOffice(bg, other))
 	_, err = e.RotateProofKey(bg) // so that a proof, once granted, changes nothing
 	require.NoError(t, err)
