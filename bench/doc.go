@@ -37,6 +37,10 @@
 //	          no-shows through the arrival days
 //	recovery  reopening a file of 1,000,000 bookings
 //
+// Beside them, [Fairness] measures who wins an opening: how often the
+// earliest 1% of arrivals get a seat against their fair share, first come
+// first served and with an office's opening window (a seeded draw).
+//
 // Each run reports bookings/s (bookings over the time to sell out),
 // operations/s, hold latency p50/p99/p99.9, refusals by reason, allocations
 // and heap per booking, and an audit of every cell: no seat oversold, seats
