@@ -224,7 +224,7 @@ func (m *machine) step(c *change) (uint64, error) {
 	b.mu.Lock()
 	from := b.st.Load()
 	switch {
-	case b.archived:
+	case b.archived():
 		err = ErrArchived // it left the slab after this change found it
 	case c.from != nil && c.from != from:
 		err = errStale
@@ -270,7 +270,7 @@ func (m *machine) next(b *booking, from *snapshot, c *change) *snapshot {
 	switch c.op {
 	case opPay:
 		n := from.next(to, c.at, "")
-		n.paymentRef = c.text
+		n.text = c.text
 		return n
 	case opReschedule:
 		n := from.next(to, c.at, "rescheduled from "+from.date.String()+" "+m.slot(b.office, from.slot).Span())

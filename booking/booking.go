@@ -176,14 +176,24 @@ type booking struct {
 
 	mu sync.Mutex // serializes changes of this booking (see apply)
 	st atomic.Pointer[snapshot]
-	// lsn is the log sequence number of the latest change of this booking:
-	// a caller returning the booking waits for it to be durable. Written
-	// under mu.
-	lsn atomic.Uint64
-	// archived is set, under mu, once the booking's archiving has its
+	// lsn is the log sequence number of the latest change of this booking
+	// (lastLSN): a caller returning the booking waits for it to be
+	// durable. Its top bit is set once the booking's archiving has its
 	// place in the journal: no change may follow it (see machine.archive).
-	archived bool
+	// Written under mu; a flag of its own would cost the booking 8 bytes.
+	lsn atomic.Uint64
 }
+
+// archivedBit marks an archived booking in booking.lsn: LSNs never reach
+// it.
+const archivedBit = 1 << 63
+
+// lastLSN returns the LSN of b's latest change.
+func (b *booking) lastLSN() uint64 { return b.lsn.Load() &^ archivedBit }
+
+// archived reports whether b's archiving has its place in the journal;
+// read under mu.
+func (b *booking) archived() bool { return b.lsn.Load()&archivedBit != 0 }
 
 // settled returns b's state once no change of b is under way. A change
 // gives back the seats it frees before it publishes its state (see
@@ -225,14 +235,43 @@ type snapshot struct {
 	reschedules uint8
 	reason      ReasonKind // the kind of the reason a rejection or cancellation gave
 	queue       uint32     // the queue number in its slot, from the payment on (queue.go)
-	paymentRef  string     // set by Pay
-	note        string     // why, for the history: "rescheduled from …", a reason's text
+	// text is the payment reference in the state a payment made (see
+	// isPayment), and in any other the history's note: why, such as
+	// "rescheduled from …" or a reason's text. One field for both keeps
+	// a snapshot in 56 bytes: later states find the reference by walking
+	// back (payment).
+	text string
+}
+
+// isPayment reports whether s is the state a payment made: Paid, from
+// Held. (A reschedule goes from Paid to Paid.)
+func (s *snapshot) isPayment() bool {
+	return s.state == Paid && s.prev != nil && s.prev.state == Held
+}
+
+// payment returns the payment reference of the booking in state s: the
+// text of the state its payment made, "" before one.
+func (s *snapshot) payment() string {
+	for h := s; h != nil; h = h.prev {
+		if h.isPayment() {
+			return h.text
+		}
+	}
+	return ""
+}
+
+// note returns the history's note of state s.
+func (s *snapshot) note() string {
+	if s.isPayment() {
+		return ""
+	}
+	return s.text
 }
 
 // next returns the snapshot after s: in state, at, for the reason note.
 func (s *snapshot) next(state State, at int64, note string) *snapshot {
 	n := *s
-	n.prev, n.state, n.at, n.note, n.reason = s, state, at, note, ReasonNone
+	n.prev, n.state, n.at, n.text, n.reason = s, state, at, note, ReasonNone
 	return &n
 }
 

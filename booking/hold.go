@@ -145,7 +145,7 @@ func (e *Engine) holdLocked(sh *accountShard, c *change, req *HoldRequest) (*boo
 			if b.idem.hash != c.idem.hash {
 				return nil, 0, ErrIdempotencyConflict
 			}
-			return b, b.lsn.Load(), nil
+			return b, b.lastLSN(), nil
 		}
 	}
 	if e.unpaidHolds(sh.latest[req.Account], c.at) >= e.opts.MaxHoldsPerAccount {

@@ -36,10 +36,10 @@ func (e *Engine) Pay(ctx context.Context, billingCode, paymentRef string) (Booki
 	}
 	nowNs := e.nowNs()
 	return e.change(ctx, b, nowNs, func(s *snapshot) (change, error) {
-		switch {
-		case s.paymentRef != "" && s.paymentRef == paymentRef:
+		switch ref := s.payment(); {
+		case ref != "" && ref == paymentRef:
 			return change{}, nil // paid already, by this payment
-		case s.paymentRef != "":
+		case ref != "":
 			return change{}, ErrAlreadyPaid
 		}
 		if err := can(opPay, s.state); err != nil {
@@ -184,7 +184,7 @@ func (e *Engine) change(ctx context.Context, b *booking, nowNs int64, decide fun
 			return Booking{}, err
 		}
 		if c.op == 0 {
-			return e.settle(ctx, b, b.lsn.Load())
+			return e.settle(ctx, b, b.lastLSN())
 		}
 		c.seq, c.from = b.seq, s
 		lsn, err := e.m.apply(&c)

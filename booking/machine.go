@@ -405,7 +405,7 @@ func (m *machine) view(b *booking, nowNs int64) Booking {
 		Applicants:    cloneApplicants(b.applicants),
 		FamilyCard:    b.familyCard,
 		State:         s.state,
-		PaymentRef:    s.paymentRef,
+		PaymentRef:    s.payment(),
 		Reschedules:   int(s.reschedules),
 		History:       make([]Event, n),
 		PayBy:         time.Unix(0, s.deadline).In(loc),
@@ -420,9 +420,9 @@ func (m *machine) view(b *booking, nowNs int64) Booking {
 	}
 	for h := s; h != nil; h = h.prev {
 		n--
-		e := Event{At: time.Unix(0, h.at).In(loc), State: h.state, Note: h.note}
+		e := Event{At: time.Unix(0, h.at).In(loc), State: h.state, Note: h.note()}
 		if h.reason != ReasonNone {
-			e.Reason = Reason{Kind: h.reason, Text: h.note}
+			e.Reason = Reason{Kind: h.reason, Text: h.note()}
 		}
 		v.History[n] = e
 	}

@@ -42,7 +42,7 @@ func (m *machine) archive(c *change) (uint64, error) {
 	b.mu.Lock()
 	s := b.st.Load()
 	switch {
-	case b.archived:
+	case b.archived():
 		err = ErrArchived
 	case c.from != nil && c.from != s:
 		err = errStale
@@ -66,8 +66,7 @@ func (m *machine) archive(c *change) (uint64, error) {
 	// Under the lock, so that a change that found b before it left the
 	// slab and waits for the lock finds it archived (step), and after
 	// the record has its place: the seats go back, and b leaves the slab.
-	b.archived = true
-	b.lsn.Store(lsn)
+	b.lsn.Store(lsn | archivedBit)
 	if s.state.holdsSeats() {
 		m.release(b, s)
 	}
@@ -124,9 +123,9 @@ func (m *machine) asImport(b *booking) change {
 		st := step{op: opBetween(prev.state, h.state), at: h.at, date: h.date, slot: h.slot, reason: h.reason}
 		switch st.op {
 		case opPay:
-			st.text = h.paymentRef
+			st.text = h.text
 		case opCancel, opReject:
-			st.text = h.note
+			st.text = h.note()
 		}
 		c.steps = append(c.steps, st)
 	}
