@@ -6,6 +6,7 @@ package booking
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/internal/journal"
@@ -107,8 +108,13 @@ func (e *Engine) Indexes() (niks, latest, idem map[string]string) {
 		sh := &m.niks.shards[i]
 		sh.mu.Lock()
 		for n, en := range sh.entries {
-			if en.latest != nil {
-				niks[n.Digits()] = formatCode(en.latest.code)
+			if en.latest != 0 {
+				b := m.slab.get(en.latest)
+				if b == nil {
+					niks[n.Digits()] = fmt.Sprintf("booking %d, not in the slab", en.latest)
+					continue
+				}
+				niks[n.Digits()] = formatCode(b.code)
 			}
 		}
 		sh.mu.Unlock()

@@ -28,8 +28,13 @@ type nikShard struct {
 }
 
 // nikEntry is what the engine knows about one NIK.
+//
+// It holds no pointer, so the collector never scans the index, millions of
+// entries at a rush: the latest booking is its sequence number, found in
+// the slab, which keeps every booking until the NIKs have let go of it
+// (release comes before the slab's removal, see machine.archive).
 type nikEntry struct {
-	latest *booking
+	latest uint64 // the sequence number of the NIK's latest booking; 0 for none
 	// reapplyFrom is the instant, Unix ns, from which the NIK may hold a
 	// new booking because of an earlier one that reached its date; 0
 	// when none did.
@@ -95,7 +100,7 @@ func (x *nikIndex) claim(b *booking, atNs int64, commit func(refused error) erro
 		if sh.entries == nil {
 			sh.entries = make(map[NIK]nikEntry)
 		}
-		next[i].latest = b
+		next[i].latest = b.seq
 		sh.entries[a.NIK] = next[i]
 	}
 	return nil
@@ -106,7 +111,7 @@ func (x *nikIndex) claim(b *booking, atNs int64, commit func(refused error) erro
 // learned from the latest booking.
 func (x *nikIndex) judge(en nikEntry, atNs int64, loc *time.Location) (nikEntry, error) {
 	m := x.m
-	if p := en.latest; p != nil {
+	if p := m.slab.get(en.latest); p != nil {
 		var err error
 		if en, err = x.judgeLatest(en, p, atNs); err != nil {
 			return en, err
@@ -158,9 +163,9 @@ func (x *nikIndex) release(b *booking, atNs int64) {
 	for _, a := range b.applicants {
 		sh := &x.shards[x.shardOf(a.NIK)]
 		sh.mu.Lock()
-		if en, ok := sh.entries[a.NIK]; ok && en.latest == b {
+		if en, ok := sh.entries[a.NIK]; ok && en.latest == b.seq {
 			en = x.fold(en, b, s, use)
-			en.latest = nil
+			en.latest = 0
 			if en.reapplyFrom <= atNs {
 				delete(sh.entries, a.NIK)
 			} else {
@@ -176,5 +181,5 @@ func (x *nikIndex) latest(n NIK) *booking {
 	sh := &x.shards[x.shardOf(n)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	return sh.entries[n].latest
+	return x.m.slab.get(sh.entries[n].latest)
 }

@@ -63,19 +63,21 @@ func (m *machine) archive(c *change) (uint64, error) {
 		b.mu.Unlock()
 		return 0, err
 	}
-	// Under the lock, so that a change that found b before it left the
-	// slab and waits for the lock finds it archived (step), and after
-	// the record has its place: the seats go back, and b leaves the slab.
+	// Under the lock, so that a change that found b and waits for the
+	// lock finds it archived (step), and after the record has its place:
+	// the seats go back.
 	b.lsn.Store(lsn | archivedBit)
 	if s.state.holdsSeats() {
 		m.release(b, s)
 	}
-	m.slab.remove(b.seq)
 	b.mu.Unlock()
 	// The account's and the NIKs' shards are taken before a booking's
-	// lock elsewhere (a hold), so not under it.
+	// lock elsewhere (a hold), so not under it. The NIKs let go of b
+	// before b leaves the slab: a NIK names its latest booking by number,
+	// and a claim must find it there to fold in its re-apply window.
 	m.accounts.remove(b)
 	m.niks.release(b, c.at)
+	m.slab.remove(b.seq)
 	m.states[s.state].Add(-1)
 	m.total.Add(-1)
 	return lsn, nil
