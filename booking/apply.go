@@ -457,10 +457,14 @@ func (m *machine) sweep(x *deadlineIndex, nowNs int64, record func(*booking) (ui
 	n, last := 0, uint64(0)
 	var refused error
 	for _, it := range x.pop(nowNs) {
-		lsn, made, err := record(it.b)
+		b := m.slab.get(it.seq)
+		if b == nil {
+			continue // archived since it was filed
+		}
+		lsn, made, err := record(b)
 		switch {
 		case errors.Is(err, ErrStorage):
-			x.add(it.at, it.b)
+			x.add(it.at, it.seq)
 			if refused == nil {
 				refused = err
 			}
@@ -468,7 +472,7 @@ func (m *machine) sweep(x *deadlineIndex, nowNs int64, record func(*booking) (ui
 			// Unreachable while the engine's invariants hold: an entry
 			// whose change the state machine itself refuses would be
 			// refused again at every sweep.
-			m.log.Error("sweep: a due change refused", "code", formatCode(it.b.code), "err", err)
+			m.log.Error("sweep: a due change refused", "code", formatCode(b.code), "err", err)
 		case made:
 			n++
 			last = max(last, lsn)

@@ -28,6 +28,10 @@ import (
 // deadline, rescheduled to another slot): the sweep that pops an entry
 // checks the booking's current state, and stale entries simply lapse. This
 // keeps removal off the pay path.
+//
+// Entries name bookings by sequence number, so the index holds no pointer
+// for the collector to trace; the sweep finds each booking in the slab,
+// and skips one archived since.
 type deadlineIndex struct {
 	shards [deadlineShards]deadlineShard
 }
@@ -45,14 +49,14 @@ type deadlineShard struct {
 }
 
 type deadlineItem struct {
-	at int64 // Unix ns
-	b  *booking
+	at  int64 // Unix ns
+	seq uint64
 }
 
 // deadlineBucket holds the bookings filed under one instant.
 type deadlineBucket struct {
 	at       int64
-	bookings []*booking
+	bookings []uint64 // sequence numbers
 }
 
 func bucketLess(a, b *deadlineBucket) bool { return a.at < b.at }
@@ -68,16 +72,16 @@ func newDeadlineIndex() *deadlineIndex {
 	return x
 }
 
-// add files b under instant at.
-func (x *deadlineIndex) add(at int64, b *booking) {
+// add files booking seq under instant at.
+func (x *deadlineIndex) add(at int64, seq uint64) {
 	s := &x.shards[uint64(at)%deadlineShards]
 	s.mu.Lock()
 	if n := len(s.tail); n == s.head || at >= s.tail[n-1].at {
-		s.tail = append(s.tail, deadlineItem{at: at, b: b})
+		s.tail = append(s.tail, deadlineItem{at: at, seq: seq})
 	} else if bk := s.buckets[at]; bk != nil {
-		bk.bookings = append(bk.bookings, b)
+		bk.bookings = append(bk.bookings, seq)
 	} else {
-		bk = &deadlineBucket{at: at, bookings: []*booking{b}}
+		bk = &deadlineBucket{at: at, bookings: []uint64{seq}}
 		s.buckets[at] = bk
 		s.tree.ReplaceOrInsert(bk)
 	}
@@ -117,7 +121,6 @@ func (x *deadlineIndex) pop(now int64) []deadlineItem {
 		s.mu.Lock()
 		for s.head < len(s.tail) && s.tail[s.head].at <= now {
 			out = append(out, s.tail[s.head])
-			s.tail[s.head] = deadlineItem{} // let the booking go
 			s.head++
 		}
 		s.compact()
@@ -128,8 +131,8 @@ func (x *deadlineIndex) pop(now int64) []deadlineItem {
 			}
 			s.tree.DeleteMin()
 			delete(s.buckets, bk.at)
-			for _, b := range bk.bookings {
-				out = append(out, deadlineItem{at: bk.at, b: b})
+			for _, seq := range bk.bookings {
+				out = append(out, deadlineItem{at: bk.at, seq: seq})
 			}
 		}
 		s.min.Store(s.earliest())
@@ -147,7 +150,6 @@ func (s *deadlineShard) compact() {
 	}
 	if s.head > 1024 && s.head*2 >= len(s.tail) {
 		n := copy(s.tail, s.tail[s.head:])
-		clear(s.tail[n:])
 		s.tail, s.head = s.tail[:n], 0
 	}
 }

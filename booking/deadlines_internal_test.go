@@ -31,7 +31,7 @@ func TestDeadlineIndex(t *testing.T) {
 					at += rng.Int64N(30) - 15
 				}
 				ats = append(ats, at)
-				x.add(at, &booking{seq: uint64(i + 1)})
+				x.add(at, uint64(i+1))
 			}
 			slices.Sort(ats)
 			require.Equal(t, ats[0], x.nextAt())

@@ -314,10 +314,10 @@ func (m *machine) file(b *booking, o op, from, to *snapshot) {
 	switch {
 	case to.state == Held:
 		at = to.deadline
-		m.holds.add(at, b)
+		m.holds.add(at, b.seq)
 	case to.state == Paid:
 		at = m.noShowAt(b, to)
-		m.arrivals.add(at, b)
+		m.arrivals.add(at, b.seq)
 	default:
 		m.fileEnd(b, to)
 		at = addNanos(to.at, m.retention)

@@ -22,7 +22,7 @@ import (
 
 // fileEnd records when ended booking b, in state s, leaves memory.
 func (m *machine) fileEnd(b *booking, s *snapshot) {
-	m.ends.add(addNanos(s.at, m.retention), b)
+	m.ends.add(addNanos(s.at, m.retention), b.seq)
 }
 
 // ended reports whether a booking in state st has ended: it can change no
