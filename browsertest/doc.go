@@ -3,7 +3,11 @@
 // 390×844: it books, pays, reschedules and cancels, and asserts what the
 // screen shows at each step — the month, today, the days' states in
 // words, the slots beside or below the calendar, the office's zone on
-// every time, the countdown, the result in view, the two languages.
+// every time, the countdown, the result in view, the two languages; once
+// paid, the queue number, the collection date and the proof of booking
+// (its QR code loaded, or its token to copy from a service that draws
+// none); and an opening draw, which the page enters beside a Go client
+// while the test moves the service's clock past the window and runs it.
 //
 // It is a module of its own because it needs chromedp, which kuota's core
 // module must not depend on. It has only tests:
@@ -24,7 +28,7 @@
 // Nothing but the browser: the service runs in the test process on
 // 127.0.0.1, on an in-memory engine whose clock starts at a fixed
 // instant (Monday 14 December 2026, 09:30 WITA) and runs at the real
-// pace, so that a run sees the same calendar whatever the date, the host's
+// pace (a test may jump it forward), so that a run sees the same calendar whatever the date, the host's
 // zone or the browser's. The browser's zone is set to New York on purpose:
 // a page that used it would show the wrong day and times. Every request the
 // page makes is checked to go to 127.0.0.1.

@@ -210,6 +210,12 @@ func (p *pageUnderTest) hold() {
 	require.Equal(t, "Kamis, 17 Desember 2026, 09:00–10:00 WITA (online)", p.text("#arrival"))
 	require.Equal(t, "17 Des 2026 08:00 WITA sampai 10:00 WITA", p.text("#checkin"))
 	require.Equal(t, "16 Des 2026 00:00 WITA", p.text("#cancelby"))
+	// Thursday's passport is ready three service days later: Friday,
+	// Monday, Tuesday.
+	require.Equal(t, "Selasa, 22 Des 2026", p.text("#ready-on"))
+	require.Contains(t, p.text("#result"), "Paspor siap diambil Selasa, 22 Des 2026")
+	require.False(t, p.visible("#ticket"), "no queue number before payment")
+	require.False(t, p.visible("#proof"), "no proof before payment")
 	p.requireZones()
 
 	first := p.countdown("Sisa waktu bayar: ")
@@ -232,6 +238,15 @@ func (p *pageUnderTest) pay() {
 	require.False(t, p.visible("#countdown"), "no countdown once paid")
 	require.False(t, p.visible("#payby"), "no payment deadline once paid")
 	require.NotContains(t, p.text("#result"), "Ditahan")
+	// The queue number, as the office's screen will call it, large.
+	require.True(t, p.visible("#ticket"))
+	require.Equal(t, "B-001", p.text("#queue"))
+	require.Equal(t, "17 Des 2026, 09:00–10:00 WITA", p.text("#ticket-when"))
+	require.Greater(t, eval[float64](p.browser, `parseFloat(getComputedStyle(document.querySelector("#queue")).fontSize)`), 30.0, "large, like a ticket")
+	require.Equal(t, "Selasa, 22 Des 2026", p.text("#ready-on"))
+	p.requireProofImage()
+	require.Equal(t, "Tunjukkan kode QR ini di pintu kantor, bersama KTP setiap pemohon.", p.text("#proof-hint"))
+	require.False(t, p.visible("#proof-text"), "the image, not the token")
 	p.requireInView("#result-heading", "the payment's result")
 	require.Contains(t, p.mine(p.code), "Lunas")
 	p.requireSeats("2026-12-17", "09:00", 9, "sisa", "dari")
@@ -255,6 +270,9 @@ func (p *pageUnderTest) english() {
 	require.Contains(t, p.cell("2026-12-17"), "79 left")
 	require.Contains(t, p.mine(p.code), "Paid")
 	require.Equal(t, "Pay", eval[string](p.browser, `document.querySelector("#pay").textContent`))
+	require.Contains(t, p.text("#result"), "Passport ready for collection Tuesday, 22 Dec 2026")
+	require.Equal(t, "Show this QR code at the office's door, with every applicant's KTP.", p.text("#proof-hint"))
+	require.Equal(t, "QR code of the proof of booking "+p.code, eval[string](p.browser, `document.querySelector("#proof-img").alt`))
 	p.requireSeats("2026-12-17", "09:00", 9, "left", "of")
 	p.screenshot("english")
 }
@@ -291,6 +309,7 @@ func (p *pageUnderTest) monthNavigation() {
 // follow, and the result comes into view again.
 func (p *pageUnderTest) reschedule() {
 	t := p.t
+	qr := eval[string](p.browser, `document.querySelector("#proof-img").src`)
 	p.click("#reschedule")
 	p.waitFor(`text("#moving") === "Pick a new date and time for `+p.code+`."`, "the move to start")
 	p.requireInView("#moving", "the move's notice, above the calendar")
@@ -307,6 +326,12 @@ func (p *pageUnderTest) reschedule() {
 	require.Equal(t, "Paid — come at your arrival time", p.text("#result-heading"))
 	require.False(t, p.visible("#reschedule"), "moved once: M-Paspor allows no second move")
 	require.False(t, p.visible("#moving"))
+	// A new slot, a new queue number, a new proof; and the passport is
+	// ready a day later.
+	require.Equal(t, "C-001", p.text("#queue"))
+	require.Equal(t, "Wednesday, 23 Dec 2026", p.text("#ready-on"))
+	p.waitFor(`document.querySelector("#proof-img").src !== `+strconv.Quote(qr), "the new proof's QR code")
+	p.requireProofImage()
 	p.requireInView("#result-heading", "the move's result")
 	require.Contains(t, p.cell("2026-12-17"), "80 left", "the old day has its seat back")
 	p.requireSeats("2026-12-18", "10:00", 9, "left", "of")
@@ -326,6 +351,9 @@ func (p *pageUnderTest) cancel() {
 	p.requireInView("#result-heading", "the cancellation's result")
 	require.False(t, p.visible("#cancel"))
 	require.False(t, p.visible("#pay"))
+	require.False(t, p.visible("#ticket"), "nobody is called for a cancelled booking")
+	require.False(t, p.visible("#proof"), "nor let in with its proof")
+	require.False(t, p.visible("#ready-on"), "nor served")
 	require.Contains(t, p.mine(p.code), "Cancelled")
 	p.requireSeats("2026-12-18", "10:00", 10, "left", "of")
 	p.screenshot("cancelled")

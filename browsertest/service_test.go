@@ -9,9 +9,11 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	qrcode "github.com/skip2/go-qrcode"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kuota/kuota/booking"
@@ -59,29 +61,45 @@ const (
 
 // testClock is the service's clock: a fixed instant, then the real pace,
 // so that a countdown counts down and nothing crosses a day in a test's
-// minutes.
-type testClock struct{ start, began time.Time }
+// minutes, and jumps forward when a test says so (an opening draw's
+// window passing). Both readings jump together, so the engine, which
+// checks Now against Monotonic, believes the jump at once.
+type testClock struct {
+	start, began time.Time
+	skipped      atomic.Int64 // nanoseconds jumped over by Skip
+}
 
-func (c testClock) Now() time.Time           { return c.start.Add(time.Since(c.began)) }
-func (c testClock) Monotonic() time.Duration { return time.Since(c.began) }
+func (c *testClock) Now() time.Time { return c.start.Add(c.Monotonic()) }
+func (c *testClock) Monotonic() time.Duration {
+	return time.Since(c.began) + time.Duration(c.skipped.Load())
+}
+
+// Skip moves the clock forward by d.
+func (c *testClock) Skip(d time.Duration) { c.skipped.Add(int64(d)) }
 
 // serviceOptions change the service for one test; the zero value is the
 // usual one.
 type serviceOptions struct {
 	start   time.Time     // the clock's first instant: clockStart when zero
 	holdTTL time.Duration // how long a hold waits for payment: the engine's default when zero
+	// openingWindow is the offices' opening window: none when zero.
+	openingWindow time.Duration
+	// noProofImage leaves Options.ProofImage nil: the page shows a
+	// proof's token as text.
+	noProofImage bool
 }
 
 // service is kuotahttp over an in-memory engine, on 127.0.0.1.
 type service struct {
 	url    string
 	engine *booking.Engine
+	clock  *testClock
 }
 
 // newService starts the service; the test's cleanup stops it.
 func newService(t *testing.T, opts serviceOptions) *service {
 	t.Helper()
-	clock := testClock{start: clockStart, began: time.Now()}
+	clock := &testClock{start: clockStart, began: time.Now()}
 	if !opts.start.IsZero() {
 		clock.start = opts.start
 	}
@@ -90,7 +108,7 @@ func newService(t *testing.T, opts serviceOptions) *service {
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, engine.Close()) })
-	for _, cfg := range officeConfigs() {
+	for _, cfg := range officeConfigs(opts.openingWindow) {
 		require.NoError(t, engine.RegisterOffice(t.Context(), cfg))
 	}
 
@@ -100,6 +118,10 @@ func newService(t *testing.T, opts serviceOptions) *service {
 	// The clock is the engine's; the rates are wide, because the test
 	// clicks faster than any person.
 	wide := kuotahttp.Rate{Burst: 100_000, Every: time.Millisecond}
+	var proofImage func(string) (string, []byte, error)
+	if !opts.noProofImage {
+		proofImage = proofQR
+	}
 	h, err := kuotahttp.New(engine, &kuotahttp.Options{
 		Account: func(r *http.Request) (string, error) {
 			if a := r.Header.Get(accountHeader); a != "" {
@@ -114,6 +136,7 @@ func newService(t *testing.T, opts serviceOptions) *service {
 		AddressHoldRate:   wide,
 		PageAccountHeader: accountHeader,
 		PagePayURL:        payPath,
+		ProofImage:        proofImage,
 	})
 	require.NoError(t, err)
 	mux := http.NewServeMux()
@@ -131,12 +154,19 @@ func newService(t *testing.T, opts serviceOptions) *service {
 		require.NoError(t, srv.Shutdown(ctx))
 		served.Wait()
 	})
-	return &service{url: "http://" + ln.Addr().String() + "/", engine: engine}
+	return &service{url: "http://" + ln.Addr().String() + "/", engine: engine, clock: clock}
+}
+
+// proofQR draws a proof as a QR code PNG, as kuota serve does.
+func proofQR(token string) (string, []byte, error) {
+	png, err := qrcode.Encode(token, qrcode.Medium, -8)
+	return "image/png", png, err
 }
 
 // officeConfigs are the two offices: Monday to Friday, eight one-hour
-// slots, the shipped holidays with collective leave observed.
-func officeConfigs() []booking.OfficeConfig {
+// slots, the shipped holidays with collective leave observed, and the
+// opening window given.
+func officeConfigs(window time.Duration) []booking.OfficeConfig {
 	layout := quota.Layout{Pools: []string{"online", "walk-in"}}
 	for h := 8; h < 8+slotsPerDay; h++ {
 		layout.Slots = append(layout.Slots, quota.Slot{
@@ -152,7 +182,7 @@ func officeConfigs() []booking.OfficeConfig {
 			Release:  quota.ReleaseRule{Every: quota.Daily, Lead: releaseLeadDays, At: 8 * time.Hour},
 			First:    firstDay,
 			Days:     horizonDays,
-		}}
+		}, OpeningWindow: window}
 	}
 	return []booking.OfficeConfig{
 		office(officeJakarta, "Kantor Imigrasi Jakarta Selatan", calendar.Jakarta()),

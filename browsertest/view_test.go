@@ -154,6 +154,18 @@ func (p *pageUnderTest) requireZones() {
 	require.Empty(p.t, bare, "times without their zone")
 }
 
+// requireProofImage waits until the proof's QR code has loaded, and
+// checks that it is shown, square and whole.
+func (p *pageUnderTest) requireProofImage() {
+	p.t.Helper()
+	p.waitFor(`(() => { const i = document.querySelector("#proof-img");
+		return !i.hidden && i.complete && i.naturalWidth > 0; })()`, "the proof's QR code to load")
+	require.True(p.t, p.visible("#proof-img"))
+	size := eval[[]float64](p.browser, `(() => { const i = document.querySelector("#proof-img"); return [i.naturalWidth, i.naturalHeight]; })()`)
+	require.Equal(p.t, size[0], size[1], "a QR code is square")
+	require.GreaterOrEqual(p.t, size[0], 200.0, "big enough to scan")
+}
+
 // selectOffice picks an office in the form, as a person does.
 func (p *pageUnderTest) selectOffice(code string) {
 	p.t.Helper()

@@ -45,6 +45,9 @@ func TestLoadTestdata(t *testing.T) {
 		First:   calendar.NewDate(2026, time.December, 1),
 		Days:    90,
 	}, jkt.Quota)
+	require.Equal(t, time.Minute, jkt.OpeningWindow, `"opening_window": "60s"`)
+	require.Zero(t, f.Offices[1].OpeningWindow, "none by default")
+	require.Equal(t, 3, f.Policy.CollectionServiceDays)
 	// ["id", "holidays-2027.csv"]: the shipped years and the operator's.
 	require.Equal(t, []int{2024, 2025, 2026, 2027}, jkt.Quota.Schedule.Holidays.Years())
 	newYear, ok := jkt.Quota.Schedule.Holidays.Lookup(calendar.NewDate(2027, time.January, 1))
@@ -196,17 +199,18 @@ func TestReleases(t *testing.T) {
 func TestPolicyDurations(t *testing.T) {
 	data := strings.Replace(office(""), `]}`, `], "policy": {
 		"hold_ttl": "1h30m", "retention": "720h", "clock_jump_hold": "30s", "check_in_early": "45m",
-		"max_holds_per_account": 3, "bookings_max": 1000,
+		"max_holds_per_account": 3, "bookings_max": 1000, "collection_service_days": 5,
 		"reschedules_max": 2, "reschedule_until": "H-3", "cancel_until": "H-0",
 		"reapply_after_months": 6, "reapply_after_unreached": true}}`, 1)
 	f, err := config.Parse("kuota.json", []byte(data), "")
 	require.NoError(t, err)
 	require.Equal(t, config.Policy{
-		HoldTTL:            90 * time.Minute,
-		MaxHoldsPerAccount: 3,
-		BookingsMax:        1000,
-		Retention:          30 * 24 * time.Hour,
-		ClockJumpHold:      30 * time.Second,
+		HoldTTL:               90 * time.Minute,
+		MaxHoldsPerAccount:    3,
+		BookingsMax:           1000,
+		Retention:             30 * 24 * time.Hour,
+		ClockJumpHold:         30 * time.Second,
+		CollectionServiceDays: 5,
 		Windows: reschedule.Policy{
 			ReschedulesMax:        2,
 			RescheduleUntil:       3,
@@ -223,6 +227,7 @@ func TestPolicyDurations(t *testing.T) {
 	require.Equal(t, 1000, o.BookingsMax)
 	require.Equal(t, 30*24*time.Hour, o.Retention)
 	require.Equal(t, 30*time.Second, o.ClockJumpHold)
+	require.Equal(t, 5, o.CollectionServiceDays)
 	require.Equal(t, f.Policy.Windows, *o.Policy)
 	o.Policy.ReschedulesMax = 9
 	require.Equal(t, 2, f.Policy.Windows.ReschedulesMax, "Options hands out a copy")

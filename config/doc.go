@@ -42,7 +42,8 @@
 //	      "release": {"every": "monthly", "lead": 1, "day": 1, "at": "08:00"},
 //	      "first": "2026-12-01",
 //	      "days": 90,
-//	      "closures": [{"date": "2026-12-24", "reason": "Penataan ruang layanan"}]
+//	      "closures": [{"date": "2026-12-24", "reason": "Penataan ruang layanan"}],
+//	      "opening_window": "60s"
 //	    },
 //	    {
 //	      "code": "KANIM-DPS",
@@ -75,6 +76,7 @@
 //	    "hold_ttl": "2h",
 //	    "max_holds_per_account": 1,
 //	    "retention": "8760h",
+//	    "collection_service_days": 3,
 //	    "reschedules_max": 1,
 //	    "reschedule_until": "H-1",
 //	    "cancel_until": "H-2",
@@ -118,6 +120,12 @@
 //	observe_collective_leave
 //	           true to close on collective leave ("cuti bersama"); false by default
 //	closures   the office's own closed days: [{"date": "2026-12-24", "reason": "…"}]
+//	opening_window
+//	           how long after each release the holds that arrive are collected and
+//	           admitted in a random order, drawn from a seed the office committed to,
+//	           rather than as they come: "60s". A Go duration, 0 (none, the default) to
+//	           booking.OpeningWindowMax; see booking.OfficeConfig.OpeningWindow and
+//	           booking.Engine.Draw
 //
 // # Holidays
 //
@@ -160,6 +168,8 @@
 //	bookings_max             bookings the engine keeps in memory: 10000000
 //	retention                how long an ended booking stays in memory: "8760h"
 //	clock_jump_hold          how long a jump of the clock must hold to be believed: "1m"
+//	collection_service_days  the office's service days after arrival until the passport is
+//	                         ready for collection (booking.Booking.ReadyOn): 3
 //	reschedules_max          reschedules a booking may have: 1
 //	reschedule_until         the last day to reschedule, before arrival: "H-1"
 //	cancel_until             the last day to cancel: "H-2"
@@ -168,7 +178,7 @@
 //	reapply_after_unreached  whether a booking that never reached its date starts
 //	                         that wait too: false
 //
-// The first five are [booking.Options] fields, which read zero as their
+// The first six are [booking.Options] fields, which read zero as their
 // default; the file may not say zero for them (leave the field out). The
 // rest are [reschedule.Policy]'s.
 //

@@ -50,19 +50,28 @@ func checkWithEngine(p *Policy, offices []booking.OfficeConfig) error {
 				return errAt("policy", err) // unreachable: these options made an engine already
 			}
 		}
-		probe := booking.OfficeConfig{Code: o.Code, Name: o.Name, Quota: cell}
+		probe := booking.OfficeConfig{Code: o.Code, Name: o.Name, Quota: cell, OpeningWindow: o.OpeningWindow}
 		if err := e.RegisterOffice(ctx, probe); err != nil {
-			// RegisterOffice checks the code first: if a plain name
-			// mends it, the name was at fault.
-			probe.Name = "probe"
-			field := ".name"
-			if e.RegisterOffice(ctx, probe) != nil {
-				field = ".code"
-			}
-			return errAt(index("offices", i)+field, err)
+			return errAt(index("offices", i)+probeFault(e, probe), err)
 		}
 	}
 	return nil
+}
+
+// probeFault names the field of a probe the engine refused: the one
+// whose mending, alone, makes the engine take it. RegisterOffice checks
+// the code first, then the name, then the opening window.
+func probeFault(e *booking.Engine, probe booking.OfficeConfig) string {
+	ctx := context.Background()
+	probe.Name = "probe"
+	if e.RegisterOffice(ctx, probe) == nil {
+		return ".name"
+	}
+	probe.OpeningWindow = 0
+	if e.RegisterOffice(ctx, probe) == nil {
+		return ".opening_window"
+	}
+	return ".code"
 }
 
 // probeOfficesMax bounds the offices registered with one engine here:

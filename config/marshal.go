@@ -108,6 +108,10 @@ func officeJSONOf(c *booking.OfficeConfig) (officeJSON, error) {
 	if o.Release, err = releaseJSONOf(q.Release); err != nil {
 		return officeJSON{}, err
 	}
+	if c.OpeningWindow != 0 {
+		w := formatDuration(c.OpeningWindow)
+		o.OpeningWindow = &w
+	}
 	if q.Schedule.ObserveCollectiveLeave {
 		o.ObserveCollectiveLeave = &q.Schedule.ObserveCollectiveLeave
 	}
@@ -193,6 +197,7 @@ func policyJSONOf(p *Policy) *policyJSON {
 		BookingsMax:           engineNum(p.BookingsMax),
 		Retention:             engineDuration(p.Retention),
 		ClockJumpHold:         engineDuration(p.ClockJumpHold),
+		CollectionServiceDays: engineNum(p.CollectionServiceDays),
 		ReschedulesMax:        num(p.Windows.ReschedulesMax),
 		RescheduleUntil:       str(formatDaysBefore(p.Windows.RescheduleUntil)),
 		CancelUntil:           str(formatDaysBefore(p.Windows.CancelUntil)),

@@ -58,14 +58,17 @@ func TestMarshalEngineOffice(t *testing.T) {
 	o.Quota.Schedule.ObserveCollectiveLeave = true
 	o.Quota.Schedule.Closures = []calendar.Closure{{Date: kuotatest.Dec11, Reason: "Jakarta & Bogor <rapat>"}}
 	o.Quota.Layout.Slots = append(o.Quota.Layout.Slots, quota.Slot{Start: 23 * time.Hour, End: 24 * time.Hour, Seats: []int{0, 1}})
+	o.OpeningWindow = 90 * time.Second
 	p := config.Policy{HoldTTL: 90 * time.Minute, MaxHoldsPerAccount: 2, BookingsMax: 5000, Retention: 48 * time.Hour,
-		ClockJumpHold: 30 * time.Second, Windows: reschedule.Policy{RescheduleUntil: 3, CheckInEarly: 90 * time.Minute}}
+		ClockJumpHold: 30 * time.Second, CollectionServiceDays: 5, Windows: reschedule.Policy{RescheduleUntil: 3, CheckInEarly: 90 * time.Minute}}
 	data := roundTrip(t, []booking.OfficeConfig{o}, &p, "none")
 	require.Contains(t, string(data), `"week": ["mon-tue", "thu-sat"]`)
 	require.Contains(t, string(data), `"Jakarta & Bogor <rapat>"`, "no HTML escapes")
 	require.Contains(t, string(data), `{"time": "23:00-24:00", "seats": {"online": 0, "walk-in": 1}}`)
 	require.Contains(t, string(data), `"hold_ttl": "1h30m"`)
 	require.Contains(t, string(data), `"reschedule_until": "H-3"`)
+	require.Contains(t, string(data), `"opening_window": "1m30s"`)
+	require.Contains(t, string(data), `"collection_service_days": 5`)
 }
 
 func TestMarshalZeroEngineFields(t *testing.T) {

@@ -66,7 +66,13 @@ func officeConfig(o *officeJSON, path string, hs *holidaySources, defaults *holi
 		}
 		return none, errAt(path+field, err)
 	}
-	return booking.OfficeConfig{Code: o.Code, Name: o.Name, Quota: q}, nil
+	var window time.Duration
+	if o.OpeningWindow != nil {
+		if window, err = parseDuration(*o.OpeningWindow); err != nil {
+			return none, errAt(path+".opening_window", err)
+		}
+	}
+	return booking.OfficeConfig{Code: o.Code, Name: o.Name, Quota: q, OpeningWindow: window}, nil
 }
 
 // weekdayNames are the days as a file names them, by time.Weekday.

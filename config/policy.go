@@ -19,24 +19,29 @@ import (
 //
 // A Policy is a plain value.
 type Policy struct {
-	HoldTTL            time.Duration     // "hold_ttl"; booking.Options.HoldTTL
-	MaxHoldsPerAccount int               // "max_holds_per_account"
-	BookingsMax        int               // "bookings_max"
-	Retention          time.Duration     // "retention"
-	ClockJumpHold      time.Duration     // "clock_jump_hold"
-	Windows            reschedule.Policy // "reschedules_max", "reschedule_until", …; booking.Options.Policy
+	HoldTTL            time.Duration // "hold_ttl"; booking.Options.HoldTTL
+	MaxHoldsPerAccount int           // "max_holds_per_account"
+	BookingsMax        int           // "bookings_max"
+	Retention          time.Duration // "retention"
+	ClockJumpHold      time.Duration // "clock_jump_hold"
+	// CollectionServiceDays is "collection_service_days": how many of
+	// the office's service days after arrival a passport is ready
+	// (booking.Booking.ReadyOn).
+	CollectionServiceDays int
+	Windows               reschedule.Policy // "reschedules_max", "reschedule_until", …; booking.Options.Policy
 }
 
 // DefaultPolicy returns the policy of an engine given no options: the
 // defaults of package booking and reschedule.Default().
 func DefaultPolicy() Policy {
 	return Policy{
-		HoldTTL:            booking.DefaultHoldTTL,
-		MaxHoldsPerAccount: booking.DefaultMaxHoldsPerAccount,
-		BookingsMax:        booking.DefaultBookingsMax,
-		Retention:          booking.DefaultRetention,
-		ClockJumpHold:      booking.DefaultClockJumpHold,
-		Windows:            reschedule.Default(),
+		HoldTTL:               booking.DefaultHoldTTL,
+		MaxHoldsPerAccount:    booking.DefaultMaxHoldsPerAccount,
+		BookingsMax:           booking.DefaultBookingsMax,
+		Retention:             booking.DefaultRetention,
+		ClockJumpHold:         booking.DefaultClockJumpHold,
+		CollectionServiceDays: booking.DefaultCollectionServiceDays,
+		Windows:               reschedule.Default(),
 	}
 }
 
@@ -65,6 +70,7 @@ var engineFields = []struct {
 	{"bookings_max", func(o *booking.Options, p *Policy) { o.BookingsMax = p.BookingsMax }},
 	{"retention", func(o *booking.Options, p *Policy) { o.Retention = p.Retention }},
 	{"clock_jump_hold", func(o *booking.Options, p *Policy) { o.ClockJumpHold = p.ClockJumpHold }},
+	{"collection_service_days", func(o *booking.Options, p *Policy) { o.CollectionServiceDays = p.CollectionServiceDays }},
 }
 
 // windowFields are the policy's fields that reschedule.Policy holds, each
@@ -121,6 +127,7 @@ func policyFrom(w *policyJSON) (Policy, error) {
 	}{
 		{"max_holds_per_account", w.MaxHoldsPerAccount, &p.MaxHoldsPerAccount, true},
 		{"bookings_max", w.BookingsMax, &p.BookingsMax, true},
+		{"collection_service_days", w.CollectionServiceDays, &p.CollectionServiceDays, true},
 		{"reschedules_max", w.ReschedulesMax, &p.Windows.ReschedulesMax, false},
 		{"reapply_after_months", w.ReapplyAfterMonths, &p.Windows.ReapplyAfterMonths, false},
 	}

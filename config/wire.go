@@ -36,6 +36,7 @@ type officeJSON struct {
 	Holidays               *names        `json:"holidays,omitempty"`
 	ObserveCollectiveLeave *bool         `json:"observe_collective_leave,omitempty"`
 	Closures               []closureJSON `json:"closures,omitempty"`
+	OpeningWindow          *string       `json:"opening_window,omitempty"` // "60s"
 }
 
 type slotJSON struct {
@@ -86,6 +87,7 @@ type policyJSON struct {
 	BookingsMax           *int    `json:"bookings_max,omitempty"`
 	Retention             *string `json:"retention,omitempty"`
 	ClockJumpHold         *string `json:"clock_jump_hold,omitempty"`
+	CollectionServiceDays *int    `json:"collection_service_days,omitempty"`
 	ReschedulesMax        *int    `json:"reschedules_max,omitempty"`
 	RescheduleUntil       *string `json:"reschedule_until,omitempty"` // "H-1"
 	CancelUntil           *string `json:"cancel_until,omitempty"`     // "H-2"

@@ -20,9 +20,13 @@
 //	GET  /offices                             the offices, their pools and slots
 //	GET  /offices/{office}/months/{yyyy-mm}   a month's calendar (?pool=online)
 //	GET  /offices/{office}/days/{yyyy-mm-dd}  a day's slots (?pool=online)
+//	GET  /offices/{office}/draws/{opens}      an opening draw, for anyone to audit (opens: RFC 3339)
+//	GET  /proof-keys                          the public keys that check proofs of booking offline
 //	POST /holds                               hold seats: 201, the booking, Location
 //	GET  /bookings                            the account's bookings
 //	GET  /bookings/{code}                     one of them, with its history
+//	GET  /bookings/{code}/proof               its proof of booking: {"token", "key_id"}
+//	GET  /bookings/{code}/proof/image         the proof as an image, a QR code (Options.ProofImage)
 //	POST /bookings/{code}/reschedule          move a paid booking: {"date", "slot"}
 //	POST /bookings/{code}/cancel              cancel, with {"reason": {…}} or none
 //	POST /bookings/{code}/checkin             record the applicants' arrival
@@ -38,6 +42,9 @@
 //	GET  /bookings/{code}                     any booking, with its account
 //	POST /bookings/{code}/reject              the office refuses it: {"reason": {"kind", "text"}}
 //	POST /bookings/{code}/checkin             the office's desk records the arrival
+//	GET  /proof-keys                          the proof keys, with the NIK keys counters check KTPs with
+//	POST /proof-keys/rotate                   a new key signs proofs from now on
+//	POST /proofs/check                        a proof shown at the door: {"token", "nik"}, nik optional
 //
 // A hold is {"office": "JKT-SEL", "date": "2026-12-10", "slot": "08:00",
 // "pool": "online", "applicants": [{"nik": …, "meta": …}], "family_card":
@@ -50,6 +57,52 @@
 // outside-horizon (grey). NIKs and family cards are shown masked
 // ("31**********0001"), as [booking.NIK.String] masks them, and never in
 // full, to anyone.
+//
+// # Queue numbers, collection dates and proofs of booking
+//
+// A paid booking carries its queue number in its slot, "queue": "B-017"
+// (nomor antrian; [booking.QueueNumber]), a new one after a reschedule,
+// and the day its passport is ready for collection, "ready_on" (the
+// office's third service day after arrival by default;
+// [booking.Options].CollectionServiceDays), absent when the booking will
+// not be served or the day cannot be promised yet. The operator's
+// arrival list is in queue order.
+//
+// Its proof of booking, GET /bookings/{code}/proof, is a token signed
+// by the engine ([booking.Engine.Proof]): booking code, office, date,
+// slot, queue number, applicant count and keyed hashes of the NIKs, never
+// a NIK. The page shows it as a QR code when the service draws one
+// ([Options].ProofImage; kuotahttp itself uses the standard library
+// only), and as text otherwise. A counter checks it offline with a public
+// key of GET /proof-keys ([booking.VerifyProof]) and a KTP's NIK against
+// it with the key's NIK key, which only the operator API lists
+// ([booking.Proof.HasNIK]); online, POST /proofs/check answers what the
+// proof says, whether the NIK given is on the booking, and whether the
+// proof is revoked — the booking cancelled, rejected, a no-show or moved
+// since — as 200 with "revoked": true rather than as a problem, so that
+// the counter sees what it was. A token no key of the engine signed is
+// 422 bad-proof.
+//
+// # The opening draw
+//
+// An office with an opening window ([booking.OfficeConfig].OpeningWindow,
+// "opening_window_seconds" in GET /offices) collects the holds that
+// arrive in the window after a release and admits them in a random order
+// drawn from a seed it committed to ([booking.Engine.Draw]); a day view
+// names the window's end, "draw_closes". Such a hold is answered when the
+// draw has run, at the window's end: a server in front of the handler
+// must not time a response out sooner (an http.Server's WriteTimeout,
+// a proxy's read timeout), or the applicant never learns the result.
+// Admitted, the booking comes back with "draw_ticket" (its place in the
+// order of arrival), "draw_place" (its place in the draw) and
+// "draw_entrants"; refused, the problem is the refusal's own (cell-full
+// when the places before it took the seats) with the same three members.
+// An account or a NIK enters a draw once: a second hold is 409 in-draw,
+// with Field naming the applicant whose NIK is in it already, or none
+// when it is the account. GET /offices/{office}/draws/{opens} shows the
+// draw to anyone: the commitment (hex SHA-256 of the seed) from the
+// start, the seed and the order of tickets once drawn, which
+// [booking.VerifyDraw] checks.
 //
 // # Authentication and ownership
 //
@@ -132,6 +185,9 @@
 //	409 nik-booked            409 reapply-too-soon      409 too-many-holds
 //	409 past                  409 outside-horizon       409 office-closed
 //	409 not-opened            409 no-quota              409 cell-full
+//	409 in-draw               409 draw-full             404 no-draw
+//	422 bad-proof             409 proof-revoked         404 no-proof-image
+//	409 too-many-proof-keys
 //	409 reschedule-closed     409 reschedule-limit      409 cancel-closed
 //	409 check-in-early        409 check-in-late         422 bad-override
 //	422 bad-closure-reason    422 bad-seats             422 bad-office
@@ -167,7 +223,12 @@
 // Each is an option with a documented default and bounds, checked by
 // [New]: the body size ([Options].BodyBytesMax), the rates, the keys each
 // rate remembers, the payment window. The bookings GET /bookings lists
-// are at most [AccountBookingsMax]; one Check or Backup runs at a time.
+// are at most [AccountBookingsMax]; one Check or Backup runs at a time;
+// a proof's image is at most [ProofImageBytesMax]. The engine bounds the
+// rest: a proof token ([booking.ProofTokenBytesMax]), the proof keys
+// ([booking.ProofKeysMax]), the opening window
+// ([booking.OpeningWindowMax]) and its entrants
+// ([booking.DrawEntrantsMax]).
 //
 // # Concurrency
 //

@@ -59,6 +59,10 @@ var (
 	// ErrRateLimited is matched by the refusal of a request over one of
 	// the rate limits of Options: 429, with Retry-After.
 	ErrRateLimited = errors.New("kuotahttp: too many requests")
+	// ErrNoProofImage is returned for a proof's image when
+	// Options.ProofImage is nil: the page then shows the proof's token
+	// as text.
+	ErrNoProofImage = errors.New("kuotahttp: this service makes no images of proofs")
 	// ErrBusy is returned for a Check or a Backup asked while another
 	// one runs: each reads every booking, and one at a time is plenty.
 	ErrBusy = errors.New("kuotahttp: another check or backup is running")

@@ -101,6 +101,18 @@ type Options struct {
 	// what the browser sends by itself, such as the service's session
 	// cookie.
 	PageAccountHeader string
+	// ProofImage, when set, draws a proof of booking's token as an
+	// image — a QR code the office's door scans — for GET
+	// /bookings/{code}/proof/image, and the page shows it. It returns the
+	// image's media type ("image/png", "image/svg+xml") and its bytes,
+	// at most ProofImageBytesMax; an error answers 500, logged. nil (the
+	// default) makes no image: the route answers 404 no-proof-image and
+	// the page shows the token as text to copy. It is a hook so that the
+	// QR library is the service's choice, in the service's module:
+	// kuotahttp uses the standard library only (`kuota serve` draws PNGs
+	// with one).
+	ProofImage func(token string) (contentType string, image []byte, err error)
+
 	// PagePayURL, when set, gives the page a Pay button that posts
 	// {"billing_code": …} to this URL: a payment provider's page, or a
 	// demo's simulated channel. Empty, the page shows the billing code
@@ -141,6 +153,10 @@ const (
 	// AccountBookingsMax is the most bookings GET /bookings lists: the
 	// account's newest, with "truncated" set when it has more.
 	AccountBookingsMax = 100
+	// ProofImageBytesMax bounds what Options.ProofImage may return: a
+	// QR code of a proof (about 160 bytes, a version-10 code) is a few
+	// kilobytes as a PNG; a megabyte is a hook's bug.
+	ProofImageBytesMax = 1 << 20
 )
 
 // Defaults for zero Options fields.

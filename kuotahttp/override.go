@@ -109,7 +109,7 @@ func (h *Handler) override(c *call) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(c.w, http.StatusOK, dayPageJSON{Office: office, dayJSON: newDayJSON(&view)})
+	writeJSON(c.w, http.StatusOK, dayPageJSON{Office: office, dayJSON: newDayJSON(&view, h.openingWindow(c, office))})
 	return nil
 }
 

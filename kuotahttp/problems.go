@@ -50,6 +50,14 @@ type Problem struct {
 	// from 07:00".
 	Opens  time.Time `json:"opens,omitzero"`
 	Closes time.Time `json:"closes,omitzero"`
+	// DrawTicket, DrawPlace and DrawEntrants are set when a hold was
+	// refused after an opening draw (a *booking.DrawError): its ticket
+	// (its place in the order of arrival), its place in the draw (1 went
+	// first) and how many entered. The type is the refusal's own cause,
+	// such as cell-full: those ahead of it took the seats.
+	DrawTicket   int `json:"draw_ticket,omitempty"`
+	DrawPlace    int `json:"draw_place,omitempty"`
+	DrawEntrants int `json:"draw_entrants,omitempty"`
 }
 
 // problemRow maps one error to a status, a problem name and a title,
@@ -129,11 +137,17 @@ var problemTable = []problemRow{
 	{booking.ErrBadBillingCode, 422, "bad-billing-code", "The billing code is not 15 digits", "billing_code"},
 	{booking.ErrBadPaymentRef, 422, "bad-payment-ref", "The payment reference is not valid", "payment_ref"},
 	{booking.ErrBadReason, 422, "bad-reason", "The reason is not valid", "reason"},
+	{booking.ErrBadProof, 422, "bad-proof", "The token is not a proof of booking signed by this service", "token"},
 
 	// Things that do not exist, or not for this account.
 	{booking.ErrUnknownOffice, 404, "unknown-office", "No such office", "office"},
+	// Before booking-not-found and archived: a proof whose booking is
+	// gone was revoked by its going.
+	{booking.ErrProofRevoked, 409, "proof-revoked", "The proof's booking has changed since the proof was made", ""},
 	{booking.ErrNotFound, 404, "booking-not-found", "No such booking", ""},
 	{booking.ErrArchived, 410, "archived", "The booking ended long ago and was archived", ""},
+	{booking.ErrNoDraw, 404, "no-draw", "The office holds no opening draw", "office"},
+	{ErrNoProofImage, 404, "no-proof-image", "This service makes no images of proofs", ""},
 
 	// The booking's state; ErrExpired first, see above.
 	{booking.ErrExpired, 410, "expired", "The hold expired", ""},
@@ -146,6 +160,12 @@ var problemTable = []problemRow{
 	{booking.ErrNIKBooked, 409, "nik-booked", "The NIK has a live booking already", ""},
 	{reschedule.ErrReapplyTooSoon, 409, "reapply-too-soon", "Too soon after the NIK's last booking", ""},
 	{booking.ErrTooManyHolds, 409, "too-many-holds", "The account has as many unpaid holds as it may", ""},
+
+	// The opening draw. An account already in it has no Field (the
+	// account is the request's, not the body's); an applicant's NIK
+	// comes as a *booking.ApplicantError, with its Field.
+	{booking.ErrInDraw, 409, "in-draw", "Already in this opening draw", ""},
+	{booking.ErrDrawFull, 409, "draw-full", "The opening draw has as many entrants as it may", ""},
 
 	// The calendar and the quota.
 	{quota.ErrPast, 409, "past", "The slot has begun or the day has gone by", ""},
@@ -173,6 +193,7 @@ var problemTable = []problemRow{
 	{quota.ErrLayoutChange, 409, "layout-change", "A layout may only grow at its end", ""},
 	{quota.ErrBelowTaken, 409, "below-taken", "Fewer seats than are taken", "seats"},
 	{booking.ErrNoFile, 409, "no-file", "This engine keeps no file to back up", ""},
+	{booking.ErrTooManyProofKeys, 409, "too-many-proof-keys", "The engine keeps as many proof keys as it may", ""},
 	{ErrBusy, 409, "busy", "Another check or backup is running", ""},
 
 	// The service.
@@ -252,6 +273,10 @@ func newProblem(err error, params []string) (Problem, problemRow) {
 	var we *reschedule.WindowError
 	if errors.As(err, &we) {
 		p.Opens, p.Closes = we.Opens, we.Closes
+	}
+	var de *booking.DrawError
+	if errors.As(err, &de) {
+		p.DrawTicket, p.DrawPlace, p.DrawEntrants = de.Ticket, de.Place, de.Entrants
 	}
 	if p.Detail == p.Title {
 		p.Detail = ""

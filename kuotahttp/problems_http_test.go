@@ -35,17 +35,22 @@ type problemCase struct {
 // its no-show (the engine's closes at it, so a late check-in meets a
 // no-show), "standby" a StandbyError that forwarding does not answer
 // (it always does), and the others come from office registration, which
-// no route makes. TestProblemTable covers them.
+// no route makes. So are "draw-full", which takes
+// booking.DrawEntrantsMax holds waiting in one window, and
+// "proof-revoked", which POST /proofs/check answers as 200 with "revoked"
+// (the row names the sentinel for a client that meets it elsewhere).
+// TestProblemTable covers them.
 var unreachableProblems = map[string]bool{
 	"storage": true, "check-in-late": true, "nil-context": true, "standby": true, "bad-office": true,
 	"bad-config": true, "too-many-offices": true, "office-in-use": true, "layout-change": true,
+	"draw-full": true, "proof-revoked": true,
 }
 
 // TestProblemsOverHTTP provokes every problem a request can cause,
 // through the routes, checks the member it names, and checks that
 // together the cases cover problemTable.
 func TestProblemsOverHTTP(t *testing.T) {
-	tests := slices.Concat(inputCases(), valueCases(), stateCases(), calendarCases(), operatorCases(), accessCases(), serviceCases())
+	tests := slices.Concat(inputCases(), valueCases(), stateCases(), calendarCases(), operatorCases(), accessCases(), serviceCases(), drawAndProofCases())
 	covered := map[string]bool{}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

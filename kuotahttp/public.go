@@ -52,8 +52,9 @@ func (h *Handler) month(c *call) error {
 		return err
 	}
 	out := monthJSON{Office: office, Month: m.Format("2006-01"), Pool: pool, Days: make([]dayJSON, 0, len(views))}
+	window := h.openingWindow(c, office)
 	for i := range views {
-		out.Days = append(out.Days, newDayJSON(&views[i]))
+		out.Days = append(out.Days, newDayJSON(&views[i], window))
 	}
 	writeJSON(c.w, http.StatusOK, out)
 	return nil
@@ -76,8 +77,20 @@ func (h *Handler) day(c *call) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(c.w, http.StatusOK, dayPageJSON{Office: office, Pool: pool, dayJSON: newDayJSON(&view)})
+	writeJSON(c.w, http.StatusOK, dayPageJSON{Office: office, Pool: pool, dayJSON: newDayJSON(&view, h.openingWindow(c, office))})
 	return nil
+}
+
+// openingWindow returns the office's opening window, for the views to
+// say when a release's draw closes; 0 for none, or for an office the
+// engine has just answered for and no longer knows (which cannot
+// happen: offices are never removed).
+func (h *Handler) openingWindow(c *call, office string) time.Duration {
+	cfg, err := h.engine.Office(c.r.Context(), office)
+	if err != nil {
+		return 0
+	}
+	return cfg.OpeningWindow
 }
 
 // holdBody is the body of POST /holds. Every member is a JSON string,
@@ -120,15 +133,37 @@ func (h *Handler) hold(c *call) error {
 	if wait := h.holds.allow(c.addr, c.now); wait > 0 {
 		return &rateError{wait: wait, limit: "this address's holds"}
 	}
+	// In an office's opening window the engine answers once the draw
+	// has run, at the window's end (booking.OpeningWindowMax at most).
 	b, err := h.engine.Hold(c.r.Context(), req)
 	if err != nil {
 		return err
 	}
+	out := newBookingJSON(&b)
+	if b.DrawPlace > 0 {
+		out.DrawEntrants = h.drawEntrants(c, &b)
+	}
 	// Relative to the request's own path, …/holds, so that it holds
 	// under any mount prefix (RFC 9110 resolves it against the target).
 	c.w.Header().Set("Location", "bookings/"+b.Code)
-	writeJSON(c.w, http.StatusCreated, newBookingJSON(&b))
+	writeJSON(c.w, http.StatusCreated, out)
 	return nil
+}
+
+// drawEntrants returns how many entered the opening draw that admitted
+// b, for "place 3 of 120": the booking carries its place, the draw its
+// entrants. 0 when the draw cannot be found, which leaves the member
+// out.
+func (h *Handler) drawEntrants(c *call, b *booking.Booking) int {
+	day, err := h.engine.Day(c.r.Context(), b.Office, b.Date)
+	if err != nil || day.Opens.IsZero() {
+		return 0
+	}
+	d, err := h.engine.Draw(c.r.Context(), b.Office, day.Opens)
+	if err != nil {
+		return 0
+	}
+	return d.Entrants
 }
 
 // request returns the body as the engine takes it, for account. It

@@ -28,6 +28,11 @@ type officeJSON struct {
 	ZoneOffset int              `json:"zone_offset"`
 	Pools      []string         `json:"pools"` // pool names, in layout order
 	Slots      []officeSlotJSON `json:"slots"` // in layout order
+	// OpeningWindowSeconds is the office's opening window
+	// (booking.OfficeConfig.OpeningWindow): the holds that arrive in
+	// this many seconds after a release are drawn in a random order
+	// rather than served as they come. Absent for an office without one.
+	OpeningWindowSeconds int `json:"opening_window_seconds,omitempty"`
 }
 
 // officeSlotJSON is one slot of an office's day. Slot, its start, is the
@@ -48,6 +53,8 @@ func newOfficeJSON(cfg booking.OfficeConfig, now time.Time) officeJSON {
 		ZoneAbbr:   zoneAbbr(local),
 		ZoneOffset: offset,
 		Pools:      cfg.Quota.Layout.Pools,
+		// Whole seconds: the window is configured in them ("60s").
+		OpeningWindowSeconds: int(cfg.OpeningWindow / time.Second),
 	}
 	for _, s := range cfg.Quota.Layout.Slots {
 		o.Slots = append(o.Slots, officeSlotJSON{Slot: quota.FormatClock(s.Start), Time: s.Span()})
@@ -88,9 +95,15 @@ type dayJSON struct {
 	Reason string `json:"reason,omitempty"`
 	// Opens is when the day's quota is released; absent when it was
 	// released at once, or the day has no quota table.
-	Opens time.Time            `json:"opens,omitzero"`
-	Pools map[string]seatsJSON `json:"pools,omitempty"`
-	Slots []slotJSON           `json:"slots,omitempty"` // day views only
+	Opens time.Time `json:"opens,omitzero"`
+	// DrawCloses is when the opening draw of the day's release closes,
+	// for an office with an opening window: the holds that arrive from
+	// Opens until then are admitted in the draw's order (GET
+	// /offices/{office}/draws/{opens}), after it first come, first
+	// served. Absent without a window, or without Opens.
+	DrawCloses time.Time            `json:"draw_closes,omitzero"`
+	Pools      map[string]seatsJSON `json:"pools,omitempty"`
+	Slots      []slotJSON           `json:"slots,omitempty"` // day views only
 }
 
 // slotJSON is one slot of a day.
@@ -105,8 +118,9 @@ type slotJSON struct {
 
 // newDayJSON converts a view, of all pools (Engine.Day, Engine.Month) or
 // of one (Engine.DayIn, Engine.MonthIn): its states are those the engine
-// computed for the pools it counts.
-func newDayJSON(v *quota.DayView) dayJSON {
+// computed for the pools it counts. window is the office's opening
+// window, 0 for none.
+func newDayJSON(v *quota.DayView, window time.Duration) dayJSON {
 	d := dayJSON{
 		Date:   v.Date,
 		State:  dayStateName(v.State),
@@ -114,6 +128,9 @@ func newDayJSON(v *quota.DayView) dayJSON {
 		Reason: v.Reason,
 		Opens:  v.Opens, // in the office's zone, or zero
 		Pools:  poolsJSON(v.Pools),
+	}
+	if window > 0 && !v.Opens.IsZero() {
+		d.DrawCloses = v.Opens.Add(window)
 	}
 	for i := range v.Slots {
 		sv := &v.Slots[i]
@@ -152,16 +169,31 @@ type bookingJSON struct {
 	BillingCode string `json:"billing_code"`
 	// Account is set for operators only: the holder knows it, and it is
 	// personal data (often an e-mail address or a phone number).
-	Account     string        `json:"account,omitempty"`
-	Office      string        `json:"office"`
-	Date        calendar.Date `json:"date"`
-	Slot        string        `json:"slot"`      // its start, "08:00"
-	SlotTime    string        `json:"slot_time"` // "08:00–09:00"
-	Pool        string        `json:"pool"`
-	State       string        `json:"state"` // see bookingStateNames
-	Created     time.Time     `json:"created"`
-	PaymentRef  string        `json:"payment_ref,omitempty"`
-	Reschedules int           `json:"reschedules"`
+	Account    string        `json:"account,omitempty"`
+	Office     string        `json:"office"`
+	Date       calendar.Date `json:"date"`
+	Slot       string        `json:"slot"`      // its start, "08:00"
+	SlotTime   string        `json:"slot_time"` // "08:00–09:00"
+	Pool       string        `json:"pool"`
+	State      string        `json:"state"` // see bookingStateNames
+	Created    time.Time     `json:"created"`
+	PaymentRef string        `json:"payment_ref,omitempty"`
+	// Queue is the arrival number in the slot (nomor antrian), "B-017",
+	// given at payment and anew at a reschedule; absent before payment.
+	Queue       string `json:"queue,omitempty"`
+	Reschedules int    `json:"reschedules"`
+	// ReadyOn is the day the passport is ready for collection
+	// (booking.Booking.ReadyOn); absent for a booking that will not be
+	// served, or while the day cannot be promised (a year on the way
+	// without holiday data).
+	ReadyOn calendar.Date `json:"ready_on,omitzero"`
+	// DrawTicket, DrawPlace and DrawEntrants are set only in the answer
+	// to a hold admitted by an opening draw: its ticket (its place in
+	// the order of arrival), its place in the draw (1 went first) and
+	// how many entered. Later reads leave them out.
+	DrawTicket   int `json:"draw_ticket,omitempty"`
+	DrawPlace    int `json:"draw_place,omitempty"`
+	DrawEntrants int `json:"draw_entrants,omitempty"`
 	// The booking's windows, as the engine's policy sets them; which one
 	// applies depends on State (see booking.Booking). Each closes at its
 	// instant.
@@ -207,7 +239,11 @@ func newBookingJSON(b *booking.Booking) bookingJSON {
 		State:         bookingStateName(b.State),
 		Created:       b.Created,
 		PaymentRef:    b.PaymentRef,
+		Queue:         b.Queue.String(),
 		Reschedules:   b.Reschedules,
+		ReadyOn:       b.ReadyOn,
+		DrawTicket:    b.DrawTicket,
+		DrawPlace:     b.DrawPlace,
 		PayBy:         b.PayBy,
 		RescheduleBy:  b.RescheduleBy,
 		CancelBy:      b.CancelBy,

@@ -54,6 +54,10 @@ type pageConfigJSON struct {
 	// never from the browser's clock, which may be wrong or in another
 	// zone; the office's own date is this instant in the office's zone.
 	Now time.Time `json:"now"`
+	// ProofImage reports that Options.ProofImage is set: the page shows
+	// a booking's proof as the image GET /bookings/{code}/proof/image
+	// draws, and otherwise its token as text.
+	ProofImage bool `json:"proof_image"`
 	// ReschedulesMax is the engine's policy: how often a booking may be
 	// rescheduled, so that the page offers no move the engine refuses.
 	ReschedulesMax int `json:"reschedules_max"`
@@ -65,6 +69,7 @@ func (h *Handler) pageConfig(c *call) error {
 		AccountHeader:  h.o.PageAccountHeader,
 		PayURL:         h.o.PagePayURL,
 		PublicCalendar: h.o.PublicCalendar,
+		ProofImage:     h.o.ProofImage != nil,
 		Now:            c.now.UTC(),
 		ReschedulesMax: h.engine.Policy().ReschedulesMax,
 	})

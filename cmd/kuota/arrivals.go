@@ -26,8 +26,18 @@ const (
 // The list deliberately leaves out the account, the billing code, the
 // payment reference itself and the applicants' metadata: it gets printed
 // and left at a counter, and needs none of them to match people to slots.
+// The list is in the order people are called: by slot, then by queue
+// number (given at payment: "A-001"; "-" for a booking never paid, last).
 func arrivalHeader() []string {
-	return []string{"slot", "pool", "code", "state", "applicants", "niks", "payment_ref"}
+	return []string{"slot", "queue", "pool", "code", "state", "applicants", "niks", "payment_ref"}
+}
+
+// queueText is a queue number as the list shows it, "-" for none.
+func queueText(q string) string {
+	if q == "" {
+		return "-"
+	}
+	return q
 }
 
 // runArrivals lists an office's bookings on one day, slot by slot: who is
@@ -146,7 +156,7 @@ func arrivalsRemote(r *remote, code string, day calendar.Date) (calendar.Date, [
 		if b.PaymentRef != "" {
 			paid = "yes"
 		}
-		rows[i] = []string{b.SlotTime, b.Pool, b.Code, state.String(), strconv.Itoa(len(b.Applicants)), strings.Join(niks, " "), paid}
+		rows[i] = []string{b.SlotTime, queueText(b.Queue), b.Pool, b.Code, state.String(), strconv.Itoa(len(b.Applicants)), strings.Join(niks, " "), paid}
 		switch state {
 		case booking.Held, booking.Paid, booking.CheckedIn:
 			seated += len(b.Applicants)
@@ -203,7 +213,7 @@ func arrivalRow(b *booking.Booking) []string {
 		paid = "yes"
 	}
 	return []string{
-		slotSpan(b), b.Pool, b.Code, b.State.String(),
+		slotSpan(b), queueText(b.Queue.String()), b.Pool, b.Code, b.State.String(),
 		strconv.Itoa(len(b.Applicants)), strings.Join(niks, " "), paid,
 	}
 }

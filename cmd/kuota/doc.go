@@ -69,6 +69,14 @@
 //	                (server.advertise; by default http:// and the address
 //	                listened on, when it names one host)
 //
+// A booking's proof (GET /bookings/{code}/proof/image) is drawn as a QR
+// code, a PNG of 8 px modules (github.com/skip2/go-qrcode, in this module
+// only: the library's core stays free of it), which the calendar page
+// shows once the booking is paid. An office with an "opening_window"
+// answers the holds of its draw when the window closes: serve sets no
+// write timeout, and the proxy in front must wait as long
+// (booking.OpeningWindowMax at most).
+//
 // On a bbolt file, serve registers each office whose configuration
 // differs from the one the file keeps (an unchanged file adds nothing),
 // and refuses to start when the engine refuses one, naming it. On

@@ -7,6 +7,7 @@ require (
 	github.com/kuota/kuota v0.0.0
 	github.com/kuota/kuota/postgres v0.0.0-00010101000000-000000000000
 	github.com/prometheus/client_golang v1.25.0
+	github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e
 	github.com/stretchr/testify v1.12.1
 	go.etcd.io/bbolt v1.5.0
 )

@@ -34,8 +34,11 @@ const (
 	metricsWaitMax = 10 * time.Second
 )
 
-// testToken is the operator token of the test configurations.
+// testToken is the operator token of the test configurations, and
+// testPaymentSecret their payment channel's secret.
 const testToken = "0123456789abcdef0123456789abcdef-operator"
+
+var testPaymentSecret = strings.Repeat("p", 32)
 
 // testConfig is a kuota.json for serve in dir: one office like
 // kuotatest's, whose shipped holiday data ("id", to 2026) leaves 2027 of
@@ -45,7 +48,7 @@ const testToken = "0123456789abcdef0123456789abcdef-operator"
 // section ("" for none).
 func testConfig(t *testing.T, dir, server string) string {
 	t.Helper()
-	for name, secret := range map[string]string{"operator-token": testToken, "payment-secret": strings.Repeat("p", 32)} {
+	for name, secret := range map[string]string{"operator-token": testToken, "payment-secret": testPaymentSecret} {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(secret+"\n"), 0o600))
 	}
 	path := filepath.Join(dir, "kuota.json")

@@ -19,7 +19,9 @@ import (
 )
 
 // The HTTP server's limits. There is no write timeout: a backup streams
-// for as long as the file needs.
+// for as long as the file needs, and a hold that enters an office's
+// opening draw is answered when the window closes
+// (booking.OpeningWindowMax at most).
 const (
 	// readHeaderTimeout bounds the wait for a request's headers, so that
 	// connections that trickle them in cannot pile up.
@@ -177,6 +179,7 @@ func (s *settings) handlerOptions() kuotahttp.Options {
 		Account:        gatewayAccount(s.accountHeader, s.trustedProxies),
 		PublicCalendar: s.publicCalendar,
 		PaymentSecret:  s.paymentSecret,
+		ProofImage:     proofQR,
 		Logger:         s.log,
 	}
 	if s.operatorToken != "" {

@@ -50,6 +50,7 @@ type arrivalsWire struct {
 type bookingWire struct {
 	Code       string `json:"code"`
 	SlotTime   string `json:"slot_time"` // "08:00–09:00"
+	Queue      string `json:"queue"`     // "A-001", "" before payment
 	Pool       string `json:"pool"`
 	State      string `json:"state"`
 	PaymentRef string `json:"payment_ref"`

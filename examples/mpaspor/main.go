@@ -16,6 +16,17 @@
 // engine's error text; and the Jayapura office rejects a booking at the
 // counter, with a reason of a documented kind.
 //
+// Beyond M-Paspor: each payment gets its queue number in its slot
+// ("B-001", a new one at a reschedule), and the office's arrival list is
+// in that order; a booking knows the day its passports are ready
+// (Booking.ReadyOn); the family's proof of booking is checked at the
+// door offline, with the engine's public key, and each KTP against it
+// (Proof.HasNIK), while a cancelled booking's proof, still genuine, is
+// caught online (Engine.CheckProof); and one release is sold twice, first
+// come first served and through an opening draw, counting how often the
+// earliest 1% of arrivals win against their fair share, with no seat
+// sold twice either way.
+//
 // The calendars are the online pool's own (Engine.MonthIn and
 // Engine.DayIn): walk-in seats never make a day green for people booking
 // from the app. A yellow day is one whose quota is not opened yet, or that
@@ -226,15 +237,17 @@ type story struct {
 	// this run's people apart from theirs (see setup).
 	runs int
 
-	// family5, couple and sister are the bookings the story follows.
+	// family5, couple and sister are the bookings the story follows,
+	// and proof the family's proof of booking.
 	family5, couple, sister booking.Booking
+	proof                   string
 }
 
 // tell runs the scenes in the order of the clock.
 func (s *story) tell() error {
 	for _, scene := range []func() error{
 		s.setup, s.offices, s.beforeOpening, s.rush,
-		s.family, s.lapse, s.refusals, s.arrival, s.summary,
+		s.family, s.lapse, s.refusals, s.arrival, s.fairOpening, s.summary,
 	} {
 		if err := scene(); err != nil {
 			return err

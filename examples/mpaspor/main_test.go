@@ -78,8 +78,15 @@ func TestRun(t *testing.T) {
 	require.Contains(t, rush, `with the reason "no holiday data for the year yet" (DayView.Reason)`)
 	require.Contains(t, rush, "JKT-SEL [2027], JPR [2027], MKS [2027]")
 
-	// The family's lifecycle, in order, on one family card (masked).
-	require.Regexp(t, `of family card 73\*{10}\d{4} \(HoldRequest.FamilyCard\)`, section(t, out, 5))
+	// The family's lifecycle, in order, on one family card (masked): a
+	// queue number at payment, a new one at the move, the day the
+	// passports are ready, and a proof of booking.
+	famSection := section(t, out, 5)
+	require.Regexp(t, `of family card 73\*{10}\d{4} \(HoldRequest.FamilyCard\)`, famSection)
+	require.Contains(t, famSection, "queue number B-001: the order the office calls")
+	require.Contains(t, famSection, "a new queue number in the new slot: C-001 (B-001 is never given again)")
+	require.Contains(t, famSection, "passports ready for collection on Tue 2026-12-22 (Booking.ReadyOn")
+	require.Regexp(t, `proof of booking \(Engine.Proof\): a token of \d+ characters`, famSection)
 	// Every time of day has its zone, a rescheduled booking's note too.
 	require.Contains(t, section(t, out, 8), "rescheduled from 2026-12-10 09:00–10:00 WITA")
 	family := section(t, out, 5) + section(t, out, 8)
@@ -116,6 +123,7 @@ func TestRun(t *testing.T) {
 		{"booking.ErrExpired", &booking.StateError{Op: "pay", State: booking.Expired}},
 		{"reschedule.ErrCancelClosed", reschedule.ErrCancelClosed},
 		{"reschedule.ErrCheckInEarly", reschedule.ErrCheckInEarly},
+		{"booking.ErrProofRevoked", booking.ErrProofRevoked},
 	} {
 		require.Contains(t, refusals, tt.err.Error(), tt.name)
 		require.Contains(t, refusals, "errors.Is(err, "+tt.name+")")
@@ -125,12 +133,32 @@ func TestRun(t *testing.T) {
 	// The office rejects Rina's booking at the counter with a reason of
 	// a known kind, which her history keeps.
 	arrival := section(t, out, 8)
+	// At the door: the proof verified offline, a KTP of the booking's and
+	// one that is not; then the arrival list in queue order.
+	require.Regexp(t, `✓ verified +booking [0-9A-Z]{10}, MKS Thu 2026-12-17 10:00, queue number C-001, 5 applicants \(key 1\)`, arrival)
+	require.Regexp(t, `Andi Rahman's KTP +on the booking: true`, arrival)
+	require.Regexp(t, `Hajjah Aminah's KTP +on the booking: false`, arrival)
+	require.Regexp(t, `(?m)^~ +A-001 +[0-9A-Z]{10} +paid`, arrival, "Jakarta's list begins with its first number")
+	require.Contains(t, section(t, out, 7), "its number A-001 is never given again")
 	require.Contains(t, arrival, `✓ rejected     rejected: reason "invalid data", the birth date`)
 	require.Regexp(t, `rejected +\[invalid data\] the birth date on her birth certificate differs from her KTP`, arrival)
 	require.Contains(t, arrival, "her payment stays on record (BANK-VA-0003) and is not refunded")
 
-	summary := section(t, out, 9)
+	// The fair opening: the earliest 1% win every seat they ask for when
+	// first come is first served, and about their share in the draw;
+	// nothing oversold either way.
+	fair := section(t, out, 9)
+	require.Regexp(t, `first come, first served +500 +50 of 50 \(100%\) +10% +0\n`, fair)
+	m = regexp.MustCompile(`opening window of 1 minute +500 +(\d+) of 50 \((\d+)%\) +10% +0\n`).FindStringSubmatch(fair)
+	require.NotNil(t, m, fair)
+	won, _ := strconv.Atoi(m[1])
+	require.Less(t, won, 25, "the draw gives the earliest arrivals no head start")
+	require.Contains(t, fair, "Engine.Check finds 0 violations after each")
+	require.Contains(t, fair, "was published from Mon 21 Dec 2026 08:00 WIB;")
+
+	summary := section(t, out, 10)
 	require.Contains(t, summary, "Engine.Check: 0 violations")
+	require.Contains(t, summary, "the one cancelled Yohanes's")
 	// Every state the summary counts is explained, the no-shows first of
 	// all: the story never shows one happen.
 	for _, state := range []string{"expired    the holds nobody paid", "no-show    the paid ones whose slot has ended", "paid       the ones whose slot is still to come"} {

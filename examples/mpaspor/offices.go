@@ -111,7 +111,7 @@ func (s *story) explainStates() {
 	s.p.line("             runs at each move of the clock, as the background sweeper would), as M-Paspor")
 	s.p.line("             cancels a booking nobody came for;")
 	s.p.line("  paid       the ones whose slot is still to come, later on the 17th or after.")
-	s.p.line("The one checked in is the Rahmans', the one rejected Rina's.")
+	s.p.line("The one checked in is the Rahmans', the one rejected Rina's, the one cancelled Yohanes's.")
 	if s.runs > 0 {
 		s.p.line("The counts include the bookings of the earlier runs on this file.")
 	}
@@ -120,7 +120,7 @@ func (s *story) explainStates() {
 // summary ends the story with the engine's own counters and its
 // invariant check.
 func (s *story) summary() error {
-	s.p.section(9, "Summary")
+	s.p.section(10, "Summary")
 	st := s.e.Stats()
 	s.p.line("Engine.Stats counts every booking in the file by state:")
 	s.p.varies("%d bookings: %d held, %d paid, %d checked in, %d cancelled, %d expired, %d rejected, %d no-show",

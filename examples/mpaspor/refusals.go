@@ -90,6 +90,9 @@ func (s *story) refusals() error {
 	if err := s.refused("the Wendas pay after their deadline", err, booking.ErrExpired, "booking.ErrExpired"); err != nil {
 		return err
 	}
+	if err := s.cancelledProof(); err != nil {
+		return err
+	}
 
 	// The day before arrival: too late to cancel (the window closed with
 	// H-2, at the booking's CancelBy), though a reschedule would still be
@@ -102,6 +105,64 @@ func (s *story) refusals() error {
 	}
 	_, err = s.e.Cancel(s.ctx, family.Code, booking.Reason{Kind: booking.ReasonOther, Text: "Andi has to travel for work that week"})
 	return s.refused("cancel on H-1, the day before arrival", err, reschedule.ErrCancelClosed, "reschedule.ErrCancelClosed")
+}
+
+// cancelledProof has Yohanes Wenda book again alone, pay, save his proof
+// of booking and cancel: the proof still verifies offline, since its
+// signature is genuine, and only the engine, online, knows it is void.
+func (s *story) cancelledProof() error {
+	mon := calendar.NewDate(2026, time.December, 14)
+	slot, _, err := s.firstSlot(jayapura, mon, 0, 1)
+	if err != nil {
+		return err
+	}
+	held, err := s.e.Hold(s.ctx, booking.HoldRequest{
+		Account: coupleAccount, Office: jayapura, Date: mon, Slot: slot, Pool: onlinePool,
+		Applicants: s.applicants(wendaRegion, wendas[0]),
+	})
+	if err != nil {
+		return fmt.Errorf("Yohanes's hold: %w", err)
+	}
+	paid, err := s.e.Pay(s.ctx, held.BillingCode, "BANK-VA-0004")
+	if err != nil {
+		return fmt.Errorf("Yohanes's payment: %w", err)
+	}
+	token, err := s.e.Proof(s.ctx, paid.Code)
+	if err != nil {
+		return fmt.Errorf("Yohanes's proof: %w", err)
+	}
+	cancelled, err := s.e.Cancel(s.ctx, paid.Code, booking.Reason{Kind: booking.ReasonOther, Text: "he cannot travel after all"})
+	if err != nil {
+		return fmt.Errorf("Yohanes's cancellation: %w", err)
+	}
+	s.p.line("  Yohanes books again, alone, pays (queue number %v), saves his proof of booking, and cancels:", paid.Queue)
+	s.p.step("cancelled", "%s: booking code %s; its number %v is never given again", cancelled.State, cancelled.Code, cancelled.Queue)
+	if _, _, err := s.verifyOffline(token); err != nil {
+		return fmt.Errorf("Yohanes's proof offline: %w", err)
+	}
+	s.p.line("  His saved proof still verifies offline (VerifyProof: the signature is genuine). Online, the")
+	s.p.line("  office's door asks the engine, which knows the booking is gone:")
+	_, _, err = s.e.CheckProof(s.ctx, token)
+	return s.refused("Engine.CheckProof of the cancelled booking's proof", err, booking.ErrProofRevoked, "booking.ErrProofRevoked")
+}
+
+// verifyOffline checks a proof token as a counter does with no
+// connection: against each of the engine's public keys, which it fetched
+// once (Engine.ProofKeys; kuotahttp's GET /proof-keys). It returns what
+// the proof says and the key that signed it.
+func (s *story) verifyOffline(token string) (booking.Proof, booking.ProofKey, error) {
+	keys, err := s.e.ProofKeys(s.ctx)
+	if err != nil {
+		return booking.Proof{}, booking.ProofKey{}, err
+	}
+	err = booking.ErrBadProof
+	for _, k := range keys {
+		var p booking.Proof
+		if p, err = booking.VerifyProof(token, k.Public); err == nil {
+			return p, k, nil
+		}
+	}
+	return booking.Proof{}, booking.ProofKey{}, err
 }
 
 // sisterBooks has Rina book for herself alone, in Jayapura on the day the
@@ -164,6 +225,9 @@ func (s *story) arrival() error {
 	if _, err := s.at(family.SlotStart.Add(-15 * time.Minute)); err != nil {
 		return err
 	}
+	if err := s.atTheDoor(); err != nil {
+		return err
+	}
 	in, err := s.e.CheckIn(s.ctx, family.Code)
 	if err != nil {
 		return fmt.Errorf("family check-in: %w", err)
@@ -172,7 +236,63 @@ func (s *story) arrival() error {
 	s.p.step("check in", "%s: %s, booking code %s", in.State, s.where(in), in.Code)
 	s.p.line("The booking's history (Booking.History, M-Paspor's \"Riwayat\"), in the office's time:")
 	s.history(in)
+	if err := s.arrivalList(); err != nil {
+		return err
+	}
 	return s.rejection()
+}
+
+// atTheDoor has the office check the Rahmans' proof of booking offline,
+// and each applicant's KTP against it.
+func (s *story) atTheDoor() error {
+	p, key, err := s.verifyOffline(s.proof)
+	if err != nil {
+		return fmt.Errorf("the family's proof: %w", err)
+	}
+	s.p.line("At the door the officer scans their QR code. The counter holds the engine's public keys")
+	s.p.line("(Engine.ProofKeys, fetched once) and checks the proof offline, with booking.VerifyProof:")
+	s.p.step("verified", "booking %s, %s %s %s, queue number %v, %d applicants (key %d)",
+		p.Code, p.Office, day(p.Date), p.Slot, p.Queue, p.Applicants, p.KeyID)
+	s.p.line("Each applicant shows a KTP, whose NIK the counter checks against the proof's keyed hashes")
+	s.p.line("with the key's NIK key (Proof.HasNIK). The children's grandmother came along, and shows hers:")
+	stranger := s.applicants(rahmanRegion, grandmother)[0].NIK
+	for i, a := range s.family5.Applicants[:2] {
+		s.p.line("  %14s %-28s on the booking: %v", "", rahmans[i].name+"'s KTP", p.HasNIK(key.NIKKey, a.NIK))
+	}
+	s.p.line("  %14s %-28s on the booking: %v", "", grandmother.name+"'s KTP", p.HasNIK(key.NIKKey, stranger))
+	return nil
+}
+
+// arrivalList shows how an office calls its arrivals: Jakarta Selatan's
+// list for the day, in queue order.
+func (s *story) arrivalList() error {
+	list, err := s.e.DayBookings(s.ctx, jakarta, s.family5.Date)
+	if err != nil {
+		return err
+	}
+	first := list[:0]
+	for _, b := range list {
+		if b.Slot == "08:00" {
+			first = append(first, b)
+		}
+	}
+	s.p.line("Jakarta Selatan, an hour behind, calls its 08:00 slot. Its arrival list (Engine.DayBookings)")
+	s.p.line("is in queue order, the order of payment; a hold never paid has no number and comes last:")
+	const shown = 4
+	for _, b := range first[:min(shown, len(first))] {
+		queue := b.Queue.String()
+		if queue == "" {
+			queue = "-"
+		}
+		s.p.varies("%14s %-5s  %s  %-10s %s", "", queue, b.Code, b.State, count(int64(len(b.Applicants)), "applicant", "applicants"))
+	}
+	if len(first) > shown {
+		s.p.varies("%14s … and %d more", "", len(first)-shown)
+	}
+	if len(first) == 0 {
+		s.p.line("  %14s (nobody booked it: the rush was too small to reach the 17th)", "")
+	}
+	return nil
 }
 
 // rejection has the Jayapura office reject Rina's booking at the counter,

@@ -130,6 +130,8 @@ func (s *story) family() error {
 		return fmt.Errorf("family payment: %w", err)
 	}
 	s.p.step("pay", "%s: payment reference %s, by the billing code", paid.State, paid.PaymentRef)
+	s.p.line("  %14s queue number %v: the order the office calls the slot's arrivals in (Booking.Queue,", "", paid.Queue)
+	s.p.line("  %14s M-Paspor's nomor antrian), given at payment, never twice in a slot", "")
 
 	if _, err := s.at(time.Date(2026, time.November, 1, 9, 30, 0, 0, mks)); err != nil {
 		return err
@@ -151,12 +153,30 @@ func (s *story) family() error {
 	}
 	s.p.step("rescheduled", "%s: now %s, %d of %d reschedules used",
 		moved.State, s.where(moved), moved.Reschedules, reschedule.Default().ReschedulesMax)
+	s.p.line("  %14s a new queue number in the new slot: %v (%v is never given again)", "", moved.Queue, paid.Queue)
+	s.p.line("  %14s passports ready for collection on %s (Booking.ReadyOn: the office's third", "", day(moved.ReadyOn))
+	s.p.line("  %14s service day after arrival, weekends and holidays skipped)", "")
 	s.p.line("  %14s the old slot on %s has %d online seats left again", "", day(held.Date), back)
 	s.p.line("  %14s the booking carries its windows, in the office's zone:", "")
 	s.p.line("  %14s   cancel before      %s (Booking.CancelBy)", "", when(moved.CancelBy))
 	s.p.line("  %14s   reschedule before  %s (Booking.RescheduleBy)", "", when(moved.RescheduleBy))
 	s.p.line("  %14s   check in from      %s until %s (CheckInOpens, CheckInCloses)", "",
 		hhmm(moved.CheckInOpens), hhmm(moved.CheckInCloses))
+	return s.familyProof()
+}
+
+// familyProof has the Rahmans take their proof of booking, which they
+// will show at the door as a QR code.
+func (s *story) familyProof() error {
+	token, err := s.e.Proof(s.ctx, s.family5.Code)
+	if err != nil {
+		return fmt.Errorf("family proof: %w", err)
+	}
+	s.proof = token
+	s.p.line("Andi saves the proof of booking (Engine.Proof): a token of %d characters, signed by the engine", len(token))
+	s.p.line("(Ed25519), carrying the code, office, date, slot, queue number and keyed hashes of the five")
+	s.p.line("NIKs, never a NIK. The app shows it as a QR code; it was made after the move, so it names the")
+	s.p.line("new slot and number.")
 	return nil
 }
 

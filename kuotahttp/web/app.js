@@ -41,6 +41,10 @@ const page = {
   mineNote: "",     // the string key of the note above them
   confirmCancel: false,
   lapsed: "",       // the code of the hold whose deadline the page re-read
+  draw: null,       // the opening draw's answer to the latest hold: {code, place, n}, or null
+  holding: false,   // a hold is on its way: in a draw, it waits for the window's end
+  drawShown: false, // whether the day panel says that its release is being drawn
+  proof: null,      // the proof of booking shown: {key, token, url}, or null
 };
 
 // t returns the string key in the page's language, its {placeholders}
@@ -98,6 +102,9 @@ function shortDate(date, withYear = true) {
   return withYear ? `${s} ${date.slice(0, 4)}` : s;
 }
 
+// "Selasa, 22 Des 2026"
+function weekdayDate(date) { return `${t("weekdays")[weekday(date)]}, ${shortDate(date)}`; }
+
 // "17 Des 2026 08:00 WITA": an instant as the office's clock shows it.
 function instantText(s, zone, withYear = true) {
   const i = parseInstant(s);
@@ -110,13 +117,15 @@ function zoneOf(code) { const o = officeOf(code); return o ? o.zone_abbr : ""; }
 
 // api calls the JSON API by a path relative to the page, so that the page
 // works under whatever prefix the service mounts it, and returns the
-// parsed body, or throws an Error carrying the problem (RFC 9457): its
-// type's last segment as .problem, and its words. When the service asks
+// parsed body (or, asBlob, the body as a Blob: an image), or throws an
+// Error carrying the problem (RFC 9457): its type's last segment as
+// .problem, its members as .data, and its words. When the service asks
 // the page for an account (config.account_header), every call sends it.
-async function api(method, path, body) {
+async function api(method, path, body, asBlob) {
   const headers = body ? { "Content-Type": "application/json" } : {};
   if (page.config.account_header && $("account").value) headers[page.config.account_header] = $("account").value;
   const res = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  if (res.ok && asBlob) return res.blob();
   const text = await res.text();
   let data = null;
   try { data = JSON.parse(text); } catch { /* not JSON: a proxy's error page */ }
@@ -124,6 +133,7 @@ async function api(method, path, body) {
     const err = new Error(data && (data.detail || data.title) ? (data.detail || data.title) : text || res.statusText);
     err.status = res.status;
     err.problem = data && typeof data.type === "string" ? data.type.slice(data.type.lastIndexOf("/") + 1) : "";
+    err.data = data || {};
     throw err;
   }
   return data;
@@ -146,8 +156,10 @@ async function act(action, button, place) {
 }
 
 function showError(err, place) {
-  const own = err.problem && t("problem")[err.problem];
-  $("error-text").textContent = own || err.message;
+  const own = (err.problem && t("problem")[err.problem]) || err.message;
+  // A hold refused after an opening draw says where the draw put it.
+  const d = err.data || {};
+  $("error-text").textContent = d.draw_place ? `${t("drawPlace", { place: d.draw_place, n: d.draw_entrants || "?" })}. ${own}` : own;
   place.after($("error"));
   $("error").hidden = false;
   $("error").scrollIntoView({ block: "nearest" });
@@ -318,10 +330,20 @@ function dayLine(d, pool, zone) {
   return words.join(" — ");
 }
 
+// inDrawWindow reports whether a day's release is being drawn now: holds
+// that arrive between its opens and its draw_closes are admitted in a
+// random order once the window closes.
+function inDrawWindow(d) {
+  const opens = parseInstant(d && d.opens), closes = parseInstant(d && d.draw_closes), now = serverNow();
+  return !!(opens && closes && opens.ms <= now && now < closes.ms);
+}
+
 function drawDay() {
   const d = page.dayView, office = officeOf(), pool = $("pool").value;
   $("day-hint").hidden = !!d;
   $("day-body").hidden = !d;
+  page.drawShown = inDrawWindow(d);
+  $("day-draw").hidden = !page.drawShown;
   // The move's notice is above the calendar, where the new day is picked.
   $("moving").hidden = !page.moving;
   if (page.moving) $("moving").textContent = t("moving", { code: page.moving.code });
@@ -331,6 +353,7 @@ function drawDay() {
   $("day-title").textContent = longDate(d.date);
   $("day-state").textContent = dayLine(d, pool, zone);
   $("day-state").className = `day-state ${d.colour}`;
+  if (page.drawShown) $("day-draw").textContent = t("drawCollecting", { time: `${parseInstant(d.draw_closes).clock} ${zone}` });
   $("slots").replaceChildren(...(d.slots || []).map((s) => {
     const li = el("li", undefined, `slot ${s.colour}`);
     li.dataset.slot = s.slot;
@@ -363,6 +386,10 @@ function drawChoice() {
   if (!chosen) return;
   const when = { date: shortDate(page.dayView.date), time: `${page.slot.time} ${zone}` };
   $("hold-title").textContent = t("holdTitle", when);
+  // While a hold waits in a draw, the form says when the answer comes.
+  const waiting = page.holding && inDrawWindow(page.dayView);
+  $("hold-draw").hidden = !waiting;
+  if (waiting) $("hold-draw").textContent = t("drawWait", { time: `${parseInstant(page.dayView.draw_closes).clock} ${zone}` });
   if (page.moving) $("move-title").textContent = t("moveTitle", { code: page.moving.code, ...when });
 }
 
@@ -387,6 +414,21 @@ function drawResult() {
   const closes = parseInstant(b.check_in_closes);
   $("checkin").textContent = `${instantText(b.check_in_opens, zone)} ${t("rangeSep")} ${closes ? closes.clock : ""} ${zone}`;
   $("arrive-early").hidden = !paid;
+  const drawn = page.draw && page.draw.code === b.code;
+  $("draw-result").hidden = !drawn;
+  if (drawn) $("draw-result").textContent = t("drawPlace", { place: page.draw.place, n: page.draw.n || "?" });
+  // The queue number is the ticket the office calls out; it means
+  // something only while the applicants are expected or there.
+  const expected = paid || b.state === "checked-in";
+  $("ticket").hidden = !expected || !b.queue;
+  $("queue").textContent = b.queue || "";
+  $("ticket-when").textContent = `${shortDate(b.date)}, ${b.slot_time} ${zone}`;
+  $("ready-label").hidden = $("ready-on").hidden = !b.ready_on;
+  $("ready-on").textContent = b.ready_on ? weekdayDate(b.ready_on) : "";
+  drawProof();
+  if (expected && !(page.proof && page.proof.key === proofKey(b))) {
+    loadProof(b).catch((err) => showError(err, $("proof")));
+  }
   // Payments come from the payment channel, never from this page: the
   // service may name a page of the channel's (config.pay_url) to send
   // the billing code to; then the booking is read again.
@@ -403,10 +445,58 @@ function drawResult() {
   tick();
 }
 
+// proofKey names the proof a booking needs: a reschedule changes the
+// slot and the queue number a proof carries.
+function proofKey(b) { return `${b.code} ${b.date} ${b.slot} ${b.queue}`; }
+
+// loadProof reads the proof of booking b, and its image when the service
+// draws one. The image is fetched rather than linked, so that it carries
+// the account header as every call does, and shown from a blob: URL.
+async function loadProof(b) {
+  const old = page.proof, proof = { key: proofKey(b), token: "", url: "" };
+  page.proof = proof;
+  if (old && old.url) URL.revokeObjectURL(old.url);
+  const path = `bookings/${encodeURIComponent(b.code)}/proof`;
+  proof.token = (await api("GET", path)).token;
+  if (page.config.proof_image) proof.url = URL.createObjectURL(await api("GET", `${path}/image`, null, true));
+  if (page.proof !== proof) {
+    if (proof.url) URL.revokeObjectURL(proof.url); // another booking's, by now
+    return;
+  }
+  drawProof();
+}
+
+// drawProof shows the proof of the booking shown, once it is read: the QR
+// code, or the token to copy when the service draws no image.
+function drawProof() {
+  const b = page.booking, show = !!b && (b.state === "paid" || b.state === "checked-in");
+  $("proof").hidden = !show;
+  if (!show) return;
+  const p = page.proof && page.proof.key === proofKey(b) ? page.proof : null, image = !!page.config.proof_image;
+  $("proof-hint").textContent = t(image ? "proofHintImage" : "proofHintText");
+  $("proof-img").hidden = !image || !p || !p.url;
+  $("proof-img").alt = t("proofAlt", { code: b.code });
+  if (p && p.url && $("proof-img").getAttribute("src") !== p.url) $("proof-img").src = p.url;
+  $("proof-text").hidden = image || !p || !p.token;
+  $("proof-token").value = p ? p.token : "";
+}
+
+async function copyProof() {
+  $("proof-token").select();
+  try {
+    await navigator.clipboard.writeText($("proof-token").value);
+  } catch {
+    document.execCommand("copy"); // not on https or localhost: the old way, on the selection
+  }
+  $("proof-copy").textContent = t("copied");
+}
+
 // tick updates the payment countdown from the server's clock, once a
-// second. When the deadline passes, the page reads the booking and every
-// panel again, once: the seats came back.
+// second, and the day panel when a draw's window opens or closes. When
+// the deadline passes, the page reads the booking and every panel again,
+// once: the seats came back.
 function tick() {
+  if (page.dayView && inDrawWindow(page.dayView) !== page.drawShown) drawDay();
   const b = page.booking, box = $("countdown");
   if (!b || b.state !== "held") { box.hidden = true; return; }
   const due = parseInstant(b.pay_by), left = due ? due.ms - serverNow() : 0;
@@ -474,6 +564,8 @@ async function settle(b) {
 
 async function hold() {
   const niks = $("niks").value.split(/[\s,]+/).filter(Boolean);
+  page.holding = true;
+  drawChoice();
   const b = await api("POST", "holds", {
     office: $("office").value,
     date: page.dayView.date,
@@ -481,7 +573,8 @@ async function hold() {
     pool: $("pool").value,
     applicants: niks.map((nik) => ({ nik })),
     idempotency_key: page.holdKey,
-  });
+  }).finally(() => { page.holding = false; drawChoice(); });
+  page.draw = b.draw_place ? { code: b.code, place: b.draw_place, n: b.draw_entrants } : null;
   page.slot = null;
   $("niks").value = "";
   await settle(b);
@@ -618,6 +711,7 @@ function wire() {
   $("cancel-no").onclick = () => { page.confirmCancel = false; drawResult(); };
   $("cancel-yes").onclick = () => act(cancel, $("cancel-yes"));
   $("error-close").onclick = hideError;
+  $("proof-copy").onclick = () => act(copyProof, $("proof-copy"), $("proof"));
   setInterval(tick, 1000);
   act(start);
 }

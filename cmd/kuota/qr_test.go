@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kuota/kuota/booking"
+	kt "github.com/kuota/kuota/internal/kuotatest"
+	"github.com/kuota/kuota/kuotahttp"
+)
+
+// requireQR decodes a PNG and checks that it is a QR code as a scanner
+// finds one: square, whole modules of qrModulePixels, a light quiet zone
+// of four modules, and the three finder patterns (a dark ring, a light
+// ring, a dark centre) in the corners. The library has no decoder to
+// read the code back with; the finder patterns are what a reader looks
+// for first. It returns the code's side in modules.
+func requireQR(t *testing.T, data []byte) int {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(data))
+	require.NoError(t, err)
+	b := img.Bounds()
+	require.Equal(t, b.Dx(), b.Dy(), "square")
+	require.Zero(t, b.Dx()%qrModulePixels, "whole modules")
+	const quiet = 4
+	side := b.Dx()/qrModulePixels - 2*quiet
+	require.Zero(t, (side-21)%4, "a QR code's side is 21 + 4·(version-1) modules, not %d", side)
+	dark := func(mx, my int) bool {
+		// The centre of module (mx, my) of the code, quiet zone aside.
+		x := b.Min.X + (quiet+mx)*qrModulePixels + qrModulePixels/2
+		y := b.Min.Y + (quiet+my)*qrModulePixels + qrModulePixels/2
+		g := color.GrayModel.Convert(img.At(x, y)).(color.Gray)
+		return g.Y < 128
+	}
+	require.False(t, dark(-quiet, -quiet), "the quiet zone is light")
+	for _, corner := range [][2]int{{0, 0}, {side - 7, 0}, {0, side - 7}} {
+		x, y := corner[0], corner[1]
+		require.True(t, dark(x, y), "finder at %v: outer ring", corner)
+		require.True(t, dark(x+6, y+6), "finder at %v: outer ring", corner)
+		require.False(t, dark(x+1, y+1), "finder at %v: light ring", corner)
+		require.False(t, dark(x+5, y+3), "finder at %v: light ring", corner)
+		require.True(t, dark(x+3, y+3), "finder at %v: centre", corner)
+		require.True(t, dark(x+2, y+4), "finder at %v: centre", corner)
+	}
+	require.False(t, dark(side-1, side-1) && dark(side-2, side-2) && dark(side-3, side-3) && dark(side-4, side-4),
+		"no finder in the fourth corner")
+	return side
+}
+
+func TestProofQR(t *testing.T) {
+	// The longest proof: five applicants.
+	e, _ := kt.NewEngine(t, nil)
+	req := kt.HoldRequest(t, 1)
+	req.Applicants = kt.Applicants(t, 1, booking.ApplicantsMax)
+	held, err := e.Hold(t.Context(), req)
+	require.NoError(t, err)
+	_, err = e.Pay(t.Context(), held.BillingCode, "REF-1")
+	require.NoError(t, err)
+	token, err := e.Proof(t.Context(), held.Code)
+	require.NoError(t, err)
+
+	contentType, img, err := proofQR(token)
+	require.NoError(t, err)
+	require.Equal(t, "image/png", contentType)
+	require.LessOrEqual(t, len(img), kuotahttp.ProofImageBytesMax)
+	side := requireQR(t, img)
+	require.LessOrEqual(t, side, 57, "a version-10 code at most, as qrModulePixels assumes")
+
+	// A token too long for any QR code is an error, not a panic.
+	_, _, err = proofQR(string(bytes.Repeat([]byte("A"), 8000)))
+	require.Error(t, err)
+}
+
+// TestServeProofImage books and pays through kuota serve, and reads the
+// booking's proof as a QR code, as the page does.
+func TestServeProofImage(t *testing.T) {
+	dir := t.TempDir()
+	r := startServe(t, []string{"-config", testConfig(t, dir, "")}, nil)
+	account := http.Header{"X-Kuota-Account": {"budi@example.com"}}
+
+	status, body := call(t, http.MethodGet, r.base+"/web/config.json", "", nil, "")
+	require.Equal(t, http.StatusOK, status, body)
+	require.Contains(t, body, `"proof_image":true`)
+
+	status, body = call(t, http.MethodPost, r.base+"/holds", holdBody(1), account, "")
+	require.Equal(t, http.StatusCreated, status, body)
+	var held struct {
+		Code        string `json:"code"`
+		BillingCode string `json:"billing_code"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &held))
+	pay := fmt.Sprintf(`{"billing_code": %q, "payment_ref": "BANK-1"}`, held.BillingCode)
+	ts, sig := kuotahttp.SignPayment([]byte(testPaymentSecret), time.Now(), []byte(pay))
+	status, body = call(t, http.MethodPost, r.base+"/payments", pay,
+		http.Header{kuotahttp.PaymentTimestampHeader: {ts}, kuotahttp.PaymentSignatureHeader: {sig}}, "")
+	require.Equal(t, http.StatusOK, status, body)
+
+	req, err := http.NewRequest(http.MethodGet, r.base+"/bookings/"+held.Code+"/proof/image", nil)
+	require.NoError(t, err)
+	req.Header = account
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, "image/png", resp.Header.Get("Content-Type"))
+	var buf bytes.Buffer
+	_, err = buf.ReadFrom(resp.Body)
+	require.NoError(t, err)
+	requireQR(t, buf.Bytes())
+	_, _, err = image.DecodeConfig(bytes.NewReader(buf.Bytes()))
+	require.NoError(t, err)
+}
