@@ -101,11 +101,12 @@ type Booking struct {
 	// one slot; zero before payment. A booking that ends keeps its number,
 	// which no other booking gets.
 	Queue QueueNumber
-	// DrawTicket and DrawPlace are set only in what Hold returns for a
-	// hold admitted by an opening draw (see Engine.Draw): its ticket (its
-	// place in the order of arrival, from 1) and its place in the draw
-	// (1 was admitted first). Later reads show 0.
-	DrawTicket, DrawPlace int
+	// DrawTicket, DrawPlace and DrawEntrants are set only in what Hold
+	// returns for a hold admitted by an opening draw (see Engine.Draw):
+	// its ticket (its place in the order of arrival, from 1), its place in
+	// the draw (1 was admitted first) and the draw's entrants. Later reads
+	// show 0.
+	DrawTicket, DrawPlace, DrawEntrants int
 	Reschedules           int
 	History               []Event // every transition, oldest first
 

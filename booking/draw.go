@@ -246,7 +246,7 @@ func (e *Engine) await(ctx context.Context, en *entrant, d *draw) (Booking, erro
 		return Booking{}, &DrawError{Ticket: en.ticket, Place: en.place, Entrants: len(d.entrants), Err: en.err}
 	}
 	v, err := e.settle(ctx, en.b, en.lsn)
-	v.DrawTicket, v.DrawPlace = en.ticket, en.place
+	v.DrawTicket, v.DrawPlace, v.DrawEntrants = en.ticket, en.place, len(d.entrants)
 	return v, err
 }
 
@@ -323,8 +323,9 @@ func (e *Engine) nextDrawAt() int64 {
 // Draw reports the opening draw of office officeCode's release at opens
 // (a DayView's Opens): its commitment at any time, its entrants while it
 // collects them, and its seed and order once drawn. An office without an
-// opening window answers ErrNoDraw. A draw drawn more than DrawsKeptMax
-// draws ago is reported without its entrants and order.
+// opening window, or an instant at which none of its days is released,
+// answers ErrNoDraw. A draw drawn more than DrawsKeptMax draws ago is
+// reported without its entrants and order.
 func (e *Engine) Draw(ctx context.Context, officeCode string, opens time.Time) (Draw, error) {
 	if err := e.begin(ctx); err != nil {
 		return Draw{}, err
@@ -336,6 +337,9 @@ func (e *Engine) Draw(ctx context.Context, officeCode string, opens time.Time) (
 	w := time.Duration(o.window.Load())
 	if w == 0 {
 		return Draw{}, ErrNoDraw
+	}
+	if !e.releases(o, opens) {
+		return Draw{}, fmt.Errorf("%w: no day of %s is released at %v", ErrNoDraw, o.code, opens)
 	}
 	key := drawKey{o, opens.UnixNano()}
 	seed, ok := e.m.drawSeed(o, key.opens)
@@ -359,4 +363,19 @@ func (e *Engine) Draw(ctx context.Context, officeCode string, opens time.Time) (
 		out.Drawn, out.Seed = true, seed[:]
 	}
 	return out, nil
+}
+
+// releases reports whether a day of office o's table is released at
+// instant at: a scan of at most quota.HorizonDaysMax days.
+func (e *Engine) releases(o *office, at time.Time) bool {
+	cfg, err := e.m.ledger.Config(o.id)
+	if err != nil {
+		return false
+	}
+	for i := range cfg.Days {
+		if r, ok := e.m.ledger.ReleaseAt(o.id, cfg.First.AddDays(i)); ok && r.Equal(at) {
+			return true
+		}
+	}
+	return false
 }

@@ -104,6 +104,7 @@ func TestOpeningDraw(t *testing.T) {
 			won++
 			require.LessOrEqual(t, r.b.DrawPlace, seats, "account %d", r.acc)
 			require.Equal(t, r.b.DrawTicket, d.Order[r.b.DrawPlace-1])
+			require.Equal(t, entrants, r.b.DrawEntrants)
 			require.Equal(t, kt.T0.Add(drawWindow), r.b.Created, "admitted at the draw")
 		case errors.As(r.err, &de):
 			require.ErrorIs(t, r.err, quota.ErrFull)
@@ -156,6 +157,8 @@ func TestOpeningDrawEntries(t *testing.T) {
 
 	_, err = e.Draw(bg, "NOPE", kt.T0)
 	require.ErrorIs(t, err, ErrUnknownOffice)
+	_, err = e.Draw(bg, kt.Office, kt.T0.Add(time.Minute))
+	require.ErrorIs(t, err, ErrNoDraw, "no day is released at that instant")
 	plain, _ := kt.NewEngine(t, nil)
 	_, err = plain.Draw(bg, kt.Office, kt.T0)
 	require.ErrorIs(t, err, ErrNoDraw)

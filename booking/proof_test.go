@@ -2,6 +2,7 @@ package booking_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"encoding/base64"
 	"path/filepath"
@@ -80,6 +81,12 @@ func TestProofOfBooking(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = e.CheckProof(bg, fresh)
 	require.ErrorIs(t, err, ErrProofRevoked, "online, a cancelled booking is caught")
+
+	ctx, cancel := context.WithCancel(bg)
+	cancel()
+	_, _, err = e.CheckProof(ctx, fresh)
+	require.ErrorIs(t, err, context.Canceled)
+	require.NotErrorIs(t, err, ErrProofRevoked, "the caller's trouble is not the proof's")
 }
 
 func TestVerifyProofRefuses(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -211,8 +212,11 @@ func (e *Engine) CheckProof(ctx context.Context, token string) (Proof, Booking, 
 		return Proof{}, Booking{}, err
 	}
 	b, err := e.Get(ctx, p.Code)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrNotFound), errors.Is(err, ErrArchived):
 		return p, Booking{}, fmt.Errorf("%w: %w", ErrProofRevoked, err)
+	case err != nil:
+		return p, Booking{}, err // the engine's trouble, not the proof's
 	}
 	switch {
 	case b.State != Paid && b.State != CheckedIn:
