@@ -107,8 +107,8 @@ type Booking struct {
 	// the draw (1 was admitted first) and the draw's entrants. Later reads
 	// show 0.
 	DrawTicket, DrawPlace, DrawEntrants int
-	Reschedules           int
-	History               []Event // every transition, oldest first
+	Reschedules                         int
+	History                             []Event // every transition, oldest first
 
 	// The booking's windows, from the engine's reschedule.Policy, so that
 	// no caller recomputes them. Whether one applies depends on State: a
