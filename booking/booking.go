@@ -224,7 +224,7 @@ type idempotency struct {
 // history: the state the booking entered, when, and why. Each snapshot
 // points to the one before, so the chain from the current snapshot is the
 // whole history, newest first. A snapshot never changes once published; a
-// change makes a new one. It is 64 bytes, one allocation per change.
+// change makes a new one. It is 56 bytes, one allocation per change.
 type snapshot struct {
 	prev        *snapshot // the state before this one; nil for the hold
 	at          int64     // when the booking entered this state, Unix ns

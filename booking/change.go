@@ -91,7 +91,11 @@ const recordVersion = 1
 func (c *change) encode() []byte {
 	e := wire.NewEncoder(make([]byte, 0, 64))
 	e.Byte(recordVersion)
-	e.Byte(byte(c.op))
+	if c.op == opOffice && officeWide(c.office) {
+		e.Byte(byte(opOfficeWide)) // see officerecord.go
+	} else {
+		e.Byte(byte(c.op))
+	}
 	switch c.op {
 	case opKeys:
 		e.Raw(c.keys.booking[:])
@@ -180,7 +184,10 @@ func decodeChange(data []byte) (change, error) {
 		copy(c.keys.booking[:], d.Raw(16, "booking key"))
 		copy(c.keys.billing[:], d.Raw(16, "billing key"))
 	case opOffice:
-		c.office = decodeOffice(d)
+		c.office = decodeOffice(d, false)
+	case opOfficeWide:
+		c.op = opOffice
+		c.office = decodeOffice(d, true)
 	case opProofKey:
 		k := &proofKey{id: uint32(d.UvarintMax(ProofKeysMax, "proof key ID"))}
 		seed := d.Raw(ed25519.SeedSize, "proof key")

@@ -124,6 +124,7 @@ func everyChange(t testing.TB) []struct {
 	}{
 		{"keys", change{op: opKeys, keys: keys}},
 		{"office", change{op: opOffice, office: recordOffice(t)}},
+		{"office with a declared year and an opening window", change{op: opOffice, office: recordOfficeWithTrailer(t)}},
 		{"close day", change{op: opOverride, officeCode: "JKT", override: quota.Override{Kind: quota.CloseDay, Date: rDec10, Reason: "Banjir"}}},
 		{"open day", change{op: opOverride, officeCode: "JKT", override: quota.Override{Kind: quota.OpenDay, Date: rDec10}}},
 		{"close slot", change{op: opOverride, officeCode: "JKT", override: quota.Override{Kind: quota.CloseSlot, Date: rDec10, Slot: 1, Reason: "Rapat"}}},
@@ -300,6 +301,10 @@ func TestChangeRecordsAreCanonical(t *testing.T) {
 		{"a reason kind past the last", reasonOf(opCancel, reasonKindMax+1)},
 		{"a reason of no kind with words", reasonOf(opCancel, ReasonNone)},
 		{"an import step's reason kind past the last", withStepReason(t, reasonKindMax+1)},
+		{"an office's record with a wide tail", append(office.encode(), 0, 2)},
+		{"a wide office record of nothing wide", wideOffice(office.encode(), 0, 0)},
+		{"a wide office record's declared years twice", wideOffice(office.encode(), 2, 0x8e, 0x0f, 0x8e, 0x0f, 2)},
+		{"a wide office record's year that has holidays", wideOffice(office.encode(), 1, 0x8a, 0x0f, 2)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -467,4 +472,24 @@ func recordProofKey(t testing.TB) *proofKey {
 	k, err := newProofKey(bytes.NewReader(bytes.Repeat([]byte{7}, 64)), 1, rAt(time.Hour))
 	require.NoError(t, err)
 	return k
+}
+
+// recordOfficeWithTrailer is recordOffice with what an office record
+// carries after its table: a year declared with no holiday, and an
+// opening window.
+func recordOfficeWithTrailer(t testing.TB) *OfficeConfig {
+	cfg := recordOffice(t)
+	h, err := cfg.Quota.Schedule.Holidays.WithYears(2027)
+	require.NoError(t, err)
+	cfg.Quota.Schedule.Holidays = h
+	cfg.OpeningWindow = time.Minute
+	return cfg
+}
+
+// wideOffice returns an office record as the wide kind, with tail after
+// the table.
+func wideOffice(rec []byte, tail ...byte) []byte {
+	out := append([]byte(nil), rec...)
+	out[1] = byte(opOfficeWide)
+	return append(out, tail...)
 }

@@ -97,7 +97,7 @@ func TestQueueNumberString(t *testing.T) {
 }
 
 func TestQueueNumberUnmarshalRefuses(t *testing.T) {
-	for _, give := range []string{"A", "A-", "A-1", "A-01", "a-001", "-001", "A-000", "ABC-001", "BM-001", "A-x01", "A-0-1"} {
+	for _, give := range []string{"A", "A-", "A-1", "A-01", "a-001", "-001", "A-000", "ABC-001", "BM-001", "A-x01", "A-0-1", "A-+17", "A-0017", "A- 17"} {
 		var q QueueNumber
 		require.ErrorIs(t, q.UnmarshalText([]byte(give)), ErrBadQueueNumber, give)
 	}

@@ -10,7 +10,10 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/kuota/kuota/calendar"
 )
 
 // The opening draw. Without it, the first requests after a release
@@ -45,8 +48,9 @@ const (
 	// OpeningWindowMax bounds OfficeConfig.OpeningWindow: entrants wait
 	// the whole window for their answer.
 	OpeningWindowMax = 10 * time.Minute
-	// DrawEntrantsMax bounds the entrants of one draw, about 300 bytes
-	// each: more than any office's month of seats has applicants.
+	// DrawEntrantsMax bounds the entrants of one draw, about 200 bytes
+	// each and their metadata while they wait (a drawn draw keeps only its
+	// order): more than any office's month of seats has applicants.
 	DrawEntrantsMax = 200_000
 	// DrawsKeptMax bounds the drawn draws the engine remembers for Draw.
 	DrawsKeptMax = 256
@@ -86,22 +90,29 @@ type drawKey struct {
 	opens  int64 // Unix ns
 }
 
-// draws are the engine's opening draws: pending ones by key, drawn ones
-// kept for Draw, at most DrawsKeptMax.
+// draws are the engine's opening draws: pending ones (collecting, or
+// being drawn) by key, drawn ones kept for Draw, at most DrawsKeptMax.
 type draws struct {
-	mu      sync.Mutex // guards pending, kept and every draw's fields
+	mu      sync.Mutex // guards pending, drawn, kept and every draw's fields
 	pending map[drawKey]*draw
-	kept    []*draw // drawn, oldest first
+	drawn   map[drawKey]*draw
+	kept    []drawKey // drawn, oldest first
+	// active counts the pending draws, so that Hold asks join while one
+	// is pending even at an office whose window was set to 0 since.
+	active atomic.Int32
 }
 
 type draw struct {
 	key      drawKey
 	closes   int64 // Unix ns
 	seed     [32]byte
-	entrants []*entrant // by ticket − 1
+	entrants []*entrant // by ticket − 1; nil once drawn (count keeps the number)
+	count    int
 	accounts map[string]bool
 	niks     map[NIK]bool
-	drawn    bool
+	running  bool          // admitting its entrants
+	drawn    bool          // every entrant answered
+	finished chan struct{} // closed once drawn
 	order    []int
 }
 
@@ -111,12 +122,15 @@ type entrant struct {
 	ticket     int
 	req        HoldRequest // its applicants the entrant's own copy
 	slot, pool uint8
-	withdrawn  bool // its caller left before the draw; guarded by draws.mu
-	done       chan struct{}
-	place      int
-	b          *booking
-	lsn        uint64
-	err        error
+	// withdrawn: its caller left before its admission began; admitting:
+	// its admission began, and its caller waits for the answer. Guarded by
+	// draws.mu.
+	withdrawn, admitting bool
+	done                 chan struct{}
+	place                int
+	b                    *booking
+	lsn                  uint64
+	err                  error
 }
 
 // drawSeed is the seed of the draw of office o's release at opensNs.
@@ -163,7 +177,9 @@ func VerifyDraw(d Draw) error {
 		return fmt.Errorf("booking: the draw has not run")
 	case len(d.Seed) != 32 || sha256.Sum256(d.Seed) != d.Commitment:
 		return fmt.Errorf("booking: the seed does not match the commitment")
-	case !slices.Equal(drawOrder([32]byte(d.Seed), d.Entrants), d.Order) && d.Entrants > 0:
+	case d.Entrants < 0 || d.Entrants > DrawEntrantsMax || len(d.Order) != d.Entrants:
+		return fmt.Errorf("booking: %d entrants and an order of %d tickets", d.Entrants, len(d.Order))
+	case !slices.Equal(drawOrder([32]byte(d.Seed), d.Entrants), d.Order):
 		return fmt.Errorf("booking: the order is not the seed's shuffle of %d tickets", d.Entrants)
 	}
 	return nil
@@ -171,13 +187,9 @@ func VerifyDraw(d Draw) error {
 
 // join enters a hold in its office's opening draw, when it arrives in a
 // draw's window; nil means it goes the ordinary way. A hold that arrives
-// after a window whose draw has not run yet runs it first, so that no
-// late hold goes ahead of the entrants.
+// after a window whose draw has not finished waits for it (running it if
+// nobody has), so that no late hold goes ahead of the entrants.
 func (e *Engine) join(o *office, req *HoldRequest, slot, pool uint8, nowNs int64) (*entrant, *draw, error) {
-	w := o.window.Load()
-	if w == 0 {
-		return nil, nil, nil
-	}
 	opens, ok := e.m.ledger.ReleaseAt(o.id, req.Date)
 	if !ok || nowNs < opens.UnixNano() {
 		return nil, nil, nil
@@ -185,28 +197,43 @@ func (e *Engine) join(o *office, req *HoldRequest, slot, pool uint8, nowNs int64
 	key := drawKey{o, opens.UnixNano()}
 	ds := &e.draws
 	ds.mu.Lock()
+	if ds.drawn[key] != nil {
+		ds.mu.Unlock()
+		return nil, nil, nil // drawn: first come, first served
+	}
 	d := ds.pending[key]
-	if nowNs >= key.opens+w {
+	closes := key.opens + o.window.Load()
+	if d != nil {
+		closes = d.closes
+	}
+	if d == nil && closes == key.opens {
+		ds.mu.Unlock()
+		return nil, nil, nil // no window
+	}
+	if nowNs >= closes {
 		ds.mu.Unlock()
 		if d != nil {
 			e.runDraw(d)
 		}
 		return nil, nil, nil
 	}
+	defer ds.mu.Unlock()
 	if d == nil {
 		seed, ok := e.m.drawSeed(o, key.opens)
 		if !ok {
-			ds.mu.Unlock()
 			return nil, nil, nil
 		}
-		d = &draw{key: key, closes: key.opens + w, seed: seed, accounts: map[string]bool{}, niks: map[NIK]bool{}}
+		d = &draw{key: key, closes: closes, seed: seed, accounts: map[string]bool{}, niks: map[NIK]bool{}, finished: make(chan struct{})}
 		if ds.pending == nil {
 			ds.pending = map[drawKey]*draw{}
 		}
 		ds.pending[key] = d
+		ds.active.Add(1)
 		e.wakeSweeper(d.closes)
 	}
-	defer ds.mu.Unlock()
+	if d.running {
+		return nil, nil, fmt.Errorf("%w: its window has closed", ErrDrawPending) // a stale clock reading
+	}
 	if d.accounts[req.Account] {
 		return nil, nil, fmt.Errorf("%w: the account", ErrInDraw)
 	}
@@ -221,6 +248,7 @@ func (e *Engine) join(o *office, req *HoldRequest, slot, pool uint8, nowNs int64
 	en := &entrant{ticket: len(d.entrants) + 1, req: *req, slot: slot, pool: pool, done: make(chan struct{})}
 	en.req.Applicants = cloneApplicants(req.Applicants)
 	d.entrants = append(d.entrants, en)
+	d.count = len(d.entrants)
 	d.accounts[req.Account] = true
 	for _, a := range req.Applicants {
 		d.niks[a.NIK] = true
@@ -228,56 +256,92 @@ func (e *Engine) join(o *office, req *HoldRequest, slot, pool uint8, nowNs int64
 	return en, d, nil
 }
 
-// await waits for en's draw and returns what Hold returns.
+// await waits for en's draw and returns what Hold returns. A caller that
+// leaves (ctx, Close) before its admission began withdraws: its place is
+// kept and skipped, and nothing is made. One whose admission began waits
+// for it: the hold is made or refused, and settle says so as for any
+// hold (ctx.Err() while the disk has not confirmed it).
 func (e *Engine) await(ctx context.Context, en *entrant, d *draw) (Booking, error) {
 	select {
 	case <-en.done:
 	case <-ctx.Done():
-		e.draws.mu.Lock()
-		if !d.drawn {
-			en.withdrawn = true // its place is kept, and skipped
+		if e.withdraw(en) {
+			return Booking{}, ctx.Err()
 		}
-		e.draws.mu.Unlock()
-		return Booking{}, ctx.Err()
+		<-en.done
 	case <-e.stop:
-		return Booking{}, ErrEngineClosed
+		if e.withdraw(en) {
+			return Booking{}, ErrEngineClosed
+		}
+		<-en.done
 	}
 	if en.err != nil {
-		return Booking{}, &DrawError{Ticket: en.ticket, Place: en.place, Entrants: len(d.entrants), Err: en.err}
+		return Booking{}, &DrawError{Ticket: en.ticket, Place: en.place, Entrants: d.count, Err: en.err}
 	}
 	v, err := e.settle(ctx, en.b, en.lsn)
-	v.DrawTicket, v.DrawPlace, v.DrawEntrants = en.ticket, en.place, len(d.entrants)
+	v.DrawTicket, v.DrawPlace, v.DrawEntrants = en.ticket, en.place, d.count
 	return v, err
 }
 
+// withdraw takes en out of its draw unless its admission began, and
+// reports whether it did.
+func (e *Engine) withdraw(en *entrant) bool {
+	e.draws.mu.Lock()
+	defer e.draws.mu.Unlock()
+	if en.admitting {
+		return false
+	}
+	en.withdrawn = true
+	return true
+}
+
 // runDraw admits d's entrants in the seed's order, each through the
-// ordinary hold path at the engine's clock.
+// ordinary hold path at the engine's clock, and returns once every one
+// has its answer; a second caller waits for the first. Once the engine is
+// closing, those not yet admitted are refused with ErrEngineClosed.
 func (e *Engine) runDraw(d *draw) {
 	ds := &e.draws
 	ds.mu.Lock()
-	if d.drawn {
+	if d.running || d.drawn {
 		ds.mu.Unlock()
+		<-d.finished
 		return
 	}
-	d.drawn = true
+	d.running = true
 	d.order = drawOrder(d.seed, len(d.entrants))
-	delete(ds.pending, d.key)
-	ds.kept = append(ds.kept, d)
-	if len(ds.kept) > DrawsKeptMax {
-		ds.kept = slices.Delete(ds.kept, 0, len(ds.kept)-DrawsKeptMax)
-	}
 	ds.mu.Unlock()
 	for place, ticket := range d.order {
 		en := d.entrants[ticket-1]
-		en.place = place + 1
 		ds.mu.Lock()
+		en.place = place + 1
 		skip := en.withdrawn
+		en.admitting = !skip
 		ds.mu.Unlock()
-		if !skip {
+		switch {
+		case skip:
+		case e.closed.Load():
+			en.err = ErrEngineClosed
+		default:
 			en.b, en.lsn, en.err = e.holdNow(&en.req, d.key.office, en.slot, en.pool)
 		}
 		close(en.done)
 	}
+	ds.mu.Lock()
+	d.drawn, d.running = true, false
+	d.entrants, d.accounts, d.niks = nil, nil, nil // the answers went to the callers
+	delete(ds.pending, d.key)
+	if ds.drawn == nil {
+		ds.drawn = map[drawKey]*draw{}
+	}
+	ds.drawn[d.key] = d
+	ds.kept = append(ds.kept, d.key)
+	if len(ds.kept) > DrawsKeptMax {
+		delete(ds.drawn, ds.kept[0])
+		ds.kept = slices.Delete(ds.kept, 0, 1)
+	}
+	ds.mu.Unlock()
+	ds.active.Add(-1)
+	close(d.finished)
 }
 
 // RunDueDraws runs the opening draws whose window has closed by the
@@ -296,7 +360,7 @@ func (e *Engine) runDueDraws(nowNs int64) int {
 	var due []*draw
 	e.draws.mu.Lock()
 	for _, d := range e.draws.pending {
-		if nowNs >= d.closes {
+		if nowNs >= d.closes && !d.running { // a running one is someone else's
 			due = append(due, d)
 		}
 	}
@@ -314,7 +378,9 @@ func (e *Engine) nextDrawAt() int64 {
 	next := int64(math.MaxInt64)
 	e.draws.mu.Lock()
 	for _, d := range e.draws.pending {
-		next = min(next, d.closes)
+		if !d.running {
+			next = min(next, d.closes)
+		}
 	}
 	e.draws.mu.Unlock()
 	return next
@@ -323,9 +389,11 @@ func (e *Engine) nextDrawAt() int64 {
 // Draw reports the opening draw of office officeCode's release at opens
 // (a DayView's Opens): its commitment at any time, its entrants while it
 // collects them, and its seed and order once drawn. An office without an
-// opening window, or an instant at which none of its days is released,
-// answers ErrNoDraw. A draw drawn more than DrawsKeptMax draws ago is
-// reported without its entrants and order.
+// opening window, an instant at which none of its days is released, and a
+// standby that has not followed the code keys yet answer ErrNoDraw. A
+// draw drawn more than DrawsKeptMax draws ago is reported drawn with its
+// seed, and without its entrants and order (VerifyDraw then checks only
+// the seed).
 func (e *Engine) Draw(ctx context.Context, officeCode string, opens time.Time) (Draw, error) {
 	if err := e.begin(ctx); err != nil {
 		return Draw{}, err
@@ -349,14 +417,15 @@ func (e *Engine) Draw(ctx context.Context, officeCode string, opens time.Time) (
 	loc := e.m.loc(o)
 	out := Draw{Office: o.code, Opens: opens.In(loc), Closes: opens.Add(w).In(loc), Commitment: sha256.Sum256(seed[:])}
 	e.draws.mu.Lock()
-	d := e.draws.pending[key]
-	for _, k := range e.draws.kept {
-		if k.key == key {
-			d = k
-		}
+	d := e.draws.drawn[key]
+	if d == nil {
+		d = e.draws.pending[key]
 	}
 	if d != nil {
-		out.Entrants, out.Drawn, out.Order = len(d.entrants), d.drawn, slices.Clone(d.order)
+		out.Entrants, out.Drawn = d.count, d.drawn
+		if d.drawn {
+			out.Order = slices.Clone(d.order)
+		}
 	}
 	e.draws.mu.Unlock()
 	if out.Drawn || (d == nil && e.nowNs() >= key.opens+int64(w)) {
@@ -378,4 +447,24 @@ func (e *Engine) releases(o *office, at time.Time) bool {
 		}
 	}
 	return false
+}
+
+// drawPending reports whether day d of office o opens with a draw that
+// has not finished at nowNs: its window is open, or its draw pending. A
+// reschedule may not move into it ahead of the entrants.
+func (e *Engine) drawPending(o *office, d calendar.Date, nowNs int64) bool {
+	if o.window.Load() == 0 && e.draws.active.Load() == 0 {
+		return false
+	}
+	opens, ok := e.m.ledger.ReleaseAt(o.id, d)
+	if !ok || nowNs < opens.UnixNano() {
+		return false
+	}
+	key := drawKey{o, opens.UnixNano()}
+	e.draws.mu.Lock()
+	defer e.draws.mu.Unlock()
+	if e.draws.pending[key] != nil {
+		return true
+	}
+	return e.draws.drawn[key] == nil && nowNs < key.opens+o.window.Load()
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -297,4 +298,56 @@ func TestOpeningDrawWithTheSweeper(t *testing.T) {
 	require.NoError(t, VerifyDraw(d))
 	require.Equal(t, entrants, d.Entrants)
 	kt.RequireConsistent(t, e)
+}
+
+// A reschedule may not move into a day whose opening draw has not run:
+// the entrants come first.
+func TestRescheduleWaitsForTheDraw(t *testing.T) {
+	e, clk := newDrawEngine(t, 5)
+	clk.Set(time.Date(2026, time.December, 1, 7, 0, 0, 0, kt.WIB)) // December long open; January opens at 08:00
+	b, err := e.Hold(bg, kt.HoldRequest(t, 1))
+	require.NoError(t, err)
+	_, err = e.Pay(bg, b.BillingCode, "REF")
+	require.NoError(t, err)
+	jan4 := calendar.NewDate(2027, time.January, 4)
+	janOpens := time.Date(2026, time.December, 1, 8, 0, 0, 0, kt.WIB)
+
+	clk.Set(janOpens.Add(10 * time.Second))
+	_, err = e.Reschedule(bg, b.Code, jan4, kt.Slot0)
+	require.ErrorIs(t, err, ErrDrawPending)
+
+	clk.Set(janOpens.Add(drawWindow))
+	_, err = e.RunDueDraws(bg)
+	require.NoError(t, err)
+	moved, err := e.Reschedule(bg, b.Code, jan4, kt.Slot0)
+	require.NoError(t, err)
+	require.Equal(t, jan4, moved.Date)
+}
+
+func TestVerifyDrawRefusesBadInput(t *testing.T) {
+	e, clk := newDrawEngine(t, 5)
+	enter(t, e, bg, []int{1, 2, 3})
+	clk.Set(kt.T0.Add(drawWindow))
+	_, err := e.RunDueDraws(bg)
+	require.NoError(t, err)
+	d, err := e.Draw(bg, kt.Office, kt.T0)
+	require.NoError(t, err)
+	require.NoError(t, VerifyDraw(d))
+	for _, tt := range []struct {
+		name string
+		edit func(*Draw)
+	}{
+		{"negative entrants", func(d *Draw) { d.Entrants = -1 }},
+		{"too many entrants", func(d *Draw) { d.Entrants = DrawEntrantsMax + 1 }},
+		{"an order without entrants", func(d *Draw) { d.Entrants = 0 }},
+		{"a ticket missing", func(d *Draw) { d.Order = d.Order[:2] }},
+		{"not drawn", func(d *Draw) { d.Drawn = false }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			bad := d
+			bad.Order = slices.Clone(d.Order)
+			tt.edit(&bad)
+			require.Error(t, VerifyDraw(bad))
+		})
+	}
 }

@@ -132,6 +132,10 @@ var (
 	// ErrInDraw is returned for a hold whose account or NIK is already
 	// in the opening draw it arrives in.
 	ErrInDraw = errors.New("booking: already in this opening draw")
+	// ErrDrawPending is returned for a reschedule into a day whose
+	// opening draw has not run yet (its window is open), and for a hold
+	// that reaches a draw already being drawn.
+	ErrDrawPending = errors.New("booking: the day's opening draw has not run yet")
 	// ErrDrawFull is returned for a hold arriving in an opening draw of
 	// DrawEntrantsMax entrants.
 	ErrDrawFull = errors.New("booking: the opening draw is full")

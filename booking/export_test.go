@@ -6,6 +6,8 @@ package booking
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"fmt"
 
 	"github.com/kuota/kuota/calendar"
@@ -154,3 +156,13 @@ func (e *Engine) SetLastNumber(seq uint64) { e.m.seq.Store(seq) }
 
 // DrawOrder is the opening draw's shuffle.
 var DrawOrder = drawOrder
+
+// ForgeProof signs, with the engine's current proof key, a proof of b
+// carrying niks instead of b's applicants: what a holder of a leaked key
+// could make.
+func (e *Engine) ForgeProof(b Booking, niks []NIK) string {
+	key := e.m.currentProofKey()
+	slot, _ := e.m.slotAt(e.m.lookupOffice(b.Office), b.Slot)
+	body := encodeProof(key, &b, slot, niks, e.now())
+	return base64.RawURLEncoding.EncodeToString(append(body, ed25519.Sign(key.private, body)...))
+}

@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -83,10 +84,14 @@ func (e *Engine) Feed(ctx context.Context, after uint64, dst []FeedEvent) ([]Fee
 			return dst, after, err
 		}
 	}
+	start := len(dst) // an error hands back none of this batch
 	for lsn := after + 1; lsn <= last; lsn++ {
-		v, ok := f.get(lsn)
+		v, ok, err := f.get(ctx, lsn)
+		if err != nil {
+			return dst[:start], after, err
+		}
 		if !ok {
-			return dst, after, &FeedLostError{After: after, Resume: f.high.Load() - size}
+			return dst[:start], after, &FeedLostError{After: after, Resume: f.high.Load() - size}
 		}
 		if v.code != 0 {
 			dst = append(dst, e.m.event(lsn, v))
@@ -117,7 +122,8 @@ func (m *machine) event(lsn uint64, v eventValue) FeedEvent {
 
 // The feed: every change the state machine commits writes its event into
 // a ring at the index of its LSN, with no lock (the reservation path gains
-// five atomic stores to a line no other writer shares for long); a record
+// a compare-and-swap and six atomic stores to a line no other writer shares
+// for long); a record
 // that is not a booking's change (an office, an override, the code keys,
 // an archived booking) writes an empty one, so that a reader knows every
 // LSN up to the last has been seen. A reader copies events out with a
@@ -158,13 +164,32 @@ func newFeed(size int) *feed {
 	return &feed{ring: make([]eventSlot, n), mask: uint64(n - 1), wake: make(chan struct{})}
 }
 
+// slotBusy marks a slot a writer is filling; an empty slot holds 0,
+// older than any LSN.
+const slotBusy = math.MaxUint64
+
 // write fills the slot of LSN lsn with the event of booking b going from
 // state from (nil for a new booking) to to; b nil writes an empty one.
 // Writers of different LSNs share a slot only once the ring has wrapped,
-// which readers detect.
+// and may get there in either order: a writer claims the slot from an
+// older LSN only, so the later record keeps it, and a reader of the
+// earlier one learns it is lost.
 func (f *feed) write(lsn uint64, b *booking, from, to *snapshot) {
 	s := &f.ring[lsn&f.mask]
-	s.lsn.Store(0)
+	for spins := 0; ; spins++ {
+		cur := s.lsn.Load()
+		if cur != slotBusy {
+			if cur > lsn {
+				return // a later record has the slot
+			}
+			if s.lsn.CompareAndSwap(cur, slotBusy) {
+				break
+			}
+		}
+		if spins > 64 {
+			runtime.Gosched()
+		}
+	}
 	if b == nil {
 		s.code.Store(0)
 	} else {
@@ -220,23 +245,30 @@ type eventValue struct {
 
 // get copies out the event at lsn. ok is false when the slot holds a later
 // LSN: the ring wrapped and the event is lost. A slot whose writer has its
-// LSN and has not reached the ring yet is waited for: microseconds, since
-// the writer is between the journal's Append and the ring.
-func (f *feed) get(lsn uint64) (v eventValue, ok bool) {
+// LSN and has not reached the ring yet, or is filling it, is waited for:
+// microseconds, since the writer is between the journal's Append and the
+// ring; ctx and Close end the wait.
+func (f *feed) get(ctx context.Context, lsn uint64) (v eventValue, ok bool, err error) {
 	slot := &f.ring[lsn&f.mask]
 	for spins := 0; ; spins++ {
 		got := slot.lsn.Load()
 		if got == lsn {
 			v = eventValue{slot.code.Load(), slot.at.Load(), slot.cell.Load(), slot.office.Load()}
 			if slot.lsn.Load() == lsn {
-				return v, true
+				return v, true, nil
 			}
 			continue
 		}
-		if got > lsn {
-			return v, false
+		if got > lsn && got != slotBusy {
+			return v, false, nil
 		}
 		if spins > 64 {
+			if err := ctx.Err(); err != nil {
+				return v, false, err
+			}
+			if f.closed.Load() {
+				return v, false, ErrEngineClosed
+			}
 			runtime.Gosched()
 		}
 	}

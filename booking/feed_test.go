@@ -352,3 +352,44 @@ func TestFeedUnderConcurrentWriters(t *testing.T) {
 	}
 	require.Len(t, paid, writers*holds)
 }
+
+// Writers that share a slot of a small ring may get there in either
+// order: the later record keeps the slot, and a reader of the earlier one
+// learns it is lost rather than waiting for it, or reading a torn event.
+func TestFeedSmallRingUnderConcurrentWriters(t *testing.T) {
+	e, _ := kt.NewEngine(t, &Options{FeedBuffered: 1, MaxHoldsPerAccount: 5})
+	registerOneSlotOffice(t, e, "RUSH", 10_000)
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				req := kt.HoldRequest(t, 1+w*200+i)
+				req.Office = "RUSH"
+				if _, err := e.Hold(bg, req); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	latest := e.LatestLSN()
+	for after := uint64(0); after < latest; after++ {
+		ctx, cancel := context.WithTimeout(bg, 5*time.Second)
+		got, next, err := e.Feed(ctx, after, nil)
+		cancel()
+		var lost *FeedLostError
+		switch {
+		case errors.As(err, &lost):
+			require.Equal(t, latest-1, lost.Resume)
+		case err != nil:
+			t.Fatalf("cursor %d: %v", after, err)
+		default:
+			require.Equal(t, latest, next)
+			if len(got) == 1 {
+				require.Equal(t, latest, got[0].LSN)
+				require.Equal(t, "RUSH", got[0].Office, "not a torn event")
+			}
+		}
+	}
+}

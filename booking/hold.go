@@ -48,7 +48,7 @@ func (e *Engine) Hold(ctx context.Context, req HoldRequest) (Booking, error) {
 	if err != nil {
 		return Booking{}, err
 	}
-	if o.window.Load() != 0 {
+	if o.window.Load() != 0 || e.draws.active.Load() != 0 {
 		en, d, err := e.join(o, &req, slot, pool, e.nowNs())
 		if err != nil {
 			return Booking{}, err

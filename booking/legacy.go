@@ -152,7 +152,7 @@ func decodeV1Office(value []byte) (change, uint64, error) {
 		d.Fail("office record version %d", ver)
 	}
 	order := d.UvarintMax(quota.OfficesMax, "order")
-	cfg := decodeOffice(d)
+	cfg := decodeOffice(d, false) // format 1 knew no wide record
 	if err := d.Finish(); err != nil {
 		return change{}, 0, err
 	}

@@ -81,7 +81,8 @@ func (e *Engine) Cancel(ctx context.Context, code string, reason Reason) (Bookin
 // "HH:MM"), in the same pool, within the policy's reschedule window and
 // count (by default once, until the end of H-1). It checks the booking's
 // state, then the window, then the count (see
-// reschedule.Policy.CanReschedule), then that the slot is another. It
+// reschedule.Policy.CanReschedule), then that the slot is another, then
+// that the day's opening draw, if any, has run (ErrDrawPending). It
 // takes the new seats before giving back the old: if the new slot cannot
 // be booked the booking stays as it was.
 func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date, slot string) (Booking, error) {
@@ -106,6 +107,9 @@ func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date
 		}
 		if date == s.date && to == s.slot {
 			return change{}, ErrSameSlot
+		}
+		if e.drawPending(b.office, date, nanos(now)) {
+			return change{}, ErrDrawPending // the entrants come first
 		}
 		return change{op: opReschedule, at: nanos(now), date: date, slot: to}, nil
 	})

@@ -2,6 +2,7 @@ package booking
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/kuota/kuota/calendar"
@@ -57,20 +58,29 @@ func appendOffice(e *wire.Encoder, cfg *OfficeConfig) {
 	e.Varint(int64(r.At))
 	e.Varint(q.First.EpochDays())
 	e.Uvarint(uint64(q.Days))
-	// Later additions come last, and only when one is set, so that the
-	// records of every other office stay as they were: the years the
-	// holiday data covers with no holiday in them
-	// (calendar.Holidays.WithYears), then the opening window.
-	years := declaredYears(q.Schedule.Holidays)
-	if len(years) > 0 || cfg.OpeningWindow > 0 {
+	if officeWide(cfg) {
+		// The wide record's fields, all of them: the years the holiday
+		// data covers with no holiday in them (calendar.Holidays.WithYears),
+		// then the opening window.
+		years := declaredYears(q.Schedule.Holidays)
 		e.Uvarint(uint64(len(years)))
 		for _, y := range years {
 			e.Uvarint(uint64(y))
 		}
-	}
-	if cfg.OpeningWindow > 0 {
 		e.Varint(int64(cfg.OpeningWindow))
 	}
+}
+
+// opOfficeWide is the record byte of an office whose configuration uses a
+// field added after the first layout (officeWide): its record carries
+// them, every one, after the table. An office that uses none is recorded
+// as opOffice, in the first layout, as it always was; a record of either
+// kind read short fails, and each configuration has one record.
+const opOfficeWide = 0x80 | opOffice
+
+// officeWide reports whether cfg needs the wide record.
+func officeWide(cfg *OfficeConfig) bool {
+	return cfg.OpeningWindow != 0 || len(declaredYears(cfg.Quota.Schedule.Holidays)) > 0
 }
 
 // declaredYears returns the years h covers that none of its entries falls
@@ -89,9 +99,10 @@ func declaredYears(h calendar.Holidays) []int {
 	return years
 }
 
-// decodeOffice reads an office's configuration and validates it as
-// RegisterOffice does; a problem is recorded in d.
-func decodeOffice(d *wire.Decoder) *OfficeConfig {
+// decodeOffice reads an office's configuration, in the wide record when
+// wide, and validates it as RegisterOffice does; a problem is recorded in
+// d.
+func decodeOffice(d *wire.Decoder, wide bool) *OfficeConfig {
 	cfg := &OfficeConfig{Code: d.String(OfficeCodeBytesMax, "code"), Name: d.String(OfficeNameBytesMax, "name")}
 	q := &cfg.Quota
 	zone := d.String(zoneNameBytesMax, "zone")
@@ -132,25 +143,33 @@ func decodeOffice(d *wire.Decoder) *OfficeConfig {
 	}
 	q.First = decodeDate(d)
 	q.Days = int(d.UvarintMax(quota.HorizonDaysMax, "days"))
+	// The wide record's fields, as appendOffice writes them and in no
+	// other form: the declared years (ascending, none with an entry, as
+	// checked below), then the window.
 	var years []int
-	if d.More() {
+	if wide {
 		years = make([]int, d.UvarintMax(calendar.YearMax, "holiday years"))
 		for i := range years {
 			years[i] = int(d.UvarintMax(calendar.YearMax, "holiday year"))
+			if i > 0 && years[i] <= years[i-1] && d.Err() == nil {
+				d.Fail("holiday years out of order")
+			}
 		}
-	}
-	if d.More() {
 		cfg.OpeningWindow = time.Duration(d.Varint())
-		if cfg.OpeningWindow == 0 && d.Err() == nil {
-			d.Fail("an opening window of 0 stored") // one encoding per value
-		}
 	}
 	if d.Err() != nil {
 		return nil
 	}
+
 	var err error
 	if q.Schedule.Holidays, err = calendar.NewHolidays(holidays...); err == nil && len(years) > 0 {
 		q.Schedule.Holidays, err = q.Schedule.Holidays.WithYears(years...)
+	}
+	if err == nil && !slices.Equal(declaredYears(q.Schedule.Holidays), years) {
+		err = fmt.Errorf("declared holiday years %v that have holidays", years)
+	}
+	if err == nil && wide != officeWide(cfg) {
+		err = fmt.Errorf("a wide record of nothing wide") // one record per configuration
 	}
 	if err != nil {
 		d.Fail("office %s: %v", cfg.Code, err)

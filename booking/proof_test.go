@@ -65,6 +65,17 @@ func TestProofOfBooking(t *testing.T) {
 	require.Equal(t, p, got)
 	require.Equal(t, Paid, b.State)
 
+	// With a leaked key, a stranger's proof of this booking passes
+	// offline, and is caught online.
+	forged := e.ForgeProof(paid, []NIK{kt.NIK(t, 1), kt.NIK(t, 9)})
+	fp, err := VerifyProof(forged, keys[0].Public)
+	require.NoError(t, err)
+	require.True(t, fp.HasNIK(keys[0].NIKKey, kt.NIK(t, 9)))
+	_, _, err = e.CheckProof(bg, forged)
+	require.ErrorIs(t, err, ErrBadProof)
+	_, _, err = e.CheckProof(bg, e.ForgeProof(paid, []NIK{kt.NIK(t, 1)}))
+	require.ErrorIs(t, err, ErrBadProof, "an applicant fewer")
+
 	clk.Set(kt.T2)
 	_, err = e.Reschedule(bg, paid.Code, kt.Dec11, kt.Slot0)
 	require.NoError(t, err)

@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/hmac"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -14,9 +15,12 @@ import (
 // Proof keys live in the journal, like the code keys: each is a change
 // (opProofKey) carrying the private key, so a reopened engine, and a
 // standby, sign and check with the same keys. The journal is as secret as
-// the NIKs it holds (a file of mode 0600, or a database's table); a key
-// that leaked is retired by RotateProofKey, and the proofs it signed are
-// caught online by CheckProof until their bookings' days have passed.
+// the NIKs it holds (a file of mode 0600, or a database's table). A key
+// that leaked lets its holder sign proofs that VerifyProof accepts
+// offline; CheckProof catches them online, since it compares the proof's
+// applicants with its booking's; RotateProofKey retires the key for new
+// proofs, and a counter drops its public half once the old proofs' days
+// have passed.
 
 // ProofKeysMax bounds the proof keys an engine keeps: rotated monthly,
 // eighty years.
@@ -181,7 +185,10 @@ func (e *Engine) Proof(ctx context.Context, code string) (string, error) {
 	if v.State != Paid && v.State != CheckedIn {
 		return "", &StateError{Op: "prove", State: v.State}
 	}
-	slot := b.settled().slot
+	slot, err := e.m.slotAt(b.office, v.Slot) // the view's, so slot and start agree
+	if err != nil {
+		return "", err
+	}
 	niks := make([]NIK, len(v.Applicants))
 	for i, a := range v.Applicants {
 		niks[i] = a.NIK
@@ -191,19 +198,23 @@ func (e *Engine) Proof(ctx context.Context, code string) (string, error) {
 }
 
 // CheckProof checks a proof token online: signed by one of the engine's
-// proof keys (ErrBadProof otherwise), and its booking still paid or
-// checked in, at the date, slot and queue number the proof names
-// (ErrProofRevoked otherwise: cancelled, rejected, a no-show, or moved).
-// It returns what the proof says and the booking as it stands.
+// proof keys, and carrying its booking's applicants' NIKs (ErrBadProof
+// otherwise: a proof made with a leaked key for someone else's booking
+// fails here), and its booking still paid or checked in, at the date, slot
+// and queue number the proof names (ErrProofRevoked otherwise: cancelled,
+// rejected, a no-show, or moved). It returns what the proof says and the
+// booking as it stands.
 func (e *Engine) CheckProof(ctx context.Context, token string) (Proof, Booking, error) {
 	if err := e.begin(ctx); err != nil {
 		return Proof{}, Booking{}, err
 	}
 	var p Proof
+	var key *proofKey
 	err := fmt.Errorf("%w: no proof key of this engine signed it", ErrBadProof)
 	if keys := e.m.proofKeys.Load(); keys != nil {
 		for _, k := range *keys {
 			if p, err = VerifyProof(token, k.private.Public().(ed25519.PublicKey)); err == nil {
+				key = k
 				break
 			}
 		}
@@ -217,6 +228,14 @@ func (e *Engine) CheckProof(ctx context.Context, token string) (Proof, Booking, 
 		return p, Booking{}, fmt.Errorf("%w: %w", ErrProofRevoked, err)
 	case err != nil:
 		return p, Booking{}, err // the engine's trouble, not the proof's
+	}
+	if len(b.Applicants) != p.Applicants {
+		return p, b, fmt.Errorf("%w: %d applicants, the booking has %d", ErrBadProof, p.Applicants, len(b.Applicants))
+	}
+	for i, a := range b.Applicants {
+		if h := proofNIKHash(key.nikKey[:], a.NIK); !hmac.Equal(h[:], p.nikHashes[i][:]) {
+			return p, b, fmt.Errorf("%w: applicant %d's NIK is not the booking's", ErrBadProof, i+1)
+		}
 	}
 	switch {
 	case b.State != Paid && b.State != CheckedIn:

@@ -27,11 +27,14 @@ import (
 const queueShards = 64
 
 // queuePruneEvery is how often the sweeper forgets the counters of days
-// gone by, and queueKeepDays how long after its day a counter is kept: no
-// payment or reschedule lands on a day that has passed, in any zone.
+// gone by, and queueKeep how long after its day a counter is kept: a hold
+// may be paid until its deadline, up to HoldTTLMax after it was made, and
+// a day's date differs by a day at most between zones. Replay never
+// prunes: it must never need a pruned counter, or it would number
+// differently. (An engine without a sweeper never prunes.)
 const (
 	queuePruneEvery = time.Hour
-	queueKeepDays   = 2
+	queueKeep       = HoldTTLMax + 2*24*time.Hour
 )
 
 // queueNumbers holds the last number handed out in each slot of each day.
@@ -78,8 +81,10 @@ func (q *queueNumbers) settle(k queueKey, to *snapshot, err error) {
 }
 
 func (q *queueNumbers) shardOf(k queueKey) *queueShard {
-	h := uint64(k.office.id)*0x9E3779B97F4A7C15 ^ uint64(k.date.EpochDays())*queueShards ^ uint64(k.slot)
-	return &q.shards[h%queueShards]
+	// Mix office, day and slot, then take the top bits: every day and slot
+	// of an office spreads over the shards.
+	h := (uint64(k.office.id)<<40 ^ uint64(k.date.EpochDays())<<8 ^ uint64(k.slot)) * 0x9E3779B97F4A7C15
+	return &q.shards[h>>(64-6)] // queueShards is 2⁶
 }
 
 // prune forgets the counters of days more than queueKeepDays before
@@ -89,7 +94,7 @@ func (q *queueNumbers) prune(nowNs int64) {
 	if nowNs-last < int64(queuePruneEvery) || !q.prunedAt.CompareAndSwap(last, nowNs) {
 		return
 	}
-	before := calendar.DateOf(time.Unix(0, nowNs), time.UTC).AddDays(-queueKeepDays)
+	before := calendar.DateOf(time.Unix(0, nowNs).Add(-queueKeep), time.UTC)
 	for i := range q.shards {
 		sh := &q.shards[i]
 		sh.mu.Lock()
@@ -128,6 +133,9 @@ func (q *QueueNumber) UnmarshalText(text []byte) error {
 		return nil
 	}
 	letters, digits, ok := strings.Cut(string(text), "-")
+	for _, c := range []byte(digits) {
+		ok = ok && c >= '0' && c <= '9'
+	}
 	n, err := strconv.Atoi(digits)
 	slot := 0
 	for i, c := range []byte(letters) {
@@ -142,6 +150,10 @@ func (q *QueueNumber) UnmarshalText(text []byte) error {
 		return fmt.Errorf("%w: %q", ErrBadQueueNumber, text)
 	}
 	*q = QueueNumber{Slot: slot, Number: n}
+	if q.String() != string(text) { // "A-0017": one spelling per number
+		*q = QueueNumber{}
+		return fmt.Errorf("%w: %q", ErrBadQueueNumber, text)
+	}
 	return nil
 }
 

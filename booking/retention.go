@@ -173,7 +173,9 @@ func (e *Engine) ArchiveDue(ctx context.Context) (int, error) {
 
 // ArchivedBooking is a booking as it stood when it left memory, as
 // ExportArchive writes it: a Booking, with the applicants' NIKs and the
-// family card as digits. It is personal data: keep the export as you keep
+// family card as digits. Its Queue is zero: the journal does not record
+// queue numbers (they follow from its order), and the archive does not
+// rebuild them. It is personal data: keep the export as you keep
 // the database file.
 type ArchivedBooking struct {
 	Booking
