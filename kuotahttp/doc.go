@@ -187,7 +187,7 @@
 //	409 not-opened            409 no-quota              409 cell-full
 //	409 in-draw               409 draw-full             404 no-draw
 //	422 bad-proof             409 proof-revoked         404 no-proof-image
-//	409 too-many-proof-keys
+//	409 too-many-proof-keys   409 draw-pending
 //	409 reschedule-closed     409 reschedule-limit      409 cancel-closed
 //	409 check-in-early        409 check-in-late         422 bad-override
 //	422 bad-closure-reason    422 bad-seats             422 bad-office

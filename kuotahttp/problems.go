@@ -166,6 +166,7 @@ var problemTable = []problemRow{
 	// comes as a *booking.ApplicantError, with its Field.
 	{booking.ErrInDraw, 409, "in-draw", "Already in this opening draw", ""},
 	{booking.ErrDrawFull, 409, "draw-full", "The opening draw has as many entrants as it may", ""},
+	{booking.ErrDrawPending, 409, "draw-pending", "The day's opening draw has not run yet", ""},
 
 	// The calendar and the quota.
 	{quota.ErrPast, 409, "past", "The slot has begun or the day has gone by", ""},

@@ -1,6 +1,7 @@
 package kuotahttp
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"time"
@@ -25,6 +26,25 @@ func drawAndProofCases() []problemCase {
 			require.Equal(s.t, http.StatusCreated, (<-waiting).Code)
 			return rec
 		}, wantStatus: 409, wantName: "in-draw", wantField: "/applicants/0/nik"},
+		{name: "reschedule into a day whose draw has not run", service: newDrawService, give: func(s *testService) *httptest.ResponseRecorder {
+			waiting := s.holdAsync("a1", holdJSON(dayArrival, kt.Slot0, kt.Online, niks[0]))
+			require.Eventually(s.t, func() bool { return s.readDraw().Entrants == 1 }, waitMax, waitTick)
+			s.clock.Add(drawWindow)
+			_, err := s.engine.RunDueDraws(s.t.Context())
+			require.NoError(s.t, err)
+			rec := <-waiting
+			require.Equal(s.t, http.StatusCreated, rec.Code)
+			var held struct {
+				Code        string `json:"code"`
+				BillingCode string `json:"billing_code"`
+			}
+			require.NoError(s.t, json.Unmarshal(rec.Body.Bytes(), &held))
+			_, err = s.engine.Pay(s.t.Context(), held.BillingCode, "REF")
+			require.NoError(s.t, err)
+			// January opens on 1 December at 08:00, with a window.
+			s.clock.Set(time.Date(2026, time.December, 1, 8, 0, 10, 0, kt.WIB))
+			return s.as("a1").do(http.MethodPost, "/bookings/"+held.Code+"/reschedule", `{"date":"2027-01-04","slot":"08:00"}`)
+		}, wantStatus: 409, wantName: "draw-pending"},
 		{name: "no draw", give: get("/offices/JKT/draws/2026-11-01T08:00:00+07:00"), wantStatus: 404, wantName: "no-draw", wantParam: "office"},
 		{name: "no proof image", give: onPaid(func(s *testService, code string) *httptest.ResponseRecorder {
 			return s.as("a1").do(http.MethodGet, "/bookings/"+code+"/proof/image", "")
