@@ -142,24 +142,8 @@ func TestFeedWaitsForDurability(t *testing.T) {
 	}()
 	require.NoError(t, e.RegisterOffice(bg, kt.OfficeConfig(t)))
 	close(passing)
-	<-passed                                  // nothing is in the gate: the office's commit returned
-	t.Cleanup(func() { close(gate.entered) }) // last: ends the goroutine below
-	t.Cleanup(func() { e.Close() })
-	// A failure while the test holds the gate would leave the writer
-	// waiting there and Close waiting for the writer: let it through.
-	t.Cleanup(func() {
-		go func() {
-			for {
-				select {
-				case _, ok := <-gate.entered:
-					if !ok {
-						return
-					}
-				case gate.release <- struct{}{}:
-				}
-			}
-		}()
-	})
+	<-passed // nothing is in the gate: the office's commit returned
+	closeGated(t, e, gate)
 	after := e.LatestLSN()
 
 	held := make(chan error, 1)

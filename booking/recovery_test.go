@@ -36,6 +36,28 @@ func (g *gateLog) Append(batch []journal.Entry) error {
 	return g.Log.Append(batch)
 }
 
+// closeGated closes e, whose journal writes through gate, when the test
+// ends. A failure while the test drives the gate would leave the writer
+// waiting there and Close waiting for the writer: the cleanup lets it
+// through first.
+func closeGated(t *testing.T, e *Engine, gate *gateLog) {
+	t.Cleanup(func() { close(gate.entered) }) // last: ends the goroutine below
+	t.Cleanup(func() { e.Close() })
+	t.Cleanup(func() {
+		go func() {
+			for {
+				select {
+				case _, ok := <-gate.entered:
+					if !ok {
+						return
+					}
+				case gate.release <- struct{}{}:
+				}
+			}
+		}()
+	})
+}
+
 // TestCommitEncodesTheStateOfItsChange drives the group commit through the
 // order that once left a file Open refused: the writer takes a batch
 // holding A's payment; C cancels (its change queued for the next batch,
@@ -67,23 +89,7 @@ func TestCommitEncodesTheStateOfItsChange(t *testing.T) {
 	require.NoError(t, err)
 	e, err := StartWith(&Options{Now: clk.Now, NoSweeper: true}, g)
 	require.NoError(t, err)
-	t.Cleanup(func() { close(gate.entered) }) // last: ends the goroutine below
-	t.Cleanup(func() { e.Close() })
-	// A failure while the test drives the gate would leave the writer
-	// waiting there and Close waiting for the writer: let it through.
-	t.Cleanup(func() {
-		go func() {
-			for {
-				select {
-				case _, ok := <-gate.entered:
-					if !ok {
-						return
-					}
-				case gate.release <- struct{}{}:
-				}
-			}
-		}()
-	})
+	closeGated(t, e, gate)
 	require.NoError(t, e.RegisterOffice(bg, kt.OfficeConfig(t)))
 	// Cell X: the 11th, slot 0, online, one seat, taken by C.
 	require.NoError(t, e.SetCapacity(bg, kt.Office, kt.Dec11, kt.Slot0, kt.Online, 1))
