@@ -50,7 +50,7 @@ func (x *accountIndex) add(b *booking) {
 		s.latest = make(map[string]*booking)
 	}
 	if prev, ok := s.latest[b.account]; ok {
-		b.prevOfAccount = prev
+		b.prevOfAccount.Store(prev)
 		b.account = prev.account // share the bytes of one copy of the ID
 	}
 	s.latest[b.account] = b
@@ -69,7 +69,7 @@ func (x *accountIndex) bookings(account string) []*booking {
 	b := s.latest[account]
 	s.mu.Unlock()
 	var out []*booking
-	for ; b != nil; b = b.prevOfAccount {
+	for ; b != nil; b = b.prevOfAccount.Load() {
 		out = append(out, b)
 	}
 	slices.Reverse(out)
@@ -91,16 +91,18 @@ func (x *accountIndex) remove(b *booking) {
 	}
 	latest := s.latest[b.account]
 	if latest == b {
-		if b.prevOfAccount == nil {
+		if prev := b.prevOfAccount.Load(); prev == nil {
 			delete(s.latest, b.account)
 		} else {
-			s.latest[b.account] = b.prevOfAccount
+			s.latest[b.account] = prev
 		}
 		return
 	}
-	for n := latest; n != nil; n = n.prevOfAccount {
-		if n.prevOfAccount == b {
-			n.prevOfAccount = b.prevOfAccount
+	// A reader walking the chain meanwhile (bookings) goes on from b to
+	// b's predecessor, or skips b: either way it reaches the rest.
+	for n := latest; n != nil; n = n.prevOfAccount.Load() {
+		if n.prevOfAccount.Load() == b {
+			n.prevOfAccount.Store(b.prevOfAccount.Load())
 			return
 		}
 	}

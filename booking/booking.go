@@ -170,7 +170,9 @@ type booking struct {
 	account string
 	// prevOfAccount is the account's booking made before this one: an
 	// account's history is a chain through its latest booking.
-	prevOfAccount *booking
+	// Written under the account's shard lock, read by AccountBookings
+	// without it: atomic.
+	prevOfAccount atomic.Pointer[booking]
 	idem          *idempotency // nil unless the hold carried a key
 	applicants    []Applicant
 	familyCard    FamilyCard

@@ -174,7 +174,7 @@ func (e *Engine) holdLocked(sh *accountShard, c *change, req *HoldRequest) (*boo
 // can still be a hold. The walk is the account's last week of bookings.
 func (e *Engine) unpaidHolds(latest *booking, nowNs int64) int {
 	n := 0
-	for b := latest; b != nil; b = b.prevOfAccount {
+	for b := latest; b != nil; b = b.prevOfAccount.Load() {
 		s := b.settled()
 		if s.deadline+int64(HoldTTLMax) <= nowNs {
 			break

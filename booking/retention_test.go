@@ -311,3 +311,61 @@ func TestBookingNumbersRunOut(t *testing.T) {
 	require.ErrorIs(t, err, ErrTooManyBookings)
 	require.ErrorContains(t, err, "every booking number")
 }
+
+// An account's bookings read while some of them are archived: the reader
+// walks the account's chain as archiving unlinks from it, and sees each
+// booking kept, none twice (run with -race).
+func TestAccountBookingsWhileArchiving(t *testing.T) {
+	e, clk := kt.NewEngine(t, &Options{Retention: RetentionMin, MaxHoldsPerAccount: 5})
+	registerOneSlotOffice(t, e, "ARSIP", 100)
+	const n = 40
+	account := kt.HoldRequest(t, 1).Account
+	var codes []string
+	for i := range n {
+		req := kt.HoldRequest(t, 100+i)
+		req.Account, req.Office = account, "ARSIP"
+		b, err := e.Hold(bg, req)
+		require.NoError(t, err)
+		if i%2 == 0 { // every other one ends, and is archived below
+			_, err = e.Cancel(bg, b.Code, Reason{})
+		} else { // the others stay, paid (an account has few unpaid holds)
+			_, err = e.Pay(bg, b.BillingCode, "REF")
+		}
+		require.NoError(t, err)
+		codes = append(codes, b.Code)
+	}
+	clk.Add(RetentionMin + time.Hour)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 200 {
+			got, err := e.AccountBookings(bg, account)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			seen := map[string]bool{}
+			for _, b := range got {
+				if seen[b.Code] {
+					t.Errorf("%s listed twice", b.Code)
+					return
+				}
+				seen[b.Code] = true
+			}
+			if len(got) < n/2 {
+				t.Errorf("%d bookings listed; the %d live ones stay", len(got), n/2)
+				return
+			}
+		}
+	}()
+	archived, err := e.ArchiveDue(bg)
+	require.NoError(t, err)
+	<-done
+	require.Equal(t, n/2, archived)
+	got, err := e.AccountBookings(bg, account)
+	require.NoError(t, err)
+	require.Len(t, got, n/2)
+	for i, b := range got {
+		require.Equal(t, codes[2*i+1], b.Code)
+	}
+}
