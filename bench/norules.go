@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -246,31 +247,39 @@ func (e *noRulesEngine) Pay(t Ticket, _ string) error {
 	now := e.clk.Now().UnixNano()
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	b, ok := e.holds[t.Billing]
-	switch {
-	case !ok:
-		return booking.ErrNotFound
-	case b.state == booking.Held && now >= b.deadlineNs:
+	b, err := e.booked(t.Billing, "pay", booking.Held)
+	if err != nil {
+		return err
+	}
+	if now >= b.deadlineNs {
 		e.free(t.Billing, b)
 		return booking.ErrExpired
-	case b.state != booking.Held:
-		return &booking.StateError{Op: "pay", State: b.state}
 	}
 	b.state = booking.Paid
 	e.holds[t.Billing] = b
 	return nil
 }
 
+// booked returns the booking with code for operation op, which it must be
+// in one of states for; the caller holds mu.
+func (e *noRulesEngine) booked(code, op string, states ...booking.State) (noRulesBooking, error) {
+	b, ok := e.holds[code]
+	switch {
+	case !ok:
+		return b, booking.ErrNotFound
+	case !slices.Contains(states, b.state):
+		return b, &booking.StateError{Op: op, State: b.state}
+	}
+	return b, nil
+}
+
 // Cancel gives a held or paid booking's seats back, at any time.
 func (e *noRulesEngine) Cancel(t Ticket) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	b, ok := e.holds[t.Code]
-	switch {
-	case !ok:
-		return booking.ErrNotFound
-	case b.state != booking.Held && b.state != booking.Paid:
-		return &booking.StateError{Op: "cancel", State: b.state}
+	b, err := e.booked(t.Code, "cancel", booking.Held, booking.Paid)
+	if err != nil {
+		return err
 	}
 	e.free(t.Code, b)
 	return nil
@@ -282,12 +291,9 @@ func (e *noRulesEngine) Cancel(t Ticket) error {
 func (e *noRulesEngine) Reschedule(t Ticket, d calendar.Date, start string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	b, ok := e.holds[t.Code]
-	switch {
-	case !ok:
-		return booking.ErrNotFound
-	case b.state != booking.Held && b.state != booking.Paid:
-		return &booking.StateError{Op: "reschedule", State: b.state}
+	b, err := e.booked(t.Code, "reschedule", booking.Held, booking.Paid)
+	if err != nil {
+		return err
 	}
 	o := e.byID[b.cell.office()]
 	slot, err := o.slotIndex(start)
@@ -314,12 +320,9 @@ func (e *noRulesEngine) Reschedule(t Ticket, d calendar.Date, start string) erro
 func (e *noRulesEngine) CheckIn(t Ticket) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	b, ok := e.holds[t.Code]
-	switch {
-	case !ok:
-		return booking.ErrNotFound
-	case b.state != booking.Paid:
-		return &booking.StateError{Op: "check in", State: b.state}
+	b, err := e.booked(t.Code, "check in", booking.Paid)
+	if err != nil {
+		return err
 	}
 	b.state = booking.CheckedIn
 	e.holds[t.Code] = b

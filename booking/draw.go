@@ -406,7 +406,7 @@ func (e *Engine) Draw(ctx context.Context, officeCode string, opens time.Time) (
 	if w == 0 {
 		return Draw{}, ErrNoDraw
 	}
-	if !e.releases(o, opens) {
+	if !e.m.ledger.ReleasesAt(o.id, opens) {
 		return Draw{}, fmt.Errorf("%w: no day of %s is released at %v", ErrNoDraw, o.code, opens)
 	}
 	key := drawKey{o, opens.UnixNano()}
@@ -432,21 +432,6 @@ func (e *Engine) Draw(ctx context.Context, officeCode string, opens time.Time) (
 		out.Drawn, out.Seed = true, seed[:]
 	}
 	return out, nil
-}
-
-// releases reports whether a day of office o's table is released at
-// instant at: a scan of at most quota.HorizonDaysMax days.
-func (e *Engine) releases(o *office, at time.Time) bool {
-	cfg, err := e.m.ledger.Config(o.id)
-	if err != nil {
-		return false
-	}
-	for i := range cfg.Days {
-		if r, ok := e.m.ledger.ReleaseAt(o.id, cfg.First.AddDays(i)); ok && r.Equal(at) {
-			return true
-		}
-	}
-	return false
 }
 
 // drawPending reports whether day d of office o opens with a draw that

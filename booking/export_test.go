@@ -6,8 +6,6 @@ package booking
 
 import (
 	"context"
-	"crypto/ed25519"
-	"encoding/base64"
 	"fmt"
 
 	"github.com/kuota/kuota/calendar"
@@ -163,6 +161,5 @@ var DrawOrder = drawOrder
 func (e *Engine) ForgeProof(b Booking, niks []NIK) string {
 	key := e.m.currentProofKey()
 	slot, _ := e.m.slotAt(e.m.lookupOffice(b.Office), b.Slot)
-	body := encodeProof(key, &b, slot, niks, e.now())
-	return base64.RawURLEncoding.EncodeToString(append(body, ed25519.Sign(key.private, body)...))
+	return key.sign(encodeProof(key, &b, slot, niks, e.now()))
 }

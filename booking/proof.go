@@ -106,6 +106,27 @@ func VerifyProof(token string, publicKey ed25519.PublicKey) (Proof, error) {
 	return p, nil
 }
 
+// proofKeyID returns the key ID a token names, unverified: which key to
+// check its signature with. 0 for a token that names none.
+func proofKeyID(token string) uint32 {
+	if len(token) > ProofTokenBytesMax {
+		return 0
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return 0
+	}
+	d := wire.NewDecoder(raw)
+	if d.Byte() != proofVersion {
+		return 0
+	}
+	id := d.UvarintMax(1<<32-1, "key ID")
+	if d.Err() != nil {
+		return 0
+	}
+	return uint32(id)
+}
+
 // encodeProof writes the body of a proof of booking b (a view) under key.
 func encodeProof(key *proofKey, b *Booking, slot uint8, niks []NIK, issued time.Time) []byte {
 	start, _ := quota.ParseClock(b.Slot)

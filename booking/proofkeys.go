@@ -96,6 +96,21 @@ func (m *machine) addProofKey(c *change) (uint64, error) {
 	return lsn, nil
 }
 
+// sign returns the token of a proof whose body is body: the body and its
+// Ed25519 signature, in base64url.
+func (k *proofKey) sign(body []byte) string {
+	return base64.RawURLEncoding.EncodeToString(append(body, ed25519.Sign(k.private, body)...))
+}
+
+// proofKeyOf returns the proof key with ID id, nil if there is none.
+func (m *machine) proofKeyOf(id uint32) *proofKey {
+	keys := m.proofKeys.Load()
+	if keys == nil || id < 1 || int(id) > len(*keys) {
+		return nil
+	}
+	return (*keys)[id-1] // IDs run from 1 in order (addProofKey)
+}
+
 // currentProofKey returns the latest proof key, nil if there is none.
 func (m *machine) currentProofKey() *proofKey {
 	keys := m.proofKeys.Load()
@@ -193,8 +208,7 @@ func (e *Engine) Proof(ctx context.Context, code string) (string, error) {
 	for i, a := range v.Applicants {
 		niks[i] = a.NIK
 	}
-	body := encodeProof(key, &v, slot, niks, e.now())
-	return base64.RawURLEncoding.EncodeToString(append(body, ed25519.Sign(key.private, body)...)), nil
+	return key.sign(encodeProof(key, &v, slot, niks, e.now())), nil
 }
 
 // CheckProof checks a proof token online: signed by one of the engine's
@@ -208,17 +222,13 @@ func (e *Engine) CheckProof(ctx context.Context, token string) (Proof, Booking, 
 	if err := e.begin(ctx); err != nil {
 		return Proof{}, Booking{}, err
 	}
-	var p Proof
-	var key *proofKey
-	err := fmt.Errorf("%w: no proof key of this engine signed it", ErrBadProof)
-	if keys := e.m.proofKeys.Load(); keys != nil {
-		for _, k := range *keys {
-			if p, err = VerifyProof(token, k.private.Public().(ed25519.PublicKey)); err == nil {
-				key = k
-				break
-			}
-		}
+	// The token names its key; the signature is then checked with that
+	// key alone.
+	key := e.m.proofKeyOf(proofKeyID(token))
+	if key == nil {
+		return Proof{}, Booking{}, fmt.Errorf("%w: no proof key of this engine signed it", ErrBadProof)
 	}
+	p, err := VerifyProof(token, key.private.Public().(ed25519.PublicKey))
 	if err != nil {
 		return Proof{}, Booking{}, err
 	}

@@ -1,7 +1,6 @@
 package browsertest
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -202,20 +201,12 @@ func paymentChannel(h http.Handler, secret []byte, now func() time.Time) http.Ha
 			http.Error(w, "want {\"billing_code\": …}", http.StatusBadRequest)
 			return
 		}
-		body, err := json.Marshal(map[string]string{"billing_code": in.BillingCode, "payment_ref": "TEST-" + in.BillingCode})
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		callback, err := http.NewRequestWithContext(r.Context(), http.MethodPost, "/payments", bytes.NewReader(body))
+		callback, err := kuotahttp.NewPaymentCallback(r.Context(), "/payments", secret, now(), in.BillingCode, "TEST-"+in.BillingCode)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
 		callback.RemoteAddr = r.RemoteAddr
-		ts, sig := kuotahttp.SignPayment(secret, now(), body)
-		callback.Header.Set(kuotahttp.PaymentTimestampHeader, ts)
-		callback.Header.Set(kuotahttp.PaymentSignatureHeader, sig)
 		h.ServeHTTP(w, callback)
 	})
 }

@@ -130,8 +130,9 @@
 // [Options].PaymentSecret, of the timestamp, ".", and the body. The
 // timestamp must lie within [Options].PaymentSkew of the handler's clock,
 // and the MAC is compared in constant time. [SignPayment] computes the
-// headers. A replay within the window is harmless: paying again with the
-// same reference is a no-op that succeeds ([booking.Engine.Pay]), and a
+// headers, and [NewPaymentCallback] builds the whole signed request. A
+// replay within the window is harmless: paying again with the same
+// reference is a no-op that succeeds ([booking.Engine.Pay]), and a
 // captured body cannot pay another hold.
 //
 // # Rate limits

@@ -1,9 +1,12 @@
 package kuotahttp
 
 import (
+	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -40,6 +43,34 @@ const timestampBytesMax = 12
 func SignPayment(secret []byte, now time.Time, body []byte) (timestamp, signature string) {
 	timestamp = strconv.FormatInt(now.Unix(), 10)
 	return timestamp, paymentSignaturePrefix + hex.EncodeToString(paymentMAC(secret, timestamp, body))
+}
+
+// paymentCallback is the body of a payment callback, POST /payments: the
+// handler reads it (pay) and NewPaymentCallback writes it.
+type paymentCallback struct {
+	BillingCode string `json:"billing_code"`
+	PaymentRef  string `json:"payment_ref"`
+}
+
+// NewPaymentCallback returns the callback a payment channel sends to url
+// (the handler's POST /payments, under its mount) when billingCode is
+// paid with reference paymentRef: the JSON body, signed at now with the
+// shared secret (SignPayment). For a payment channel written in Go, a
+// test, or a demo's simulated channel.
+func NewPaymentCallback(ctx context.Context, url string, secret []byte, now time.Time, billingCode, paymentRef string) (*http.Request, error) {
+	body, err := json.Marshal(paymentCallback{BillingCode: billingCode, PaymentRef: paymentRef})
+	if err != nil {
+		return nil, err
+	}
+	r, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	ts, sig := SignPayment(secret, now, body)
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set(PaymentTimestampHeader, ts)
+	r.Header.Set(PaymentSignatureHeader, sig)
+	return r, nil
 }
 
 // paymentMAC is HMAC-SHA256(secret, timestamp "." body).

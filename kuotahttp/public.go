@@ -140,30 +140,11 @@ func (h *Handler) hold(c *call) error {
 		return err
 	}
 	out := newBookingJSON(&b)
-	if b.DrawPlace > 0 {
-		out.DrawEntrants = h.drawEntrants(c, &b)
-	}
 	// Relative to the request's own path, …/holds, so that it holds
 	// under any mount prefix (RFC 9110 resolves it against the target).
 	c.w.Header().Set("Location", "bookings/"+b.Code)
 	writeJSON(c.w, http.StatusCreated, out)
 	return nil
-}
-
-// drawEntrants returns how many entered the opening draw that admitted
-// b, for "place 3 of 120": the booking carries its place, the draw its
-// entrants. 0 when the draw cannot be found, which leaves the member
-// out.
-func (h *Handler) drawEntrants(c *call, b *booking.Booking) int {
-	day, err := h.engine.Day(c.r.Context(), b.Office, b.Date)
-	if err != nil || day.Opens.IsZero() {
-		return 0
-	}
-	d, err := h.engine.Draw(c.r.Context(), b.Office, day.Opens)
-	if err != nil {
-		return 0
-	}
-	return d.Entrants
 }
 
 // request returns the body as the engine takes it, for account. It
@@ -297,10 +278,7 @@ func (h *Handler) checkIn(c *call) error {
 // tells the channel what it needs to reconcile, and nothing about the
 // applicants.
 func (h *Handler) pay(c *call) error {
-	var body struct {
-		BillingCode string `json:"billing_code"`
-		PaymentRef  string `json:"payment_ref"`
-	}
+	var body paymentCallback
 	if err := decodeJSON(c.body, &body, false, ""); err != nil {
 		return err
 	}

@@ -269,12 +269,9 @@ func (c *client) hold(date, slot, pool string, niks ...string) bookingJSON {
 // payRequest returns a payment callback for billingCode, signed at the
 // service's clock.
 func (s *testService) payRequest(billingCode, ref string) *http.Request {
-	body := mustJSON(map[string]string{"billing_code": billingCode, "payment_ref": ref})
-	req := httptest.NewRequestWithContext(s.t.Context(), http.MethodPost, "/payments", strings.NewReader(body))
+	req, err := NewPaymentCallback(s.t.Context(), "/payments", paymentSecret, s.clock.Now(), billingCode, ref)
+	require.NoError(s.t, err)
 	req.RemoteAddr = "198.51.100.7:443" // the payment channel
-	ts, sig := SignPayment(paymentSecret, s.clock.Now(), []byte(body))
-	req.Header.Set(PaymentTimestampHeader, ts)
-	req.Header.Set(PaymentSignatureHeader, sig)
 	return req
 }
 

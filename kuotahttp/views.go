@@ -244,6 +244,7 @@ func newBookingJSON(b *booking.Booking) bookingJSON {
 		ReadyOn:       b.ReadyOn,
 		DrawTicket:    b.DrawTicket,
 		DrawPlace:     b.DrawPlace,
+		DrawEntrants:  b.DrawEntrants,
 		PayBy:         b.PayBy,
 		RescheduleBy:  b.RescheduleBy,
 		CancelBy:      b.CancelBy,

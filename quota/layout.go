@@ -172,7 +172,16 @@ func (l *Ledger) ServiceDaysAfter(id OfficeID, d calendar.Date, n int) (day cale
 	}
 	for i := 1; i <= ServiceDaysLookMax; i++ {
 		next := d.AddDays(i)
-		switch st, _ := t.sched.Status(next); st {
+		// A day of the table keeps what the schedule says of it; asking
+		// the schedule (binary searches of holidays and closures) is for
+		// days beyond it.
+		var st calendar.State
+		if dy := t.at(next); dy != nil {
+			st = dy.status
+		} else {
+			st, _ = t.sched.Status(next)
+		}
+		switch st {
 		case calendar.Available:
 			if n--; n == 0 {
 				return next, true, nil
@@ -198,8 +207,27 @@ func (l *Ledger) ReleaseAt(id OfficeID, d calendar.Date) (at time.Time, ok bool)
 	if dy == nil {
 		return time.Time{}, false
 	}
-	at = dy.opens(time.UTC)
-	return at, !at.IsZero()
+	ns, ok := dy.opensAt()
+	if !ok {
+		return time.Time{}, false
+	}
+	return time.Unix(0, ns).UTC(), true
+}
+
+// ReleasesAt reports whether a day of the office's table is released at
+// instant at (ReleaseAt): a scan of at most HorizonDaysMax days, one
+// atomic load each.
+func (l *Ledger) ReleasesAt(id OfficeID, at time.Time) bool {
+	t := l.table(id)
+	if t == nil {
+		return false
+	}
+	for i := range t.days {
+		if r, ok := t.days[i].opensAt(); ok && r == at.UnixNano() {
+			return true
+		}
+	}
+	return false
 }
 
 // Slots returns the number of slots in the office's day.

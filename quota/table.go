@@ -69,11 +69,18 @@ type day struct {
 // no holiday data, since it then opens when the data is loaded, not at
 // an instant known in advance.
 func (dy *day) opens(loc *time.Location) time.Time {
-	release := dy.release.Load()
-	if release == math.MinInt64 || dy.status == calendar.NotOpened {
+	release, ok := dy.opensAt()
+	if !ok {
 		return time.Time{}
 	}
 	return time.Unix(0, release).In(loc)
+}
+
+// opensAt returns the instant dy's quota is released, Unix ns, and ok
+// false when opens would give the zero time.
+func (dy *day) opensAt() (int64, bool) {
+	release := dy.release.Load()
+	return release, release != math.MinInt64 && dy.status != calendar.NotOpened
 }
 
 // updateShut recomputes shut after status or closed changed.

@@ -6,7 +6,6 @@ package main
 // reach the server as localhost acts for any account, and pays nothing.
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -86,20 +85,12 @@ func demoPaymentChannel(h http.Handler, secret []byte) http.Handler {
 			http.Error(w, "want {\"billing_code\": …}", http.StatusBadRequest)
 			return
 		}
-		body, err := json.Marshal(map[string]string{"billing_code": in.BillingCode, "payment_ref": "DEMO-" + in.BillingCode})
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		callback, err := http.NewRequestWithContext(r.Context(), http.MethodPost, "/payments", bytes.NewReader(body))
+		callback, err := kuotahttp.NewPaymentCallback(r.Context(), "/payments", secret, time.Now(), in.BillingCode, "DEMO-"+in.BillingCode)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
 		callback.RemoteAddr = r.RemoteAddr
-		ts, sig := kuotahttp.SignPayment(secret, time.Now(), body)
-		callback.Header.Set(kuotahttp.PaymentTimestampHeader, ts)
-		callback.Header.Set(kuotahttp.PaymentSignatureHeader, sig)
 		h.ServeHTTP(w, callback)
 	})
 }
