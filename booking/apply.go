@@ -453,18 +453,26 @@ func (m *machine) recordDue(b *booking, s *snapshot, nowNs int64) error {
 // entry whose change the journal refused (ErrStorage) is filed again at
 // its instant, so that a later sweep records it: a sweep never loses what
 // is due.
+//
+// Entries another sweep popped and has not yet recorded are recorded here
+// too (each change is made once: the loser of the race finds it made), so
+// that whoever asked for the sweep — a view, a hold on a full cell —
+// sees every seat due back at nowNs given back when it returns. Only the
+// sweep that popped an entry files it again.
 func (m *machine) sweep(x *deadlineIndex, nowNs int64, record func(*booking) (uint64, bool, error)) (int, uint64, error) {
 	n, last := 0, uint64(0)
 	var refused error
-	for _, it := range x.pop(nowNs) {
+	do := func(it deadlineItem, own bool) {
 		b := m.slab.get(it.seq)
 		if b == nil {
-			continue // archived since it was filed
+			return // archived since it was filed
 		}
 		lsn, made, err := record(b)
 		switch {
 		case errors.Is(err, ErrStorage):
-			x.add(it.at, it.seq)
+			if own {
+				x.add(it.at, it.seq)
+			}
 			if refused == nil {
 				refused = err
 			}
@@ -478,6 +486,18 @@ func (m *machine) sweep(x *deadlineIndex, nowNs int64, record func(*booking) (ui
 			last = max(last, lsn)
 		}
 	}
+	f := x.pop(nowNs)
+	// Read after the pop: an entry another sweep took meanwhile was in
+	// its flight before it left the shard.
+	for _, it := range x.flying(nowNs, f) {
+		do(it, false)
+	}
+	if f != nil {
+		for _, it := range f.items {
+			do(it, true)
+		}
+	}
+	x.land(f)
 	return n, last, refused
 }
 

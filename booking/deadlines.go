@@ -2,6 +2,7 @@ package booking
 
 import (
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -32,8 +33,27 @@ import (
 // Entries name bookings by sequence number, so the index holds no pointer
 // for the collector to trace; the sweep finds each booking in the slab,
 // and skips one archived since.
+//
+// A popped entry stays visible until its sweep has recorded it: pop files
+// what it takes as a flight before it leaves the shard, and due reports
+// a flight's entries until land. Without that, a reader asking "is
+// anything due?" while another goroutine's sweep was between pop and
+// release heard "no" and showed the lapsed hold's seats as taken (a
+// browser test caught a day panel one seat short after a lapse). Such a
+// reader records the flight's entries itself (see machine.sweep): a
+// booking's change is made once, under its lock, so the second attempt
+// finds it made.
 type deadlineIndex struct {
 	shards [deadlineShards]deadlineShard
+
+	flyMu   sync.Mutex
+	flights []*flight    // popped and not yet landed; guarded by flyMu
+	flyMin  atomic.Int64 // earliest instant in flights, math.MaxInt64 when none; written under flyMu
+}
+
+// flight is what one pop took from the index, until its sweep lands it.
+type flight struct {
+	items []deadlineItem // guarded by the index's flyMu
 }
 
 // deadlineShards is small: every check of the index visits every shard.
@@ -69,6 +89,7 @@ func newDeadlineIndex() *deadlineIndex {
 		s.tree = btree.NewG(32, bucketLess)
 		s.min.Store(math.MaxInt64)
 	}
+	x.flyMin.Store(math.MaxInt64)
 	return x
 }
 
@@ -91,14 +112,17 @@ func (x *deadlineIndex) add(at int64, seq uint64) {
 	s.mu.Unlock()
 }
 
-// due reports whether some entry is due at now.
+// due reports whether some entry is due at now, in the index or in a
+// flight. The shards are read before the flights and pop files a flight
+// before it lowers a shard's minimum, so an entry on its way from one to
+// the other is seen in at least one.
 func (x *deadlineIndex) due(now int64) bool {
 	for i := range x.shards {
 		if x.shards[i].min.Load() <= now {
 			return true
 		}
 	}
-	return false
+	return x.flyMin.Load() <= now
 }
 
 // nextAt returns the earliest instant in the index, or math.MaxInt64.
@@ -110,8 +134,11 @@ func (x *deadlineIndex) nextAt() int64 {
 	return next
 }
 
-// pop removes and returns every entry due at now, with its instant.
-func (x *deadlineIndex) pop(now int64) []deadlineItem {
+// pop removes every entry due at now from the shards and returns them,
+// with their instants, as a flight that due still reports until the
+// caller lands it; nil when nothing was due.
+func (x *deadlineIndex) pop(now int64) *flight {
+	var f *flight
 	var out []deadlineItem
 	for i := range x.shards {
 		s := &x.shards[i]
@@ -135,8 +162,70 @@ func (x *deadlineIndex) pop(now int64) []deadlineItem {
 				out = append(out, deadlineItem{at: bk.at, seq: seq})
 			}
 		}
+		if len(out) > 0 {
+			f = x.fly(f, out)
+			out = out[:0]
+		}
 		s.min.Store(s.earliest())
 		s.mu.Unlock()
+	}
+	return f
+}
+
+// fly adds items to flight f (a new flight when f is nil) and returns it.
+// The caller holds a shard's lock, and the items leave the shard after.
+func (x *deadlineIndex) fly(f *flight, items []deadlineItem) *flight {
+	x.flyMu.Lock()
+	defer x.flyMu.Unlock()
+	if f == nil {
+		f = &flight{}
+		x.flights = append(x.flights, f)
+	}
+	f.items = append(f.items, items...)
+	for _, it := range items {
+		if it.at < x.flyMin.Load() {
+			x.flyMin.Store(it.at)
+		}
+	}
+	return f
+}
+
+// land ends flight f: its sweep has recorded every entry, or filed it
+// again. A nil f is no flight.
+func (x *deadlineIndex) land(f *flight) {
+	if f == nil {
+		return
+	}
+	x.flyMu.Lock()
+	defer x.flyMu.Unlock()
+	x.flights = slices.DeleteFunc(x.flights, func(g *flight) bool { return g == f })
+	m := int64(math.MaxInt64)
+	for _, g := range x.flights {
+		for _, it := range g.items {
+			m = min(m, it.at)
+		}
+	}
+	x.flyMin.Store(m)
+}
+
+// flying returns a copy of the entries due at now in flights other than
+// own: those other sweeps have popped and may not have recorded yet.
+func (x *deadlineIndex) flying(now int64, own *flight) []deadlineItem {
+	if x.flyMin.Load() > now {
+		return nil
+	}
+	x.flyMu.Lock()
+	defer x.flyMu.Unlock()
+	var out []deadlineItem
+	for _, g := range x.flights {
+		if g == own {
+			continue
+		}
+		for _, it := range g.items {
+			if it.at <= now {
+				out = append(out, it)
+			}
+		}
 	}
 	return out
 }

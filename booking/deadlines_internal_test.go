@@ -43,7 +43,11 @@ func TestDeadlineIndex(t *testing.T) {
 				} else {
 					require.False(t, x.due(now))
 				}
-				got := x.pop(now)
+				f := x.pop(now)
+				var got []deadlineItem
+				if f != nil {
+					got = f.items
+				}
 				want := 0
 				for popped+want < len(ats) && ats[popped+want] <= now {
 					want++
@@ -52,6 +56,9 @@ func TestDeadlineIndex(t *testing.T) {
 				for _, it := range got {
 					require.LessOrEqual(t, it.at, now, "popped with its instant")
 				}
+				// What was popped is still due until its sweep lands it.
+				require.Equal(t, want > 0, x.due(now), "now %d, before landing", now)
+				x.land(f)
 				popped += want
 				if popped < len(ats) {
 					require.Equal(t, ats[popped], x.nextAt())
@@ -62,4 +69,29 @@ func TestDeadlineIndex(t *testing.T) {
 			require.Zero(t, x.len())
 		})
 	}
+}
+
+// A flight is due until it lands, and another sweep sees its entries
+// (flying) while its own are left out; landing one flight keeps another's
+// minimum.
+func TestDeadlineFlights(t *testing.T) {
+	x := newDeadlineIndex()
+	x.add(10, 1)
+	x.add(20, 2)
+	a := x.pop(10)
+	require.Equal(t, []deadlineItem{{at: 10, seq: 1}}, a.items)
+	require.True(t, x.due(10), "popped, not landed")
+	require.False(t, x.due(9))
+	b := x.pop(20)
+	require.Equal(t, []deadlineItem{{at: 20, seq: 2}}, b.items)
+	require.Equal(t, []deadlineItem{{at: 10, seq: 1}}, x.flying(20, b), "the other flight's, not b's own")
+	require.Equal(t, []deadlineItem{{at: 10, seq: 1}, {at: 20, seq: 2}}, x.flying(20, nil))
+	require.Empty(t, x.flying(9, nil))
+	x.land(a)
+	require.False(t, x.due(19))
+	require.True(t, x.due(20), "b is still in flight")
+	x.land(b)
+	require.False(t, x.due(math.MaxInt64-1))
+	require.Nil(t, x.pop(100), "nothing due: no flight")
+	x.land(nil)
 }

@@ -5,14 +5,17 @@ package booking_test
 // lapsed holds before they show seats.
 
 import (
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	. "github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/journal"
 	kt "github.com/kuota/kuota/internal/kuotatest"
 	"github.com/kuota/kuota/quota"
 )
@@ -163,4 +166,66 @@ func TestSweeperRunsOnTime(t *testing.T) {
 		require.Equal(t, 1, e.Stats().Bookings[NoShow], "recorded by the sweeper when the slot ends")
 		kt.RequireConsistent(t, e)
 	})
+}
+
+// gatedJournal is an in-memory journal whose next Append, once armed,
+// stops until the test lets it go: a commit caught on its way.
+type gatedJournal struct {
+	journal.Memory
+	armed   atomic.Bool
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (j *gatedJournal) Append(rec []byte) (uint64, error) {
+	if j.armed.CompareAndSwap(true, false) {
+		j.entered <- struct{}{}
+		<-j.release
+	}
+	return j.Memory.Append(rec)
+}
+
+// A view asked while another view's sweep is recording a lapsed hold's
+// expiry shows the hold's seats back, as the booking reads: it does not
+// take "nothing is due" from an index the other sweep has just emptied.
+// (The calendar page read a day one seat short after a lapse: the month
+// and day views ran together, and the day's found nothing due.)
+func TestViewDuringAnotherViewsExpiry(t *testing.T) {
+	j := &gatedJournal{entered: make(chan struct{}), release: make(chan struct{})}
+	clk := kt.NewClock(kt.T1)
+	e, err := StartWith(&Options{Now: clk.Now, NoSweeper: true}, j)
+	require.NoError(t, err)
+	t.Cleanup(func() { e.Close() })
+	require.NoError(t, e.RegisterOffice(bg, kt.OfficeConfig(t)))
+	seats := func(v quota.DayView) int {
+		return v.Slots[0].Pools[0].Left // Slot0, Online
+	}
+	h, err := e.Hold(bg, kt.HoldRequest(t, 1))
+	require.NoError(t, err)
+	clk.Set(h.PayBy)
+
+	j.armed.Store(true) // the expiry's record will wait in Append
+	first := make(chan error, 1)
+	go func() { _, err := e.Month(bg, kt.Office, 2026, time.December); first <- err }()
+	<-j.entered // the first view's sweep has popped the hold, not released it
+
+	second := make(chan quota.DayView, 1)
+	go func() {
+		v, err := e.Day(bg, kt.Office, kt.Dec10)
+		assert.NoError(t, err)
+		second <- v
+	}()
+	var v quota.DayView
+	select {
+	case v = <-second: // fails below unless the seat was back
+	case <-time.After(200 * time.Millisecond): // it waits, as it should
+	}
+	close(j.release)
+	require.NoError(t, <-first)
+	if v.Slots == nil {
+		v = <-second
+	}
+	require.Equal(t, 5, seats(v), "the lapsed hold's seat is back in the second view")
+	require.Equal(t, Expired, getBooking(t, e, h.Code).State)
+	kt.RequireConsistent(t, e)
 }
