@@ -43,9 +43,11 @@ func (v Violation) String() string {
 //
 // Check reads every booking and cell: it costs about a second per million
 // bookings. Changes made while it runs can show up as passing violations,
-// so run it on a quiet engine (Open runs it after recovery) and run it
-// again before acting on what it reports. Operators can run it from the
-// command line with `kuota check`.
+// so run it on a quiet engine and run it again before acting on what it
+// reports. Open does not run it: recovery replays every record through
+// the same apply path as live changes, which refuses a journal that
+// would break these invariants (ErrInconsistent). Operators can run it
+// from the command line with `kuota check`.
 func (e *Engine) Check(ctx context.Context) ([]Violation, error) {
 	if err := e.begin(ctx); err != nil {
 		return nil, err

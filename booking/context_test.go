@@ -72,6 +72,10 @@ var advValidCalls = []struct {
 		_, err := f.e.Office(ctx, kt.Office)
 		return err
 	}},
+	{"holiday gaps", "HolidayGaps", func(ctx context.Context, f *advFixture) error {
+		gaps, err := f.e.HolidayGaps(ctx)
+		return errors.Join(err, advWant(len(gaps), 0))
+	}},
 	{"close day", "CloseDay", func(ctx context.Context, f *advFixture) error {
 		return f.e.CloseDay(ctx, kt.Office, kt.Dec10, "banjir")
 	}},

@@ -247,7 +247,7 @@ func journalError(err error) error {
 // behind: the events after After up to Resume are no longer kept
 // (Options.FeedBuffered). Events from Resume on still are: pass Resume
 // as the next cursor, after resynchronising what the lost events were
-// about from reads (Get, ByAccount, Arrivals).
+// about from reads (Get, AccountBookings, DayBookings).
 type FeedLostError struct {
 	After, Resume uint64
 }

@@ -29,7 +29,7 @@ func TestHolidayGaps(t *testing.T) {
 	require.NoError(t, e.RegisterOffice(bg, cfg))
 
 	jan4 := calendar.NewDate(2027, time.January, 4) // a Monday in the window
-	require.Equal(t, []HolidayGap{{Office: kt.Office, Years: []int{2027}}}, e.HolidayGaps())
+	require.Equal(t, []HolidayGap{{Office: kt.Office, Years: []int{2027}}}, holidayGaps(t, e))
 	day, err := e.Day(bg, kt.Office, jan4)
 	require.NoError(t, err)
 	require.Equal(t, calendar.NotOpened, day.State)
@@ -43,17 +43,25 @@ func TestHolidayGaps(t *testing.T) {
 	cfg.Quota.Schedule.Holidays, err = only2026.WithYears(2027)
 	require.NoError(t, err)
 	require.NoError(t, e.RegisterOffice(bg, cfg))
-	require.Empty(t, e.HolidayGaps())
+	require.Empty(t, holidayGaps(t, e))
 	_, err = e.Hold(bg, req)
 	require.NoError(t, err)
 
 	require.NoError(t, e.Close())
 	e = kt.OpenEngine(t, path, clk, nil)
-	require.Empty(t, e.HolidayGaps(), "the declared year is kept in the office's record")
+	require.Empty(t, holidayGaps(t, e), "the declared year is kept in the office's record")
 	got, err := e.Office(bg, kt.Office)
 	require.NoError(t, err)
 	require.Equal(t, []int{2026, 2027}, got.Quota.Schedule.Holidays.Years())
 	day, err = e.Day(bg, kt.Office, jan4)
 	require.NoError(t, err)
 	require.Equal(t, calendar.Available, day.State)
+}
+
+// holidayGaps is e.HolidayGaps with a live context, which must succeed.
+func holidayGaps(t *testing.T, e *Engine) []HolidayGap {
+	t.Helper()
+	gaps, err := e.HolidayGaps(bg)
+	require.NoError(t, err)
+	return gaps
 }

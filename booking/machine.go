@@ -345,7 +345,7 @@ func (m *machine) file(b *booking, o op, from, to *snapshot) {
 // readyOn returns the collection date of a booking in state s (see
 // Booking.ReadyOn).
 func (m *machine) readyOn(o *office, s *snapshot) calendar.Date {
-	if s.state != Held && s.state != Paid && s.state != CheckedIn {
+	if !s.state.holdsSeats() { // it will not be served
 		return calendar.Date{}
 	}
 	d, ok, _ := m.ledger.ServiceDaysAfter(o.id, s.date, m.collectionDays)

@@ -1,6 +1,9 @@
 package booking
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Stats is a snapshot of an engine's counters, for metrics and operators.
 type Stats struct {
@@ -94,10 +97,17 @@ type HolidayGap struct {
 // HolidayGaps returns the offices whose holiday data leaves a gap in
 // their booking window, by office code. It looks at every office's
 // configuration: for an operator's report or a metric scraped every few
-// seconds, not for a request path.
-func (e *Engine) HolidayGaps() []HolidayGap {
+// seconds, not for a request path. An ended context stops the scan
+// between offices, with its error.
+func (e *Engine) HolidayGaps(ctx context.Context) ([]HolidayGap, error) {
+	if err := e.begin(ctx); err != nil {
+		return nil, err
+	}
 	var gaps []HolidayGap
 	for _, code := range e.Offices() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		o := e.m.lookupOffice(code)
 		if o == nil {
 			continue
@@ -110,5 +120,5 @@ func (e *Engine) HolidayGaps() []HolidayGap {
 			gaps = append(gaps, HolidayGap{Office: code, Years: years})
 		}
 	}
-	return gaps
+	return gaps, nil
 }

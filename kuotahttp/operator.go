@@ -70,9 +70,13 @@ func stateFilter(values []string) (map[booking.State]bool, []string, error) {
 // stats serves GET /stats: the engine's counters, and the offices whose
 // booking window reaches a year without holiday data.
 func (h *Handler) stats(c *call) error {
+	gaps, err := h.engine.HolidayGaps(c.r.Context())
+	if err != nil {
+		return err
+	}
 	writeJSON(c.w, http.StatusOK, operatorStatsJSON{
 		statsJSON:   newStatsJSON(h.engine.Stats()),
-		HolidayGaps: newHolidayGapsJSON(h.engine.HolidayGaps()),
+		HolidayGaps: newHolidayGapsJSON(gaps),
 	})
 	return nil
 }
@@ -115,9 +119,13 @@ func (h *Handler) check(c *call) error {
 	if err != nil {
 		return err
 	}
+	gaps, err := h.engine.HolidayGaps(c.r.Context())
+	if err != nil {
+		return err
+	}
 	out := operatorCheckJSON{
 		checkJSON:   checkJSON{OK: len(vs) == 0, Violations: make([]violationJSON, 0, len(vs))},
-		HolidayGaps: newHolidayGapsJSON(h.engine.HolidayGaps()),
+		HolidayGaps: newHolidayGapsJSON(gaps),
 	}
 	layouts := map[string]quota.Layout{} // bounded by the offices registered
 	for _, v := range vs {

@@ -20,7 +20,7 @@ import (
 //   - [ErrBadReason]: CloseDay and CloseSlot need a Reason of printable
 //     UTF-8, 1..ReasonBytesMax bytes;
 //   - [ErrBadSeats]: SetCapacity needs Seats in 0..CellSeatsMax;
-//   - [ErrBadDate]: Date is the zero Date;
+//   - [calendar.ErrBadDate]: Date is the zero Date;
 //   - [ErrUnknownOffice];
 //   - [ErrOutsideHorizon]: the office's table has no Date;
 //   - [ErrUnknownSlot]: CloseSlot, OpenSlot and SetCapacity need a Slot of

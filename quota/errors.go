@@ -9,7 +9,10 @@ import (
 
 // Refusals of Reserve, in the order Reserve checks for them. Each is a
 // sentinel compared with errors.Is; Reserve returns them unwrapped so a
-// refusal costs no allocation.
+// refusal costs no allocation. The zero calendar.Date, or a month that
+// does not exist, is refused with calendar.ErrBadDate itself (after
+// ErrUnknownOffice): one name for one error, so that one check covers a
+// date that did not parse and one that was never set.
 var (
 	// ErrBadSeats is returned when a seat count is below 1 or above
 	// CellSeatsMax.
@@ -17,10 +20,6 @@ var (
 	// ErrUnknownOffice is returned for an OfficeID the Ledger did not
 	// hand out.
 	ErrUnknownOffice = errors.New("quota: unknown office")
-	// ErrBadDate is returned for the zero calendar.Date, or a month that
-	// does not exist. It is calendar.ErrBadDate, so one check covers a date
-	// that did not parse and one that was never set.
-	ErrBadDate = calendar.ErrBadDate
 	// ErrUnknownSlot is returned for a slot index outside the office's
 	// layout.
 	ErrUnknownSlot = errors.New("quota: unknown slot")

@@ -33,7 +33,7 @@ type DayState struct {
 // office, as of now, over all its pools, and returns the extended slice.
 // Each day's Date, State, Reason and Opens are those [Ledger.Month] shows.
 // On error it returns dst unchanged. It refuses [ErrUnknownOffice], then
-// [ErrBadDate] for a month that does not exist.
+// [calendar.ErrBadDate] for a month that does not exist.
 //
 // On a hot path — a calendar page served per request — use AppendMonth or
 // [Ledger.AppendMonthIn] with a slice kept from call to call (dst[:0]):
@@ -60,7 +60,7 @@ func (l *Ledger) AppendMonth(dst []DayState, id OfficeID, year int, month time.M
 // AppendMonthIn is AppendMonth as seen from one pool, the pool index of
 // the office's layout: each day's State is the one [Ledger.MonthIn] shows,
 // counting that pool only. It refuses [ErrUnknownOffice],
-// [ErrUnknownPool], then [ErrBadDate], returning dst unchanged. It is the
+// [ErrUnknownPool], then [calendar.ErrBadDate], returning dst unchanged. It is the
 // one to use for an online calendar on a hot path; see AppendMonth.
 //
 // # Exactness
@@ -112,7 +112,7 @@ func (l *Ledger) AppendMonthIn(dst []DayState, id OfficeID, pool int, year int, 
 func (vw *viewer) appendMonth(dst []DayState, year int, month time.Month, now time.Time) ([]DayState, error) {
 	first := calendar.NewDate(year, month, 1)
 	if first.IsZero() || month < time.January || month > time.December {
-		return dst, fmt.Errorf("%w: month %d-%02d", ErrBadDate, year, int(month))
+		return dst, fmt.Errorf("%w: month %d-%02d", calendar.ErrBadDate, year, int(month))
 	}
 	t := vw.t
 	n := calendar.DaysIn(year, month)

@@ -107,10 +107,10 @@ func TestAppendMonthAppends(t *testing.T) {
 		{"unknown office before a bad pool", func(dst []DayState) ([]DayState, error) { return l.AppendMonthIn(dst, id+1, -1, 2026, 13, t1) }, ErrUnknownOffice},
 		{"pool -1", func(dst []DayState) ([]DayState, error) { return l.AppendMonthIn(dst, id, -1, 2026, 12, t1) }, ErrUnknownPool},
 		{"pool 2 before a bad month", func(dst []DayState) ([]DayState, error) { return l.AppendMonthIn(dst, id, 2, 2026, 13, t1) }, ErrUnknownPool},
-		{"month 0", func(dst []DayState) ([]DayState, error) { return l.AppendMonth(dst, id, 2026, 0, t1) }, ErrBadDate},
-		{"month 13", func(dst []DayState) ([]DayState, error) { return l.AppendMonthIn(dst, id, 1, 2026, 13, t1) }, ErrBadDate},
-		{"year 0", func(dst []DayState) ([]DayState, error) { return l.AppendMonth(dst, id, 0, 1, t1) }, ErrBadDate},
-		{"year 10000", func(dst []DayState) ([]DayState, error) { return l.AppendMonth(dst, id, 10000, 1, t1) }, ErrBadDate},
+		{"month 0", func(dst []DayState) ([]DayState, error) { return l.AppendMonth(dst, id, 2026, 0, t1) }, calendar.ErrBadDate},
+		{"month 13", func(dst []DayState) ([]DayState, error) { return l.AppendMonthIn(dst, id, 1, 2026, 13, t1) }, calendar.ErrBadDate},
+		{"year 0", func(dst []DayState) ([]DayState, error) { return l.AppendMonth(dst, id, 0, 1, t1) }, calendar.ErrBadDate},
+		{"year 10000", func(dst []DayState) ([]DayState, error) { return l.AppendMonth(dst, id, 10000, 1, t1) }, calendar.ErrBadDate},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

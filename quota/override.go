@@ -79,7 +79,7 @@ func (ov *Override) check() error {
 		return ErrBadSeats
 	}
 	if ov.Date.IsZero() {
-		return ErrBadDate
+		return calendar.ErrBadDate
 	}
 	return nil
 }

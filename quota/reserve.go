@@ -11,7 +11,7 @@ import (
 // indexes of the office's layout — all or nothing, as of instant now.
 //
 // It refuses, with the first sentinel that applies, in this order:
-// [ErrBadSeats], [ErrUnknownOffice], [ErrBadDate], [ErrUnknownSlot],
+// [ErrBadSeats], [ErrUnknownOffice], [calendar.ErrBadDate], [ErrUnknownSlot],
 // [ErrUnknownPool], [ErrOutsideHorizon] (or [ErrPast] when that day has
 // gone by); then, for a day in the table, in the day-state order the views
 // follow too: [ErrPast] (the slot has started), [ErrClosed] (holiday, day
@@ -219,7 +219,7 @@ func (l *Ledger) locate(id OfficeID, d calendar.Date, slot, pool int) (*table, *
 		return nil, nil, ErrUnknownOffice
 	}
 	if d.IsZero() {
-		return nil, nil, ErrBadDate
+		return nil, nil, calendar.ErrBadDate
 	}
 	if uint(slot) >= uint(len(t.slotStart)) {
 		return nil, nil, ErrUnknownSlot

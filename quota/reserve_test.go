@@ -28,7 +28,7 @@ func TestReserveRefusals(t *testing.T) {
 		{name: "negative seats", date: dec10, seats: -1, now: t1, want: ErrBadSeats},
 		{name: "huge seats", date: dec10, seats: CellSeatsMax + 1, now: t1, want: ErrBadSeats},
 		{name: "unknown office", id: 7, date: dec10, seats: 1, now: t1, want: ErrUnknownOffice},
-		{name: "zero date", seats: 1, now: t1, want: ErrBadDate},
+		{name: "zero date", seats: 1, now: t1, want: calendar.ErrBadDate},
 		{name: "slot -1", date: dec10, slot: -1, seats: 1, now: t1, want: ErrUnknownSlot},
 		{name: "slot 2", date: dec10, slot: 2, seats: 1, now: t1, want: ErrUnknownSlot},
 		{name: "pool -1", date: dec10, pool: -1, seats: 1, now: t1, want: ErrUnknownPool},
@@ -98,7 +98,7 @@ func TestRelease(t *testing.T) {
 	}{
 		{name: "zero seats", date: dec10, want: ErrBadSeats},
 		{name: "unknown office", id: 3, date: dec10, seats: 1, want: ErrUnknownOffice},
-		{name: "zero date", seats: 1, want: ErrBadDate},
+		{name: "zero date", seats: 1, want: calendar.ErrBadDate},
 		{name: "unknown slot", date: dec10, slot: 9, seats: 1, want: ErrUnknownSlot},
 		{name: "unknown pool", date: dec10, pool: 9, seats: 1, want: ErrUnknownPool},
 		{name: "outside horizon", date: jan01, seats: 1, want: ErrOutsideHorizon},

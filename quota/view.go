@@ -117,7 +117,7 @@ func poolState(s calendar.State, p PoolSeats) calendar.State {
 // schedule's Holiday or DayOff, or OutsideHorizon (also when its year has
 // no holiday data: the horizon says more).
 //
-// It refuses [ErrUnknownOffice], then [ErrBadDate] for a month that does
+// It refuses [ErrUnknownOffice], then [calendar.ErrBadDate] for a month that does
 // not exist.
 //
 // Month reads each cell with one atomic load and takes no lock; a month of
@@ -143,7 +143,7 @@ func (l *Ledger) Month(id OfficeID, year int, month time.Month, now time.Time) (
 // what [DayView.StateIn] says for the pool's name, its Pools that pool's
 // entry.
 //
-// It refuses [ErrUnknownOffice], [ErrUnknownPool], then [ErrBadDate].
+// It refuses [ErrUnknownOffice], [ErrUnknownPool], then [calendar.ErrBadDate].
 // It costs what Month costs, less the pools it does not count. For an
 // online calendar on a hot path use [Ledger.AppendMonthIn], which gives
 // the same states without the seat counts and does not allocate.
@@ -165,7 +165,7 @@ func (l *Ledger) MonthIn(id OfficeID, pool int, year int, month time.Month, now 
 // NoQuota when every pool has capacity 0, Full when none has a seat left;
 // the day's own state is Month's.
 //
-// It refuses [ErrUnknownOffice], then [ErrBadDate] for the zero Date.
+// It refuses [ErrUnknownOffice], then [calendar.ErrBadDate] for the zero Date.
 func (l *Ledger) Day(id OfficeID, d calendar.Date, now time.Time) (DayView, error) {
 	t := l.table(id)
 	if t == nil {
@@ -179,7 +179,7 @@ func (l *Ledger) Day(id OfficeID, d calendar.Date, now time.Time) (DayView, erro
 // layout: the day's and each slot's State, Left and Pools (one entry,
 // that pool) count that pool only, as [Ledger.MonthIn] does.
 //
-// It refuses [ErrUnknownOffice], [ErrUnknownPool], then [ErrBadDate].
+// It refuses [ErrUnknownOffice], [ErrUnknownPool], then [calendar.ErrBadDate].
 func (l *Ledger) DayIn(id OfficeID, pool int, d calendar.Date, now time.Time) (DayView, error) {
 	t := l.table(id)
 	if t == nil {
@@ -214,7 +214,7 @@ func (t *table) viewer(now time.Time, lo, hi int) viewer {
 func (vw *viewer) month(year int, month time.Month) ([]DayView, error) {
 	first := calendar.NewDate(year, month, 1)
 	if first.IsZero() || month < time.January || month > time.December {
-		return nil, fmt.Errorf("%w: month %d-%02d", ErrBadDate, year, int(month))
+		return nil, fmt.Errorf("%w: month %d-%02d", calendar.ErrBadDate, year, int(month))
 	}
 	n, stride := calendar.DaysIn(year, month), vw.hi-vw.lo
 	views := make([]DayView, n)
@@ -228,7 +228,7 @@ func (vw *viewer) month(year int, month time.Month) ([]DayView, error) {
 
 func (vw *viewer) day(d calendar.Date) (DayView, error) {
 	if d.IsZero() {
-		return DayView{}, ErrBadDate
+		return DayView{}, calendar.ErrBadDate
 	}
 	var v DayView
 	vw.fillDay(&v, d, make([]PoolSeats, vw.hi-vw.lo), true)

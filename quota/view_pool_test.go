@@ -134,15 +134,15 @@ func TestViewInErrors(t *testing.T) {
 		{name: "month, pool MaxInt", call: month(id, math.MaxInt, 2026, 12), want: ErrUnknownPool},
 		{name: "month, pool MinInt", call: month(id, math.MinInt, 2026, 12), want: ErrUnknownPool},
 		{name: "month, bad pool before a bad month", call: month(id, 2, 2026, 13), want: ErrUnknownPool},
-		{name: "month 0", call: month(id, 0, 2026, 0), want: ErrBadDate},
-		{name: "month 13", call: month(id, 1, 2026, 13), want: ErrBadDate},
-		{name: "year 0", call: month(id, 0, 0, 1), want: ErrBadDate},
-		{name: "year 10000", call: month(id, 0, 10000, 1), want: ErrBadDate},
+		{name: "month 0", call: month(id, 0, 2026, 0), want: calendar.ErrBadDate},
+		{name: "month 13", call: month(id, 1, 2026, 13), want: calendar.ErrBadDate},
+		{name: "year 0", call: month(id, 0, 0, 1), want: calendar.ErrBadDate},
+		{name: "year 10000", call: month(id, 0, 10000, 1), want: calendar.ErrBadDate},
 		{name: "day, unknown office", call: day(id+1, 0, dec10), want: ErrUnknownOffice},
 		{name: "day, pool -1", call: day(id, -1, dec10), want: ErrUnknownPool},
 		{name: "day, pool 2", call: day(id, 2, dec10), want: ErrUnknownPool},
 		{name: "day, bad pool before the zero date", call: day(id, 2, calendar.Date{}), want: ErrUnknownPool},
-		{name: "day, zero date", call: day(id, 0, calendar.Date{}), want: ErrBadDate},
+		{name: "day, zero date", call: day(id, 0, calendar.Date{}), want: calendar.ErrBadDate},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -126,14 +126,14 @@ func TestViewErrors(t *testing.T) {
 		month time.Month
 	}{{2026, 0}, {2026, 13}, {0, 1}, {10000, 1}, {-5, 1}} {
 		_, err := l.Month(id, tt.year, tt.month, t1)
-		require.ErrorIs(t, err, ErrBadDate, "%d-%d", tt.year, tt.month)
+		require.ErrorIs(t, err, calendar.ErrBadDate, "%d-%d", tt.year, tt.month)
 	}
 	_, err := l.Month(id+1, 2026, 12, t1)
 	require.ErrorIs(t, err, ErrUnknownOffice)
 	_, err = l.Day(id+1, dec10, t1)
 	require.ErrorIs(t, err, ErrUnknownOffice)
 	_, err = l.Day(id, calendar.Date{}, t1)
-	require.ErrorIs(t, err, ErrBadDate)
+	require.ErrorIs(t, err, calendar.ErrBadDate)
 }
 
 // TestMonthSumsEveryPoolCount checks the month view's per-pool sums against

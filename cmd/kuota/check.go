@@ -41,7 +41,11 @@ func runCheck(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 	for i, v := range violations {
 		lines[i] = v.String()
 	}
-	return writeCheck(stdout, src.db, lines, fileGaps(e.HolidayGaps()), e.Stats().Total, len(e.Offices()))
+	gaps, err := e.HolidayGaps(context.Background())
+	if err != nil {
+		return err
+	}
+	return writeCheck(stdout, src.db, lines, fileGaps(gaps), e.Stats().Total, len(e.Offices()))
 }
 
 // checkRemote asks a running service for its check, and for the numbers

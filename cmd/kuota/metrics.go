@@ -256,8 +256,15 @@ func (c *engineCollector) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, *status.LagSeconds)
 		}
 	}
+	// A collection has no context of its own; the scan is of the
+	// offices in memory, and fails only on an engine being closed.
+	found, err := e.HolidayGaps(context.Background())
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(gapDesc, err)
+		return
+	}
 	gaps := map[string]int{}
-	for _, g := range e.HolidayGaps() {
+	for _, g := range found {
 		gaps[g.Office] = len(g.Years)
 	}
 	for _, code := range e.Offices() {

@@ -63,7 +63,11 @@ func runStats(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	return writeGaps(stdout, fileGaps(e.HolidayGaps()))
+	gaps, err := e.HolidayGaps(context.Background())
+	if err != nil {
+		return err
+	}
+	return writeGaps(stdout, fileGaps(gaps))
 }
 
 // statsRemote writes what a running service says of itself: its role,

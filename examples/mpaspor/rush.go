@@ -310,8 +310,12 @@ func (s *story) january() error {
 		s.p.line("January stays yellow until its quota opens on 1 December.")
 		return nil
 	}
+	found, err := s.e.HolidayGaps(s.ctx)
+	if err != nil {
+		return err
+	}
 	var gaps []string
-	for _, g := range s.e.HolidayGaps() {
+	for _, g := range found {
 		gaps = append(gaps, fmt.Sprintf("%s %v", g.Office, g.Years))
 	}
 	years := idholiday.Years()
