@@ -44,7 +44,7 @@
 // the active node's record of its expiry arrives.
 //
 // Failover takes at most LeaseDuration + TakeoverDelay after the active
-// node's last renewal (12 s with the defaults), plus the time to read the
+// node's last renewal (11 s with the defaults), plus the time to read the
 // records the standby had not followed yet. Calls made on the old active
 // node meanwhile wait for their contexts, and are not acknowledged.
 //
@@ -55,11 +55,12 @@
 // round trip per batch. Every node keeps the whole state in memory and
 // rebuilds it from the journal at start, so a journal that grows without
 // end makes starts slower: archive ended bookings (booking.Options
-// Retention). If PostgreSQL's synchronous standbys are all down, a commit
-// waits; when its CommitTimeout ends the server has committed it locally
-// and resolve finds it there, so it is acknowledged though replicated to
-// no standby — the rule of every PostgreSQL client, which a second
-// synchronous standby makes rare.
+// Retention). While PostgreSQL's synchronous standbys are all down,
+// writes wait: a commit whose CommitTimeout ends is on the primary alone,
+// and is acknowledged only once a write after it has reached a standby
+// (so the loss of the primary then cannot take an acknowledged booking
+// with it); reads go on. Two synchronous standbys (ANY 1) make that
+// rare.
 //
 // # Tables
 //

@@ -97,7 +97,9 @@ func (l *journalLog) Last() (uint64, error) {
 // back: the batch's last record there under the node's epoch means it
 // committed; none there while the epoch is still the node's means it did
 // not, and it is written again; another epoch means the node was fenced.
-// So a batch is neither acknowledged twice nor lost. Append keeps trying
+// A batch found committed is acknowledged only once a write after it has
+// reached the synchronous standbys (barrier): while none is up, Append
+// waits. So a batch is neither acknowledged twice nor lost. Append keeps trying
 // (waits growing from 50 ms to 2 s) while the database is unreachable,
 // until it commits, the node is fenced (ErrFenced), or Close. An error the
 // server reports for the statement itself (a missing table, a permission)
@@ -138,26 +140,31 @@ func (l *journalLog) append(batch []booking.LogEntry) error {
 			return err
 		}
 		// The outcome is unknown: read it back, as long as it takes.
+	resolving:
 		for {
 			if !l.pause(delay) {
 				return fmt.Errorf("postgres: closed while a commit was unresolved: %w", err)
 			}
 			delay = min(2*delay, 2*time.Second)
 			committed, rerr := l.resolve(last)
-			if rerr == nil {
-				l.resolved.Add(1)
-			}
 			if rerr == nil && committed {
+				// Found on the primary — perhaps on the primary alone: the
+				// lost answer may have been the wait for the standbys.
+				rerr = l.barrier()
+			}
+			switch {
+			case rerr == nil && committed:
+				l.resolved.Add(1)
 				l.last = last
 				l.committed.Store(last)
 				return nil
-			}
-			if rerr == nil {
-				break // not committed, still the node's: write it again
-			}
-			if !transient(rerr) {
+			case rerr == nil:
+				l.resolved.Add(1)
+				break resolving // not committed, still the node's: write it again
+			case !transient(rerr):
 				return rerr // ErrFenced among them
 			}
+			// Read it back again: the primary may have changed meanwhile.
 		}
 	}
 }
@@ -202,6 +209,28 @@ func (l *journalLog) resolve(last uint64) (bool, error) {
 		return false, nil
 	}
 	return false, ErrFenced
+}
+
+// barrier returns once everything written before it has reached the
+// synchronous standbys, by committing a write of its own: PostgreSQL
+// releases commits waiting for the standbys in the order of the WAL, so
+// when this one returns, a batch committed before it is on a standby
+// too. Without it, a batch whose commit timed out while every standby
+// was down would be found by resolve on the primary alone and
+// acknowledged, and lost with the primary. The write touches only the
+// lease row, and only while the epoch is still the node's (else
+// ErrFenced).
+func (l *journalLog) barrier() error {
+	ctx, cancel := context.WithTimeout(context.Background(), l.timeout)
+	defer cancel()
+	tag, err := l.pool.Exec(ctx, `UPDATE `+l.t.lease+` SET epoch = epoch WHERE id = 1 AND epoch = $1`, l.epoch)
+	switch {
+	case err != nil:
+		return err
+	case tag.RowsAffected() == 0:
+		return ErrFenced
+	}
+	return nil
 }
 
 // pause waits d, or returns false once Close has begun.

@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kuota/kuota/booking"
 	kt "github.com/kuota/kuota/internal/kuotatest"
 	"github.com/kuota/kuota/postgres"
 )
@@ -193,4 +194,66 @@ func TestPostgresFailover(t *testing.T) {
 		a.name, stA.Epoch, failoverWorkers, stB.Resolved, len(acks), l.sent.Load(), l.Refused())
 	t.Logf("verified: every acknowledged hold found once with its applicants; journal of %d records without gap; Check clean, %d cells add up, %d bookings",
 		rows, chk.Cells, chk.Bookings)
+}
+
+// noStandbyWait is how long a hold is watched not returning while both
+// standbys are down: several CommitTimeouts of the test's node, each
+// followed by a read back that finds the batch on the primary.
+const noStandbyWait = 3 * time.Second
+
+// Both synchronous standbys stop: a hold's commit times out waiting for
+// them, PostgreSQL has it on the primary alone, and reading the journal
+// back finds it there. The hold is not acknowledged then — the primary's
+// loss would take it — but once a standby is back and has it.
+func TestNoStandbyNoAcknowledgement(t *testing.T) {
+	pg := startPGCluster(t, "nostandby")
+	schema := newSchema(t, pg.dsn)
+	o := nodeOptions(pg.dsn, schema, "a", kt.NewClock(kt.T1))
+	// The lease's renewals wait for the standbys too: long enough a lease
+	// that the node keeps it through the test.
+	o.LeaseDuration, o.RenewInterval = 2*time.Minute, time.Second
+	o.CommitTimeout = 300 * time.Millisecond
+	a := startNode(t, o)
+	waitActive(t, a, 10*time.Second)
+	require.NoError(t, a.Engine().RegisterOffice(bg, kt.OfficeConfig(t)))
+	before := a.Status().Followed
+
+	pg.run(t, "stop", "2")
+	pg.run(t, "stop", "3")
+	type result struct {
+		b   booking.Booking
+		err error
+	}
+	held := make(chan result, 1)
+	go func() {
+		b, err := a.Engine().Hold(bg, kt.HoldRequest(t, 1))
+		held <- result{b, err}
+	}()
+	primary := connect(t, fmt.Sprintf("postgres://postgres@127.0.0.1:%d/kuota?sslmode=disable", pg.port))
+	require.Eventually(t, func() bool {
+		var n int64
+		err := primary.QueryRow(bg, `SELECT count(*) FROM `+schema+`.journal WHERE lsn > $1`, int64(before)).Scan(&n)
+		return err == nil && n > 0
+	}, 30*time.Second, 20*time.Millisecond, "the hold's record never reached the primary")
+	select {
+	case r := <-held:
+		t.Fatalf("acknowledged while no standby has it: %+v, %v", r.b.Code, r.err)
+	case <-time.After(noStandbyWait):
+	}
+
+	pg.run(t, "up") // the standbys start again and catch up
+	var r result
+	select {
+	case r = <-held:
+	case <-time.After(writesResume):
+		t.Fatalf("not acknowledged %v after the standbys came back", writesResume)
+	}
+	require.NoError(t, r.err)
+	got, err := a.Engine().Get(bg, r.b.Code)
+	require.NoError(t, err)
+	require.Equal(t, booking.Held, got.State)
+	rows := journalRows(t, pg.dsn, schema, a.Status().Followed)
+	kt.RequireConsistent(t, a.Engine())
+	t.Logf("verified: with both standbys stopped the hold's record was on the primary and not acknowledged for %v; acknowledged once the standbys were back (%d commits resolved by reading back); journal of %d records without gap; Check clean",
+		noStandbyWait, a.Status().Resolved, rows)
 }
