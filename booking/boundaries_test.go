@@ -2,8 +2,9 @@ package booking_test
 
 // The rules at their exact boundaries, in the three zones of Indonesia:
 // every instant is checked one nanosecond before it and at it. .ci/run
-// runs these tests again under TZ=UTC and TZ=America/New_York, so that no
-// rule leans on the host's zone.
+// runs these tests again under TZ=UTC, Asia/Jayapura and America/New_York,
+// so that no rule leans on the host's zone: those named for the
+// boundaries, and by name the others that loop over zoneOffices.
 
 import (
 	"bytes"
@@ -20,7 +21,9 @@ import (
 	"github.com/kuota/kuota/reschedule"
 )
 
-// zoneOffices are the test office in each Indonesian zone.
+// zoneOffices are the test office in each Indonesian zone. A test that
+// loops over them and is not named for the boundaries is named in the
+// time zone loop of .ci/run, so that it runs under the hosts' zones too.
 var zoneOffices = []struct {
 	name string
 	loc  *time.Location
@@ -185,22 +188,28 @@ func TestBookingWindowsAtTheBoundaries(t *testing.T) {
 }
 
 // A second reschedule once H-1 has ended is refused for the window, which
-// is checked before the count.
+// is checked before the count; a nanosecond before the end, for the count.
 func TestSecondRescheduleAfterH1SaysTheWindowClosed(t *testing.T) {
-	e, clk := kt.NewEngine(t, nil)
-	b, err := e.Hold(bg, kt.HoldRequest(t, 1))
-	require.NoError(t, err)
-	_, err = e.Pay(bg, b.BillingCode, "ref-1")
-	require.NoError(t, err)
-	b, err = e.Reschedule(bg, b.Code, kt.Dec10, kt.Slot1)
-	require.NoError(t, err)
-	clk.Set(b.RescheduleBy)
-	_, err = e.Reschedule(bg, b.Code, kt.Dec10, kt.Slot0)
-	require.ErrorIs(t, err, reschedule.ErrRescheduleClosed)
-	require.NotErrorIs(t, err, reschedule.ErrRescheduleLimit)
-	clk.Set(b.RescheduleBy.Add(-time.Nanosecond))
-	_, err = e.Reschedule(bg, b.Code, kt.Dec10, kt.Slot0)
-	require.ErrorIs(t, err, reschedule.ErrRescheduleLimit, "within the window, the count")
+	for _, z := range zoneOffices {
+		t.Run(z.name, func(t *testing.T) {
+			e, clk := newZoneEngine(t, z.loc, nil)
+			b, err := e.Hold(bg, kt.HoldRequest(t, 1))
+			require.NoError(t, err)
+			_, err = e.Pay(bg, b.BillingCode, "ref-1")
+			require.NoError(t, err)
+			b, err = e.Reschedule(bg, b.Code, kt.Dec10, kt.Slot1)
+			require.NoError(t, err)
+			require.Equal(t, time.Date(2026, 12, 10, 0, 0, 0, 0, z.loc), b.RescheduleBy, "the end of H-1 in the office's zone")
+			clk.Set(b.RescheduleBy)
+			_, err = e.Reschedule(bg, b.Code, kt.Dec10, kt.Slot0)
+			require.ErrorIs(t, err, reschedule.ErrRescheduleClosed)
+			require.NotErrorIs(t, err, reschedule.ErrRescheduleLimit)
+			clk.Set(b.RescheduleBy.Add(-time.Nanosecond))
+			_, err = e.Reschedule(bg, b.Code, kt.Dec10, kt.Slot0)
+			require.ErrorIs(t, err, reschedule.ErrRescheduleLimit, "within the window, the count")
+			require.NotErrorIs(t, err, reschedule.ErrRescheduleClosed)
+		})
+	}
 }
 
 // A NIK whose booking never reached its date books again at once by

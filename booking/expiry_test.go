@@ -1,8 +1,8 @@
 package booking_test
 
-// Expiry and no-shows: ExpireDue and MarkNoShows called by hand, the
-// background sweeper running them on time, and the read paths that expire
-// lapsed holds before they show seats.
+// Expiry and no-shows: ExpireDue and MarkNoShows called by hand, in each
+// zone of Indonesia, the background sweeper running them on time, and the
+// read paths that expire lapsed holds before they show seats.
 
 import (
 	"sync/atomic"
@@ -20,43 +20,89 @@ import (
 	"github.com/kuota/kuota/quota"
 )
 
+// ExpireDue and MarkNoShows record each deadline at its instant, in each
+// zone: a hold's payment deadline, and a paid booking's slot end (09:00 on
+// the 10th, office time).
 func TestExpireDueAndNoShows(t *testing.T) {
-	e, clk := kt.NewEngine(t, &Options{MaxHoldsPerAccount: 5})
-	h1, err := e.Hold(bg, kt.HoldRequest(t, 1))
-	require.NoError(t, err)
-	clk.Set(kt.T1.Add(time.Minute))
-	h2, err := e.Hold(bg, kt.HoldRequest(t, 2))
-	require.NoError(t, err)
-	p := holdAndPay(t, e, 3)
+	for _, z := range zoneOffices {
+		t.Run(z.name, func(t *testing.T) {
+			e, clk := newZoneEngine(t, z.loc, &Options{MaxHoldsPerAccount: 5})
+			h1, err := e.Hold(bg, kt.HoldRequest(t, 1))
+			require.NoError(t, err)
+			clk.Add(time.Minute)
+			h2, err := e.Hold(bg, kt.HoldRequest(t, 2))
+			require.NoError(t, err)
+			p := holdAndPay(t, e, 3)
+			require.Equal(t, time.Date(2026, 12, 10, 9, 0, 0, 0, z.loc), p.SlotEnd)
 
-	// The sweeps read the engine's clock: each is run a nanosecond before
-	// a deadline and at it.
-	clk.Set(h1.PayBy.Add(-time.Nanosecond))
-	n, err := e.ExpireDue(bg)
-	require.NoError(t, err)
-	require.Zero(t, n)
-	clk.Set(h1.PayBy)
-	n, err = e.ExpireDue(bg)
-	require.NoError(t, err)
-	require.Equal(t, 1, n)
-	require.Equal(t, Expired, getBooking(t, e, h1.Code).State)
-	require.Equal(t, Held, getBooking(t, e, h2.Code).State)
-	clk.Set(h2.PayBy)
-	n, err = e.ExpireDue(bg)
-	require.NoError(t, err)
-	require.Equal(t, 1, n)
+			// The sweeps read the engine's clock: each is run a
+			// nanosecond before a deadline and at it.
+			clk.Set(h1.PayBy.Add(-time.Nanosecond))
+			n, err := e.ExpireDue(bg)
+			require.NoError(t, err)
+			require.Zero(t, n)
+			clk.Set(h1.PayBy)
+			n, err = e.ExpireDue(bg)
+			require.NoError(t, err)
+			require.Equal(t, 1, n)
+			require.Equal(t, Expired, getBooking(t, e, h1.Code).State)
+			require.Equal(t, Held, getBooking(t, e, h2.Code).State)
+			clk.Set(h2.PayBy)
+			n, err = e.ExpireDue(bg)
+			require.NoError(t, err)
+			require.Equal(t, 1, n)
 
-	clk.Set(kt.T6.Add(-time.Nanosecond))
-	n, err = e.MarkNoShows(bg)
-	require.NoError(t, err)
-	require.Zero(t, n)
-	clk.Set(kt.T6)
-	n, err = e.MarkNoShows(bg)
-	require.NoError(t, err)
-	require.Equal(t, 1, n)
-	require.Equal(t, NoShow, getBooking(t, e, p.Code).State)
-	require.Equal(t, 5, cellLeft(t, e, kt.Dec10, 0, 0))
-	kt.RequireConsistent(t, e)
+			clk.Set(p.SlotEnd.Add(-time.Nanosecond))
+			n, err = e.MarkNoShows(bg)
+			require.NoError(t, err)
+			require.Zero(t, n)
+			clk.Set(p.SlotEnd)
+			n, err = e.MarkNoShows(bg)
+			require.NoError(t, err)
+			require.Equal(t, 1, n)
+			require.Equal(t, NoShow, getBooking(t, e, p.Code).State)
+			require.Equal(t, 5, cellLeft(t, e, kt.Dec10, 0, 0))
+			kt.RequireConsistent(t, e)
+		})
+	}
+}
+
+// ExpireDue and MarkNoShows read the engine's clock: a scheduler cannot
+// expire a hold, or mark a no-show, before its time, however often it
+// calls them; at the instant, each records its booking.
+func TestSweepsReadTheEngineClock(t *testing.T) {
+	for _, z := range zoneOffices {
+		t.Run(z.name, func(t *testing.T) {
+			e, clk := newZoneEngine(t, z.loc, nil)
+			held, err := e.Hold(bg, kt.HoldRequest(t, 1))
+			require.NoError(t, err)
+			paid, err := e.Hold(bg, kt.HoldRequest(t, 2))
+			require.NoError(t, err)
+			paid, err = e.Pay(bg, paid.BillingCode, "ref")
+			require.NoError(t, err)
+			require.Equal(t, time.Date(2026, 12, 10, 9, 0, 0, 0, z.loc), paid.SlotEnd, "the slot ends at 09:00 office time")
+			sweep := func(expired, noShows int) {
+				t.Helper()
+				n, err := e.ExpireDue(bg)
+				require.NoError(t, err)
+				require.Equal(t, expired, n, "expired at %v", clk.Now())
+				n, err = e.MarkNoShows(bg)
+				require.NoError(t, err)
+				require.Equal(t, noShows, n, "no-shows at %v", clk.Now())
+			}
+			for range 2 {
+				sweep(0, 0)
+			}
+			clk.Set(held.PayBy.Add(-time.Nanosecond))
+			sweep(0, 0)
+			clk.Set(held.PayBy)
+			sweep(1, 0)
+			clk.Set(paid.SlotEnd.Add(-time.Nanosecond))
+			sweep(0, 0)
+			clk.Set(paid.SlotEnd)
+			sweep(0, 1)
+		})
+	}
 }
 
 // A rescheduled booking is a no-show at the end of its new slot, not its
