@@ -5,6 +5,8 @@ package booking_test
 // read paths that expire lapsed holds before they show seats.
 
 import (
+	"context"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -103,6 +105,52 @@ func TestSweepsReadTheEngineClock(t *testing.T) {
 			sweep(0, 1)
 		})
 	}
+}
+
+// The sweeps' refusals run on the shared harness (refusal_test.go): an
+// engine that must not write, opened read-only or a standby, refuses
+// ExpireDue and MarkNoShows when everything is due, and records nothing.
+//
+// The sweeps refuse nothing else of their own, so nothing else is in the
+// table: with an ended or a nil context, or on a closed engine, they
+// refuse as every method does (TestAdversarialEndedContext,
+// TestAdversarialNilContext and TestAdversarialClosedEngine call them
+// when everything is due), and a journal that refuses writes is
+// TestSimFoundRefusalsOnAFailedJournal's.
+func TestExpiryRefusals(t *testing.T) { runRefusals(t, advExpiryCalls()) }
+
+// advExpiryCalls are refusals of ExpireDue and MarkNoShows, each asked of
+// a twin of the fixture's engine at an instant when the fixture's hold has
+// lapsed and both its paid bookings' slots (on the 10th and the 11th)
+// have ended.
+func advExpiryCalls() []advCall {
+	due := time.Date(2026, time.December, 12, 0, 0, 0, 0, kt.WIB)
+	readOnly := func(t *testing.T, f *advFixture) *Engine { return f.twin(t, Options{ReadOnly: true}) }
+	standby := func(t *testing.T, f *advFixture) *Engine { return f.standby(t) }
+	sweeps := []struct {
+		name  string
+		sweep func(e *Engine, ctx context.Context) (int, error)
+	}{
+		{"expire due", (*Engine).ExpireDue},
+		{"mark no-shows", (*Engine).MarkNoShows},
+	}
+	var calls []advCall
+	for _, s := range sweeps {
+		call := func(ctx context.Context, f *advFixture) error {
+			defer advAt(f, due)()
+			n, err := s.sweep(f.e, ctx)
+			if n != 0 {
+				return fmt.Errorf("refused (%v), yet reported %d recorded", err, n)
+			}
+			return err
+		}
+		calls = append(calls,
+			// Only a file is opened read-only.
+			advCall{name: s.name + " on a read-only engine", want: ErrReadOnly, index: -1, only: "durable", on: readOnly, call: call},
+			advCall{name: s.name + " on a standby", want: ErrStandby, index: -1, on: standby, call: call},
+		)
+	}
+	return calls
 }
 
 // A rescheduled booking is a no-show at the end of its new slot, not its
