@@ -1,10 +1,12 @@
 package booking_test
 
 // Abuse: one account flooding holds, a burst of holds at the release
-// instant from many accounts, and idempotency keys replayed against the
-// engine's rules.
+// instant from many accounts, idempotency keys replayed against the
+// engine's rules, and the limits' refusals, a table run on the shared
+// refusal harness (refusal_test.go).
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -267,4 +269,50 @@ func TestAdversarialIdempotencyAbuse(t *testing.T) {
 	require.Equal(t, other.Account, mine.Account)
 	require.Equal(t, Held, mine.State)
 	kt.RequireConsistent(t, e)
+}
+
+// The abuse limits' refusals run on the shared harness (refusal_test.go):
+// an account's unpaid holds, counted across offices and until the instant
+// a hold lapses, and Options.BookingsMax, counted over every booking the
+// engine keeps whatever its state, each in Hold's documented order. The
+// plain refusals of the limits are elsewhere, and not repeated here:
+// Hold's table refuses a second unpaid hold, and an account ID or
+// idempotency key that is not a clean label (TestHoldRefusals); the
+// other labels are payment references and reasons (TestBookingRefusals)
+// and office names and closure reasons (TestOfficeRefusals).
+func TestAbuseRefusals(t *testing.T) { runRefusals(t, advAbuseCalls(t)) }
+
+// advAbuseCalls are refusals of Hold at the abuse limits. The fixture's
+// held@example.com has its one unpaid hold (DefaultMaxHoldsPerAccount);
+// the BookingsMax cases ask a twin whose limit is the bookings the
+// fixture has: the hold, the two paid bookings and the cancelled one.
+func advAbuseCalls(t *testing.T) []advCall {
+	atLimit := func(t *testing.T, f *advFixture) *Engine {
+		return f.twin(t, Options{BookingsMax: f.e.Stats().Total})
+	}
+	hold := func(name string, want error, on func(*testing.T, *advFixture) *Engine, change func(f *advFixture, r *HoldRequest)) advCall {
+		c := holdCall(t, name, want, -1, change)
+		c.on = on
+		return c
+	}
+	return []advCall{
+		hold("a second unpaid hold, at another office", ErrTooManyHolds, nil, func(f *advFixture, r *HoldRequest) { r.Account, r.Office = f.held.Account, sby }),
+		{name: "hold a second unpaid hold, a nanosecond before the first lapses", want: ErrTooManyHolds, index: -1, call: func(ctx context.Context, f *advFixture) error {
+			defer advAt(f, f.held.PayBy.Add(-time.Nanosecond))()
+			r := f.req(t)
+			r.Account = f.held.Account
+			_, err := f.e.Hold(ctx, r)
+			return err
+		}},
+		hold("beyond BookingsMax", ErrTooManyBookings, atLimit, func(*advFixture, *HoldRequest) {}),
+		hold("beyond BookingsMax, at another office", ErrTooManyBookings, atLimit, func(_ *advFixture, r *HoldRequest) { r.Office = sby }),
+		hold("beyond BookingsMax, with a booked NIK", ErrTooManyBookings, atLimit, func(f *advFixture, r *HoldRequest) {
+			r.Applicants = []Applicant{{NIK: f.paid.Applicants[0].NIK}}
+		}),
+		hold("beyond BookingsMax, an account at its hold limit", ErrTooManyHolds, atLimit, func(f *advFixture, r *HoldRequest) { r.Account = f.held.Account }),
+		hold("beyond BookingsMax, a key replayed for another slot", ErrIdempotencyConflict, atLimit, func(f *advFixture, r *HoldRequest) {
+			*r = HoldRequest{Account: f.held.Account, Office: kt.Office, Date: kt.Dec10, Slot: kt.Slot1, Pool: kt.Online,
+				Applicants: f.held.Applicants, IdempotencyKey: advHeldKey}
+		}),
+	}
 }
