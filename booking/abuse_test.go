@@ -1,10 +1,12 @@
 package booking_test
 
 // Abuse: one account flooding holds, a burst of holds at the release
-// instant from many accounts, and idempotency keys replayed against the
-// engine's rules.
+// instant from many accounts, idempotency keys replayed against the
+// engine's rules, and the limits' refusals, a table run on the shared
+// refusal harness (refusal_test.go).
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -19,25 +21,6 @@ import (
 	"github.com/kuota/kuota/quota"
 )
 
-// advFastNIK returns the i-th of about a million valid NIKs: province 31,
-// regency 71, district 01, born 1 January of year i/9999, serial
-// i%9999+1. Unlike kt.NIK it needs no testing.TB, so the flood's
-// goroutines can make their own; an invalid one would be the zero NIK,
-// which every hold refuses.
-func advFastNIK(i int) NIK {
-	n, _ := ParseNIK(fmt.Sprintf("3171010101%02d%04d", i/9999%100, i%9999+1))
-	return n
-}
-
-func TestAdversarialFastNIKsAreValid(t *testing.T) {
-	for _, i := range []int{0, 1, 9998, 9999, 10000, 123_456, 999_899} {
-		n, err := ParseNIK(advFastNIK(i).Digits())
-		require.NoError(t, err, i)
-		require.Equal(t, advFastNIK(i), n)
-	}
-	require.NotEqual(t, advFastNIK(0), advFastNIK(9999))
-}
-
 // One account firing ten thousand holds at once, each for a different
 // NIK, gets exactly its limit of unpaid holds; the rest are refused with
 // ErrTooManyHolds, however the goroutines interleave.
@@ -47,6 +30,12 @@ func TestAdversarialOneAccountFlood(t *testing.T) {
 		workers = 1_000
 		account = "bot@example.com"
 	)
+	// Every hold's NIK is made before the flood: kt.NIK may fail the
+	// test, which only the test's own goroutine may do.
+	niks := make([]NIK, holds+100)
+	for i := range niks {
+		niks[i] = kt.NIK(t, i)
+	}
 	for _, max := range []int{0, 3} {
 		want := max
 		if want == 0 {
@@ -62,7 +51,7 @@ func TestAdversarialOneAccountFlood(t *testing.T) {
 				wg.Go(func() {
 					start.Wait()
 					for i := w; i < holds; i += workers {
-						_, err := e.Hold(bg, HoldRequest{Account: account, Office: "BIG", Date: kt.Dec10, Slot: kt.Slot0, Pool: kt.Online, Applicants: []Applicant{{NIK: advFastNIK(i)}}})
+						_, err := e.Hold(bg, HoldRequest{Account: account, Office: "BIG", Date: kt.Dec10, Slot: kt.Slot0, Pool: kt.Online, Applicants: []Applicant{{NIK: niks[i]}}})
 						switch {
 						case err == nil:
 							ok.Add(1)
@@ -95,7 +84,7 @@ func TestAdversarialOneAccountFlood(t *testing.T) {
 			require.NoError(t, err)
 			ok.Store(0)
 			for i := range 100 {
-				if _, err := e.Hold(bg, HoldRequest{Account: account, Office: "BIG", Date: kt.Dec10, Slot: kt.Slot0, Pool: kt.Online, Applicants: []Applicant{{NIK: advFastNIK(holds + i)}}}); err == nil {
+				if _, err := e.Hold(bg, HoldRequest{Account: account, Office: "BIG", Date: kt.Dec10, Slot: kt.Slot0, Pool: kt.Online, Applicants: []Applicant{{NIK: niks[holds+i]}}}); err == nil {
 					ok.Add(1)
 				} else {
 					require.ErrorIs(t, err, ErrTooManyHolds)
@@ -135,7 +124,7 @@ func TestAdversarialBurstAtRelease(t *testing.T) {
 		round := i / accounts
 		aps := make([]Applicant, 1+(round+i)%ApplicantsMax)
 		for k := range aps {
-			aps[k] = Applicant{NIK: advFastNIK(next)}
+			aps[k] = Applicant{NIK: kt.NIK(t, next)}
 			next++
 		}
 		reqs[i] = HoldRequest{Account: accountOf(i), Office: kt.Office, Date: kt.Dec10, Slot: slots[round%2], Pool: kt.Online, Applicants: aps}
@@ -280,4 +269,50 @@ func TestAdversarialIdempotencyAbuse(t *testing.T) {
 	require.Equal(t, other.Account, mine.Account)
 	require.Equal(t, Held, mine.State)
 	kt.RequireConsistent(t, e)
+}
+
+// The abuse limits' refusals run on the shared harness (refusal_test.go):
+// an account's unpaid holds, counted across offices and until the instant
+// a hold lapses, and Options.BookingsMax, counted over every booking the
+// engine keeps whatever its state, each in Hold's documented order. The
+// plain refusals of the limits are elsewhere, and not repeated here:
+// Hold's table refuses a second unpaid hold, and an account ID or
+// idempotency key that is not a clean label (TestHoldRefusals); the
+// other labels are payment references and reasons (TestBookingRefusals)
+// and office names and closure reasons (TestOfficeRefusals).
+func TestAbuseRefusals(t *testing.T) { runRefusals(t, advAbuseCalls(t)) }
+
+// advAbuseCalls are refusals of Hold at the abuse limits. The fixture's
+// held@example.com has its one unpaid hold (DefaultMaxHoldsPerAccount);
+// the BookingsMax cases ask a twin whose limit is the bookings the
+// fixture has: the hold, the two paid bookings and the cancelled one.
+func advAbuseCalls(t *testing.T) []advCall {
+	atLimit := func(t *testing.T, f *advFixture) *Engine {
+		return f.twin(t, Options{BookingsMax: f.e.Stats().Total})
+	}
+	hold := func(name string, want error, on func(*testing.T, *advFixture) *Engine, change func(f *advFixture, r *HoldRequest)) advCall {
+		c := holdCall(t, name, want, -1, change)
+		c.on = on
+		return c
+	}
+	return []advCall{
+		hold("a second unpaid hold, at another office", ErrTooManyHolds, nil, func(f *advFixture, r *HoldRequest) { r.Account, r.Office = f.held.Account, sby }),
+		{name: "hold a second unpaid hold, a nanosecond before the first lapses", want: ErrTooManyHolds, index: -1, call: func(ctx context.Context, f *advFixture) error {
+			defer advAt(f, f.held.PayBy.Add(-time.Nanosecond))()
+			r := f.req(t)
+			r.Account = f.held.Account
+			_, err := f.e.Hold(ctx, r)
+			return err
+		}},
+		hold("beyond BookingsMax", ErrTooManyBookings, atLimit, func(*advFixture, *HoldRequest) {}),
+		hold("beyond BookingsMax, at another office", ErrTooManyBookings, atLimit, func(_ *advFixture, r *HoldRequest) { r.Office = sby }),
+		hold("beyond BookingsMax, with a booked NIK", ErrTooManyBookings, atLimit, func(f *advFixture, r *HoldRequest) {
+			r.Applicants = []Applicant{{NIK: f.paid.Applicants[0].NIK}}
+		}),
+		hold("beyond BookingsMax, an account at its hold limit", ErrTooManyHolds, atLimit, func(f *advFixture, r *HoldRequest) { r.Account = f.held.Account }),
+		hold("beyond BookingsMax, a key replayed for another slot", ErrIdempotencyConflict, atLimit, func(f *advFixture, r *HoldRequest) {
+			*r = HoldRequest{Account: f.held.Account, Office: kt.Office, Date: kt.Dec10, Slot: kt.Slot1, Pool: kt.Online,
+				Applicants: f.held.Applicants, IdempotencyKey: advHeldKey}
+		}),
+	}
 }

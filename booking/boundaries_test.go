@@ -2,8 +2,9 @@ package booking_test
 
 // The rules at their exact boundaries, in the three zones of Indonesia:
 // every instant is checked one nanosecond before it and at it. .ci/run
-// runs these tests again under TZ=UTC and TZ=America/New_York, so that no
-// rule leans on the host's zone.
+// runs these tests again under TZ=UTC, Asia/Jayapura and America/New_York,
+// so that no rule leans on the host's zone: those named for the
+// boundaries, and by name the others that loop over zoneOffices.
 
 import (
 	"bytes"
@@ -20,7 +21,9 @@ import (
 	"github.com/kuota/kuota/reschedule"
 )
 
-// zoneOffices are the test office in each Indonesian zone.
+// zoneOffices are the test office in each Indonesian zone. A test that
+// loops over them and is not named for the boundaries is named in the
+// time zone loop of .ci/run, so that it runs under the hosts' zones too.
 var zoneOffices = []struct {
 	name string
 	loc  *time.Location
@@ -185,61 +188,111 @@ func TestBookingWindowsAtTheBoundaries(t *testing.T) {
 }
 
 // A second reschedule once H-1 has ended is refused for the window, which
-// is checked before the count.
+// is checked before the count; a nanosecond before the end, for the count.
 func TestSecondRescheduleAfterH1SaysTheWindowClosed(t *testing.T) {
-	e, clk := kt.NewEngine(t, nil)
-	b, err := e.Hold(bg, kt.HoldRequest(t, 1))
-	require.NoError(t, err)
-	_, err = e.Pay(bg, b.BillingCode, "ref-1")
-	require.NoError(t, err)
-	b, err = e.Reschedule(bg, b.Code, kt.Dec10, kt.Slot1)
-	require.NoError(t, err)
-	clk.Set(b.RescheduleBy)
-	_, err = e.Reschedule(bg, b.Code, kt.Dec10, kt.Slot0)
-	require.ErrorIs(t, err, reschedule.ErrRescheduleClosed)
-	require.NotErrorIs(t, err, reschedule.ErrRescheduleLimit)
-	clk.Set(b.RescheduleBy.Add(-time.Nanosecond))
-	_, err = e.Reschedule(bg, b.Code, kt.Dec10, kt.Slot0)
-	require.ErrorIs(t, err, reschedule.ErrRescheduleLimit, "within the window, the count")
+	for _, z := range zoneOffices {
+		t.Run(z.name, func(t *testing.T) {
+			e, clk := newZoneEngine(t, z.loc, nil)
+			b, err := e.Hold(bg, kt.HoldRequest(t, 1))
+			require.NoError(t, err)
+			_, err = e.Pay(bg, b.BillingCode, "ref-1")
+			require.NoError(t, err)
+			b, err = e.Reschedule(bg, b.Code, kt.Dec10, kt.Slot1)
+			require.NoError(t, err)
+			require.Equal(t, time.Date(2026, 12, 10, 0, 0, 0, 0, z.loc), b.RescheduleBy, "the end of H-1 in the office's zone")
+			clk.Set(b.RescheduleBy)
+			_, err = e.Reschedule(bg, b.Code, kt.Dec10, kt.Slot0)
+			require.ErrorIs(t, err, reschedule.ErrRescheduleClosed)
+			require.NotErrorIs(t, err, reschedule.ErrRescheduleLimit)
+			clk.Set(b.RescheduleBy.Add(-time.Nanosecond))
+			_, err = e.Reschedule(bg, b.Code, kt.Dec10, kt.Slot0)
+			require.ErrorIs(t, err, reschedule.ErrRescheduleLimit, "within the window, the count")
+			require.NotErrorIs(t, err, reschedule.ErrRescheduleClosed)
+		})
+	}
 }
 
 // A NIK whose booking never reached its date books again at once by
 // default; with Policy.ReapplyAfterUnreached its window runs from that
-// booking's arrival date, to the nanosecond.
+// booking's arrival date, to the nanosecond. A booking ends unreached when
+// it is cancelled, when its hold expires, or when the office rejects it
+// before its date begins, office time; a rejection from the date's first
+// instant on counts as reached, and starts the window whatever the policy.
 func TestReapplyAfterUnreachedAtTheBoundaries(t *testing.T) {
+	// Each way the first booking, on the 10th, ends; each leaves the clock
+	// where its NIK asks again, once January is released (1 December,
+	// 08:00).
+	ends := []struct {
+		name    string
+		end     func(t *testing.T, e *Engine, clk *kt.Clock, b Booking, loc *time.Location)
+		reached bool // whether the booking counts as having reached its date
+	}{
+		{"cancelled", func(t *testing.T, e *Engine, clk *kt.Clock, b Booking, loc *time.Location) {
+			_, err := e.Cancel(bg, b.Code, Reason{})
+			require.NoError(t, err)
+			clk.Set(time.Date(2026, time.December, 1, 9, 0, 0, 0, loc))
+		}, false},
+		{"expired", func(t *testing.T, e *Engine, clk *kt.Clock, b Booking, loc *time.Location) {
+			clk.Set(b.PayBy)
+			n, err := e.ExpireDue(bg)
+			require.NoError(t, err)
+			require.Equal(t, 1, n)
+			clk.Set(time.Date(2026, time.December, 1, 9, 0, 0, 0, loc))
+		}, false},
+		{"rejected a nanosecond before its date", func(t *testing.T, e *Engine, clk *kt.Clock, b Booking, loc *time.Location) {
+			rejectAt(t, e, clk, b, time.Date(2026, time.December, 10, 0, 0, 0, 0, loc).Add(-time.Nanosecond))
+		}, false},
+		{"rejected as its date begins", func(t *testing.T, e *Engine, clk *kt.Clock, b Booking, loc *time.Location) {
+			rejectAt(t, e, clk, b, time.Date(2026, time.December, 10, 0, 0, 0, 0, loc))
+		}, true},
+	}
 	for _, z := range zoneOffices {
-		for _, after := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s/after unreached %v", z.name, after), func(t *testing.T) {
-				p := reschedule.Default()
-				p.ReapplyAfterUnreached = after
-				e, clk := newZoneEngine(t, z.loc, &Options{Policy: &p})
-				first, err := e.Hold(bg, kt.HoldRequest(t, 1))
-				require.NoError(t, err)
-				_, err = e.Cancel(bg, first.Code, Reason{})
-				require.NoError(t, err)
-				again := kt.HoldRequest(t, 1)
-				again.Date = kt.Jan04
-				clk.Set(time.Date(2026, time.December, 1, 9, 0, 0, 0, z.loc)) // January is released
-				_, err = e.Hold(bg, again)
-				if !after {
-					require.NoError(t, err, "at once after a cancellation")
-					return
-				}
-				var we *reschedule.WindowError
-				require.ErrorAs(t, err, &we)
-				require.ErrorIs(t, err, reschedule.ErrReapplyTooSoon)
-				opens := p.ReapplyFrom(kt.Dec10, z.loc)
-				require.Equal(t, opens, we.Opens)
-				clk.Set(opens.Add(-time.Nanosecond))
-				again.Date = calendar.NewDate(2027, time.January, 11)
-				_, err = e.Hold(bg, again)
-				require.ErrorIs(t, err, reschedule.ErrReapplyTooSoon)
-				clk.Set(opens)
-				_, err = e.Hold(bg, again)
-				require.NoError(t, err)
-			})
+		for _, end := range ends {
+			for _, after := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%s/after unreached %v", z.name, end.name, after), func(t *testing.T) {
+					p := reschedule.Default()
+					p.ReapplyAfterUnreached = after
+					e, clk := newZoneEngine(t, z.loc, &Options{Policy: &p})
+					first, err := e.Hold(bg, kt.HoldRequest(t, 1))
+					require.NoError(t, err)
+					end.end(t, e, clk, first, z.loc)
+					again := kt.HoldRequest(t, 1)
+					again.Date = kt.Jan04
+					_, err = e.Hold(bg, again)
+					if !end.reached && !after {
+						require.NoError(t, err, "at once after a booking that never reached its date")
+						return
+					}
+					var we *reschedule.WindowError
+					require.ErrorAs(t, err, &we)
+					require.ErrorIs(t, err, reschedule.ErrReapplyTooSoon)
+					opens := p.ReapplyFrom(kt.Dec10, z.loc)
+					require.Equal(t, opens, we.Opens)
+					require.Equal(t, time.Date(2027, time.January, 10, 0, 0, 0, 0, z.loc), opens, "a month after the 10th, office time")
+					clk.Set(opens.Add(-time.Nanosecond))
+					again.Date = calendar.NewDate(2027, time.January, 11)
+					_, err = e.Hold(bg, again)
+					require.ErrorIs(t, err, reschedule.ErrReapplyTooSoon)
+					clk.Set(opens)
+					_, err = e.Hold(bg, again)
+					require.NoError(t, err)
+				})
+			}
 		}
 	}
+}
+
+// rejectAt pays b and rejects it at the instant at, leaving the clock
+// there.
+func rejectAt(t *testing.T, e *Engine, clk *kt.Clock, b Booking, at time.Time) {
+	t.Helper()
+	_, err := e.Pay(bg, b.BillingCode, "ref")
+	require.NoError(t, err)
+	clk.Set(at)
+	got, err := e.Reject(bg, b.Code, Reason{Kind: ReasonInvalidData, Text: "berkas tidak lengkap"})
+	require.NoError(t, err)
+	require.Equal(t, Rejected, got.State)
+	require.Equal(t, at, got.History[len(got.History)-1].At)
 }
 
 // A reschedule is logged as a reschedule, not as a payment.

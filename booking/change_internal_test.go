@@ -64,6 +64,9 @@ func recordOffice(t testing.TB) *OfficeConfig {
 }
 
 // recordNIK returns the i-th NIK, the digits kuotatest.NIKDigits gives.
+// It copies kuotatest's formula because these tests are package booking
+// itself, and kuotatest imports booking: importing it here would be a
+// cycle.
 func recordNIK(t testing.TB, i int) NIK {
 	t.Helper()
 	n, err := ParseNIK(fmt.Sprintf("3171010101%02d%04d", (90+i/9999)%100, i%9999+1))

@@ -45,7 +45,7 @@ func advCodeBookings(t *testing.T, n int) (*Engine, []string, []string) {
 	codes, billings := make([]string, n), make([]string, n)
 	for i := range n {
 		b, err := e.Hold(bg, HoldRequest{Account: "acct-" + strconv.Itoa(i), Office: "CODES", Date: kt.Dec10, Slot: kt.Slot0, Pool: kt.Online,
-			Applicants: []Applicant{{NIK: advFastNIK(i)}}})
+			Applicants: []Applicant{{NIK: kt.NIK(t, i)}}})
 		require.NoError(t, err)
 		codes[i], billings[i] = b.Code, b.BillingCode
 	}

@@ -1,10 +1,12 @@
 package booking_test
 
-// Expiry and no-shows: ExpireDue and MarkNoShows called by hand, the
-// background sweeper running them on time, and the read paths that expire
-// lapsed holds before they show seats.
+// Expiry and no-shows: ExpireDue and MarkNoShows called by hand, in each
+// zone of Indonesia, the background sweeper running them on time, and the
+// read paths that expire lapsed holds before they show seats.
 
 import (
+	"context"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -20,43 +22,135 @@ import (
 	"github.com/kuota/kuota/quota"
 )
 
+// ExpireDue and MarkNoShows record each deadline at its instant, in each
+// zone: a hold's payment deadline, and a paid booking's slot end (09:00 on
+// the 10th, office time).
 func TestExpireDueAndNoShows(t *testing.T) {
-	e, clk := kt.NewEngine(t, &Options{MaxHoldsPerAccount: 5})
-	h1, err := e.Hold(bg, kt.HoldRequest(t, 1))
-	require.NoError(t, err)
-	clk.Set(kt.T1.Add(time.Minute))
-	h2, err := e.Hold(bg, kt.HoldRequest(t, 2))
-	require.NoError(t, err)
-	p := holdAndPay(t, e, 3)
+	for _, z := range zoneOffices {
+		t.Run(z.name, func(t *testing.T) {
+			e, clk := newZoneEngine(t, z.loc, &Options{MaxHoldsPerAccount: 5})
+			h1, err := e.Hold(bg, kt.HoldRequest(t, 1))
+			require.NoError(t, err)
+			clk.Add(time.Minute)
+			h2, err := e.Hold(bg, kt.HoldRequest(t, 2))
+			require.NoError(t, err)
+			p := holdAndPay(t, e, 3)
+			require.Equal(t, time.Date(2026, 12, 10, 9, 0, 0, 0, z.loc), p.SlotEnd)
 
-	// The sweeps read the engine's clock: each is run a nanosecond before
-	// a deadline and at it.
-	clk.Set(h1.PayBy.Add(-time.Nanosecond))
-	n, err := e.ExpireDue(bg)
-	require.NoError(t, err)
-	require.Zero(t, n)
-	clk.Set(h1.PayBy)
-	n, err = e.ExpireDue(bg)
-	require.NoError(t, err)
-	require.Equal(t, 1, n)
-	require.Equal(t, Expired, getBooking(t, e, h1.Code).State)
-	require.Equal(t, Held, getBooking(t, e, h2.Code).State)
-	clk.Set(h2.PayBy)
-	n, err = e.ExpireDue(bg)
-	require.NoError(t, err)
-	require.Equal(t, 1, n)
+			// The sweeps read the engine's clock: each is run a
+			// nanosecond before a deadline and at it.
+			clk.Set(h1.PayBy.Add(-time.Nanosecond))
+			n, err := e.ExpireDue(bg)
+			require.NoError(t, err)
+			require.Zero(t, n)
+			clk.Set(h1.PayBy)
+			n, err = e.ExpireDue(bg)
+			require.NoError(t, err)
+			require.Equal(t, 1, n)
+			require.Equal(t, Expired, getBooking(t, e, h1.Code).State)
+			require.Equal(t, Held, getBooking(t, e, h2.Code).State)
+			clk.Set(h2.PayBy)
+			n, err = e.ExpireDue(bg)
+			require.NoError(t, err)
+			require.Equal(t, 1, n)
 
-	clk.Set(kt.T6.Add(-time.Nanosecond))
-	n, err = e.MarkNoShows(bg)
-	require.NoError(t, err)
-	require.Zero(t, n)
-	clk.Set(kt.T6)
-	n, err = e.MarkNoShows(bg)
-	require.NoError(t, err)
-	require.Equal(t, 1, n)
-	require.Equal(t, NoShow, getBooking(t, e, p.Code).State)
-	require.Equal(t, 5, cellLeft(t, e, kt.Dec10, 0, 0))
-	kt.RequireConsistent(t, e)
+			clk.Set(p.SlotEnd.Add(-time.Nanosecond))
+			n, err = e.MarkNoShows(bg)
+			require.NoError(t, err)
+			require.Zero(t, n)
+			clk.Set(p.SlotEnd)
+			n, err = e.MarkNoShows(bg)
+			require.NoError(t, err)
+			require.Equal(t, 1, n)
+			require.Equal(t, NoShow, getBooking(t, e, p.Code).State)
+			require.Equal(t, 5, cellLeft(t, e, kt.Dec10, 0, 0))
+			kt.RequireConsistent(t, e)
+		})
+	}
+}
+
+// ExpireDue and MarkNoShows read the engine's clock: a scheduler cannot
+// expire a hold, or mark a no-show, before its time, however often it
+// calls them; at the instant, each records its booking.
+func TestSweepsReadTheEngineClock(t *testing.T) {
+	for _, z := range zoneOffices {
+		t.Run(z.name, func(t *testing.T) {
+			e, clk := newZoneEngine(t, z.loc, nil)
+			held, err := e.Hold(bg, kt.HoldRequest(t, 1))
+			require.NoError(t, err)
+			paid, err := e.Hold(bg, kt.HoldRequest(t, 2))
+			require.NoError(t, err)
+			paid, err = e.Pay(bg, paid.BillingCode, "ref")
+			require.NoError(t, err)
+			require.Equal(t, time.Date(2026, 12, 10, 9, 0, 0, 0, z.loc), paid.SlotEnd, "the slot ends at 09:00 office time")
+			sweep := func(expired, noShows int) {
+				t.Helper()
+				n, err := e.ExpireDue(bg)
+				require.NoError(t, err)
+				require.Equal(t, expired, n, "expired at %v", clk.Now())
+				n, err = e.MarkNoShows(bg)
+				require.NoError(t, err)
+				require.Equal(t, noShows, n, "no-shows at %v", clk.Now())
+			}
+			for range 2 {
+				sweep(0, 0)
+			}
+			clk.Set(held.PayBy.Add(-time.Nanosecond))
+			sweep(0, 0)
+			clk.Set(held.PayBy)
+			sweep(1, 0)
+			clk.Set(paid.SlotEnd.Add(-time.Nanosecond))
+			sweep(0, 0)
+			clk.Set(paid.SlotEnd)
+			sweep(0, 1)
+		})
+	}
+}
+
+// The sweeps' refusals run on the shared harness (refusal_test.go): an
+// engine that must not write, opened read-only or a standby, refuses
+// ExpireDue and MarkNoShows when everything is due, and records nothing.
+//
+// The sweeps refuse nothing else of their own, so nothing else is in the
+// table: with an ended or a nil context, or on a closed engine, they
+// refuse as every method does (TestAdversarialEndedContext,
+// TestAdversarialNilContext and TestAdversarialClosedEngine call them
+// when everything is due), and a journal that refuses writes is
+// TestSimFoundRefusalsOnAFailedJournal's.
+func TestExpiryRefusals(t *testing.T) { runRefusals(t, advExpiryCalls()) }
+
+// advExpiryCalls are refusals of ExpireDue and MarkNoShows, each asked of
+// a twin of the fixture's engine at an instant when the fixture's hold has
+// lapsed and both its paid bookings' slots (on the 10th and the 11th)
+// have ended.
+func advExpiryCalls() []advCall {
+	due := time.Date(2026, time.December, 12, 0, 0, 0, 0, kt.WIB)
+	readOnly := func(t *testing.T, f *advFixture) *Engine { return f.twin(t, Options{ReadOnly: true}) }
+	standby := func(t *testing.T, f *advFixture) *Engine { return f.standby(t) }
+	sweeps := []struct {
+		name  string
+		sweep func(e *Engine, ctx context.Context) (int, error)
+	}{
+		{"expire due", (*Engine).ExpireDue},
+		{"mark no-shows", (*Engine).MarkNoShows},
+	}
+	var calls []advCall
+	for _, s := range sweeps {
+		call := func(ctx context.Context, f *advFixture) error {
+			defer advAt(f, due)()
+			n, err := s.sweep(f.e, ctx)
+			if n != 0 {
+				return fmt.Errorf("refused (%v), yet reported %d recorded", err, n)
+			}
+			return err
+		}
+		calls = append(calls,
+			// Only a file is opened read-only.
+			advCall{name: s.name + " on a read-only engine", want: ErrReadOnly, index: -1, only: "durable", on: readOnly, call: call},
+			advCall{name: s.name + " on a standby", want: ErrStandby, index: -1, on: standby, call: call},
+		)
+	}
+	return calls
 }
 
 // A rescheduled booking is a no-show at the end of its new slot, not its

@@ -189,8 +189,8 @@ func TestReapplyWindow(t *testing.T) {
 //
 // Deliberately not in the table: reschedule.ErrReapplyTooSoon needs the
 // clock moved past an arrival (TestReapplyWindow), ErrTooManyBookings
-// needs a limit of its own, and ErrNilContext is every method's
-// (TestAdversarialNilContext).
+// needs a limit of its own (TestAbuseRefusals asks an engine at it), and
+// ErrNilContext is every method's (TestAdversarialNilContext).
 func TestHoldRefusals(t *testing.T) {
 	calls := advHoldCalls(t)
 	// Every refusal Hold documents is in the table, so that a sentinel

@@ -5,6 +5,10 @@ package booking_test
 // last ten digits), no applicant metadata and no account ID in the log;
 // and no error the engine returns about an applicant quotes the
 // applicant's NIK.
+//
+// Privacy has no refusal of its own, so it has no refusal table: it is
+// what the engine never writes to a log or an error, whatever it grants or
+// refuses, and the refusals checked here are the other features'.
 
 import (
 	"bytes"

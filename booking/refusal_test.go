@@ -14,11 +14,15 @@ package booking_test
 // is refused before anything else is looked at, with ErrNilContext:
 // TestAdversarialNilContext checks that of every method.) Since a refusal
 // changes nothing, the cases of one run share one fixture: a case that
-// does change the engine fails, and may disturb the cases after it.
+// does change the engine fails, and may disturb the cases after it. A
+// case about an engine in another mode or with other limits (read-only,
+// a standby, a lower BookingsMax) asks a twin of the fixture's engine,
+// made for it alone, and that twin must not change.
 
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -29,6 +33,7 @@ import (
 
 	. "github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/journal"
 	kt "github.com/kuota/kuota/internal/kuotatest"
 	"github.com/kuota/kuota/quota"
 )
@@ -65,6 +70,10 @@ type advFixture struct {
 	absentCode, absentBilling      string // decode to sequence numbers never handed out
 	closedDay, closedSlotDay, tiny calendar.Date
 	noQuota                        calendar.Date // its 08:00 walk-in cell offers no seat
+	// log is the in-memory engine's journal, which keeps its records so
+	// that a twin can replay them; nil for the durable engine, whose
+	// twins start from a backup of its file.
+	log *journal.Memory
 }
 
 const (
@@ -82,7 +91,9 @@ func newAdvFixture(t *testing.T, durable bool) *advFixture {
 	if durable {
 		f.e, err = Open(filepath.Join(t.TempDir(), "kuota.db"), &opts)
 	} else {
-		f.e, err = New(&opts)
+		// New's engine, over a journal that keeps its records.
+		f.log = &journal.Memory{Keep: true}
+		f.e, err = StartWith(&opts, f.log)
 	}
 	require.NoError(t, err)
 	t.Cleanup(func() { f.e.Close() })
@@ -122,6 +133,78 @@ func newAdvFixture(t *testing.T, durable bool) *advFixture {
 	f.absentCode = e.CodeOf(1 << 40)
 	f.absentBilling = e.BillingOf(1 << 40)
 	return f
+}
+
+// twin returns a second engine holding the fixture's bookings, on its
+// clock with no sweeper, made with opts otherwise: the durable engine's
+// file copied by Backup and opened with opts, or the in-memory engine's
+// records replayed into a journal of the twin's own. It is closed when
+// the test ends.
+func (f *advFixture) twin(t *testing.T, opts Options) *Engine {
+	t.Helper()
+	opts.Now, opts.NoSweeper = f.clk.Now, true
+	var e *Engine
+	var err error
+	if f.log == nil {
+		opts.Durability = NoSync
+		e, err = Open(f.backup(t), &opts)
+	} else {
+		j := &journal.Memory{Keep: true}
+		require.NoError(t, f.log.Replay(func(_ uint64, rec []byte) error {
+			_, err := j.Append(rec)
+			return err
+		}))
+		e, err = StartWith(&opts, j)
+	}
+	require.NoError(t, err)
+	t.Cleanup(func() { e.Close() })
+	f.requireTwin(t, e)
+	return e
+}
+
+// standby returns a standby engine on the fixture's clock that has
+// followed every record of the fixture's engine (through a backup of a
+// durable engine's file). It is closed when the test ends.
+func (f *advFixture) standby(t *testing.T) *Engine {
+	t.Helper()
+	e, err := NewStandby(&Options{Now: f.clk.Now, NoSweeper: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { e.Close() })
+	if f.log != nil {
+		require.NoError(t, e.Follow(f.log.Replay))
+		f.requireTwin(t, e)
+		return e
+	}
+	log, err := journal.OpenBolt(f.backup(t), &journal.BoltOptions{ReadOnly: true})
+	require.NoError(t, err)
+	defer log.Close()
+	require.NoError(t, e.Follow(func(yield func(uint64, []byte) error) error { return log.Read(1, yield) }))
+	f.requireTwin(t, e)
+	return e
+}
+
+// requireTwin fails unless e answers every read as the fixture's engine
+// does, but for Stats, which say what kind of engine each is.
+func (f *advFixture) requireTwin(t *testing.T, e *Engine) {
+	t.Helper()
+	want, got := captureEngine(t, f.e, f.accounts), captureEngine(t, e, f.accounts)
+	require.Equal(t, want.Stats.Bookings, got.Stats.Bookings)
+	want.Stats, got.Stats = Stats{}, Stats{}
+	require.Equal(t, want, got, "a twin that differs from the fixture")
+}
+
+// backup writes a backup of the durable engine's file to a new file of
+// the test's, readable by its owner only (as Open demands), and returns
+// its path.
+func (f *advFixture) backup(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "twin.db")
+	out, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	require.NoError(t, err)
+	_, err = f.e.Backup(bg, out)
+	require.NoError(t, err)
+	require.NoError(t, out.Close())
+	return path
 }
 
 // req returns a valid request for a fresh account and NIK, which would
@@ -262,6 +345,10 @@ type advCall struct {
 	// only, when set, is the one engine the case applies to: "memory"
 	// or "durable".
 	only string
+	// on, when set, makes the engine the case asks, as f.e, in place of
+	// the fixture's: a twin of it (advFixture.twin, advFixture.standby).
+	// The twin is what must not change.
+	on func(t *testing.T, f *advFixture) *Engine
 }
 
 // runRefusals runs a refusal table on every engine and context it applies
@@ -282,16 +369,22 @@ func runRefusals(t *testing.T, calls []advCall) {
 					continue // the case is about the other engine
 				}
 				t.Run(tt.name, func(t *testing.T) {
-					before := captureEngine(t, f.e, accounts)
+					asked := f
+					if tt.on != nil {
+						twin := *f
+						twin.e = tt.on(t, f)
+						asked = &twin
+					}
+					before := captureEngine(t, asked.e, accounts)
 					var err error
-					require.NotPanics(t, func() { err = tt.call(bg, f) })
+					require.NotPanics(t, func() { err = tt.call(bg, asked) })
 					require.ErrorIs(t, err, tt.want)
 					if tt.index >= 0 {
 						var ae *ApplicantError
 						require.ErrorAs(t, err, &ae)
 						require.Equal(t, tt.index, ae.Index)
 					}
-					requireUnchanged(t, f.e, before, accounts)
+					requireUnchanged(t, asked.e, before, accounts)
 				})
 			}
 		})

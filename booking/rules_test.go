@@ -1,8 +1,9 @@
 package booking_test
 
 // Rules the engine once got wrong or could not express: calendars per
-// pool, a day with no quota, slots named by their start, rejection and
-// cancellation reasons as data, and the sweeps on the engine's clock.
+// pool, a day with no quota, slots named by their start, and rejection and
+// cancellation reasons as data. (The sweeps on the engine's clock are
+// expiry_test.go's.)
 
 import (
 	"fmt"
@@ -180,32 +181,4 @@ func TestReasonsAreData(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, b, got)
 	}
-}
-
-// ExpireDue and MarkNoShows read the engine's clock: a scheduler cannot
-// expire a hold, or mark a no-show, before its time.
-func TestSweepsReadTheEngineClock(t *testing.T) {
-	e, clk := kt.NewEngine(t, nil)
-	held, err := e.Hold(bg, kt.HoldRequest(t, 1))
-	require.NoError(t, err)
-	paid, err := e.Hold(bg, kt.HoldRequest(t, 2))
-	require.NoError(t, err)
-	_, err = e.Pay(bg, paid.BillingCode, "ref")
-	require.NoError(t, err)
-	for range 2 {
-		n, err := e.ExpireDue(bg)
-		require.NoError(t, err)
-		require.Zero(t, n)
-		n, err = e.MarkNoShows(bg)
-		require.NoError(t, err)
-		require.Zero(t, n)
-	}
-	clk.Set(held.PayBy)
-	n, err := e.ExpireDue(bg)
-	require.NoError(t, err)
-	require.Equal(t, 1, n)
-	clk.Set(kt.T6)
-	n, err = e.MarkNoShows(bg)
-	require.NoError(t, err)
-	require.Equal(t, 1, n)
 }
