@@ -21,17 +21,23 @@ import (
 // where the problems are kept for [Engine.Check] to list. Open then
 // expires the holds whose deadline passed while the file was closed.
 // (Check itself, a sweep of every booking and cell, is not run: the
-// replay has made every change through the checks that Check repeats.) A file written by an earlier
-// version of kuota (file format 1) is converted on the first writable
-// Open, in one transaction; read-only, it is converted in memory only.
+// replay has made every change through the checks that Check repeats.) A
+// file written by an earlier version of kuota (file format 1) is converted
+// on the first writable Open, in one transaction; read-only, it is
+// converted in memory only.
 //
 // Open refuses an existing file that group or others may write, or read
 // unless Options.AllowSharedRead ([ErrFilePermissions]); a file that is
 // not kuota's, even an empty bbolt file, or one damaged anywhere — every
 // record carries a checksum, and the file's pages are checked before they
 // are mapped — with [ErrCorrupt] naming the damage, never a panic (the
-// kuota command's salvage copies what is intact into a new file). It gives
-// up with [ErrLocked] when another process holds the file for longer than
+// kuota command's salvage copies what is intact into a new file). One
+// exception is bbolt's own design: of its two meta pages, written in turn,
+// it opens from the valid one, so damage to the newer loses the last
+// commit without an error — the file cannot tell it from a commit a crash
+// cut short, which was never acknowledged. Open logs a warning
+// (Options.Logger) whenever it opens from one meta page. It gives up with
+// [ErrLocked] when another process holds the file for longer than
 // Options.LockTimeout.
 //
 // With Options.Durability Sync (the default) every change is on disk before
@@ -51,6 +57,10 @@ func Open(path string, opts *Options) (*Engine, error) {
 	})
 	if err != nil {
 		return nil, journalError(err)
+	}
+	if err := log.OneMetaPage(); err != nil {
+		o.Logger.Warn("opened from the older of the file's two meta pages: either a crash cut short the commit after it (never acknowledged), or the file is damaged and its last commit is lost (a backup taken since holds it)",
+			"file", path, "err", err)
 	}
 	if o.ReadOnly {
 		return openReader(log, o)

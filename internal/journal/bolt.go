@@ -66,6 +66,10 @@ type Bolt struct {
 	last   atomic.Uint64 // the LSN of the last record in the file; set under mu
 	syncNs atomic.Int64  // the latest Append's writing and syncing, in ns
 
+	// oneMeta says why one of the file's two meta pages was not valid at
+	// open (see OneMetaPage); nil when both were.
+	oneMeta error
+
 	// mem holds the records of a file that is converted only in memory,
 	// because it was opened read-only: a format-1 file (by Upgrade) or a
 	// format-2 one. LSN i+1 is at i; Read serves them instead of the file.
@@ -121,7 +125,7 @@ func OpenBolt(path string, opts *BoltOptions) (*Bolt, error) {
 	if err := checkPermissions(path, o); err != nil {
 		return nil, err
 	}
-	f, isNew, err := openChecked(path, o)
+	f, isNew, oneMeta, err := openChecked(path, o)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +133,7 @@ func OpenBolt(path string, opts *BoltOptions) (*Bolt, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Bolt{db: db, path: path, readOnly: o.ReadOnly, fillPercent: logFillPercent}
+	b := &Bolt{db: db, path: path, readOnly: o.ReadOnly, fillPercent: logFillPercent, oneMeta: oneMeta}
 	if err := guard(path, "open", func(*bool) error { return b.prepare(isNew, o.Upgrade) }); err != nil {
 		db.Close()
 		return nil, err
@@ -159,15 +163,16 @@ func checkPermissions(path string, o BoltOptions) error {
 }
 
 // openChecked opens and locks the file, and checks that bbolt can read it
-// (see OpenBolt). isNew reports a file of no bytes, opened for writing.
-func openChecked(path string, o BoltOptions) (_ *os.File, isNew bool, err error) {
+// (see OpenBolt). isNew reports a file of no bytes, opened for writing;
+// oneMeta why one meta page is not valid, when the other is.
+func openChecked(path string, o BoltOptions) (_ *os.File, isNew bool, oneMeta error, err error) {
 	flag := os.O_RDWR | os.O_CREATE
 	if o.ReadOnly {
 		flag = os.O_RDONLY
 	}
 	f, err := os.OpenFile(path, flag, 0o600)
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	defer func() {
 		if err != nil {
@@ -175,19 +180,19 @@ func openChecked(path string, o BoltOptions) (_ *os.File, isNew bool, err error)
 		}
 	}()
 	if err := lockFile(f, !o.ReadOnly, o.LockTimeout); errors.Is(err, ErrLocked) {
-		return nil, false, fmt.Errorf("%w: %s (waited %v)", ErrLocked, path, o.LockTimeout)
+		return nil, false, nil, fmt.Errorf("%w: %s (waited %v)", ErrLocked, path, o.LockTimeout)
 	} else if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	if fi.Size() == 0 {
 		if o.ReadOnly {
-			return nil, false, fmt.Errorf("%w: %s has no bytes: not a journal yet (a writable open makes it one)", ErrCorrupt, path)
+			return nil, false, nil, fmt.Errorf("%w: %s has no bytes: not a journal yet (a writable open makes it one)", ErrCorrupt, path)
 		}
-		return f, true, nil
+		return f, true, nil, nil
 	}
 	bf, err := readBoltFile(f, fi.Size())
 	if err == nil {
@@ -197,9 +202,9 @@ func openChecked(path string, o BoltOptions) (_ *os.File, isNew bool, err error)
 		err = bf.checkTree(bf.current())
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("%w: %s is not a bbolt file, or a damaged one: %v", ErrCorrupt, path, err)
+		return nil, false, nil, fmt.Errorf("%w: %s is not a bbolt file, or a damaged one: %v", ErrCorrupt, path, err)
 	}
-	return f, false, nil
+	return f, false, bf.invalidMeta(), nil
 }
 
 // openDB opens f, checked and locked by openChecked, with bbolt, which
@@ -236,6 +241,16 @@ func openDB(f *os.File, path string, o BoltOptions) (db *bolt.DB, err error) {
 
 // Path returns the path the file was opened at.
 func (b *Bolt) Path() string { return b.path }
+
+// OneMetaPage returns why one of the file's two meta pages was not valid
+// when it was opened, or nil when both were. bbolt writes its meta pages
+// in turn, one per commit, and opens from the valid one with the later
+// transaction: an invalid one is either a commit a crash cut short while
+// writing it (never acknowledged: its sync had not returned) or damage
+// to the file after the fact, which loses the last commit silently. The
+// file cannot tell the two apart; its owner should say so where an
+// operator will see it.
+func (b *Bolt) OneMetaPage() error { return b.oneMeta }
 
 // Last returns the LSN of the last record, 0 when there is none. It never
 // fails: the file is read once, at open, and then followed by Append.

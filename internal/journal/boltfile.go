@@ -151,6 +151,17 @@ func (f *boltFile) checkSize() error {
 	return nil
 }
 
+// invalidMeta returns why one meta page is not valid while the other is,
+// or nil.
+func (f *boltFile) invalidMeta() error {
+	for _, m := range f.metas {
+		if m.err != nil {
+			return fmt.Errorf("meta page %d: %w", m.page, m.err)
+		}
+	}
+	return nil
+}
+
 // readMeta reads the meta page at off.
 func (f *boltFile) readMeta(off int64, page int) boltMeta {
 	buf := make([]byte, pageHeaderBytes+metaBytes)

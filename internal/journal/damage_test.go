@@ -88,6 +88,12 @@ func (fx damageFixture) check(t testing.TB, path string, file []byte, readOnly b
 	if !slices.Contains(fx.commits, n) {
 		t.Errorf("%s (read-only %v): read %d records without an error; the commits left %v", what, readOnly, n, fx.commits)
 	}
+	if n < len(fx.recs) && len(file) > 0 && b.OneMetaPage() == nil {
+		// The last commit is lost: the file must say that it opened from
+		// one meta page, for Open to warn of it. (A file of no bytes is
+		// a new journal, as OpenBolt documents.)
+		t.Errorf("%s (read-only %v): read an earlier commit, and OneMetaPage says both meta pages were valid", what, readOnly)
+	}
 	if !readOnly {
 		next := Entry{LSN: uint64(n) + 1, Data: []byte("after the damage")}
 		if err := b.Append([]Entry{next}); err == nil {
@@ -191,6 +197,13 @@ func (fx damageFixture) damages() []damage {
 // records of a whole commit; and it counts the outcomes by kind of damage.
 func TestOpenDamagedFiles(t *testing.T) {
 	fx := newDamageFixture(t)
+	path0 := filepath.Join(t.TempDir(), "intact.db")
+	require.NoError(t, os.WriteFile(path0, fx.file, 0o600))
+	intact, err := OpenBolt(path0, &BoltOptions{ReadOnly: true})
+	require.NoError(t, err)
+	require.NoError(t, intact.OneMetaPage(), "an intact file has two valid meta pages")
+	require.NoError(t, intact.Close())
+
 	path := filepath.Join(t.TempDir(), "damaged.db")
 	ds := fx.damages()
 	require.Greater(t, len(ds), 900)
