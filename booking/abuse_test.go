@@ -310,6 +310,10 @@ func advAbuseCalls(t *testing.T) []advCall {
 			r.Applicants = []Applicant{{NIK: f.paid.Applicants[0].NIK}}
 		}),
 		hold("beyond BookingsMax, an account at its hold limit", ErrTooManyHolds, atLimit, func(f *advFixture, r *HoldRequest) { r.Account = f.held.Account }),
+		// The seats come before BookingsMax (see Hold): a cell that cannot
+		// take the hold says so, and nothing is counted.
+		hold("beyond BookingsMax, a day not opened", quota.ErrNotOpened, atLimit, func(_ *advFixture, r *HoldRequest) { r.Date = kt.Jan04 }),
+		hold("beyond BookingsMax, more than is left", quota.ErrFull, atLimit, func(_ *advFixture, r *HoldRequest) { r.Applicants = kt.Applicants(t, 100, 4) }),
 		hold("beyond BookingsMax, a key replayed for another slot", ErrIdempotencyConflict, atLimit, func(f *advFixture, r *HoldRequest) {
 			*r = HoldRequest{Account: f.held.Account, Office: kt.Office, Date: kt.Dec10, Slot: kt.Slot1, Pool: kt.Online,
 				Applicants: f.held.Applicants, IdempotencyKey: advHeldKey}

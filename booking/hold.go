@@ -25,10 +25,12 @@ import (
 // *ApplicantError), the metadata size (ErrMetadataTooLarge), an earlier
 // request under the same idempotency key (the same booking back, or
 // ErrIdempotencyConflict), the account's unpaid holds (ErrTooManyHolds),
-// Options.BookingsMax (ErrTooManyBookings), the seats (quota.ErrPast,
-// ErrOutsideHorizon, ErrClosed, ErrNotOpened, ErrNoQuota, ErrFull), and
-// each NIK's other bookings (ErrNIKBooked, reschedule.ErrReapplyTooSoon,
-// as an *ApplicantError). A refusal changes nothing.
+// the seats (quota.ErrPast, ErrOutsideHorizon, ErrClosed, ErrNotOpened,
+// ErrNoQuota, ErrFull: looked at before anything is built, so that the
+// rush's common answer costs no allocation), Options.BookingsMax
+// (ErrTooManyBookings), and each NIK's other bookings (ErrNIKBooked,
+// reschedule.ErrReapplyTooSoon, as an *ApplicantError). A refusal
+// changes nothing.
 //
 // When the cell is full, Hold first expires the holds whose deadline has
 // passed, so an expired hold never keeps a seat from anyone.
