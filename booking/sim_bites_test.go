@@ -44,11 +44,12 @@ func TestSimSeesAMissingFsync(t *testing.T) {
 //	go test ./booking -run 'TestSim$'
 //
 // Either way a change the journal refuses (the disk full, or sick) leaves
-// its effect behind. With the tree of issue 13's closing, seed 14 fails
-// first for both — Check finds a cell whose counter disagrees with its
-// bookings, or a count by state that does not match — and 19 (seats
-// given back early) or 22 (state published early) of the 300 seeds fail;
-// without the bug, none of 3,000 does.
+// its effect behind. Measured on the tree of 2026-11-29: seats given back
+// early fail 17 of the 300 seeds, the first seed 4 ("2026-12-10 08:00
+// online: engine 2 seats left of 2, model 2 taken", after a rejection
+// the journal refused); the state published early fails 25 of 300, the
+// first seed 4 too (seed 19: "pay …, then Get: state: engine paid, model
+// held"); without the bug, none of 3,000 seeds fails.
 
 // TestSimIsDeterministic runs seeds twice: the same trace, line for line,
 // and the same bytes on the disk, or a failing seed would not replay.
