@@ -264,7 +264,10 @@
 // The new file is a booking file like any other, as it was just before
 // the first damaged change: the service opens it. The changes after that
 // one are lost (salvage counts them); restore them from a backup if there
-// is one. salvage never changes the damaged file and never replaces an
+// is one. When the first change is damaged — it holds the keys of the
+// booking codes, without which nothing after it can be read — salvage
+// writes no file and says to restore the backup. salvage never changes
+// the damaged file and never replaces an
 // existing one, and it prints no booking: to it a change is bytes, named by
 // its number.
 //

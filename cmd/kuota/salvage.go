@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"strings"
 
 	"github.com/kuota/kuota/internal/journal"
@@ -33,6 +34,14 @@ func runSalvage(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return explainSalvage(err, src, dst)
 	}
+	if rep.Copied == 0 && !rep.Complete() {
+		// The first change of a booking file holds its code keys: a
+		// file without it is no booking file, only a journal that
+		// `kuota check` would call damaged. Write none.
+		if err := os.Remove(dst); err != nil {
+			return err
+		}
+	}
 	printSalvage(stdout, &rep, src, dst)
 	if !rep.Complete() {
 		return errLost
@@ -56,9 +65,13 @@ func explainSalvage(err error, src, dst string) error {
 // and why, then what to do next.
 func printSalvage(w io.Writer, rep *journal.SalvageReport, src, dst string) {
 	var b strings.Builder
-	if rep.Copied == 0 {
+	nothing := rep.Copied == 0 && !rep.Complete()
+	switch {
+	case nothing:
+		fmt.Fprintf(&b, "salvaged nothing from %s: its first change, which holds the keys of the booking codes, is damaged; %s is not written\n", src, dst)
+	case rep.Copied == 0:
 		fmt.Fprintf(&b, "salvaged no change from %s into %s\n", src, dst)
-	} else {
+	default:
 		fmt.Fprintf(&b, "salvaged %s (1 to %d) from %s into %s\n", plural(int(rep.Copied), "change"), rep.Copied, src, dst)
 	}
 	if !rep.Checksums {
@@ -82,6 +95,10 @@ func printSalvage(w io.Writer, rep *journal.SalvageReport, src, dst string) {
 	if more := rep.ProblemCount - len(rep.Problems); more > 0 {
 		fmt.Fprintf(&b, "problem: %s more\n", plural(more, "problem"))
 	}
-	fmt.Fprintf(&b, "%s holds the changes made before the damage: kuota check -db %s, then start the service on it\n", dst, dst)
+	if nothing {
+		b.WriteString("restore the latest backup (kuota backup) instead\n")
+	} else {
+		fmt.Fprintf(&b, "%s holds the changes made before the damage: kuota check -db %s, then start the service on it\n", dst, dst)
+	}
 	io.WriteString(w, b.String())
 }
