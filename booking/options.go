@@ -125,6 +125,17 @@ type Options struct {
 	// clock set right (by an operator, by NTP stepping it) is believed
 	// once the hold has passed. A custom Now without Monotonic is taken as
 	// it is, backwards steps and all.
+	//
+	// The guard checks each reading against one it trusted before, so it
+	// cannot check the first: a clock wrong at the moment New or Open
+	// reads it is believed (and Open's sweep of what fell due while the
+	// file was closed acts on it). Its correction is then a jump like any
+	// other, believed after ClockJumpHold — but engine time, which never
+	// goes backwards, waits for the wall clock to reach the instants
+	// already used, which for a clock that was years ahead is never:
+	// restart the engine once the clock is right. Each start takes the
+	// clock afresh, so across a restart with the clock set back a
+	// booking's history can read out of order.
 	Now func() time.Time
 	// Monotonic, with a custom Now, is a monotonic clock the engine checks
 	// Now against (see Now): time elapsed since any fixed instant, such as
@@ -153,7 +164,8 @@ type Options struct {
 	// when zero, RetentionMin..RetentionMax. Then it is archived: the
 	// journal records it as it stood (ExportArchive writes those out), its
 	// code answers ErrArchived, and each of its NIKs keeps only the
-	// instant from which it may book again.
+	// instant from which it may book again. Memory is bounded so, not the
+	// file: the journal keeps every change, and Open replays them all.
 	Retention time.Duration
 	// CollectionServiceDays is how many of its office's service days after
 	// the arrival date a booking's applicants may collect what they came
