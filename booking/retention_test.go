@@ -369,3 +369,39 @@ func TestAccountBookingsWhileArchiving(t *testing.T) {
 		require.Equal(t, codes[2*i+1], b.Code)
 	}
 }
+
+// BookingsMax bounds the bookings in memory, not every booking ever
+// made: an engine at its limit refuses a hold, and takes it once the
+// ended bookings have been archived.
+func TestBookingsMaxCountsWhatMemoryKeeps(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kuota.db")
+	clk := kt.NewClock(kt.T1)
+	const limit = 3
+	e := kt.OpenEngine(t, path, clk, &Options{Retention: RetentionMin, BookingsMax: limit})
+	require.NoError(t, e.RegisterOffice(bg, kt.OfficeConfig(t)))
+	for acc := 1; acc <= limit; acc++ {
+		b, err := e.Hold(bg, kt.HoldRequest(t, acc))
+		require.NoError(t, err)
+		_, err = e.Cancel(bg, b.Code, Reason{})
+		require.NoError(t, err)
+	}
+	next := kt.HoldRequest(t, limit+1) // the cancelled bookings' cell: its seats are free
+	_, err := e.Hold(bg, next)
+	require.ErrorIs(t, err, ErrTooManyBookings, "every booking ended, none archived yet")
+
+	clk.Set(kt.T1.Add(RetentionMin - time.Nanosecond))
+	n, err := e.ArchiveDue(bg)
+	require.NoError(t, err)
+	require.Zero(t, n, "a nanosecond before the retention has passed")
+	_, err = e.Hold(bg, next)
+	require.ErrorIs(t, err, ErrTooManyBookings)
+
+	clk.Set(kt.T1.Add(RetentionMin))
+	n, err = e.ArchiveDue(bg)
+	require.NoError(t, err)
+	require.Equal(t, limit, n)
+	b, err := e.Hold(bg, next)
+	require.NoError(t, err, "the archived bookings left room")
+	require.Equal(t, Held, b.State)
+	require.Equal(t, 1, e.Stats().Total)
+}
