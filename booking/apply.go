@@ -219,7 +219,7 @@ func (m *machine) step(c *change) (uint64, error) {
 	if c.op == opReschedule && !m.replaying && m.holds.due(c.at) {
 		// Lapsed holds give their seats back before the lock, not while
 		// readers of b wait for it (take would, for a full cell).
-		m.expireDue(c.at)
+		m.expireDue(c.at, inOffice(b.office))
 	}
 	b.mu.Lock()
 	from := b.st.Load()
@@ -339,7 +339,7 @@ func (m *machine) ask(b *booking, s *snapshot, atNs int64, reserve bool) error {
 	}
 	err := try()
 	if err == quota.ErrFull && m.holds.due(atNs) {
-		if _, _, refused := m.expireDue(atNs); refused != nil {
+		if _, _, refused := m.expireDue(atNs, inCell(b.office, d, s.slot, s.pool)); refused != nil {
 			if err = try(); err == quota.ErrFull {
 				return refused
 			}
@@ -446,69 +446,112 @@ func (m *machine) recordDue(b *booking, s *snapshot, nowNs int64) error {
 	return err
 }
 
-// sweep pops what index x has due at nowNs and records, for each booking,
-// what record makes of it: a change and its LSN, nothing (an entry gone
-// stale), or the journal's refusal. It returns how many changes it
-// recorded, the LSN of the last, and the journal's first refusal. An
-// entry whose change the journal refused (ErrStorage) is filed again at
-// its instant, so that a later sweep records it: a sweep never loses what
-// is due.
+// sweep pops what index x has due at nowNs, a chunk at a time, and
+// records, for each booking, what record makes of it: a change and its
+// LSN, nothing (an entry gone stale), or the journal's refusal. It
+// returns how many changes it recorded, the LSN of the last, and the
+// journal's first refusal. An entry whose change the journal refused
+// (ErrStorage) is filed again at its instant once the sweep is done, so
+// that a later sweep records it: a sweep never loses what is due.
 //
-// Entries another sweep popped and has not yet recorded are recorded here
-// too (each change is made once: the loser of the race finds it made), so
-// that whoever asked for the sweep — a view, a hold on a full cell —
-// sees every seat due back at nowNs given back when it returns. Only the
-// sweep that popped an entry files it again.
-func (m *machine) sweep(x *deadlineIndex, nowNs int64, record func(*booking) (uint64, bool, error)) (int, uint64, error) {
+// Then it waits for the chunks other sweeps popped and have not landed
+// (deadlineIndex.await, at most flightWaitMax) while one of them holds a
+// booking for which pending is true — its change still to be recorded,
+// and in what the caller asked about — so that whoever asked for the
+// sweep (a view of an office, a hold on a full cell) sees every seat due
+// back at nowNs given back when it returns, and waits for no other.
+func (m *machine) sweep(x *deadlineIndex, nowNs int64, record func(*booking) (uint64, bool, error), pending func(*booking) bool) (int, uint64, error) {
 	n, last := 0, uint64(0)
 	var refused error
-	do := func(it deadlineItem, own bool) {
-		b := m.slab.get(it.seq)
-		if b == nil {
-			return // archived since it was filed
-		}
-		lsn, made, err := record(b)
-		switch {
-		case errors.Is(err, ErrStorage):
-			if own {
+	// Entries the journal refused stay in a flight of their own until the
+	// end, so that they are still due for everyone meanwhile and this
+	// sweep does not pop them again.
+	var again *flight
+	defer func() {
+		if again != nil {
+			for _, it := range again.items {
 				x.add(it.at, it.seq)
 			}
-			if refused == nil {
-				refused = err
+			x.land(again)
+		}
+	}()
+	for {
+		f := x.pop(nowNs, sweepChunk)
+		if f == nil {
+			break
+		}
+		func() {
+			defer x.land(f) // also on a panic: a flight never left flying
+			for _, it := range f.items {
+				b := m.slab.get(it.seq)
+				if b == nil {
+					continue // archived since it was filed
+				}
+				lsn, made, err := record(b)
+				switch {
+				case errors.Is(err, ErrStorage):
+					again = x.fly(again, []deadlineItem{it})
+					if refused == nil {
+						refused = err
+					}
+				case err != nil:
+					// Unreachable while the engine's invariants hold: an
+					// entry whose change the state machine itself refuses
+					// would be refused again at every sweep.
+					m.log.Error("sweep: a due change refused", "code", formatCode(b.code), "err", err)
+				case made:
+					n++
+					last = max(last, lsn)
+				}
 			}
-		case err != nil:
-			// Unreachable while the engine's invariants hold: an entry
-			// whose change the state machine itself refuses would be
-			// refused again at every sweep.
-			m.log.Error("sweep: a due change refused", "code", formatCode(b.code), "err", err)
-		case made:
-			n++
-			last = max(last, lsn)
+		}()
+	}
+	if again != nil {
+		for _, it := range again.items {
+			x.add(it.at, it.seq)
 		}
+		x.land(again)
+		again = nil
 	}
-	f := x.pop(nowNs)
-	// Read after the pop: an entry another sweep took meanwhile was in
-	// its flight before it left the shard.
-	for _, it := range x.flying(nowNs, f) {
-		do(it, false)
-	}
-	if f != nil {
-		for _, it := range f.items {
-			do(it, true)
-		}
-	}
-	x.land(f)
+	x.await(nowNs, func(seq uint64) bool {
+		b := m.slab.get(seq)
+		return b != nil && pending(b)
+	})
 	return n, last, refused
 }
 
-// expireDue expires the holds due at nowNs (see sweep).
-func (m *machine) expireDue(nowNs int64) (int, uint64, error) {
-	return m.sweep(m.holds, nowNs, func(b *booking) (uint64, bool, error) { return m.expire(b, nowNs) })
+// expireDue expires the holds due at nowNs (see sweep), and waits for
+// the expiries other sweeps are recording of the holds in scope: those
+// of one office for a view, of one cell for a hold; nil means every
+// hold.
+func (m *machine) expireDue(nowNs int64, scope func(*booking, *snapshot) bool) (int, uint64, error) {
+	return m.sweep(m.holds, nowNs,
+		func(b *booking) (uint64, bool, error) { return m.expire(b, nowNs) },
+		func(b *booking) bool {
+			s := b.st.Load()
+			return s.overdue(nowNs) && (scope == nil || scope(b, s))
+		})
+}
+
+// inOffice is the scope of a sweep for a view of office o.
+func inOffice(o *office) func(*booking, *snapshot) bool {
+	return func(b *booking, _ *snapshot) bool { return b.office == o }
+}
+
+// inCell is the scope of a sweep for seats in one cell.
+func inCell(o *office, d calendar.Date, slot, pool uint8) func(*booking, *snapshot) bool {
+	return func(b *booking, s *snapshot) bool {
+		return b.office == o && s.date == d && s.slot == slot && s.pool == pool
+	}
 }
 
 // markNoShows marks the paid bookings whose slot ended at or before nowNs
 // as no-shows (see sweep).
 func (m *machine) markNoShows(nowNs int64) (int, uint64, error) {
+	noShow := func(b *booking) bool {
+		s := b.st.Load()
+		return s.state == Paid && m.noShowAt(b, s) <= nowNs
+	}
 	return m.sweep(m.arrivals, nowNs, func(b *booking) (uint64, bool, error) {
 		for {
 			s := b.st.Load()
@@ -526,5 +569,5 @@ func (m *machine) markNoShows(nowNs int64) (int, uint64, error) {
 				return lsn, err == nil, err
 			}
 		}
-	})
+	}, noShow)
 }

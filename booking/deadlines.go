@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/google/btree"
 )
@@ -40,21 +41,32 @@ import (
 // anything due?" while another goroutine's sweep was between pop and
 // release heard "no" and showed the lapsed hold's seats as taken (a
 // browser test caught a day panel one seat short after a lapse). Such a
-// reader records the flight's entries itself (see machine.sweep): a
-// booking's change is made once, under its lock, so the second attempt
-// finds it made.
+// reader pops what is left in chunks and records it, then waits for the
+// other flights to land (see machine.sweep). It does not record another
+// flight's entries itself: that would copy a flight for every reader,
+// and tie a reader to a booking it never asked about.
 type deadlineIndex struct {
 	shards [deadlineShards]deadlineShard
 
 	flyMu   sync.Mutex
 	flights []*flight    // popped and not yet landed; guarded by flyMu
 	flyMin  atomic.Int64 // earliest instant in flights, math.MaxInt64 when none; written under flyMu
+	gaveUp  atomic.Int64 // awaits that ended at flightWaitMax, for tests
 }
 
 // flight is what one pop took from the index, until its sweep lands it.
 type flight struct {
-	items []deadlineItem // guarded by the index's flyMu
+	items []deadlineItem // written by pop under the index's flyMu, then only read
+	min   int64          // the earliest instant of items; guarded by flyMu
+	done  chan struct{}  // closed by land
 }
+
+// flightWaitMax bounds how long a sweep waits for the flights of others
+// (await). A flight lands within a chunk's records — microseconds each —
+// unless the journal itself is stuck (a full queue before a storage that
+// does not answer); then a reader answers with the seats as recorded
+// rather than wait with it.
+const flightWaitMax = time.Second
 
 // deadlineShards is small: every check of the index visits every shard.
 const deadlineShards = 16
@@ -134,33 +146,51 @@ func (x *deadlineIndex) nextAt() int64 {
 	return next
 }
 
-// pop removes every entry due at now from the shards and returns them,
-// with their instants, as a flight that due still reports until the
-// caller lands it; nil when nothing was due.
-func (x *deadlineIndex) pop(now int64) *flight {
+// sweepChunk bounds the entries one pop takes: a sweep records a large
+// batch of deadlines (every hold of an opening lapsing at once) a chunk
+// at a time, so that the callers that arrive meanwhile share the work
+// and wait for at most a chunk of another's.
+const sweepChunk = 256
+
+// pop removes up to limit entries due at now from the shards and returns
+// them, with their instants, as a flight that due still reports until
+// the caller lands it; nil when nothing was due.
+func (x *deadlineIndex) pop(now int64, limit int) *flight {
 	var f *flight
 	var out []deadlineItem
 	for i := range x.shards {
+		if f != nil && len(f.items) >= limit {
+			break
+		}
 		s := &x.shards[i]
 		if s.min.Load() > now {
 			continue
 		}
+		left := limit
+		if f != nil {
+			left -= len(f.items)
+		}
 		s.mu.Lock()
-		for s.head < len(s.tail) && s.tail[s.head].at <= now {
+		for s.head < len(s.tail) && s.tail[s.head].at <= now && len(out) < left {
 			out = append(out, s.tail[s.head])
 			s.head++
 		}
 		s.compact()
-		for {
+		for len(out) < left {
 			bk, ok := s.tree.Min()
 			if !ok || bk.at > now {
 				break
 			}
-			s.tree.DeleteMin()
-			delete(s.buckets, bk.at)
-			for _, seq := range bk.bookings {
+			k := min(len(bk.bookings), left-len(out))
+			for _, seq := range bk.bookings[:k] {
 				out = append(out, deadlineItem{at: bk.at, seq: seq})
 			}
+			if k < len(bk.bookings) {
+				bk.bookings = bk.bookings[k:]
+				break
+			}
+			s.tree.DeleteMin()
+			delete(s.buckets, bk.at)
 		}
 		if len(out) > 0 {
 			f = x.fly(f, out)
@@ -173,19 +203,20 @@ func (x *deadlineIndex) pop(now int64) *flight {
 }
 
 // fly adds items to flight f (a new flight when f is nil) and returns it.
-// The caller holds a shard's lock, and the items leave the shard after.
+// The caller may hold a shard's lock, and the items leave the shard after.
 func (x *deadlineIndex) fly(f *flight, items []deadlineItem) *flight {
 	x.flyMu.Lock()
 	defer x.flyMu.Unlock()
 	if f == nil {
-		f = &flight{}
+		f = &flight{min: math.MaxInt64, done: make(chan struct{})}
 		x.flights = append(x.flights, f)
 	}
 	f.items = append(f.items, items...)
 	for _, it := range items {
-		if it.at < x.flyMin.Load() {
-			x.flyMin.Store(it.at)
-		}
+		f.min = min(f.min, it.at)
+	}
+	if f.min < x.flyMin.Load() {
+		x.flyMin.Store(f.min)
 	}
 	return f
 }
@@ -201,33 +232,64 @@ func (x *deadlineIndex) land(f *flight) {
 	x.flights = slices.DeleteFunc(x.flights, func(g *flight) bool { return g == f })
 	m := int64(math.MaxInt64)
 	for _, g := range x.flights {
-		for _, it := range g.items {
-			m = min(m, it.at)
-		}
+		m = min(m, g.min)
 	}
 	x.flyMin.Store(m)
+	close(f.done)
 }
 
-// flying returns a copy of the entries due at now in flights other than
-// own: those other sweeps have popped and may not have recorded yet.
-func (x *deadlineIndex) flying(now int64, own *flight) []deadlineItem {
+// await waits until no flight holds an entry due at now that pending
+// says is still to be recorded and matters to the caller, or until
+// flightWaitMax has passed: for the seats that other sweeps are giving
+// back. It reports whether it saw them all land.
+func (x *deadlineIndex) await(now int64, pending func(seq uint64) bool) bool {
 	if x.flyMin.Load() > now {
-		return nil
+		return true
 	}
-	x.flyMu.Lock()
-	defer x.flyMu.Unlock()
-	var out []deadlineItem
-	for _, g := range x.flights {
-		if g == own {
-			continue
+	var timeout <-chan time.Time
+	for {
+		next := x.flightOf(now, pending)
+		if next == nil {
+			return true
 		}
-		for _, it := range g.items {
-			if it.at <= now {
-				out = append(out, it)
+		if timeout == nil {
+			t := time.NewTimer(flightWaitMax)
+			defer t.Stop()
+			timeout = t.C
+		}
+		select {
+		case <-next.done:
+		case <-timeout:
+			x.gaveUp.Add(1)
+			return false
+		}
+	}
+}
+
+// flightOf returns a flight holding an entry due at now for which pending
+// is true, or nil. pending is asked outside flyMu: a flight's items are
+// only ever appended to, so the slice read under the lock stays valid.
+func (x *deadlineIndex) flightOf(now int64, pending func(seq uint64) bool) *flight {
+	type seen struct {
+		f     *flight
+		items []deadlineItem
+	}
+	var due []seen
+	x.flyMu.Lock()
+	for _, g := range x.flights {
+		if g.min <= now {
+			due = append(due, seen{g, g.items})
+		}
+	}
+	x.flyMu.Unlock()
+	for _, d := range due {
+		for _, it := range d.items {
+			if it.at <= now && pending(it.seq) {
+				return d.f
 			}
 		}
 	}
-	return out
+	return nil
 }
 
 // compact drops the popped front of the tail once it is at least half the

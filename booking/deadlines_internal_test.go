@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -43,7 +44,7 @@ func TestDeadlineIndex(t *testing.T) {
 				} else {
 					require.False(t, x.due(now))
 				}
-				f := x.pop(now)
+				f := x.pop(now, math.MaxInt)
 				var got []deadlineItem
 				if f != nil {
 					got = f.items
@@ -71,27 +72,78 @@ func TestDeadlineIndex(t *testing.T) {
 	}
 }
 
-// A flight is due until it lands, and another sweep sees its entries
-// (flying) while its own are left out; landing one flight keeps another's
-// minimum.
+// every is await's pending for a caller that waits for every entry.
+func every(uint64) bool { return true }
+
+// A flight is due until it lands, and await waits for the flights of
+// others with an entry due at its instant — not for later ones, and not
+// for entries the caller does not wait for.
 func TestDeadlineFlights(t *testing.T) {
 	x := newDeadlineIndex()
 	x.add(10, 1)
 	x.add(20, 2)
-	a := x.pop(10)
+	a := x.pop(10, sweepChunk)
 	require.Equal(t, []deadlineItem{{at: 10, seq: 1}}, a.items)
 	require.True(t, x.due(10), "popped, not landed")
 	require.False(t, x.due(9))
-	b := x.pop(20)
+	require.True(t, x.await(9, every), "nothing in flight is due at 9")
+	b := x.pop(20, sweepChunk)
 	require.Equal(t, []deadlineItem{{at: 20, seq: 2}}, b.items)
-	require.Equal(t, []deadlineItem{{at: 10, seq: 1}}, x.flying(20, b), "the other flight's, not b's own")
-	require.Equal(t, []deadlineItem{{at: 10, seq: 1}, {at: 20, seq: 2}}, x.flying(20, nil))
-	require.Empty(t, x.flying(9, nil))
+
+	landed := make(chan bool)
+	go func() { landed <- x.await(15, every) }()
+	select {
+	case <-landed:
+		t.Fatal("await returned while a flight due at 15 was in the air")
+	case <-time.After(20 * time.Millisecond):
+	}
+	require.True(t, x.await(15, func(seq uint64) bool { return seq != 1 }), "a holds only seq 1, which this caller does not wait for")
 	x.land(a)
+	require.True(t, <-landed, "a landed; b's entry is due only at 20")
 	require.False(t, x.due(19))
 	require.True(t, x.due(20), "b is still in flight")
 	x.land(b)
 	require.False(t, x.due(math.MaxInt64-1))
-	require.Nil(t, x.pop(100), "nothing due: no flight")
+	require.Nil(t, x.pop(100, sweepChunk), "nothing due: no flight")
 	x.land(nil)
+}
+
+// pop takes at most its limit, from the tail and from the middle of a
+// bucket of the tree alike, and leaves the rest due.
+func TestDeadlinePopInChunks(t *testing.T) {
+	x := newDeadlineIndex()
+	for i := range 5 {
+		x.add(100, uint64(i+1)) // in order: the tail
+	}
+	for i := range 5 {
+		x.add(50, uint64(i+11)) // out of order: one bucket of the tree
+	}
+	var got []deadlineItem
+	for range 4 {
+		f := x.pop(100, 3)
+		require.NotNil(t, f)
+		require.LessOrEqual(t, len(f.items), 3)
+		got = append(got, f.items...)
+		x.land(f)
+	}
+	require.Len(t, got, 10)
+	require.Nil(t, x.pop(100, 3))
+	require.Zero(t, x.len())
+	seqs := map[uint64]bool{}
+	for _, it := range got {
+		require.False(t, seqs[it.seq], "seq %d popped twice", it.seq)
+		seqs[it.seq] = true
+	}
+}
+
+// await gives up after flightWaitMax on a flight that never lands.
+func TestDeadlineAwaitIsBounded(t *testing.T) {
+	x := newDeadlineIndex()
+	x.add(10, 1)
+	f := x.pop(10, sweepChunk)
+	start := time.Now()
+	require.False(t, x.await(10, every))
+	require.GreaterOrEqual(t, time.Since(start), flightWaitMax)
+	x.land(f)
+	require.True(t, x.await(10, every))
 }

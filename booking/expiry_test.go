@@ -323,3 +323,67 @@ func TestViewDuringAnotherViewsExpiry(t *testing.T) {
 	require.Equal(t, Expired, getBooking(t, e, h.Code).State)
 	kt.RequireConsistent(t, e)
 }
+
+// While another sweep records a lapsed hold's expiry, a hold for a full
+// cell elsewhere answers at once, and a hold for the lapsed hold's own
+// cell waits for it and takes the seat it gives back: each waits only for
+// the seats it asks about.
+func TestHoldsWaitOnlyForTheirCellsExpiries(t *testing.T) {
+	j := &gatedJournal{entered: make(chan struct{}), release: make(chan struct{})}
+	clk := kt.NewClock(kt.T1)
+	e, err := StartWith(&Options{Now: clk.Now, NoSweeper: true, MaxHoldsPerAccount: 5}, j)
+	require.NoError(t, err)
+	t.Cleanup(func() { e.Close() })
+	require.NoError(t, e.RegisterOffice(bg, kt.OfficeConfig(t)))
+	fill := func(d calendar.Date, first int) Booking {
+		var last Booking
+		for acc := first; acc < first+5; acc++ { // Slot0 online has 5 seats
+			r := kt.HoldRequest(t, acc)
+			r.Date = d
+			last, err = e.Hold(bg, r)
+			require.NoError(t, err)
+		}
+		return last
+	}
+	lapsing := fill(kt.Dec10, 1)
+	fill(kt.Dec11, 10)
+	// Every hold of Dec11 is paid; of Dec10, all but the last.
+	for _, d := range []calendar.Date{kt.Dec10, kt.Dec11} {
+		list, err := e.DayBookings(bg, kt.Office, d)
+		require.NoError(t, err)
+		for _, b := range list {
+			if b.Code != lapsing.Code {
+				_, err := e.Pay(bg, b.BillingCode, "ref-"+b.Code)
+				require.NoError(t, err)
+			}
+		}
+	}
+	clk.Set(lapsing.PayBy)
+
+	j.armed.Store(true) // the lapsed hold's expiry will wait in Append
+	swept := make(chan error, 1)
+	go func() { _, err := e.ExpireDue(bg); swept <- err }()
+	<-j.entered
+
+	r := kt.HoldRequest(t, 20)
+	r.Date = kt.Dec11
+	_, err = e.Hold(bg, r)
+	require.ErrorIs(t, err, quota.ErrFull, "Dec11 is full, and nothing of it is in flight")
+	require.Zero(t, HoldExpiryWaitsGivenUp(e), "it did not wait for Dec10's expiry")
+
+	held := make(chan error, 1)
+	go func() {
+		_, err := e.Hold(bg, kt.HoldRequest(t, 21)) // Dec10 Slot0: the lapsed hold's cell
+		held <- err
+	}()
+	select {
+	case err := <-held:
+		t.Fatalf("the hold for the lapsed hold's cell answered (%v) before its expiry was recorded", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(j.release)
+	require.NoError(t, <-swept)
+	require.NoError(t, <-held, "it waited, and took the seat the expiry gave back")
+	require.Zero(t, HoldExpiryWaitsGivenUp(e))
+	kt.RequireConsistent(t, e)
+}

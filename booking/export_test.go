@@ -163,3 +163,7 @@ func (e *Engine) ForgeProof(b Booking, niks []NIK) string {
 	slot, _ := e.m.slotAt(e.m.lookupOffice(b.Office), b.Slot)
 	return key.sign(encodeProof(key, &b, slot, niks, e.now()))
 }
+
+// HoldExpiryWaitsGivenUp returns how many times a caller of the engine
+// gave up waiting for another sweep's expiries (deadlineIndex.await).
+func HoldExpiryWaitsGivenUp(e *Engine) int64 { return e.m.holds.gaveUp.Load() }

@@ -82,7 +82,7 @@ func Open(path string, opts *Options) (*Engine, error) {
 // already, a change that depends on one comes after it in the journal, and
 // an expiry the journal refuses (a full disk) stays due for the sweeper.
 func (e *Engine) settleOpen() {
-	e.m.expireDue(e.nowNs())
+	e.m.expireDue(e.nowNs(), nil)
 }
 
 // openReader builds a read-only engine from log and closes the file at
@@ -107,7 +107,7 @@ func openReader(log *journal.Bolt, o Options) (*Engine, error) {
 		return nil, err
 	}
 	nowNs := e.nowNs()
-	e.m.expireDue(nowNs) // in memory: nothing to refuse them
+	e.m.expireDue(nowNs, nil) // in memory: nothing to refuse them
 	e.m.markNoShows(nowNs)
 	return e, nil // no sweeper: the reader shows the file as of Open
 }

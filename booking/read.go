@@ -157,7 +157,7 @@ func (e *Engine) view(ctx context.Context, officeCode string) (*office, time.Tim
 	}
 	now := e.now()
 	if nowNs := nanos(now); !e.standby.Load() && e.m.holds.due(nowNs) {
-		e.m.expireDue(nowNs)
+		e.m.expireDue(nowNs, inOffice(o))
 	}
 	return o, now, nil
 }

@@ -27,7 +27,7 @@ func (e *Engine) ExpireDue(ctx context.Context) (int, error) {
 	if err := e.beginWrite(ctx); err != nil {
 		return 0, err
 	}
-	n, lsn, err := e.m.expireDue(e.nowNs())
+	n, lsn, err := e.m.expireDue(e.nowNs(), nil)
 	return n, cmp.Or(e.wait(ctx, lsn), err)
 }
 
@@ -77,7 +77,7 @@ func (e *Engine) sweepLoop() {
 		// so none added after next is computed below is slept past.
 		e.sweepAt.Store(math.MaxInt64)
 		nowNs := e.nowNs()
-		_, _, err1 := e.m.expireDue(nowNs)
+		_, _, err1 := e.m.expireDue(nowNs, nil)
 		_, _, err2 := e.m.markNoShows(nowNs)
 		_, _, err3 := e.m.archiveDue(nowNs)
 		e.m.queue.prune(nowNs)
