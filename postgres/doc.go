@@ -60,7 +60,10 @@
 // and is acknowledged only once a write after it has reached a standby
 // (so the loss of the primary then cannot take an acknowledged booking
 // with it); reads go on. Two synchronous standbys (ANY 1) make that
-// rare.
+// rare. One way around it is PostgreSQL's own: a commit cancelled on the
+// server (pg_cancel_backend) while it waits for the standbys is reported
+// committed, with only a warning, to kuota as to any client — do not
+// cancel kuota's sessions.
 //
 // # Tables
 //

@@ -150,7 +150,7 @@ func (l *journalLog) append(batch []booking.LogEntry) error {
 			if rerr == nil && committed {
 				// Found on the primary — perhaps on the primary alone: the
 				// lost answer may have been the wait for the standbys.
-				rerr = l.barrier()
+				rerr = l.barrier(last)
 			}
 			switch {
 			case rerr == nil && committed:
@@ -211,27 +211,38 @@ func (l *journalLog) resolve(last uint64) (bool, error) {
 	return false, ErrFenced
 }
 
-// barrier returns once everything written before it has reached the
-// synchronous standbys, by committing a write of its own: PostgreSQL
-// releases commits waiting for the standbys in the order of the WAL, so
-// when this one returns, a batch committed before it is on a standby
-// too. Without it, a batch whose commit timed out while every standby
-// was down would be found by resolve on the primary alone and
+// barrier returns once the batch ending at record last has reached the
+// synchronous standbys, by committing a write of its own after it:
+// PostgreSQL releases commits waiting for the standbys in the order of
+// the WAL, so when this one returns, the batch committed before it is on
+// a standby too. Without it, a batch whose commit timed out while every
+// standby was down would be found by resolve on the primary alone and
 // acknowledged, and lost with the primary. The write touches only the
-// lease row, and only while the epoch is still the node's (else
-// ErrFenced).
-func (l *journalLog) barrier() error {
+// lease row, and only where the batch is there under the node's epoch:
+// one statement on one server, so that a failover between resolve and
+// barrier cannot acknowledge a batch the new primary lacks. Found
+// otherwise, it is errResolveAgain (resolve tells a fenced node from a
+// batch to write again).
+func (l *journalLog) barrier(last uint64) error {
 	ctx, cancel := context.WithTimeout(context.Background(), l.timeout)
 	defer cancel()
-	tag, err := l.pool.Exec(ctx, `UPDATE `+l.t.lease+` SET epoch = epoch WHERE id = 1 AND epoch = $1`, l.epoch)
+	tag, err := l.pool.Exec(ctx, `
+		UPDATE `+l.t.lease+` SET epoch = epoch
+		WHERE id = 1 AND epoch = $1
+		  AND EXISTS (SELECT 1 FROM `+l.t.journal+` WHERE lsn = $2 AND epoch = $1)`,
+		l.epoch, int64(last))
 	switch {
 	case err != nil:
 		return err
 	case tag.RowsAffected() == 0:
-		return ErrFenced
+		return errResolveAgain
 	}
 	return nil
 }
+
+// errResolveAgain is a barrier that found the lease or the batch not as
+// resolve had: transient, so that resolve looks again.
+var errResolveAgain = errors.New("postgres: the batch or the lease changed between reading back and the barrier")
 
 // pause waits d, or returns false once Close has begun.
 func (l *journalLog) pause(d time.Duration) bool {
