@@ -35,8 +35,9 @@ import (
 // exception is bbolt's own design: of its two meta pages, written in turn,
 // it opens from the valid one, so damage to the newer loses the last
 // commit without an error — the file cannot tell it from a commit a crash
-// cut short, which was never acknowledged. Open logs a warning
-// (Options.Logger) whenever it opens from one meta page. It gives up with
+// cut short, which was never acknowledged, nor damage to the older page,
+// which loses nothing. Open logs a warning (Options.Logger) whenever it
+// opens from one meta page. It gives up with
 // [ErrLocked] when another process holds the file for longer than
 // Options.LockTimeout.
 //
@@ -59,7 +60,7 @@ func Open(path string, opts *Options) (*Engine, error) {
 		return nil, journalError(err)
 	}
 	if err := log.OneMetaPage(); err != nil {
-		o.Logger.Warn("opened from the older of the file's two meta pages: either a crash cut short the commit after it (never acknowledged), or the file is damaged and its last commit is lost (a backup taken since holds it)",
+		o.Logger.Warn("one of the file's two meta pages is not valid, and it opened from the other: if the invalid one was the newer, its commit is gone — cut short by a crash (never acknowledged), or lost to damage (a backup taken since holds it)",
 			"file", path, "err", err)
 	}
 	if o.ReadOnly {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -19,9 +20,10 @@ const lockTimeoutMax = time.Minute
 // fileFlags are the flags of a command that reads a booking file: which
 // file, how long to wait for it, and as of when to look at it.
 type fileFlags struct {
-	db      string
-	timeout time.Duration
-	now     instantFlag // the zero time means the current time
+	db       string
+	timeout  time.Duration
+	now      instantFlag // the zero time means the current time
+	warnings io.Writer   // where the engine's warnings go: the command's stderr
 }
 
 func (f *fileFlags) register(fs *flag.FlagSet) {
@@ -30,6 +32,7 @@ func (f *fileFlags) register(fs *flag.FlagSet) {
 
 // registerAs registers the flags, describing -db with dbUsage.
 func (f *fileFlags) registerAs(fs *flag.FlagSet, dbUsage string) {
+	f.warnings = fs.Output()
 	fs.StringVar(&f.db, "db", "", dbUsage)
 	fs.DurationVar(&f.timeout, "timeout", booking.DefaultLockTimeout,
 		fmt.Sprintf("how long to wait while another process holds the file, at most %v", lockTimeoutMax))

@@ -257,10 +257,11 @@ func (c *engineCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	// A collection has no context of its own; the scan is of the
-	// offices in memory, and fails only on an engine being closed.
+	// offices in memory, and fails only on an engine being closed (a
+	// node changing roles): then the gaps are left out of this scrape
+	// rather than failing all of it.
 	found, err := e.HolidayGaps(context.Background())
 	if err != nil {
-		ch <- prometheus.NewInvalidMetric(gapDesc, err)
 		return
 	}
 	gaps := map[string]int{}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,10 @@ func (f *fileFlags) open() (*booking.Engine, error) {
 		ReadOnly:    true,
 		NoSweeper:   true,
 		LockTimeout: f.timeout,
+		// What the engine warns of when it opens a file (one of its meta
+		// pages lost) is for the person at the terminal; the rest of its
+		// log, a line per booking, is not.
+		Logger: warningsTo(f.warnings),
 	}
 	if !f.now.IsZero() {
 		at := f.now.Time
@@ -36,6 +41,27 @@ func (f *fileFlags) open() (*booking.Engine, error) {
 		return nil, f.explainOpen(err)
 	}
 	return e, nil
+}
+
+// warningsTo returns a logger that writes the engine's warnings to w as
+// "warning: …" lines, nil when w is.
+func warningsTo(w io.Writer) *slog.Logger {
+	if w == nil {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
+		Level: slog.LevelWarn,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			switch {
+			case len(groups) > 0:
+			case a.Key == slog.TimeKey:
+				return slog.Attr{} // a terminal's line needs no time
+			case a.Key == slog.LevelKey:
+				return slog.String("kuota", "warning")
+			}
+			return a
+		},
+	}))
 }
 
 // errNotBookingFile is matched by the refusal of a path that is no

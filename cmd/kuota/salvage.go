@@ -34,13 +34,15 @@ func runSalvage(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return explainSalvage(err, src, dst)
 	}
-	if rep.Copied == 0 && !rep.Complete() {
+	if rep.Copied == 0 {
 		// The first change of a booking file holds its code keys: a
 		// file without it is no booking file, only a journal that
 		// `kuota check` would call damaged. Write none.
 		if err := os.Remove(dst); err != nil {
 			return err
 		}
+		printSalvage(stdout, &rep, src, dst)
+		return errLost
 	}
 	printSalvage(stdout, &rep, src, dst)
 	if !rep.Complete() {
@@ -65,19 +67,24 @@ func explainSalvage(err error, src, dst string) error {
 // and why, then what to do next.
 func printSalvage(w io.Writer, rep *journal.SalvageReport, src, dst string) {
 	var b strings.Builder
-	nothing := rep.Copied == 0 && !rep.Complete()
+	nothing := rep.Copied == 0
 	switch {
+	case nothing && rep.Complete():
+		fmt.Fprintf(&b, "salvaged nothing from %s: it holds no change, not even the keys of the booking codes; %s is not written\n", src, dst)
 	case nothing:
 		fmt.Fprintf(&b, "salvaged nothing from %s: its first change, which holds the keys of the booking codes, is damaged; %s is not written\n", src, dst)
-	case rep.Copied == 0:
-		fmt.Fprintf(&b, "salvaged no change from %s into %s\n", src, dst)
 	default:
 		fmt.Fprintf(&b, "salvaged %s (1 to %d) from %s into %s\n", plural(int(rep.Copied), "change"), rep.Copied, src, dst)
 	}
 	if !rep.Checksums {
 		b.WriteString("note: the file is of an earlier format whose changes carry no checksum: they were copied as found\n")
 	}
-	if rep.Complete() {
+	switch {
+	case rep.Complete() && nothing:
+		b.WriteString("restore the latest backup (kuota backup) instead\n")
+		io.WriteString(w, b.String())
+		return
+	case rep.Complete():
 		b.WriteString("complete: nothing was lost\n")
 		io.WriteString(w, b.String())
 		return

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kuota/kuota/internal/journal"
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
 )
@@ -82,6 +83,18 @@ func TestSalvage(t *testing.T) {
 		status, stdout, errOut = kuota(t, "check", "-db", out, "-now", at(t1))
 		require.Equal(t, exitOK, status, errOut)
 		require.Contains(t, stdout, "ok: ")
+	})
+	t.Run("a journal of no change", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "empty.db")
+		j, err := journal.OpenBolt(path, nil)
+		require.NoError(t, err)
+		require.NoError(t, j.Close())
+		out := filepath.Join(t.TempDir(), "salvaged.db")
+		status, stdout, errOut := kuota(t, "salvage", "-db", path, "-out", out)
+		require.Equal(t, exitViolations, status, errOut)
+		require.Equal(t, fmt.Sprintf("salvaged nothing from %s: it holds no change, not even the keys of the booking codes; %s is not written\n"+
+			"restore the latest backup (kuota backup) instead\n", path, out), stdout)
+		require.NoFileExists(t, out)
 	})
 	t.Run("its first change damaged", func(t *testing.T) {
 		// The first change holds the keys of the booking codes: without
@@ -188,4 +201,26 @@ func TestDamagedFiles(t *testing.T) {
 	t.Logf("salvage wrote no file for %d copies (their first change lost)", nothing)
 	require.Positive(t, statuses["check"][exitTrouble], "damage was found")
 	require.Positive(t, statuses["salvage"][exitViolations], "salvage lost changes of some copies")
+}
+
+// A file opened from one of its two meta pages — its last commit lost,
+// or cut short by a crash — is checked as it opens, and kuota says so on
+// stderr: the loss itself leaves nothing for check to find.
+func TestCheckWarnsOfAMetaPageLost(t *testing.T) {
+	f := newFixture(t)
+	status, _, errOut := kuota(t, "check", "-db", f.path, "-now", at(t1))
+	require.Equal(t, exitOK, status, errOut)
+	require.Empty(t, errOut, "an intact file")
+
+	file, err := os.ReadFile(f.path)
+	require.NoError(t, err)
+	const checksumAt = 16 + 56                // the page header, then the meta's checksum
+	file[os.Getpagesize()+checksumAt] ^= 0xff // meta page 1
+	require.NoError(t, os.WriteFile(f.path, file, 0o600))
+	status, stdout, errOut := kuota(t, "check", "-db", f.path, "-now", at(t1))
+	require.Equal(t, exitOK, status, errOut)
+	require.Contains(t, stdout, "ok: ")
+	require.Contains(t, errOut, "kuota=warning")
+	require.Contains(t, errOut, "meta page 1")
+	require.NotContains(t, errOut, "time=", "a terminal's line")
 }
