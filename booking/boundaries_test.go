@@ -71,12 +71,7 @@ func TestReadsAreExactAtTheBoundaries(t *testing.T) {
 	for _, z := range zoneOffices {
 		t.Run(z.name, func(t *testing.T) {
 			e, clk := newZoneEngine(t, z.loc, nil)
-			held, err := e.Hold(bg, kt.HoldRequest(t, 1))
-			require.NoError(t, err)
-			paid, err := e.Hold(bg, kt.HoldRequest(t, 2))
-			require.NoError(t, err)
-			paid, err = e.Pay(bg, paid.BillingCode, "ref-2")
-			require.NoError(t, err)
+			held, paid := heldAndPaid(t, e)
 
 			clk.Set(held.PayBy.Add(-time.Nanosecond))
 			require.Equal(t, Held, reads(t, e, held).State)

@@ -85,16 +85,10 @@ func TestOpenRefusesInconsistentFile(t *testing.T) {
 // Two live bookings of one NIK in a file are refused, naming the record
 // of the second.
 func TestOpenRefusesDuplicateLiveNIK(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "kuota.db")
-	clk := kt.NewClock(kt.T1)
-	e := kt.OpenEngine(t, path, clk, nil)
-	require.NoError(t, e.RegisterOffice(bg, kt.OfficeConfig(t)))
-	_, err := e.Hold(bg, kt.HoldRequest(t, 1))
-	require.NoError(t, err)
-	require.NoError(t, e.Close())
+	path, clk, _ := fileWithOneHold(t)
 
 	kt.DuplicateLastHold(t, path, 1) // record 4: keys, office, hold, copy
-	_, err = Open(path, &Options{Now: clk.Now, NoSweeper: true})
+	_, err := Open(path, &Options{Now: clk.Now, NoSweeper: true})
 	require.ErrorIs(t, err, ErrInconsistent)
 	require.ErrorIs(t, err, ErrNIKBooked)
 	require.ErrorContains(t, err, "record 4: ")

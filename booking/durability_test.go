@@ -171,13 +171,7 @@ func TestReopenRestoresEverything(t *testing.T) {
 // A hold whose deadline passed while the file was closed is expired by
 // Open, at its deadline, and the expiry is stored.
 func TestReopenExpiresLapsedHolds(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "kuota.db")
-	clk := kt.NewClock(kt.T1)
-	e := kt.OpenEngine(t, path, clk, nil)
-	require.NoError(t, e.RegisterOffice(bg, kt.OfficeConfig(t)))
-	b, err := e.Hold(bg, kt.HoldRequest(t, 1))
-	require.NoError(t, err)
-	require.NoError(t, e.Close())
+	path, clk, b := fileWithOneHold(t)
 
 	clk.Set(b.PayBy) // the deadline passes while the file is closed
 	e2 := kt.OpenEngine(t, path, clk, nil)
@@ -197,13 +191,7 @@ func TestReopenExpiresLapsedHolds(t *testing.T) {
 // bbolt's design, and the last commit may be lost with the damaged one —
 // and Open says so in the log, where an operator sees it.
 func TestOpenWarnsOfAMetaPageLost(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "kuota.db")
-	clk := kt.NewClock(kt.T1)
-	e := kt.OpenEngine(t, path, clk, nil)
-	require.NoError(t, e.RegisterOffice(bg, kt.OfficeConfig(t)))
-	_, err := e.Hold(bg, kt.HoldRequest(t, 1))
-	require.NoError(t, err)
-	require.NoError(t, e.Close())
+	path, clk, _ := fileWithOneHold(t)
 
 	var quiet bytes.Buffer
 	e2 := kt.OpenEngine(t, path, clk, &Options{Logger: slog.New(slog.NewTextHandler(&quiet, nil))})

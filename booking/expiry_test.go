@@ -39,29 +39,20 @@ func TestExpireDueAndNoShows(t *testing.T) {
 
 			// The sweeps read the engine's clock: each is run a
 			// nanosecond before a deadline and at it.
-			clk.Set(h1.PayBy.Add(-time.Nanosecond))
-			n, err := e.ExpireDue(bg)
-			require.NoError(t, err)
-			require.Zero(t, n)
-			clk.Set(h1.PayBy)
-			n, err = e.ExpireDue(bg)
-			require.NoError(t, err)
-			require.Equal(t, 1, n)
+			sweepAt := func(sweep func(context.Context) (int, error), at time.Time, want int) {
+				t.Helper()
+				clk.Set(at)
+				n, err := sweep(bg)
+				require.NoError(t, err)
+				require.Equal(t, want, n, "at %v", at)
+			}
+			sweepAt(e.ExpireDue, h1.PayBy.Add(-time.Nanosecond), 0)
+			sweepAt(e.ExpireDue, h1.PayBy, 1)
 			require.Equal(t, Expired, getBooking(t, e, h1.Code).State)
 			require.Equal(t, Held, getBooking(t, e, h2.Code).State)
-			clk.Set(h2.PayBy)
-			n, err = e.ExpireDue(bg)
-			require.NoError(t, err)
-			require.Equal(t, 1, n)
-
-			clk.Set(p.SlotEnd.Add(-time.Nanosecond))
-			n, err = e.MarkNoShows(bg)
-			require.NoError(t, err)
-			require.Zero(t, n)
-			clk.Set(p.SlotEnd)
-			n, err = e.MarkNoShows(bg)
-			require.NoError(t, err)
-			require.Equal(t, 1, n)
+			sweepAt(e.ExpireDue, h2.PayBy, 1)
+			sweepAt(e.MarkNoShows, p.SlotEnd.Add(-time.Nanosecond), 0)
+			sweepAt(e.MarkNoShows, p.SlotEnd, 1)
 			require.Equal(t, NoShow, getBooking(t, e, p.Code).State)
 			require.Equal(t, 5, cellLeft(t, e, kt.Dec10, 0, 0))
 			kt.RequireConsistent(t, e)
@@ -76,12 +67,7 @@ func TestSweepsReadTheEngineClock(t *testing.T) {
 	for _, z := range zoneOffices {
 		t.Run(z.name, func(t *testing.T) {
 			e, clk := newZoneEngine(t, z.loc, nil)
-			held, err := e.Hold(bg, kt.HoldRequest(t, 1))
-			require.NoError(t, err)
-			paid, err := e.Hold(bg, kt.HoldRequest(t, 2))
-			require.NoError(t, err)
-			paid, err = e.Pay(bg, paid.BillingCode, "ref")
-			require.NoError(t, err)
+			held, paid := heldAndPaid(t, e)
 			require.Equal(t, time.Date(2026, 12, 10, 9, 0, 0, 0, z.loc), paid.SlotEnd, "the slot ends at 09:00 office time")
 			sweep := func(expired, noShows int) {
 				t.Helper()
