@@ -3,8 +3,11 @@ package booking
 import (
 	"cmp"
 	"context"
+	"errors"
 	"math"
 	"time"
+
+	"github.com/kuota/kuota/calendar"
 )
 
 // sweepIntervalMax bounds how long the sweeper sleeps without looking at
@@ -107,4 +110,167 @@ func (e *Engine) sweepLoop() {
 		e.sweepAt.Store(nowNs + int64(wait))
 		timer.Reset(wait)
 	}
+}
+
+// expire records that b's hold lapsed, if it is overdue at nowNs, and
+// returns the expiry's LSN and whether it made it, or the journal's
+// refusal. A payment racing it ends with exactly one winner: both are
+// changes of b.
+func (m *machine) expire(b *booking, nowNs int64) (uint64, bool, error) {
+	for {
+		s := b.st.Load()
+		if !s.overdue(nowNs) {
+			return 0, false, nil
+		}
+		// The expiry happened at the deadline, whenever it is noticed.
+		lsn, err := m.apply(&change{op: opExpire, seq: b.seq, at: s.deadline, from: s})
+		if err != errStale {
+			return lsn, err == nil, err
+		}
+	}
+}
+
+// recordDue records the change whose instant has come for b, in state s,
+// at nowNs — the expiry of an overdue hold, the no-show of a paid booking
+// whose slot has ended — as the sweeper would, so that an operation acts
+// on the state every read already shows. It returns errStale if b moved
+// on, and nil when nothing is due.
+func (m *machine) recordDue(b *booking, s *snapshot, nowNs int64) error {
+	c := change{seq: b.seq, from: s}
+	switch {
+	case s.overdue(nowNs):
+		c.op, c.at = opExpire, s.deadline
+	case s.state == Paid && m.noShowAt(b, s) <= nowNs:
+		c.op, c.at = opNoShow, m.noShowAt(b, s)
+	default:
+		return nil
+	}
+	_, err := m.apply(&c)
+	return err
+}
+
+// sweep pops what index x has due at nowNs, a chunk at a time, and
+// records, for each booking, what record makes of it: a change and its
+// LSN, nothing (an entry gone stale), or the journal's refusal. It
+// returns how many changes it recorded, the LSN of the last, and the
+// journal's first refusal. An entry whose change the journal refused
+// (ErrStorage) is filed again at its instant once the sweep is done, so
+// that a later sweep records it: a sweep never loses what is due.
+//
+// Then it waits for the chunks other sweeps popped and have not landed
+// (deadlineIndex.await, at most flightWaitMax) while one of them holds a
+// booking for which pending is true — its change still to be recorded,
+// and in what the caller asked about — so that whoever asked for the
+// sweep (a view of an office, a hold on a full cell) sees every seat due
+// back at nowNs given back when it returns, and waits for no other.
+func (m *machine) sweep(x *deadlineIndex, nowNs int64, record func(*booking) (uint64, bool, error), pending func(*booking) bool) (int, uint64, error) {
+	n, last := 0, uint64(0)
+	var refused error
+	// Entries the journal refused stay in a flight of their own until the
+	// end, so that they are still due for everyone meanwhile and this
+	// sweep does not pop them again.
+	var again *flight
+	defer func() {
+		if again != nil {
+			for _, it := range again.items {
+				x.add(it.at, it.seq)
+			}
+			x.land(again)
+		}
+	}()
+	for {
+		f := x.pop(nowNs, sweepChunk)
+		if f == nil {
+			break
+		}
+		func() {
+			defer x.land(f) // also on a panic: a flight never left flying
+			for _, it := range f.items {
+				b := m.slab.get(it.seq)
+				if b == nil {
+					continue // archived since it was filed
+				}
+				lsn, made, err := record(b)
+				switch {
+				case errors.Is(err, ErrStorage):
+					again = x.fly(again, []deadlineItem{it})
+					if refused == nil {
+						refused = err
+					}
+				case err != nil:
+					// Unreachable while the engine's invariants hold: an
+					// entry whose change the state machine itself refuses
+					// would be refused again at every sweep.
+					m.log.Error("sweep: a due change refused", "code", formatCode(b.code), "err", err)
+				case made:
+					n++
+					last = max(last, lsn)
+				}
+			}
+		}()
+	}
+	if again != nil {
+		for _, it := range again.items {
+			x.add(it.at, it.seq)
+		}
+		x.land(again)
+		again = nil
+	}
+	x.await(nowNs, func(seq uint64) bool {
+		b := m.slab.get(seq)
+		return b != nil && pending(b)
+	})
+	return n, last, refused
+}
+
+// expireDue expires the holds due at nowNs (see sweep), and waits for
+// the expiries other sweeps are recording of the holds in scope: those
+// of one office for a view, of one cell for a hold; nil means every
+// hold.
+func (m *machine) expireDue(nowNs int64, scope func(*booking, *snapshot) bool) (int, uint64, error) {
+	return m.sweep(m.holds, nowNs,
+		func(b *booking) (uint64, bool, error) { return m.expire(b, nowNs) },
+		func(b *booking) bool {
+			s := b.st.Load()
+			return s.overdue(nowNs) && (scope == nil || scope(b, s))
+		})
+}
+
+// inOffice is the scope of a sweep for a view of office o.
+func inOffice(o *office) func(*booking, *snapshot) bool {
+	return func(b *booking, _ *snapshot) bool { return b.office == o }
+}
+
+// inCell is the scope of a sweep for seats in one cell.
+func inCell(o *office, d calendar.Date, slot, pool uint8) func(*booking, *snapshot) bool {
+	return func(b *booking, s *snapshot) bool {
+		return b.office == o && s.date == d && s.slot == slot && s.pool == pool
+	}
+}
+
+// markNoShows marks the paid bookings whose slot ended at or before nowNs
+// as no-shows (see sweep).
+func (m *machine) markNoShows(nowNs int64) (int, uint64, error) {
+	noShow := func(b *booking) bool {
+		s := b.st.Load()
+		return s.state == Paid && m.noShowAt(b, s) <= nowNs
+	}
+	return m.sweep(m.arrivals, nowNs, func(b *booking) (uint64, bool, error) {
+		for {
+			s := b.st.Load()
+			// Entries go stale when a booking is checked in, cancelled or
+			// rescheduled (a rescheduled booking got an entry for its new
+			// slot); only a booking still paid for the slot that ended
+			// is a no-show.
+			if s.state != Paid || m.noShowAt(b, s) > nowNs {
+				return 0, false, nil
+			}
+			// The no-show happened when the slot ended, whenever it is
+			// noticed: the instant every read already shows.
+			lsn, err := m.apply(&change{op: opNoShow, seq: b.seq, at: m.noShowAt(b, s), from: s})
+			if err != errStale {
+				return lsn, err == nil, err
+			}
+		}
+	}, noShow)
 }
