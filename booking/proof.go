@@ -106,9 +106,12 @@ func VerifyProof(token string, publicKey ed25519.PublicKey) (Proof, error) {
 	return p, nil
 }
 
-// proofKeyID returns the key ID a token names, unverified: which key to
-// check its signature with. 0 for a token that names none.
-func proofKeyID(token string) uint32 {
+// ProofKeyID returns the ID of the key a proof token names, unverified:
+// which of the keys Engine.ProofKeys lists to check its signature with,
+// for a counter that holds several. It is 0 for a token that names none
+// (not a proof, or a version this one does not read); VerifyProof is
+// what tells a proof from a forgery.
+func ProofKeyID(token string) uint32 {
 	if len(token) > ProofTokenBytesMax {
 		return 0
 	}

@@ -164,6 +164,11 @@ func TestProofKeyRotation(t *testing.T) {
 	require.NoError(t, err)
 	_, err = VerifyProof(fresh, k2.Public)
 	require.NoError(t, err)
+	// Each token names the key to check it with.
+	require.Equal(t, uint32(1), ProofKeyID(old))
+	require.Equal(t, uint32(2), ProofKeyID(fresh))
+	require.Zero(t, ProofKeyID("not a proof"))
+	require.Zero(t, ProofKeyID(""))
 
 	require.NoError(t, e.Close())
 	e = kt.OpenEngine(t, path, clk, nil)

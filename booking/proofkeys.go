@@ -224,7 +224,7 @@ func (e *Engine) CheckProof(ctx context.Context, token string) (Proof, Booking, 
 	}
 	// The token names its key; the signature is then checked with that
 	// key alone.
-	key := e.m.proofKeyOf(proofKeyID(token))
+	key := e.m.proofKeyOf(ProofKeyID(token))
 	if key == nil {
 		return Proof{}, Booking{}, fmt.Errorf("%w: no proof key of this engine signed it", ErrBadProof)
 	}

@@ -338,11 +338,11 @@ func TestReasonKindNames(t *testing.T) {
 func TestStateNames(t *testing.T) {
 	seen := map[string]bool{}
 	for s := booking.Held; !strings.HasPrefix(s.String(), "State("); s++ {
-		name := bookingStateName(s)
+		name := BookingStateName(s)
 		require.Equal(t, wireName(name), name)
 		require.False(t, seen[name], "%q names two states", name)
 		seen[name] = true
-		back, ok := parseBookingState(name)
+		back, ok := ParseBookingState(name)
 		require.True(t, ok, name)
 		require.Equal(t, s, back)
 	}
@@ -350,10 +350,17 @@ func TestStateNames(t *testing.T) {
 
 	clear(seen)
 	for s := calendar.Available; !strings.HasPrefix(s.String(), "State("); s++ {
-		name := dayStateName(s)
+		name := DayStateName(s)
 		require.Equal(t, wireName(name), name)
 		require.False(t, seen[name], "%q names two states", name)
 		seen[name] = true
+		back, ok := ParseDayState(name)
+		require.True(t, ok, name)
+		require.Equal(t, s, back)
 	}
 	require.Len(t, seen, len(dayStateNames), "a day state without a name")
+	_, ok := ParseDayState("green")
+	require.False(t, ok, "a colour is no state")
+	_, ok = ParseBookingState("Held")
+	require.False(t, ok, "the wire names are lower case")
 }

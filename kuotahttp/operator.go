@@ -51,7 +51,7 @@ func stateFilter(values []string) (map[booking.State]bool, []string, error) {
 	var names []string
 	for _, v := range values {
 		for name := range strings.SplitSeq(v, ",") {
-			s, ok := parseBookingState(strings.TrimSpace(name))
+			s, ok := ParseBookingState(strings.TrimSpace(name))
 			if !ok {
 				return nil, nil, &inputError{param: "state", detail: "want one of " + bookingStateList(), err: ErrBadParameter}
 			}
@@ -60,7 +60,7 @@ func stateFilter(values []string) (map[booking.State]bool, []string, error) {
 			}
 			if !want[s] {
 				want[s] = true
-				names = append(names, bookingStateName(s))
+				names = append(names, BookingStateName(s))
 			}
 		}
 	}

@@ -42,28 +42,8 @@ func (h *Handler) proof(c *call) error {
 	if err != nil {
 		return err
 	}
-	id, err := h.proofKeyID(c.r.Context(), token)
-	if err != nil {
-		return err
-	}
-	writeJSON(c.w, http.StatusOK, proofJSON{Token: token, KeyID: id})
+	writeJSON(c.w, http.StatusOK, proofJSON{Token: token, KeyID: booking.ProofKeyID(token)})
 	return nil
-}
-
-// proofKeyID returns the ID of the key that signed token, which the
-// engine has just made: the newest key, unless a rotation came between,
-// so the keys are tried newest first.
-func (h *Handler) proofKeyID(ctx context.Context, token string) (uint32, error) {
-	keys, err := h.engine.ProofKeys(ctx)
-	if err != nil {
-		return 0, err
-	}
-	for i := len(keys) - 1; i >= 0; i-- {
-		if p, err := booking.VerifyProof(token, keys[i].Public); err == nil {
-			return p.KeyID, nil
-		}
-	}
-	return 0, errors.New("kuotahttp: no proof key of the engine checks the proof it made")
 }
 
 // proofImage serves GET /bookings/{code}/proof/image: the proof drawn by

@@ -287,7 +287,7 @@ func (h *Handler) pay(c *call) error {
 		return err
 	}
 	writeJSON(c.w, http.StatusOK, paymentJSON{
-		Code: b.Code, BillingCode: b.BillingCode, State: bookingStateName(b.State), PaymentRef: b.PaymentRef, PayBy: b.PayBy,
+		Code: b.Code, BillingCode: b.BillingCode, State: BookingStateName(b.State), PaymentRef: b.PaymentRef, PayBy: b.PayBy,
 	})
 	return nil
 }

@@ -43,8 +43,11 @@ var dayStateNames = []struct {
 	{calendar.NoQuota, "no-quota"},
 }
 
-// bookingStateName returns the wire name of s.
-func bookingStateName(s booking.State) string {
+// BookingStateName returns the wire name of a booking's state, as this
+// API writes it: "held", "paid", "checked-in", "cancelled", "expired",
+// "rejected", "no-show". A client of the API reads them back with
+// ParseBookingState.
+func BookingStateName(s booking.State) string {
 	for _, n := range bookingStateNames {
 		if n.state == s {
 			return n.name
@@ -53,8 +56,9 @@ func bookingStateName(s booking.State) string {
 	return wireName(s.String())
 }
 
-// parseBookingState returns the state a wire name names.
-func parseBookingState(name string) (booking.State, bool) {
+// ParseBookingState returns the booking state a wire name names, and
+// false for a name this version does not know.
+func ParseBookingState(name string) (booking.State, bool) {
 	for _, n := range bookingStateNames {
 		if n.name == name {
 			return n.state, true
@@ -63,14 +67,28 @@ func parseBookingState(name string) (booking.State, bool) {
 	return 0, false
 }
 
-// dayStateName returns the wire name of s.
-func dayStateName(s calendar.State) string {
+// DayStateName returns the wire name of a day's or a slot's state, as
+// this API writes it: "available", "full", "not-opened", "holiday",
+// "day-off", "past", "outside-horizon", "no-quota". A client reads them
+// back with ParseDayState.
+func DayStateName(s calendar.State) string {
 	for _, n := range dayStateNames {
 		if n.state == s {
 			return n.name
 		}
 	}
 	return wireName(s.String())
+}
+
+// ParseDayState returns the day state a wire name names, and false for a
+// name this version does not know.
+func ParseDayState(name string) (calendar.State, bool) {
+	for _, n := range dayStateNames {
+		if n.name == name {
+			return n.state, true
+		}
+	}
+	return 0, false
 }
 
 // wireName puts a String in the wire names' form.

@@ -123,7 +123,7 @@ type slotJSON struct {
 func newDayJSON(v *quota.DayView, window time.Duration) dayJSON {
 	d := dayJSON{
 		Date:   v.Date,
-		State:  dayStateName(v.State),
+		State:  DayStateName(v.State),
 		Colour: v.State.Color().String(),
 		Reason: v.Reason,
 		Opens:  v.Opens, // in the office's zone, or zero
@@ -137,7 +137,7 @@ func newDayJSON(v *quota.DayView, window time.Duration) dayJSON {
 		d.Slots = append(d.Slots, slotJSON{
 			Slot:   quota.FormatClock(sv.Start),
 			Time:   sv.Span(),
-			State:  dayStateName(sv.State),
+			State:  DayStateName(sv.State),
 			Colour: sv.State.Color().String(),
 			Reason: sv.Reason,
 			Pools:  poolsJSON(sv.Pools),
@@ -236,7 +236,7 @@ func newBookingJSON(b *booking.Booking) bookingJSON {
 		Slot:          b.Slot,
 		SlotTime:      slotSpan(b),
 		Pool:          b.Pool,
-		State:         bookingStateName(b.State),
+		State:         BookingStateName(b.State),
 		Created:       b.Created,
 		PaymentRef:    b.PaymentRef,
 		Queue:         b.Queue.String(),
@@ -261,7 +261,7 @@ func newBookingJSON(b *booking.Booking) bookingJSON {
 		out.Applicants = append(out.Applicants, applicantJSON{NIK: a.NIK.String(), Meta: metaJSON(a.Meta)})
 	}
 	for _, ev := range b.History {
-		out.History = append(out.History, eventJSON{At: ev.At, State: bookingStateName(ev.State), Note: ev.Note, Reason: newReasonJSON(ev.Reason)})
+		out.History = append(out.History, eventJSON{At: ev.At, State: BookingStateName(ev.State), Note: ev.Note, Reason: newReasonJSON(ev.Reason)})
 	}
 	return out
 }
@@ -334,7 +334,7 @@ func newStatsJSON(s booking.Stats) statsJSON {
 		Followed:          s.Followed,
 	}
 	for state, n := range s.Bookings {
-		out.Bookings[bookingStateName(state)] = n
+		out.Bookings[BookingStateName(state)] = n
 	}
 	if s.StorageErr != nil {
 		out.StorageError = s.StorageErr.Error()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/kuotahttp"
 )
 
 // The values of -format.
@@ -144,7 +145,7 @@ func arrivalsRemote(r *remote, code string, day calendar.Date) (calendar.Date, [
 	rows := make([][]string, len(list.Bookings))
 	seated := 0
 	for i, b := range list.Bookings {
-		state, ok := bookingStates[b.State]
+		state, ok := kuotahttp.ParseBookingState(b.State)
 		if !ok {
 			return day, nil, 0, fmt.Errorf("booking %s: a state this kuota does not know: %q", b.Code, b.State)
 		}

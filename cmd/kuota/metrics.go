@@ -96,7 +96,7 @@ func (m *metrics) followFeed(ctx context.Context, st store, log *slog.Logger) {
 				if ev.From == 0 && ev.To == booking.Held {
 					m.holds.Inc()
 				}
-				m.changes.WithLabelValues(wireStateName(ev.To)).Inc()
+				m.changes.WithLabelValues(kuotahttp.BookingStateName(ev.To)).Inc()
 			}
 			cursor = next
 			continue
@@ -239,7 +239,7 @@ func (c *engineCollector) Collect(ch chan<- prometheus.Metric) {
 	e := c.st.engine()
 	st := e.Stats()
 	for s := booking.Held; s <= booking.NoShow; s++ {
-		ch <- prometheus.MustNewConstMetric(bookingsDesc, prometheus.GaugeValue, float64(st.Bookings[s]), wireStateName(s))
+		ch <- prometheus.MustNewConstMetric(bookingsDesc, prometheus.GaugeValue, float64(st.Bookings[s]), kuotahttp.BookingStateName(s))
 	}
 	ch <- prometheus.MustNewConstMetric(commitsDesc, prometheus.CounterValue, float64(st.Commits))
 	ch <- prometheus.MustNewConstMetric(committedDesc, prometheus.CounterValue, float64(st.Changes))

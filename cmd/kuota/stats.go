@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kuota/kuota/booking"
+	"github.com/kuota/kuota/kuotahttp"
 )
 
 // runStats writes what a file or a service holds: its bookings by state,
@@ -91,7 +92,7 @@ func statsRemote(stdout io.Writer, r *remote) error {
 	}
 	fmt.Fprintf(tw, "bookings\t%d\n", st.Total)
 	for s := booking.Held; s <= booking.NoShow; s++ {
-		fmt.Fprintf(tw, "  %s\t%d\n", s, st.Bookings[wireStateName(s)])
+		fmt.Fprintf(tw, "  %s\t%d\n", s, st.Bookings[kuotahttp.BookingStateName(s)])
 	}
 	if st.Durable {
 		fmt.Fprintf(tw, "commits\t%d, %d changes, %.1f a commit; the last took %v\n",
@@ -111,16 +112,6 @@ func statsRemote(stdout io.Writer, r *remote) error {
 		return err
 	}
 	return writeGaps(stdout, st.HolidayGaps)
-}
-
-// wireStateName returns the API's name of a booking state.
-func wireStateName(s booking.State) string {
-	for name, st := range bookingStates {
-		if st == s {
-			return name
-		}
-	}
-	return s.String()
 }
 
 // secondsDuration turns the API's seconds into a duration, for people.

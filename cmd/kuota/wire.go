@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/kuotahttp"
 	"github.com/kuota/kuota/quota"
 )
 
@@ -107,23 +107,11 @@ type gapWire struct {
 	Years  []int  `json:"years"`
 }
 
-// dayStates are the wire names of calendar.State (kuotahttp/states.go).
-var dayStates = map[string]calendar.State{
-	"available":       calendar.Available,
-	"full":            calendar.Full,
-	"not-opened":      calendar.NotOpened,
-	"holiday":         calendar.Holiday,
-	"day-off":         calendar.DayOff,
-	"past":            calendar.Past,
-	"outside-horizon": calendar.OutsideHorizon,
-	"no-quota":        calendar.NoQuota,
-}
-
 // dayView turns a day of the service's month into the view the grid
 // draws: its state, its reason, when it opens, and the seats left in
 // the pools the month counts.
 func (d *dayWire) dayView() (quota.DayView, error) {
-	state, ok := dayStates[d.State]
+	state, ok := kuotahttp.ParseDayState(d.State)
 	if !ok {
 		return quota.DayView{}, fmt.Errorf("%s: a day state this kuota does not know: %q", d.Date, d.State)
 	}
@@ -132,15 +120,4 @@ func (d *dayWire) dayView() (quota.DayView, error) {
 		v.Left += p.Left
 	}
 	return v, nil
-}
-
-// bookingStates are the wire names of booking.State (kuotahttp/states.go).
-var bookingStates = map[string]booking.State{
-	"held":       booking.Held,
-	"paid":       booking.Paid,
-	"checked-in": booking.CheckedIn,
-	"cancelled":  booking.Cancelled,
-	"expired":    booking.Expired,
-	"rejected":   booking.Rejected,
-	"no-show":    booking.NoShow,
 }
