@@ -2,7 +2,6 @@ package bench
 
 import (
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -66,12 +65,25 @@ func nikFor(i uint64) booking.NIK {
 	district := i%99 + 1
 	i /= 99
 	province := provinces[i%uint64(len(provinces))]
-	n, err := booking.ParseNIK(fmt.Sprintf("%02d71%02d%02d%02d%02d%04d", province, district, day, month, year, serial))
+	// The 16 digits, written group by group without fmt: a rush draws
+	// millions, and the harness's garbage is not the engine's.
+	var digits [16]byte
+	b := digits[:0]
+	for _, g := range [...]struct{ v, width uint64 }{
+		{province, 2}, {71, 2}, {district, 2}, {day, 2}, {month, 2}, {year, 2}, {serial, 4},
+	} {
+		for p := g.width; p > 0; p-- {
+			b = append(b, byte('0'+g.v/pow10[p-1]%10))
+		}
+	}
+	n, err := booking.ParseNIK(string(b))
 	if err != nil {
 		panic(err) // unreachable: every group is in range by construction
 	}
 	return n
 }
+
+var pow10 = [...]uint64{1, 10, 100, 1000}
 
 // crowd draws applicants. It numbers accounts and NIKs on from one draw to
 // the next, so that the waves of a national rush are different people.
@@ -120,7 +132,10 @@ type outcome struct {
 // see monthStater): then a green day's seats are first counted in its Day
 // view.
 func book(sys System, a *applicant, year int, month time.Month, pool string) outcome {
-	days, err := monthOf(sys, a.office, pool, year, month)
+	buf := dayBufs.Get().(*[]monthDay)
+	defer dayBufs.Put(buf)
+	days, err := monthOf((*buf)[:0], sys, a.office, pool, year, month)
+	*buf = days
 	if err != nil {
 		return outcome{reason: reasonOf(err)}
 	}
@@ -182,11 +197,17 @@ type monthDay struct {
 	left  int
 }
 
-// stateBufs keeps month-sized slices of day states for monthOf.
-var stateBufs = sync.Pool{New: func() any { return new([]quota.DayState) }}
+// stateBufs keeps month-sized slices of day states for monthOf, and
+// dayBufs its answers for book: a client that reads a month per
+// applicant reuses its buffers, as a server would, so that the rush
+// measures the engine's garbage rather than the harness's.
+var (
+	stateBufs = sync.Pool{New: func() any { return new([]quota.DayState) }}
+	dayBufs   = sync.Pool{New: func() any { return new([]monthDay) }}
+)
 
-// monthOf returns the days of a month as book sees them in pool.
-func monthOf(sys System, office, pool string, year int, month time.Month) ([]monthDay, error) {
+// monthOf appends the days of a month, as book sees them in pool, to dst.
+func monthOf(dst []monthDay, sys System, office, pool string, year int, month time.Month) ([]monthDay, error) {
 	if ms, ok := sys.(monthStater); ok {
 		buf := stateBufs.Get().(*[]quota.DayState)
 		defer stateBufs.Put(buf)
@@ -195,21 +216,19 @@ func monthOf(sys System, office, pool string, year int, month time.Month) ([]mon
 		if err != nil {
 			return nil, err
 		}
-		days := make([]monthDay, len(states))
-		for i, d := range states {
-			days[i] = monthDay{date: d.Date, state: d.State, left: booking.ApplicantsMax}
+		for _, d := range states {
+			dst = append(dst, monthDay{date: d.Date, state: d.State, left: booking.ApplicantsMax})
 		}
-		return days, nil
+		return dst, nil
 	}
 	views, err := sys.Month(office, year, month)
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
-	days := make([]monthDay, len(views))
-	for i, d := range views {
-		days[i] = monthDay{date: d.Date, state: d.StateIn(pool), left: seatsLeft(d.Pools, pool)}
+	for _, d := range views {
+		dst = append(dst, monthDay{date: d.Date, state: d.StateIn(pool), left: seatsLeft(d.Pools, pool)})
 	}
-	return days, nil
+	return dst, nil
 }
 
 func seatsLeft(pools []quota.PoolSeats, pool string) int {

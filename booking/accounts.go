@@ -20,58 +20,132 @@ const shardCount = 64
 // one account's hold limit and idempotency keys exact. A hold keeps it for
 // about a microsecond, never across a disk write, and 64 shards keep
 // accounts on different cores apart.
+//
+// The index holds no pointer for the collector to trace through millions
+// of accounts: an account is found by a 64-bit hash of its ID, and its
+// latest booking is a sequence number, found in the slab, which keeps a
+// booking until the index has let go of it (remove comes before the
+// slab's removal, see machine.archive). The booking found is checked to
+// be the account's: two accounts whose hashes are equal — about one pair
+// in 10^6 among ten million accounts — cannot share an entry, and the
+// second one goes to a small map by ID (spill).
 type accountIndex struct {
-	seed   maphash.Seed
+	hash   func(account string) uint64 // maphash with a seed of the index's; tests make accounts collide
+	slab   *slab                       // where the bookings named by number are
 	shards [shardCount]accountShard
 }
 
 type accountShard struct {
-	mu     sync.Mutex          // guards latest and idem, and serializes holds
-	latest map[string]*booking // account → its latest booking
-	idem   map[idemKey]*booking
-	_      [64 - 24]byte
+	mu     sync.Mutex        // guards the maps, and serializes holds
+	latest map[uint64]uint64 // hash of the account → its latest booking's number
+	spill  map[string]uint64 // account → latest, for an account whose hash another account has in latest
+	idem   map[idemKey]uint64
+	_      [64 - 32]byte
 }
 
 type idemKey struct {
 	account, key string
 }
 
-func newAccountIndex() *accountIndex { return &accountIndex{seed: maphash.MakeSeed()} }
+func newAccountIndex(s *slab) *accountIndex {
+	seed := maphash.MakeSeed()
+	return &accountIndex{hash: func(a string) uint64 { return maphash.String(seed, a) }, slab: s}
+}
 
 func (x *accountIndex) shard(account string) *accountShard {
-	return &x.shards[maphash.String(x.seed, account)%shardCount]
+	return &x.shards[x.hash(account)%shardCount]
+}
+
+// latest returns the latest booking of account, or nil; the caller holds
+// the account's shard.
+func (x *accountIndex) latest(account string) *booking {
+	h := x.hash(account)
+	return x.latestAt(&x.shards[h%shardCount], h, account)
+}
+
+// latestAt is latest for an account whose hash is h and shard s.
+func (x *accountIndex) latestAt(s *accountShard, h uint64, account string) *booking {
+	if seq, ok := s.latest[h]; ok {
+		if b := x.slab.get(seq); b != nil && b.account == account {
+			return b
+		}
+	}
+	if seq, ok := s.spill[account]; ok {
+		return x.slab.get(seq)
+	}
+	return nil
+}
+
+// prev returns the booking the account of b made before b, or nil.
+func (x *accountIndex) prev(b *booking) *booking {
+	if seq := b.prevOfAccount.Load(); seq != 0 {
+		return x.slab.get(seq)
+	}
+	return nil
+}
+
+// idemBooking returns the booking account made under the idempotency key
+// key, or nil; the caller holds the account's shard.
+func (x *accountIndex) idemBooking(account, key string) *booking {
+	if seq, ok := x.shard(account).idem[idemKey{account, key}]; ok {
+		return x.slab.get(seq)
+	}
+	return nil
 }
 
 // add makes b the latest booking of its account; the caller holds the
 // shard's mutex (see Engine.Hold).
 func (x *accountIndex) add(b *booking) {
-	s := x.shard(b.account)
-	if s.latest == nil {
-		s.latest = make(map[string]*booking)
-	}
-	if prev, ok := s.latest[b.account]; ok {
-		b.prevOfAccount.Store(prev)
+	h := x.hash(b.account)
+	s := &x.shards[h%shardCount]
+	if prev := x.latestAt(s, h, b.account); prev != nil {
+		b.prevOfAccount.Store(prev.seq)
 		b.account = prev.account // share the bytes of one copy of the ID
 	}
-	s.latest[b.account] = b
+	x.setLatest(s, h, b.account, b.seq)
 	if b.idem != nil {
 		if s.idem == nil {
-			s.idem = make(map[idemKey]*booking)
+			s.idem = make(map[idemKey]uint64)
 		}
-		s.idem[idemKey{b.account, b.idem.key}] = b
+		s.idem[idemKey{b.account, b.idem.key}] = b.seq
 	}
+}
+
+// setLatest files seq as the latest booking of account, whose hash is h,
+// in its shard s: in latest, unless another account's booking is there.
+// An account is in latest or in spill, never both: once spilled, it stays
+// there until it has no booking left.
+func (x *accountIndex) setLatest(s *accountShard, h uint64, account string, seq uint64) {
+	if _, ok := s.spill[account]; ok {
+		s.spill[account] = seq
+		return
+	}
+	if s.latest == nil {
+		s.latest = make(map[uint64]uint64)
+	}
+	if cur, ok := s.latest[h]; ok {
+		if b := x.slab.get(cur); b != nil && b.account != account {
+			if s.spill == nil {
+				s.spill = make(map[string]uint64)
+			}
+			s.spill[account] = seq
+			return
+		}
+	}
+	s.latest[h] = seq
 }
 
 // bookings returns an account's bookings, oldest first.
 func (x *accountIndex) bookings(account string) []*booking {
 	s := x.shard(account)
+	// The chain is walked under the shard's lock, so that remove, which
+	// unlinks a booking before it leaves the slab, cannot cut it short.
 	s.mu.Lock()
-	b := s.latest[account]
-	s.mu.Unlock()
 	var out []*booking
-	for ; b != nil; b = b.prevOfAccount.Load() {
+	for b := x.latest(account); b != nil; b = x.prev(b) {
 		out = append(out, b)
 	}
+	s.mu.Unlock()
 	slices.Reverse(out)
 	return out
 }
@@ -80,28 +154,33 @@ func (x *accountIndex) bookings(account string) []*booking {
 // the index: b leaves memory (see retention.go). An account left with no
 // booking leaves the index too.
 func (x *accountIndex) remove(b *booking) {
-	s := x.shard(b.account)
+	h := x.hash(b.account)
+	s := &x.shards[h%shardCount]
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if b.idem != nil {
 		k := idemKey{b.account, b.idem.key}
-		if s.idem[k] == b {
+		if s.idem[k] == b.seq {
 			delete(s.idem, k)
 		}
 	}
-	latest := s.latest[b.account]
+	latest := x.latestAt(s, h, b.account)
 	if latest == b {
-		if prev := b.prevOfAccount.Load(); prev == nil {
-			delete(s.latest, b.account)
-		} else {
-			s.latest[b.account] = prev
+		_, spilled := s.spill[b.account]
+		switch prev := b.prevOfAccount.Load(); {
+		case spilled && prev == 0:
+			delete(s.spill, b.account)
+		case spilled:
+			s.spill[b.account] = prev
+		case prev == 0:
+			delete(s.latest, h)
+		default:
+			s.latest[h] = prev
 		}
 		return
 	}
-	// A reader walking the chain meanwhile (bookings) goes on from b to
-	// b's predecessor, or skips b: either way it reaches the rest.
-	for n := latest; n != nil; n = n.prevOfAccount.Load() {
-		if n.prevOfAccount.Load() == b {
+	for n := latest; n != nil; n = x.prev(n) {
+		if n.prevOfAccount.Load() == b.seq {
 			n.prevOfAccount.Store(b.prevOfAccount.Load())
 			return
 		}

@@ -2,7 +2,6 @@ package booking
 
 import (
 	"fmt"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -168,11 +167,11 @@ type booking struct {
 	billing uint64
 	office  *office
 	account string
-	// prevOfAccount is the account's booking made before this one: an
-	// account's history is a chain through its latest booking.
-	// Written under the account's shard lock, read by AccountBookings
-	// without it: atomic.
-	prevOfAccount atomic.Pointer[booking]
+	// prevOfAccount is the sequence number of the account's booking made
+	// before this one, 0 for none: an account's history is a chain through
+	// its latest booking (accountIndex). Written under the account's shard
+	// lock, read by Check without it: atomic.
+	prevOfAccount atomic.Uint64
 	idem          *idempotency // nil unless the hold carried a key
 	applicants    []Applicant
 	familyCard    FamilyCard
@@ -281,32 +280,72 @@ func (s *snapshot) next(state State, at int64, note string) *snapshot {
 // seats is the number of seats the booking takes while it holds any.
 func (b *booking) seats() int { return len(b.applicants) }
 
-// holdBlock is a new booking, its first state and, for a family of one
-// (the common case), its applicant, allocated together: one object for
-// the collector instead of three.
-type holdBlock struct {
-	b   booking
-	s   snapshot
-	one [1]Applicant
+// holdBlock is a new booking, its first state and its applicants,
+// allocated together: one object for the collector instead of three. A is
+// an array of as many applicants as the hold has (see newHold), so that a
+// family of five costs no more objects than a family of one.
+type holdBlock[A any] struct {
+	b    booking
+	s    snapshot
+	apps A
 }
 
-// newHold returns the booking hold c makes at office o, in its first state; it copies
-// c's applicants when they are borrowed from the caller, and leaves c
-// naming the copy.
-func newHold(c *change, o *office) (*booking, *snapshot) {
-	hb := new(holdBlock)
-	if c.borrowed {
-		apps := hb.one[:0]
-		if len(c.applicants) > 1 {
-			apps = make([]Applicant, 0, len(c.applicants))
-		}
-		for _, a := range c.applicants {
-			apps = append(apps, Applicant{NIK: a.NIK, Meta: slices.Clone(a.Meta)})
-		}
-		c.applicants, c.borrowed = apps, false
+// block returns a new booking, its first state and room for n applicants,
+// in one allocation sized for n.
+func block(n int) (*booking, *snapshot, []Applicant) {
+	switch n {
+	case 1:
+		hb := new(holdBlock[[1]Applicant])
+		return &hb.b, &hb.s, hb.apps[:0]
+	case 2:
+		hb := new(holdBlock[[2]Applicant])
+		return &hb.b, &hb.s, hb.apps[:0]
+	case 3:
+		hb := new(holdBlock[[3]Applicant])
+		return &hb.b, &hb.s, hb.apps[:0]
+	case 4:
+		hb := new(holdBlock[[4]Applicant])
+		return &hb.b, &hb.s, hb.apps[:0]
 	}
-	hb.b = booking{office: o, account: c.account, idem: c.idem, applicants: c.applicants, familyCard: c.familyCard}
-	hb.s = snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool, deadline: c.deadline}
-	hb.b.st.Store(&hb.s)
-	return &hb.b, &hb.s
+	// ApplicantsMax, which both Hold and the decoder check; were n ever
+	// more, appending past the array would only move the applicants out.
+	hb := new(holdBlock[[ApplicantsMax]Applicant])
+	return &hb.b, &hb.s, hb.apps[:0]
+}
+
+// newHold returns the booking hold c makes at office o, in its first
+// state, with its own copy of c's applicants (c's may be the caller's, or
+// a decoded record's), and leaves c naming the copy.
+func newHold(c *change, o *office) (*booking, *snapshot) {
+	b, s, apps := block(len(c.applicants))
+	apps = appendApplicants(apps, c.applicants)
+	c.applicants = apps
+	*b = booking{office: o, account: c.account, idem: c.idem, applicants: apps, familyCard: c.familyCard}
+	*s = snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool, deadline: c.deadline}
+	b.st.Store(s)
+	return b, s
+}
+
+// appendApplicants appends copies of in to dst, their metadata in one
+// allocation shared by all of them (each capped at its own end, so that
+// an append to one never writes into the next).
+func appendApplicants(dst, in []Applicant) []Applicant {
+	total := 0
+	for _, a := range in {
+		total += len(a.Meta)
+	}
+	var meta []byte
+	if total > 0 {
+		meta = make([]byte, 0, total)
+	}
+	for _, a := range in {
+		var m []byte
+		if len(a.Meta) > 0 {
+			at := len(meta)
+			meta = append(meta, a.Meta...)
+			m = meta[at:len(meta):len(meta)]
+		}
+		dst = append(dst, Applicant{NIK: a.NIK, Meta: m})
+	}
+	return dst
 }

@@ -49,9 +49,6 @@ type change struct {
 	// with errStale if the booking has moved on since (nil: whatever it is).
 	o    *office
 	from *snapshot
-	// borrowed says a hold's applicants are still the caller's slices:
-	// the new booking takes a copy (machine.hold).
-	borrowed bool
 }
 
 // step is one change in the history of an imported booking.

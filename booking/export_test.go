@@ -122,11 +122,24 @@ func (e *Engine) Indexes() (niks, latest, idem map[string]string) {
 	for i := range m.accounts.shards {
 		sh := &m.accounts.shards[i]
 		sh.mu.Lock()
-		for a, b := range sh.latest {
-			latest[a] = formatCode(b.code)
+		code := func(seq uint64) string {
+			if b := m.slab.get(seq); b != nil {
+				return formatCode(b.code)
+			}
+			return fmt.Sprintf("booking %d, not in the slab", seq)
 		}
-		for k, b := range sh.idem {
-			idem[k.account+"\x00"+k.key] = formatCode(b.code)
+		for _, seq := range sh.latest {
+			if b := m.slab.get(seq); b != nil {
+				latest[b.account] = code(seq)
+			} else {
+				latest[fmt.Sprint("unknown account of ", seq)] = code(seq)
+			}
+		}
+		for a, seq := range sh.spill {
+			latest[a] = code(seq)
+		}
+		for k, seq := range sh.idem {
+			idem[k.account+"\x00"+k.key] = code(seq)
 		}
 		sh.mu.Unlock()
 	}

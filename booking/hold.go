@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
-	"slices"
 
 	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/internal/label"
@@ -90,7 +89,7 @@ func (e *Engine) holdNow(req *HoldRequest, o *office, slot, pool uint8) (*bookin
 	sh := e.m.accounts.shard(req.Account)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	return e.holdLocked(sh, &c, req)
+	return e.holdLocked(&c, req)
 }
 
 // checkHold validates req in the documented order and returns its office,
@@ -141,16 +140,16 @@ func (e *Engine) checkHold(req *HoldRequest) (*office, uint8, uint8, error) {
 // holdLocked does the part of Hold that runs under the account shard's
 // mutex: it returns the new booking, or the earlier one for a replayed
 // idempotency key, and the LSN to wait for.
-func (e *Engine) holdLocked(sh *accountShard, c *change, req *HoldRequest) (*booking, uint64, error) {
+func (e *Engine) holdLocked(c *change, req *HoldRequest) (*booking, uint64, error) {
 	if c.idem != nil {
-		if b := sh.idem[idemKey{req.Account, c.idem.key}]; b != nil {
+		if b := e.m.accounts.idemBooking(req.Account, c.idem.key); b != nil {
 			if b.idem.hash != c.idem.hash {
 				return nil, 0, ErrIdempotencyConflict
 			}
 			return b, b.lastLSN(), nil
 		}
 	}
-	if e.unpaidHolds(sh.latest[req.Account], c.at) >= e.opts.MaxHoldsPerAccount {
+	if e.unpaidHolds(e.m.accounts.latest(req.Account), c.at) >= e.opts.MaxHoldsPerAccount {
 		return nil, 0, fmt.Errorf("%w: limit %d", ErrTooManyHolds, e.opts.MaxHoldsPerAccount)
 	}
 	// The quota-opening rush ends here for most callers, before anything
@@ -159,8 +158,8 @@ func (e *Engine) holdLocked(sh *accountShard, c *change, req *HoldRequest) (*boo
 		return nil, 0, err
 	}
 	// The new booking keeps its own copy (the caller may reuse its
-	// slices), made beside it in one allocation.
-	c.applicants, c.borrowed = req.Applicants, true
+	// slices), made beside it in one allocation (newHold).
+	c.applicants = req.Applicants
 	lsn, err := e.m.apply(c)
 	if err != nil {
 		return nil, 0, err
@@ -176,7 +175,7 @@ func (e *Engine) holdLocked(sh *accountShard, c *change, req *HoldRequest) (*boo
 // can still be a hold. The walk is the account's last week of bookings.
 func (e *Engine) unpaidHolds(latest *booking, nowNs int64) int {
 	n := 0
-	for b := latest; b != nil; b = b.prevOfAccount.Load() {
+	for b := latest; b != nil; b = e.m.accounts.prev(b) {
 		s := b.settled()
 		if s.deadline+int64(HoldTTLMax) <= nowNs {
 			break
@@ -198,11 +197,7 @@ func (e *Engine) unpaidHolds(latest *booking, nowNs int64) int {
 // cloneApplicants copies the applicants, metadata included, so that the
 // caller may reuse its slices.
 func cloneApplicants(in []Applicant) []Applicant {
-	out := make([]Applicant, len(in))
-	for i, a := range in {
-		out[i] = Applicant{NIK: a.NIK, Meta: slices.Clone(a.Meta)}
-	}
-	return out
+	return appendApplicants(make([]Applicant, 0, len(in)), in)
 }
 
 // requestHash fingerprints what a HoldRequest asks for, to tell a replay

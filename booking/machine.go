@@ -98,7 +98,6 @@ func newMachine(o *Options, j journal.Journal) *machine {
 		policy:         *o.Policy,
 		log:            o.Logger,
 		bookingsMax:    int64(o.BookingsMax),
-		accounts:       newAccountIndex(),
 		holds:          newDeadlineIndex(),
 		arrivals:       newDeadlineIndex(),
 		ends:           newDeadlineIndex(),
@@ -107,6 +106,7 @@ func newMachine(o *Options, j journal.Journal) *machine {
 		feed:           newFeed(o.FeedBuffered),
 	}
 	m.niks.m = m
+	m.accounts = newAccountIndex(&m.slab)
 	return m
 }
 
@@ -118,7 +118,7 @@ func (m *machine) presize(records uint64) {
 	n := int(min(records, uint64(m.bookingsMax)))
 	per := n/shardCount + 1
 	for i := range m.accounts.shards {
-		m.accounts.shards[i].latest = make(map[string]*booking, per)
+		m.accounts.shards[i].latest = make(map[uint64]uint64, per)
 	}
 	for i := range m.niks.shards {
 		m.niks.shards[i].entries = make(map[NIK]nikEntry, per)

@@ -1,0 +1,97 @@
+package booking
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestAccountIndexWhenHashesCollide gives every account the same hash, the
+// case a 64-bit hash meets about once in 10^6 pairs among ten million
+// accounts, and checks that each account still finds exactly its own
+// bookings, oldest first, as bookings arrive and leave in every position:
+// the holder of the hash's entry, a spilled account, the latest of a
+// chain and the middle of one.
+func TestAccountIndexWhenHashesCollide(t *testing.T) {
+	for _, collide := range []bool{true, false} {
+		t.Run(fmt.Sprint("collide=", collide), func(t *testing.T) {
+			var sl slab
+			x := newAccountIndex(&sl)
+			if collide {
+				x.hash = func(string) uint64 { return 7 }
+			}
+			model := map[string][]uint64{} // account → its bookings' numbers, oldest first
+			seq := uint64(0)
+			add := func(account string) {
+				seq++
+				b := &booking{seq: seq, account: account}
+				sl.put(b)
+				s := x.shard(account)
+				s.mu.Lock()
+				x.add(b)
+				s.mu.Unlock()
+				model[account] = append(model[account], seq)
+			}
+			remove := func(account string, i int) {
+				n := model[account][i]
+				b := sl.get(n)
+				x.remove(b)
+				sl.remove(n)
+				model[account] = append(model[account][:i:i], model[account][i+1:]...)
+			}
+			check := func(step string) {
+				t.Helper()
+				for _, a := range []string{"ani", "budi", "citra", "dewi"} {
+					var got []uint64
+					for _, b := range x.bookings(a) {
+						got = append(got, b.seq)
+					}
+					want := model[a]
+					if len(want) == 0 {
+						want = nil
+					}
+					require.Equal(t, want, got, "%s: account %s", step, a)
+					s := x.shard(a)
+					s.mu.Lock()
+					latest := x.latest(a)
+					s.mu.Unlock()
+					if len(model[a]) == 0 {
+						require.Nil(t, latest, "%s: account %s", step, a)
+					} else {
+						require.Equal(t, model[a][len(model[a])-1], latest.seq, "%s: account %s", step, a)
+					}
+				}
+			}
+			add("ani") // holds the hash's entry when accounts collide
+			add("budi")
+			add("ani")
+			add("citra")
+			add("budi")
+			add("budi")
+			check("after the holds")
+			remove("budi", 1) // the middle of a spilled chain
+			check("middle of a chain")
+			remove("ani", 1) // the latest of the entry's holder
+			check("latest of the holder")
+			remove("ani", 0) // the holder leaves: the entry is free
+			check("holder gone")
+			add("dewi") // takes the free entry
+			add("citra")
+			check("a newcomer in the free entry")
+			remove("citra", 1)
+			remove("citra", 0)
+			remove("budi", 1)
+			remove("budi", 0)
+			check("spilled accounts gone")
+			add("budi")
+			add("ani")
+			check("back again")
+			if collide {
+				s := x.shard("ani")
+				require.Len(t, s.latest, 1, "one entry for the shared hash")
+				require.Len(t, s.spill, 2, "the other accounts by ID")
+			}
+		})
+	}
+}
