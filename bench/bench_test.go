@@ -3,6 +3,8 @@ package bench
 import (
 	"flag"
 	"fmt"
+	"runtime"
+	"runtime/metrics"
 	"strings"
 	"testing"
 
@@ -98,7 +100,29 @@ func BenchmarkScenario(b *testing.B) {
 				b.ReportMetric(r.BookingsPerSec, "bookings/s")
 				b.ReportMetric(r.OpsPerSec, "ops/s")
 				b.ReportMetric(float64(r.P99.Microseconds())/1000, "p99-ms")
+				b.ReportMetric(100*r.GCShare, "gc-%")
 			})
 		}
 	}
+}
+
+// TestGCShare checks the collector's share arithmetic, and that this
+// runtime names every class it reads.
+func TestGCShare(t *testing.T) {
+	before := cpuClasses{total: 10, idle: 4, gc: 2, gcIdle: 1}
+	after := cpuClasses{total: 30, idle: 8, gc: 6, gcIdle: 2}
+	// Busy: (30-8)-(10-4) = 16 CPU seconds; compulsory GC: (6-2)-(2-1) = 3.
+	require.InDelta(t, 3.0/16, after.gcShare(before), 1e-12)
+	require.Zero(t, before.gcShare(before), "no CPU used, no share")
+	for _, n := range cpuClassNames {
+		require.NotEqual(t, metrics.KindBad, func() metrics.ValueKind {
+			s := []metrics.Sample{{Name: n}}
+			metrics.Read(s)
+			return s[0].Value.Kind()
+		}(), n)
+	}
+	runtime.GC() // the runtime updates the classes at the end of a cycle
+	c := readCPUClasses()
+	require.Positive(t, c.total)
+	require.LessOrEqual(t, c.gc, c.total)
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"maps"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"time"
@@ -39,6 +40,14 @@ type Result struct {
 	// HeapPerBooking the growth of the live heap over the bookings.
 	AllocsPerOp    float64 `json:"allocs_per_op"`
 	HeapPerBooking float64 `json:"heap_bytes_per_booking"`
+	// GCShare is the part of the CPU the process used during the run
+	// that went to the garbage collector, engine's and clients' garbage
+	// both: the runtime's own estimate (runtime/metrics, /cpu/classes),
+	// without its idle-time marking, which takes only CPU nothing else
+	// wanted. The runtime updates these figures at the end of each
+	// collection, so the share is over the cycles from the run's start to
+	// its last collection; what ran after that is in neither part.
+	GCShare float64 `json:"gc_cpu_share"`
 	// The audit at the end: a run is correct when Oversold is zero (no
 	// cell with more seats taken than capacity, and no cell whose seats
 	// taken differ from its bookings') and Taken + Left = Capacity.
@@ -66,20 +75,62 @@ func (r *Result) percentiles(lat []time.Duration) {
 }
 
 // memory samples the runtime before a run; finish fills the per-booking
-// figures after it.
-type memory struct{ before runtime.MemStats }
+// figures and the collector's share of the CPU after it.
+type memory struct {
+	before runtime.MemStats
+	cpu    cpuClasses
+}
 
 func startMemory() *memory {
 	m := &memory{}
 	runtime.GC()
 	runtime.ReadMemStats(&m.before)
+	m.cpu = readCPUClasses()
 	return m
+}
+
+// cpuClasses is what the runtime estimates the process's CPU went to, in
+// CPU seconds since it started.
+type cpuClasses struct{ total, idle, gc, gcIdle float64 }
+
+var cpuClassNames = [...]string{
+	"/cpu/classes/total:cpu-seconds", "/cpu/classes/idle:cpu-seconds",
+	"/cpu/classes/gc/total:cpu-seconds", "/cpu/classes/gc/mark/idle:cpu-seconds",
+}
+
+func readCPUClasses() cpuClasses {
+	var s [len(cpuClassNames)]metrics.Sample
+	for i, n := range cpuClassNames {
+		s[i].Name = n
+	}
+	metrics.Read(s[:])
+	v := func(i int) float64 {
+		if s[i].Value.Kind() != metrics.KindFloat64 {
+			return 0 // a runtime without the metric: no share shown
+		}
+		return s[i].Value.Float64()
+	}
+	return cpuClasses{v(0), v(1), v(2), v(3)}
+}
+
+// gcShare is the collector's compulsory part of the CPU used between
+// before and c: its idle-time marking left out of both.
+func (c cpuClasses) gcShare(before cpuClasses) float64 {
+	busy := (c.total - c.idle) - (before.total - before.idle)
+	gc := (c.gc - c.gcIdle) - (before.gc - before.gcIdle)
+	if busy <= 0 {
+		return 0
+	}
+	return gc / busy
 }
 
 // finish fills the memory figures; keep is whatever the run allocated
 // before it started and still holds (the applicants), kept alive until
 // the heap is measured so that freeing it does not count as a saving.
 func (m *memory) finish(r *Result, keep any) {
+	// Before the collection below, which is the measurement's, not the
+	// run's: as of the run's last collection (see GCShare).
+	r.GCShare = readCPUClasses().gcShare(m.cpu)
 	var after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&after)
@@ -99,16 +150,16 @@ func (m *memory) finish(r *Result, keep any) {
 // with each kuota system's ratio to each baseline of the same scenario.
 func WriteMarkdown(w io.Writer, results []Result) error {
 	var b strings.Builder
-	b.WriteString("| scenario | system | applicants | bookings | bookings/s | ops/s | to sell-out | hold p50 | p99 | p99.9 | allocs/op | heap B/booking | audit |\n")
-	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	b.WriteString("| scenario | system | applicants | bookings | bookings/s | ops/s | to sell-out | hold p50 | p99 | p99.9 | allocs/op | heap B/booking | GC | audit |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, r := range results {
 		audit := "ok"
 		if !r.Correct() {
 			audit = fmt.Sprintf("**%d violations**", r.Oversold)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %s | %s | %s | %s | %s | %.1f | %.0f | %s |\n",
+		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %s | %s | %s | %s | %s | %.1f | %.0f | %.1f%% | %s |\n",
 			r.Scenario, r.System, r.Applicants, r.Bookings, rate(r.BookingsPerSec), rate(r.OpsPerSec),
-			dur(r.SoldOut), dur(r.P50), dur(r.P99), dur(r.P999), r.AllocsPerOp, r.HeapPerBooking, audit)
+			dur(r.SoldOut), dur(r.P50), dur(r.P99), dur(r.P999), r.AllocsPerOp, r.HeapPerBooking, 100*r.GCShare, audit)
 	}
 	b.WriteString("\n")
 	for _, r := range results {

@@ -53,14 +53,21 @@ func newAccountIndex(s *slab) *accountIndex {
 }
 
 func (x *accountIndex) shard(account string) *accountShard {
-	return &x.shards[x.hash(account)%shardCount]
+	s, _ := x.locate(account)
+	return s
+}
+
+// locate returns the shard of account and its hash, for latestAt.
+func (x *accountIndex) locate(account string) (*accountShard, uint64) {
+	h := x.hash(account)
+	return &x.shards[h%shardCount], h
 }
 
 // latest returns the latest booking of account, or nil; the caller holds
 // the account's shard.
 func (x *accountIndex) latest(account string) *booking {
-	h := x.hash(account)
-	return x.latestAt(&x.shards[h%shardCount], h, account)
+	s, h := x.locate(account)
+	return x.latestAt(s, h, account)
 }
 
 // latestAt is latest for an account whose hash is h and shard s.
@@ -96,8 +103,7 @@ func (x *accountIndex) idemBooking(account, key string) *booking {
 // add makes b the latest booking of its account; the caller holds the
 // shard's mutex (see Engine.Hold).
 func (x *accountIndex) add(b *booking) {
-	h := x.hash(b.account)
-	s := &x.shards[h%shardCount]
+	s, h := x.locate(b.account)
 	if prev := x.latestAt(s, h, b.account); prev != nil {
 		b.prevOfAccount.Store(prev.seq)
 		b.account = prev.account // share the bytes of one copy of the ID
@@ -154,8 +160,7 @@ func (x *accountIndex) bookings(account string) []*booking {
 // the index: b leaves memory (see retention.go). An account left with no
 // booking leaves the index too.
 func (x *accountIndex) remove(b *booking) {
-	h := x.hash(b.account)
-	s := &x.shards[h%shardCount]
+	s, h := x.locate(b.account)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if b.idem != nil {

@@ -86,10 +86,10 @@ func (e *Engine) holdNow(req *HoldRequest, o *office, slot, pool uint8) (*bookin
 	if req.IdempotencyKey != "" {
 		c.idem = &idempotency{key: req.IdempotencyKey, hash: requestHash(req, slot)}
 	}
-	sh := e.m.accounts.shard(req.Account)
+	sh, h := e.m.accounts.locate(req.Account)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	return e.holdLocked(&c, req)
+	return e.holdLocked(&c, req, sh, h)
 }
 
 // checkHold validates req in the documented order and returns its office,
@@ -138,9 +138,9 @@ func (e *Engine) checkHold(req *HoldRequest) (*office, uint8, uint8, error) {
 }
 
 // holdLocked does the part of Hold that runs under the account shard's
-// mutex: it returns the new booking, or the earlier one for a replayed
+// mutex, sh, which locate found with the account's hash h: it returns the new booking, or the earlier one for a replayed
 // idempotency key, and the LSN to wait for.
-func (e *Engine) holdLocked(c *change, req *HoldRequest) (*booking, uint64, error) {
+func (e *Engine) holdLocked(c *change, req *HoldRequest, sh *accountShard, h uint64) (*booking, uint64, error) {
 	if c.idem != nil {
 		if b := e.m.accounts.idemBooking(req.Account, c.idem.key); b != nil {
 			if b.idem.hash != c.idem.hash {
@@ -149,7 +149,7 @@ func (e *Engine) holdLocked(c *change, req *HoldRequest) (*booking, uint64, erro
 			return b, b.lastLSN(), nil
 		}
 	}
-	if e.unpaidHolds(e.m.accounts.latest(req.Account), c.at) >= e.opts.MaxHoldsPerAccount {
+	if e.unpaidHolds(e.m.accounts.latestAt(sh, h, req.Account), c.at) >= e.opts.MaxHoldsPerAccount {
 		return nil, 0, fmt.Errorf("%w: limit %d", ErrTooManyHolds, e.opts.MaxHoldsPerAccount)
 	}
 	// The quota-opening rush ends here for most callers, before anything

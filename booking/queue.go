@@ -49,8 +49,10 @@ type queueShard struct {
 	_    [48]byte            // a shard per cache line
 }
 
+// queueKey names a slot of a day of an office. It holds no pointer, so
+// that the collector never scans the counters.
 type queueKey struct {
-	office *office
+	office quota.OfficeID
 	date   calendar.Date
 	slot   uint8
 }
@@ -59,7 +61,7 @@ type queueKey struct {
 // its next number; settle spends the number, or not, and unlocks. The
 // change's commit goes between the two.
 func (q *queueNumbers) take(b *booking, to *snapshot) queueKey {
-	k := queueKey{b.office, to.date, to.slot}
+	k := queueKey{b.office.id, to.date, to.slot}
 	sh := q.shardOf(k)
 	sh.mu.Lock()
 	if sh.last == nil {
@@ -83,7 +85,7 @@ func (q *queueNumbers) settle(k queueKey, to *snapshot, err error) {
 func (q *queueNumbers) shardOf(k queueKey) *queueShard {
 	// Mix office, day and slot, then take the top bits: every day and slot
 	// of an office spreads over the shards.
-	h := (uint64(k.office.id)<<40 ^ uint64(k.date.EpochDays())<<8 ^ uint64(k.slot)) * 0x9E3779B97F4A7C15
+	h := (uint64(k.office)<<40 ^ uint64(k.date.EpochDays())<<8 ^ uint64(k.slot)) * 0x9E3779B97F4A7C15
 	return &q.shards[h>>(64-6)] // queueShards is 2⁶
 }
 
