@@ -308,12 +308,12 @@ func (m *machine) take(b *booking, s *snapshot, atNs int64) error {
 	return m.ask(b, s, atNs, true)
 }
 
-// seatsFor returns, allocating nothing, the refusal of n seats in the cell
-// of hold c as of c.at — or nil when they fit, or may: a full cell with
+// seatsFor returns, allocating nothing, the refusal of n seats in a cell
+// of office o as of atNs — or nil when they fit, or may: a full cell with
 // holds overdue, which take (ask) expires first.
-func (m *machine) seatsFor(c *change, n int) error {
-	err := m.ledger.Fits(c.o.id, c.date, int(c.slot), int(c.pool), n, time.Unix(0, c.at))
-	if err == quota.ErrFull && m.holds.due(c.at) {
+func (m *machine) seatsFor(o *office, d calendar.Date, slot, pool uint8, n int, atNs int64) error {
+	err := m.ledger.Fits(o.id, d, int(slot), int(pool), n, time.Unix(0, atNs))
+	if err == quota.ErrFull && m.holds.due(atNs) {
 		return nil
 	}
 	return err

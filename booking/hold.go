@@ -71,25 +71,14 @@ func (e *Engine) Hold(ctx context.Context, req HoldRequest) (Booking, error) {
 // engine's clock: the booking and the LSN to wait for.
 func (e *Engine) holdNow(req *HoldRequest, o *office, slot, pool uint8) (*booking, uint64, error) {
 	nowNs := e.nowNs()
-	c := change{
-		op:         opHold,
-		at:         nowNs,
-		o:          o,
-		officeCode: o.code,
-		account:    req.Account,
-		date:       req.Date,
-		slot:       slot,
-		pool:       pool,
-		deadline:   addNanos(nowNs, e.opts.HoldTTL),
-		familyCard: req.FamilyCard,
-	}
+	var idem *idempotency
 	if req.IdempotencyKey != "" {
-		c.idem = &idempotency{key: req.IdempotencyKey, hash: requestHash(req, slot)}
+		idem = &idempotency{key: req.IdempotencyKey, hash: requestHash(req, slot)}
 	}
 	sh, h := e.m.accounts.locate(req.Account)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	return e.holdLocked(&c, req, sh, h)
+	return e.holdLocked(req, o, slot, pool, nowNs, idem, sh, h)
 }
 
 // checkHold validates req in the documented order and returns its office,
@@ -138,29 +127,44 @@ func (e *Engine) checkHold(req *HoldRequest) (*office, uint8, uint8, error) {
 }
 
 // holdLocked does the part of Hold that runs under the account shard's
-// mutex, sh, which locate found with the account's hash h: it returns the new booking, or the earlier one for a replayed
-// idempotency key, and the LSN to wait for.
-func (e *Engine) holdLocked(c *change, req *HoldRequest, sh *accountShard, h uint64) (*booking, uint64, error) {
-	if c.idem != nil {
-		if b := e.m.accounts.idemBooking(req.Account, c.idem.key); b != nil {
-			if b.idem.hash != c.idem.hash {
+// mutex, sh, which locate found with the account's hash h: it returns the
+// new booking, or the earlier one for a replayed idempotency key, and the
+// LSN to wait for. It builds the change only once the seats are known to
+// fit: the rush's common refusal builds nothing.
+func (e *Engine) holdLocked(req *HoldRequest, o *office, slot, pool uint8, nowNs int64, idem *idempotency, sh *accountShard, h uint64) (*booking, uint64, error) {
+	if idem != nil {
+		if b := e.m.accounts.idemBooking(req.Account, idem.key); b != nil {
+			if b.idem.hash != idem.hash {
 				return nil, 0, ErrIdempotencyConflict
 			}
 			return b, b.lastLSN(), nil
 		}
 	}
-	if e.unpaidHolds(e.m.accounts.latestAt(sh, h, req.Account), c.at) >= e.opts.MaxHoldsPerAccount {
+	if e.unpaidHolds(e.m.accounts.latestAt(sh, h, req.Account), nowNs) >= e.opts.MaxHoldsPerAccount {
 		return nil, 0, fmt.Errorf("%w: limit %d", ErrTooManyHolds, e.opts.MaxHoldsPerAccount)
 	}
-	// The quota-opening rush ends here for most callers, before anything
-	// is built: a sold-out cell costs a lookup and an atomic load.
-	if err := e.m.seatsFor(c, len(req.Applicants)); err != nil {
+	// The quota-opening rush ends here for most callers: a sold-out cell
+	// costs a lookup and an atomic load.
+	if err := e.m.seatsFor(o, req.Date, slot, pool, len(req.Applicants), nowNs); err != nil {
 		return nil, 0, err
 	}
-	// The new booking keeps its own copy (the caller may reuse its
-	// slices), made beside it in one allocation (newHold).
-	c.applicants = req.Applicants
-	lsn, err := e.m.apply(c)
+	c := change{
+		op:         opHold,
+		at:         nowNs,
+		o:          o,
+		officeCode: o.code,
+		account:    req.Account,
+		date:       req.Date,
+		slot:       slot,
+		pool:       pool,
+		deadline:   addNanos(nowNs, e.opts.HoldTTL),
+		idem:       idem,
+		// The new booking keeps its own copy (the caller may reuse its
+		// slices), made beside it in one allocation (newHold).
+		applicants: req.Applicants,
+		familyCard: req.FamilyCard,
+	}
+	lsn, err := e.m.apply(&c)
 	if err != nil {
 		return nil, 0, err
 	}
