@@ -15,12 +15,22 @@ import (
 )
 
 // applicant is one person at the keyboard, booking for a family of one to
-// five.
+// five. It holds no pointer but its office's shared name: a national rush
+// keeps a million of them for the whole run, and the collector should
+// spend its time on the engine's heap, not the harness's.
 type applicant struct {
-	account string
-	office  string
-	niks    []booking.NIK
+	id     uint64 // the account is "acc-" and the id, made when the client starts
+	office string
+	n      int // family size
+	niks   [booking.ApplicantsMax]booking.NIK
 }
+
+// account returns the applicant's account ID: a new string, as a server
+// decoding the request would have.
+func (a *applicant) account() string { return "acc-" + strconv.FormatUint(a.id, 10) }
+
+// family returns the applicants' NIKs.
+func (a *applicant) family() []booking.NIK { return a.niks[:a.n] }
 
 // groupSize draws a family size: mostly one or two (mean 2.0).
 func groupSize(rng *rand.Rand) int {
@@ -97,10 +107,10 @@ type crowd struct {
 func (c *crowd) draw(n int, offices []string) []applicant {
 	out := make([]applicant, n)
 	for i := range out {
-		a := applicant{account: "acc-" + strconv.FormatUint(c.people, 10), office: offices[i%len(offices)]}
+		a := applicant{id: c.people, office: offices[i%len(offices)], n: groupSize(c.rng)}
 		c.people++
-		for range groupSize(c.rng) {
-			a.niks = append(a.niks, nikFor(c.niks))
+		for k := range a.n {
+			a.niks[k] = nikFor(c.niks)
 			c.niks++
 		}
 		out[i] = a
@@ -141,8 +151,13 @@ func book(sys System, a *applicant, year int, month time.Month, pool string) out
 	}
 	var o outcome
 	retries := 0
+	account := a.account()
+	var family [booking.ApplicantsMax]booking.Applicant
+	for k, n := range a.family() {
+		family[k].NIK = n
+	}
 	for _, d := range days {
-		if d.state != calendar.Available || d.left < len(a.niks) {
+		if d.state != calendar.Available || d.left < a.n {
 			continue
 		}
 		day, err := sys.Day(a.office, d.date)
@@ -150,14 +165,13 @@ func book(sys System, a *applicant, year int, month time.Month, pool string) out
 			return outcome{reason: reasonOf(err)}
 		}
 		for _, s := range day.Slots {
-			if s.StateIn(pool) != calendar.Available || seatsLeft(s.Pools, pool) < len(a.niks) {
+			if s.StateIn(pool) != calendar.Available || seatsLeft(s.Pools, pool) < a.n {
 				continue
 			}
 			slot := quota.FormatClock(s.Start)
-			req := booking.HoldRequest{Account: a.account, Office: a.office, Date: d.date, Slot: slot, Pool: pool}
-			for _, n := range a.niks {
-				req.Applicants = append(req.Applicants, booking.Applicant{NIK: n})
-			}
+			// The family never changes between attempts: one array
+			// serves them all, whether a system copies it or keeps it.
+			req := booking.HoldRequest{Account: account, Office: a.office, Date: d.date, Slot: slot, Pool: pool, Applicants: family[:a.n]}
 			start := time.Now()
 			t, err := sys.Hold(req)
 			o.holds = append(o.holds, time.Since(start))
