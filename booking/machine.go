@@ -390,8 +390,7 @@ func (m *machine) view(b *booking, nowNs int64) Booking {
 	// Both codes in one string, one allocation.
 	var buf [codeSymbols + billingDigits]byte
 	codes := string(strconv.AppendUint(appendCode(buf[:0], b.code), b.billing, 10))
-	midnight := s.date.Start(loc)
-	opens, closes := m.policy.CheckInWindow(s.date, slot.Start, slot.End, loc)
+	w := m.policy.WindowsOf(s.date, slot.Start, slot.End, loc)
 	v := Booking{
 		Code:          codes[:codeSymbols],
 		BillingCode:   codes[codeSymbols:],
@@ -399,8 +398,8 @@ func (m *machine) view(b *booking, nowNs int64) Booking {
 		Office:        o.code,
 		Date:          s.date,
 		Slot:          quota.FormatClock(slot.Start),
-		SlotStart:     midnight.Add(slot.Start),
-		SlotEnd:       midnight.Add(slot.End),
+		SlotStart:     w.Arrival.Add(slot.Start),
+		SlotEnd:       w.Arrival.Add(slot.End),
 		Pool:          pool,
 		Applicants:    cloneApplicants(b.applicants),
 		FamilyCard:    b.familyCard,
@@ -409,10 +408,10 @@ func (m *machine) view(b *booking, nowNs int64) Booking {
 		Reschedules:   int(s.reschedules),
 		History:       make([]Event, n),
 		PayBy:         time.Unix(0, s.deadline).In(loc),
-		RescheduleBy:  m.policy.RescheduleDeadline(s.date, loc),
-		CancelBy:      m.policy.CancelDeadline(s.date, loc),
-		CheckInOpens:  opens,
-		CheckInCloses: closes,
+		RescheduleBy:  w.RescheduleBy,
+		CancelBy:      w.CancelBy,
+		CheckInOpens:  w.CheckInOpens,
+		CheckInCloses: w.CheckInCloses,
 		ReadyOn:       m.readyOn(o, s),
 	}
 	if s.queue != 0 {

@@ -97,6 +97,38 @@ func (p Policy) RescheduleDeadline(arrival calendar.Date, loc *time.Location) ti
 	return endOfHMinus(p.RescheduleUntil, arrival, loc)
 }
 
+// Windows are the instants of a booking's windows, as RescheduleDeadline,
+// CancelDeadline and CheckInWindow give them one at a time.
+type Windows struct {
+	Arrival       time.Time // the local midnight that begins the arrival date
+	RescheduleBy  time.Time // RescheduleDeadline
+	CancelBy      time.Time // CancelDeadline
+	CheckInOpens  time.Time // CheckInWindow's opens
+	CheckInCloses time.Time // CheckInWindow's closes, NoShowAt
+}
+
+// WindowsOf returns every window of a booking for arrival in the slot
+// from slotStart to slotEnd at once: what RescheduleDeadline,
+// CancelDeadline and CheckInWindow return, with each local midnight
+// computed once rather than once a window. A booking's view reads them
+// all, and a midnight in a zone is most of a window's cost.
+func (p Policy) WindowsOf(arrival calendar.Date, slotStart, slotEnd time.Duration, loc *time.Location) Windows {
+	midnight := arrival.Start(loc)
+	end := func(n int) time.Time {
+		if n == 1 { // H-1 ends as the arrival date begins
+			return midnight
+		}
+		return endOfHMinus(n, arrival, loc)
+	}
+	return Windows{
+		Arrival:       midnight,
+		RescheduleBy:  end(p.RescheduleUntil),
+		CancelBy:      end(p.CancelUntil),
+		CheckInOpens:  midnight.Add(slotStart).Add(-p.CheckInEarly), // two Adds, as CheckInWindow
+		CheckInCloses: midnight.Add(slotEnd),
+	}
+}
+
 // CanReschedule reports whether a booking for arrival, already rescheduled
 // done times, may be rescheduled at now. It checks the window first and
 // the count second: once the window has closed, nothing can be done about

@@ -2,6 +2,8 @@ package reschedule
 
 import (
 	"errors"
+	"fmt"
+	"math"
 	"testing"
 	"time"
 	_ "time/tzdata"
@@ -138,5 +140,40 @@ func TestValidate(t *testing.T) {
 		{ReapplyAfterMonths: ReapplyAfterMonthsMax + 1},
 	} {
 		require.ErrorIs(t, bad.Validate(), ErrBadPolicy, "%+v", bad)
+	}
+}
+
+// TestWindowsOfAgreesWithEachWindow checks WindowsOf against the functions
+// that give one window at a time: policies with every H-n (1 shares the
+// arrival's midnight), zones with and without daylight saving, dates on
+// and around its changes, the first and last dates and the zero Date, and
+// slot offsets up to the extremes a Duration holds.
+func TestWindowsOfAgreesWithEachWindow(t *testing.T) {
+	newYork, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	policies := []Policy{{}, Default(), {RescheduleUntil: 1, CancelUntil: 1}, {RescheduleUntil: 3, CancelUntil: 0, CheckInEarly: CheckInEarlyMax},
+		{RescheduleUntil: DaysBeforeMax, CancelUntil: DaysBeforeMax, CheckInEarly: time.Minute}}
+	dates := []calendar.Date{{}, calendar.NewDate(calendar.YearMin, 1, 1), arrival, calendar.NewDate(calendar.YearMax, 12, 31),
+		calendar.NewDate(2026, time.March, 8), calendar.NewDate(2026, time.March, 9), calendar.NewDate(2026, time.March, 10),
+		calendar.NewDate(2026, time.November, 1), calendar.NewDate(2026, time.November, 2), calendar.NewDate(2026, time.November, 3)}
+	locs := []*time.Location{nil, time.UTC, calendar.Jakarta(), calendar.Jayapura(), newYork}
+	slots := [][2]time.Duration{{8 * time.Hour, 9 * time.Hour}, {0, 30 * time.Minute}, {23 * time.Hour, 24 * time.Hour},
+		{-time.Hour, 0}, {math.MinInt64, math.MaxInt64}}
+	for _, p := range policies {
+		for _, d := range dates {
+			for _, loc := range locs {
+				for _, sl := range slots {
+					w := p.WindowsOf(d, sl[0], sl[1], loc)
+					opens, closes := p.CheckInWindow(d, sl[0], sl[1], loc)
+					at := fmt.Sprintf("%+v, %s, %v, %v", p, d, loc, sl)
+					require.True(t, d.Start(loc).Equal(w.Arrival), at)
+					require.True(t, p.RescheduleDeadline(d, loc).Equal(w.RescheduleBy), at)
+					require.True(t, p.CancelDeadline(d, loc).Equal(w.CancelBy), at)
+					require.True(t, opens.Equal(w.CheckInOpens), at)
+					require.True(t, closes.Equal(w.CheckInCloses), at)
+					require.True(t, p.NoShowAt(d, sl[1], loc).Equal(w.CheckInCloses), at)
+				}
+			}
+		}
 	}
 }
