@@ -105,44 +105,47 @@ func (x *accountIndex) idemBooking(account, key string) *booking {
 }
 
 // add makes b the latest booking of its account; the caller holds the
-// shard's mutex (see Engine.Hold).
+// shard's mutex (see Engine.Hold). It probes the table twice, once to
+// read the account's entry and once to write it: a table of millions of
+// accounts misses the cache on each.
 func (x *accountIndex) add(b *booking) {
 	s, h := x.locate(b.account)
-	if prev := x.latestAt(s, h, b.account); prev != nil {
-		b.prevOfAccount.Store(prev.seq)
-		b.account = prev.account // share the bytes of one copy of the ID
-	}
-	x.setLatest(s, h, b.account, b.seq)
 	if b.idem != nil {
 		if s.idem == nil {
 			s.idem = make(map[idemKey]uint64)
 		}
 		s.idem[idemKey{b.account, b.idem.key}] = b.seq
 	}
-}
-
-// setLatest files seq as the latest booking of account, whose hash is h,
-// in its shard s: in latest, unless another account's booking is there.
-// An account is in latest or in spill, never both: once spilled, it stays
-// there until it has no booking left.
-func (x *accountIndex) setLatest(s *accountShard, h uint64, account string, seq uint64) {
-	if _, ok := s.spill[account]; ok {
-		s.spill[account] = seq
+	// An account once spilled stays there until it has no booking left
+	// (remove): it is in latest or in spill, never both.
+	if prev, ok := s.spill[b.account]; ok {
+		x.link(b, prev)
+		s.spill[b.account] = b.seq
 		return
 	}
 	if s.latest == nil {
 		s.latest = make(map[uint64]uint64)
 	}
-	if cur, ok := s.latest[h]; ok {
-		if b := x.slab.get(cur); b != nil && b.account != account {
+	if p := x.slab.get(s.latest[h]); p != nil { // 0, no entry, finds nothing
+		if p.account != b.account {
+			// Another account has the hash's entry.
 			if s.spill == nil {
 				s.spill = make(map[string]uint64)
 			}
-			s.spill[account] = seq
+			s.spill[b.account] = b.seq
 			return
 		}
+		x.link(b, p.seq)
 	}
-	s.latest[h] = seq
+	s.latest[h] = b.seq
+}
+
+// link makes the booking numbered prev the one b's account made before b.
+func (x *accountIndex) link(b *booking, prev uint64) {
+	if p := x.slab.get(prev); p != nil {
+		b.prevOfAccount.Store(prev)
+		b.account = p.account // share the bytes of one copy of the ID
+	}
 }
 
 // bookings returns an account's bookings, oldest first.
