@@ -87,9 +87,10 @@ func (x *accountIndex) latestAt(s *accountShard, h uint64, account string) *book
 	return nil
 }
 
-// prev returns the booking the account of b made before b, or nil.
+// prev returns the booking the account of b made before b, or nil; the
+// caller holds the account's shard.
 func (x *accountIndex) prev(b *booking) *booking {
-	if seq := b.prevOfAccount.Load(); seq != 0 {
+	if seq := b.prevOfAccount; seq != 0 {
 		return x.slab.get(seq)
 	}
 	return nil
@@ -143,7 +144,7 @@ func (x *accountIndex) add(b *booking) {
 // link makes the booking numbered prev the one b's account made before b.
 func (x *accountIndex) link(b *booking, prev uint64) {
 	if p := x.slab.get(prev); p != nil {
-		b.prevOfAccount.Store(prev)
+		b.prevOfAccount = prev
 		b.account = p.account // share the bytes of one copy of the ID
 	}
 }
@@ -179,7 +180,7 @@ func (x *accountIndex) remove(b *booking) {
 	latest := x.latestAt(s, h, b.account)
 	if latest == b {
 		_, spilled := s.spill[b.account]
-		switch prev := b.prevOfAccount.Load(); {
+		switch prev := b.prevOfAccount; {
 		case spilled && prev == 0:
 			delete(s.spill, b.account)
 		case spilled:
@@ -192,8 +193,8 @@ func (x *accountIndex) remove(b *booking) {
 		return
 	}
 	for n := latest; n != nil; n = x.prev(n) {
-		if n.prevOfAccount.Load() == b.seq {
-			n.prevOfAccount.Store(b.prevOfAccount.Load())
+		if n.prevOfAccount == b.seq {
+			n.prevOfAccount = b.prevOfAccount
 			return
 		}
 	}

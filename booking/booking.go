@@ -169,9 +169,9 @@ type booking struct {
 	account string
 	// prevOfAccount is the sequence number of the account's booking made
 	// before this one, 0 for none: an account's history is a chain through
-	// its latest booking (accountIndex). Written under the account's shard
-	// lock, read by Check without it: atomic.
-	prevOfAccount atomic.Uint64
+	// its latest booking (accountIndex). Guarded by the account's shard
+	// of the index.
+	prevOfAccount uint64
 	idem          *idempotency // nil unless the hold carried a key
 	applicants    []Applicant
 	familyCard    FamilyCard
