@@ -26,9 +26,11 @@ const shardCount = 64
 // latest booking is a sequence number, found in the slab, which keeps a
 // booking until the index has let go of it (remove comes before the
 // slab's removal, see machine.archive). The booking found is checked to
-// be the account's: two accounts whose hashes are equal — about one pair
-// in 10^6 among ten million accounts — cannot share an entry, and the
-// second one goes to a small map by ID (spill).
+// be the account's: two accounts whose hashes are equal (among ten
+// million accounts, odds of about 3 in a million that any two are; the
+// seed is the process's own, so nobody can choose IDs that collide)
+// cannot share an entry, and the second one goes to a small map by ID
+// (spill).
 type accountIndex struct {
 	seed maphash.Seed
 	// mask is ANDed into every hash: all ones, except in a test that
