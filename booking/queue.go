@@ -49,19 +49,30 @@ type queueShard struct {
 	_    [48]byte            // a shard per cache line
 }
 
-// queueKey names a slot of a day of an office. It holds no pointer, so
-// that the collector never scans the counters.
-type queueKey struct {
-	office quota.OfficeID
-	date   calendar.Date
-	slot   uint8
+// queueKey names a slot of a day of an office, packed into a number so
+// that the counters are a table of integers (the map's fastest path, and
+// nothing for the collector to scan): the office's ID above bit 40 (IDs
+// are below quota.OfficesMax, 2^14), the date's days since 1970 plus
+// queueDayBias in bits 8 to 39, the slot in the low byte.
+type queueKey uint64
+
+// queueDayBias makes every Date's days since 1970 positive: the first,
+// 0001-01-01, is 719,162 days before.
+const queueDayBias = 1 << 20
+
+func newQueueKey(office quota.OfficeID, d calendar.Date, slot uint8) queueKey {
+	return queueKey(uint64(office)<<40 | uint64(d.EpochDays()+queueDayBias)<<8 | uint64(slot))
+}
+
+func (k queueKey) date() calendar.Date {
+	return calendar.DateFromEpochDays(int64(k>>8&(1<<32-1)) - queueDayBias)
 }
 
 // take locks the counter of to's slot of b's office and sets to.queue to
 // its next number; settle spends the number, or not, and unlocks. The
 // change's commit goes between the two.
 func (q *queueNumbers) take(b *booking, to *snapshot) queueKey {
-	k := queueKey{b.office.id, to.date, to.slot}
+	k := newQueueKey(b.office.id, to.date, to.slot)
 	sh := q.shardOf(k)
 	sh.mu.Lock()
 	if sh.last == nil {
@@ -85,7 +96,7 @@ func (q *queueNumbers) settle(k queueKey, to *snapshot, err error) {
 func (q *queueNumbers) shardOf(k queueKey) *queueShard {
 	// Mix office, day and slot, then take the top bits: every day and slot
 	// of an office spreads over the shards.
-	h := (uint64(k.office)<<40 ^ uint64(k.date.EpochDays())<<8 ^ uint64(k.slot)) * 0x9E3779B97F4A7C15
+	h := uint64(k) * 0x9E3779B97F4A7C15
 	return &q.shards[h>>(64-6)] // queueShards is 2⁶
 }
 
@@ -101,7 +112,7 @@ func (q *queueNumbers) prune(nowNs int64) {
 		sh := &q.shards[i]
 		sh.mu.Lock()
 		for k := range sh.last {
-			if k.date.Before(before) {
+			if k.date().Before(before) {
 				delete(sh.last, k)
 			}
 		}
