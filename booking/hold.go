@@ -68,7 +68,10 @@ func (e *Engine) Hold(ctx context.Context, req HoldRequest) (Booking, error) {
 }
 
 // holdNow makes the hold req asks for, checked by checkHold, at the
-// engine's clock: the booking and the LSN to wait for.
+// engine's clock: the booking, or the earlier one for a replayed
+// idempotency key, and the LSN to wait for. It runs under the mutex of the
+// account's shard of the index, and builds the change only once the seats
+// are known to fit: the rush's common refusal builds nothing.
 func (e *Engine) holdNow(req *HoldRequest, o *office, slot, pool uint8) (*booking, uint64, error) {
 	nowNs := e.nowNs()
 	var idem *idempotency
@@ -78,7 +81,43 @@ func (e *Engine) holdNow(req *HoldRequest, o *office, slot, pool uint8) (*bookin
 	sh, h := e.m.accounts.locate(req.Account)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	return e.holdLocked(req, o, slot, pool, nowNs, idem, sh, h)
+	if idem != nil {
+		if b := e.m.accounts.idemBooking(req.Account, idem.key); b != nil {
+			if b.idem.hash != idem.hash {
+				return nil, 0, ErrIdempotencyConflict
+			}
+			return b, b.lastLSN(), nil
+		}
+	}
+	if e.unpaidHolds(e.m.accounts.latestAt(sh, h, req.Account), nowNs) >= e.opts.MaxHoldsPerAccount {
+		return nil, 0, fmt.Errorf("%w: limit %d", ErrTooManyHolds, e.opts.MaxHoldsPerAccount)
+	}
+	// The quota-opening rush ends here for most callers: a sold-out cell
+	// costs a lookup and an atomic load.
+	if err := e.m.seatsFor(o, req.Date, slot, pool, len(req.Applicants), nowNs); err != nil {
+		return nil, 0, err
+	}
+	c := change{
+		op:         opHold,
+		at:         nowNs,
+		o:          o,
+		officeCode: o.code,
+		account:    req.Account,
+		date:       req.Date,
+		slot:       slot,
+		pool:       pool,
+		deadline:   addNanos(nowNs, e.opts.HoldTTL),
+		idem:       idem,
+		// The new booking keeps its own copy (the caller may reuse its
+		// slices), made beside it in one allocation (newHold).
+		applicants: req.Applicants,
+		familyCard: req.FamilyCard,
+	}
+	lsn, err := e.m.apply(&c)
+	if err != nil {
+		return nil, 0, err
+	}
+	return e.m.slab.get(c.seq), lsn, nil
 }
 
 // checkHold validates req in the documented order and returns its office,
@@ -124,51 +163,6 @@ func (e *Engine) checkHold(req *HoldRequest) (*office, uint8, uint8, error) {
 		return nil, 0, 0, fmt.Errorf("%w: %d bytes, limit %d", ErrMetadataTooLarge, meta, MetadataBytesMax)
 	}
 	return o, slot, uint8(pool), nil
-}
-
-// holdLocked does the part of Hold that runs under the account shard's
-// mutex, sh, which locate found with the account's hash h: it returns the
-// new booking, or the earlier one for a replayed idempotency key, and the
-// LSN to wait for. It builds the change only once the seats are known to
-// fit: the rush's common refusal builds nothing.
-func (e *Engine) holdLocked(req *HoldRequest, o *office, slot, pool uint8, nowNs int64, idem *idempotency, sh *accountShard, h uint64) (*booking, uint64, error) {
-	if idem != nil {
-		if b := e.m.accounts.idemBooking(req.Account, idem.key); b != nil {
-			if b.idem.hash != idem.hash {
-				return nil, 0, ErrIdempotencyConflict
-			}
-			return b, b.lastLSN(), nil
-		}
-	}
-	if e.unpaidHolds(e.m.accounts.latestAt(sh, h, req.Account), nowNs) >= e.opts.MaxHoldsPerAccount {
-		return nil, 0, fmt.Errorf("%w: limit %d", ErrTooManyHolds, e.opts.MaxHoldsPerAccount)
-	}
-	// The quota-opening rush ends here for most callers: a sold-out cell
-	// costs a lookup and an atomic load.
-	if err := e.m.seatsFor(o, req.Date, slot, pool, len(req.Applicants), nowNs); err != nil {
-		return nil, 0, err
-	}
-	c := change{
-		op:         opHold,
-		at:         nowNs,
-		o:          o,
-		officeCode: o.code,
-		account:    req.Account,
-		date:       req.Date,
-		slot:       slot,
-		pool:       pool,
-		deadline:   addNanos(nowNs, e.opts.HoldTTL),
-		idem:       idem,
-		// The new booking keeps its own copy (the caller may reuse its
-		// slices), made beside it in one allocation (newHold).
-		applicants: req.Applicants,
-		familyCard: req.FamilyCard,
-	}
-	lsn, err := e.m.apply(&c)
-	if err != nil {
-		return nil, 0, err
-	}
-	return e.m.slab.get(c.seq), lsn, nil
 }
 
 // unpaidHolds counts the holds, among an account's bookings from latest
