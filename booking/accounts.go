@@ -69,14 +69,8 @@ func (x *accountIndex) locate(account string) (*accountShard, uint64) {
 	return &x.shards[h%shardCount], h
 }
 
-// latest returns the latest booking of account, or nil; the caller holds
-// the account's shard.
-func (x *accountIndex) latest(account string) *booking {
-	s, h := x.locate(account)
-	return x.latestAt(s, h, account)
-}
-
-// latestAt is latest for an account whose hash is h and shard s.
+// latestAt returns the latest booking of account, whose hash is h and
+// shard s (locate), or nil; the caller holds s.
 func (x *accountIndex) latestAt(s *accountShard, h uint64, account string) *booking {
 	if seq, ok := s.latest[h]; ok {
 		if b := x.slab.get(seq); b != nil && b.account == account {
@@ -107,18 +101,24 @@ func (x *accountIndex) idemBooking(account, key string) *booking {
 	return nil
 }
 
-// add makes b the latest booking of its account; the caller holds the
-// shard's mutex (see Engine.Hold). It probes the table twice, once to
-// read the account's entry and once to write it: a table of millions of
-// accounts misses the cache on each.
+// add makes b the latest booking of its account, and files its
+// idempotency key; the caller holds the shard's mutex (see Engine.Hold).
 func (x *accountIndex) add(b *booking) {
 	s, h := x.locate(b.account)
+	x.file(s, h, b)
 	if b.idem != nil {
 		if s.idem == nil {
 			s.idem = make(map[idemKey]uint64)
 		}
 		s.idem[idemKey{b.account, b.idem.key}] = b.seq
 	}
+}
+
+// file makes b the latest booking of its account, whose hash is h and
+// shard s, after the one before it (link). It probes the table twice,
+// once to read the account's entry and once to write it: a table of
+// millions of accounts misses the cache on each.
+func (x *accountIndex) file(s *accountShard, h uint64, b *booking) {
 	// An account once spilled stays there until it has no booking left
 	// (remove): it is in latest or in spill, never both.
 	if prev, ok := s.spill[b.account]; ok {
@@ -153,12 +153,12 @@ func (x *accountIndex) link(b *booking, prev uint64) {
 
 // bookings returns an account's bookings, oldest first.
 func (x *accountIndex) bookings(account string) []*booking {
-	s := x.shard(account)
+	s, h := x.locate(account)
 	// The chain is walked under the shard's lock, so that remove, which
 	// unlinks a booking before it leaves the slab, cannot cut it short.
 	s.mu.Lock()
 	var out []*booking
-	for b := x.latest(account); b != nil; b = x.prev(b) {
+	for b := x.latestAt(s, h, account); b != nil; b = x.prev(b) {
 		out = append(out, b)
 	}
 	s.mu.Unlock()

@@ -52,9 +52,9 @@ func TestAccountIndexWhenHashesCollide(t *testing.T) {
 						want = nil
 					}
 					require.Equal(t, want, got, "%s: account %s", step, a)
-					s := x.shard(a)
+					s, h := x.locate(a)
 					s.mu.Lock()
-					latest := x.latest(a)
+					latest := x.latestAt(s, h, a)
 					s.mu.Unlock()
 					if len(model[a]) == 0 {
 						require.Nil(t, latest, "%s: account %s", step, a)
