@@ -30,7 +30,8 @@ const shardCount = 64
 // million accounts, odds of about 3 in a million that any two are; the
 // seed is the process's own, so nobody can choose IDs that collide)
 // cannot share an entry, and the second one goes to a small map by ID
-// (spill).
+// (spill). Idempotency keys are filed the same way, by a hash of the
+// account and the key (idem, idemSpill).
 type accountIndex struct {
 	seed maphash.Seed
 	// mask is ANDed into every hash: all ones, except in a test that
@@ -41,11 +42,12 @@ type accountIndex struct {
 }
 
 type accountShard struct {
-	mu     sync.Mutex        // guards the maps, and serializes holds
-	latest map[uint64]uint64 // hash of the account → its latest booking's number
-	spill  map[string]uint64 // account → latest, for an account whose hash another account has in latest
-	idem   map[idemKey]uint64
-	_      [64 - 32]byte
+	mu        sync.Mutex         // guards the maps, and serializes holds
+	latest    map[uint64]uint64  // hash of the account → its latest booking's number
+	spill     map[string]uint64  // account → latest, for an account whose hash another account has in latest
+	idem      map[uint64]uint64  // hash of account and key → the booking made under the key
+	idemSpill map[idemKey]uint64 // the same, for a key whose hash another key has in idem
+	_         [64 - 40]byte
 }
 
 type idemKey struct {
@@ -57,6 +59,16 @@ func newAccountIndex(s *slab) *accountIndex {
 }
 
 func (x *accountIndex) hash(account string) uint64 { return maphash.String(x.seed, account) & x.mask }
+
+// idemHash hashes an account and one of its idempotency keys.
+func (x *accountIndex) idemHash(account, key string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(x.seed)
+	h.WriteString(account)
+	h.WriteByte(0) // neither may hold a zero byte (label.Check)
+	h.WriteString(key)
+	return h.Sum64() & x.mask
+}
 
 func (x *accountIndex) shard(account string) *accountShard {
 	s, _ := x.locate(account)
@@ -95,10 +107,20 @@ func (x *accountIndex) prev(b *booking) *booking {
 // idemBooking returns the booking account made under the idempotency key
 // key, or nil; the caller holds the account's shard.
 func (x *accountIndex) idemBooking(account, key string) *booking {
-	if seq, ok := x.shard(account).idem[idemKey{account, key}]; ok {
+	s := x.shard(account)
+	if b := x.slab.get(s.idem[x.idemHash(account, key)]); b != nil && b.madeUnder(account, key) {
+		return b
+	}
+	if seq, ok := s.idemSpill[idemKey{account, key}]; ok {
 		return x.slab.get(seq)
 	}
 	return nil
+}
+
+// madeUnder reports whether b was made by account under the idempotency
+// key key.
+func (b *booking) madeUnder(account, key string) bool {
+	return b.idem != nil && b.account == account && b.idem.key == key
 }
 
 // add makes b the latest booking of its account, and files its
@@ -106,12 +128,22 @@ func (x *accountIndex) idemBooking(account, key string) *booking {
 func (x *accountIndex) add(b *booking) {
 	s, h := x.locate(b.account)
 	x.file(s, h, b)
-	if b.idem != nil {
-		if s.idem == nil {
-			s.idem = make(map[idemKey]uint64)
-		}
-		s.idem[idemKey{b.account, b.idem.key}] = b.seq
+	if b.idem == nil {
+		return
 	}
+	ih := x.idemHash(b.account, b.idem.key)
+	if p := x.slab.get(s.idem[ih]); p != nil && !p.madeUnder(b.account, b.idem.key) {
+		// Another key has the hash's entry.
+		if s.idemSpill == nil {
+			s.idemSpill = make(map[idemKey]uint64)
+		}
+		s.idemSpill[idemKey{b.account, b.idem.key}] = b.seq
+		return
+	}
+	if s.idem == nil {
+		s.idem = make(map[uint64]uint64)
+	}
+	s.idem[ih] = b.seq
 }
 
 // file makes b the latest booking of its account, whose hash is h and
@@ -174,9 +206,12 @@ func (x *accountIndex) remove(b *booking) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if b.idem != nil {
-		k := idemKey{b.account, b.idem.key}
-		if s.idem[k] == b.seq {
-			delete(s.idem, k)
+		ih := x.idemHash(b.account, b.idem.key)
+		if s.idem[ih] == b.seq {
+			delete(s.idem, ih)
+		}
+		if k := (idemKey{b.account, b.idem.key}); s.idemSpill[k] == b.seq {
+			delete(s.idemSpill, k)
 		}
 	}
 	latest := x.latestAt(s, h, b.account)

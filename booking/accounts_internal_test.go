@@ -95,3 +95,69 @@ func TestAccountIndexWhenHashesCollide(t *testing.T) {
 		})
 	}
 }
+
+// TestIdempotencyKeysWhenHashesCollide files idempotency keys whose
+// hashes all collide, and checks that each account and key finds its own
+// booking, and nothing else, as bookings arrive and leave.
+func TestIdempotencyKeysWhenHashesCollide(t *testing.T) {
+	for _, collide := range []bool{true, false} {
+		t.Run(fmt.Sprint("collide=", collide), func(t *testing.T) {
+			var sl slab
+			x := newAccountIndex(&sl)
+			if collide {
+				x.mask = 0
+			}
+			type made struct{ account, key string }
+			model := map[made]uint64{}
+			seq := uint64(0)
+			add := func(account, key string) {
+				seq++
+				b := &booking{seq: seq, account: account, idem: &idempotency{key: key}}
+				sl.put(b)
+				s := x.shard(account)
+				s.mu.Lock()
+				x.add(b)
+				s.mu.Unlock()
+				model[made{account, key}] = seq
+			}
+			remove := func(account, key string) {
+				b := sl.get(model[made{account, key}])
+				x.remove(b)
+				sl.remove(b.seq)
+				delete(model, made{account, key})
+			}
+			check := func(step string) {
+				t.Helper()
+				for _, a := range []string{"ani", "budi"} {
+					for _, k := range []string{"k1", "k2", "k3"} {
+						s := x.shard(a)
+						s.mu.Lock()
+						b := x.idemBooking(a, k)
+						s.mu.Unlock()
+						want, ok := model[made{a, k}]
+						if !ok {
+							require.Nil(t, b, "%s: %s under %s", step, a, k)
+							continue
+						}
+						require.NotNil(t, b, "%s: %s under %s", step, a, k)
+						require.Equal(t, want, b.seq, "%s: %s under %s", step, a, k)
+					}
+				}
+			}
+			add("ani", "k1") // holds the hash's entry when keys collide
+			add("ani", "k2")
+			add("budi", "k1")
+			add("budi", "k3")
+			check("after the holds")
+			remove("ani", "k1") // the entry's holder leaves
+			check("holder gone")
+			add("ani", "k3") // takes the free entry
+			check("a newcomer in the free entry")
+			remove("budi", "k1") // a spilled key leaves
+			remove("ani", "k2")
+			check("spilled keys gone")
+			add("ani", "k1")
+			check("back again")
+		})
+	}
+}

@@ -138,7 +138,14 @@ func (e *Engine) Indexes() (niks, latest, idem map[string]string) {
 		for a, seq := range sh.spill {
 			latest[a] = code(seq)
 		}
-		for k, seq := range sh.idem {
+		for _, seq := range sh.idem {
+			if b := m.slab.get(seq); b != nil && b.idem != nil {
+				idem[b.account+"\x00"+b.idem.key] = code(seq)
+			} else {
+				idem[fmt.Sprint("unknown key of ", seq)] = code(seq)
+			}
+		}
+		for k, seq := range sh.idemSpill {
 			idem[k.account+"\x00"+k.key] = code(seq)
 		}
 		sh.mu.Unlock()
