@@ -51,14 +51,18 @@ type queueShard struct {
 
 // queueKey names a slot of a day of an office, packed into a number so
 // that the counters are a table of integers (the map's fastest path, and
-// nothing for the collector to scan): the office's ID above bit 40 (IDs
-// are below quota.OfficesMax, 2^14), the date's days since 1970 plus
+// nothing for the collector to scan): the office's ID in the top 24 bits
+// (IDs are below quota.OfficesMax), the date's days since 1970 plus
 // queueDayBias in bits 8 to 39, the slot in the low byte.
 type queueKey uint64
 
 // queueDayBias makes every Date's days since 1970 positive: the first,
 // 0001-01-01, is 719,162 days before.
 const queueDayBias = 1 << 20
+
+// The office's 24 bits must hold every office ID: this fails to compile
+// if quota.OfficesMax ever outgrows them.
+const _ = uint(1<<24 - quota.OfficesMax)
 
 func newQueueKey(office quota.OfficeID, d calendar.Date, slot uint8) queueKey {
 	return queueKey(uint64(office)<<40 | uint64(d.EpochDays()+queueDayBias)<<8 | uint64(slot))
