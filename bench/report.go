@@ -46,7 +46,8 @@ type Result struct {
 	// without its idle-time marking, which takes only CPU nothing else
 	// wanted. The runtime updates these figures at the end of each
 	// collection, so the share is over the cycles from the run's start to
-	// its last collection; what ran after that is in neither part.
+	// its last collection; what ran after that is in neither part, and a
+	// run too short to collect at all shows 0.
 	GCShare float64 `json:"gc_cpu_share"`
 	// The audit at the end: a run is correct when Oversold is zero (no
 	// cell with more seats taken than capacity, and no cell whose seats
