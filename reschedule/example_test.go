@@ -26,3 +26,19 @@ func Example() {
 	// reschedule: too late to cancel: closed 2026-12-09 00:00 WIB
 	// <nil>
 }
+
+// A booking's page shows every window at once: WindowsOf computes them
+// together, each local midnight once.
+func ExamplePolicy_WindowsOf() {
+	arrival := calendar.NewDate(2026, time.December, 10)
+	w := reschedule.Default().WindowsOf(arrival, 8*time.Hour, 9*time.Hour, calendar.Makassar())
+	fmt.Println("reschedule until", w.RescheduleBy)
+	fmt.Println("cancel until    ", w.CancelBy)
+	fmt.Println("check in from   ", w.CheckInOpens)
+	fmt.Println("no-show at      ", w.CheckInCloses)
+	// Output:
+	// reschedule until 2026-12-10 00:00:00 +0800 WITA
+	// cancel until     2026-12-09 00:00:00 +0800 WITA
+	// check in from    2026-12-10 07:00:00 +0800 WITA
+	// no-show at       2026-12-10 09:00:00 +0800 WITA
+}
