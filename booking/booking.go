@@ -179,9 +179,12 @@ type booking struct {
 	// its latest booking (accountIndex). Guarded by the account's shard
 	// of the index.
 	prevOfAccount uint64
-	idem          *idempotency // nil unless the hold carried a key
-	applicants    []Applicant
-	familyCard    FamilyCard
+	// deadline is the hold's payment deadline, Unix ns: fixed when the
+	// booking is made, so it is the booking's, not each state's.
+	deadline   int64
+	idem       *idempotency // nil unless the hold carried a key
+	applicants []Applicant
+	familyCard FamilyCard
 
 	mu sync.Mutex // serializes changes of this booking (see apply)
 	st atomic.Pointer[snapshot]
@@ -232,11 +235,10 @@ type idempotency struct {
 // history: the state the booking entered, when, and why. Each snapshot
 // points to the one before, so the chain from the current snapshot is the
 // whole history, newest first. A snapshot never changes once published; a
-// change makes a new one. It is 56 bytes, one allocation per change.
+// change makes a new one. It is 48 bytes, one allocation per change.
 type snapshot struct {
 	prev        *snapshot // the state before this one; nil for the hold
 	at          int64     // when the booking entered this state, Unix ns
-	deadline    int64     // payment deadline of the hold, Unix ns
 	date        calendar.Date
 	state       State
 	slot        uint8
@@ -247,7 +249,7 @@ type snapshot struct {
 	// text is the payment reference in the state a payment made (see
 	// isPayment), and in any other the history's note: why, such as
 	// "rescheduled from …" or a reason's text. One field for both keeps
-	// a snapshot in 56 bytes: later states find the reference by walking
+	// a snapshot in 48 bytes: later states find the reference by walking
 	// back (payment).
 	text string
 }
@@ -327,8 +329,8 @@ func newHold(c *change, o *office) (*booking, *snapshot) {
 	b, s, apps := block(len(c.applicants))
 	apps = appendApplicants(apps, c.applicants)
 	c.applicants = apps
-	*b = booking{office: o, account: c.account, idem: c.idem, applicants: apps, familyCard: c.familyCard}
-	*s = snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool, deadline: c.deadline}
+	*b = booking{office: o, account: c.account, deadline: c.deadline, idem: c.idem, applicants: apps, familyCard: c.familyCard}
+	*s = snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool}
 	b.st.Store(s)
 	return b, s
 }

@@ -90,7 +90,7 @@ func (m *machine) check(ctx context.Context, nowNs int64) ([]Violation, error) {
 		if s.state.holdsSeats() && !m.unseated[b] {
 			taken[cellKey{b.office, s.date, s.slot, s.pool}] += b.seats()
 		}
-		if m.asOf(b, s, nowNs).blocksNIK(nowNs, m.loc(b.office)) {
+		if b.blocksNIK(m.asOf(b, s, nowNs), nowNs, m.loc(b.office)) {
 			for _, a := range b.applicants {
 				if other, dup := live[a.NIK]; dup {
 					out = append(out, Violation{Code: code, Problem: "an applicant's NIK also has live booking " + formatCode(other.code)})

@@ -175,13 +175,13 @@ func (e *Engine) unpaidHolds(latest *booking, nowNs int64) int {
 	n := 0
 	for b := latest; b != nil; b = e.m.accounts.prev(b) {
 		s := b.settled()
-		if s.deadline+int64(HoldTTLMax) <= nowNs {
+		if b.deadline+int64(HoldTTLMax) <= nowNs {
 			break
 		}
 		if s.state != Held {
 			continue
 		}
-		if s.overdue(nowNs) {
+		if b.overdue(s, nowNs) {
 			// It reads expired: record it so (a refusal by the journal
 			// leaves it due, and it is still not an unpaid hold).
 			e.m.expire(b, nowNs)

@@ -313,7 +313,7 @@ func (m *machine) file(b *booking, o op, from, to *snapshot) {
 	var at int64
 	switch {
 	case to.state == Held:
-		at = to.deadline
+		at = b.deadline
 		m.holds.add(at, b.seq)
 	case to.state == Paid:
 		at = m.noShowAt(b, to)
@@ -365,8 +365,8 @@ func (m *machine) noShowAt(b *booking, s *snapshot) int64 {
 // it yet — made by next, as the change that records it will be.
 func (m *machine) asOf(b *booking, s *snapshot, nowNs int64) *snapshot {
 	switch {
-	case s.overdue(nowNs):
-		return m.next(b, s, &change{op: opExpire, at: s.deadline})
+	case b.overdue(s, nowNs):
+		return m.next(b, s, &change{op: opExpire, at: b.deadline})
 	case s.state == Paid:
 		if at := m.noShowAt(b, s); nowNs >= at {
 			return m.next(b, s, &change{op: opNoShow, at: at})
@@ -407,7 +407,7 @@ func (m *machine) view(b *booking, nowNs int64) Booking {
 		PaymentRef:    s.payment(),
 		Reschedules:   int(s.reschedules),
 		History:       make([]Event, n),
-		PayBy:         time.Unix(0, s.deadline).In(loc),
+		PayBy:         time.Unix(0, b.deadline).In(loc),
 		RescheduleBy:  w.RescheduleBy,
 		CancelBy:      w.CancelBy,
 		CheckInOpens:  w.CheckInOpens,

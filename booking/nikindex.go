@@ -137,7 +137,7 @@ func (x *nikIndex) judgeLatest(en nikEntry, p *booking, atNs int64) (nikEntry, e
 	// As every read shows it at atNs: an expiry or no-show the journal
 	// refused to record (a full disk) has still happened.
 	s := m.asOf(p, p.settled(), atNs)
-	use := s.nikUse(atNs, m.loc(p.office))
+	use := p.nikUse(s, atNs, m.loc(p.office))
 	if use == nikBlocked && !m.lenient { // a read-only load keeps both; Check reports them
 		return en, ErrNIKBooked
 	}
@@ -159,7 +159,7 @@ func (x *nikIndex) fold(en nikEntry, p *booking, s *snapshot, u nikUse) nikEntry
 // may book again, and a NIK with nothing left to keep leaves the index.
 func (x *nikIndex) release(b *booking, atNs int64) {
 	s := b.st.Load()
-	use := s.nikUse(atNs, x.m.loc(b.office))
+	use := b.nikUse(s, atNs, x.m.loc(b.office))
 	for _, a := range b.applicants {
 		sh := &x.shards[x.shardOf(a.NIK)]
 		sh.mu.Lock()

@@ -119,7 +119,7 @@ func (m *machine) asImport(b *booking) change {
 	first := chain[len(chain)-1]
 	c := change{
 		op: opImport, seq: b.seq, at: first.at, officeCode: b.office.code, account: b.account,
-		date: first.date, slot: first.slot, pool: first.pool, deadline: first.deadline,
+		date: first.date, slot: first.slot, pool: first.pool, deadline: b.deadline,
 		idem: b.idem, applicants: b.applicants, familyCard: b.familyCard,
 	}
 	for i := len(chain) - 2; i >= 0; i-- {
@@ -143,8 +143,8 @@ func (m *machine) rebuild(o *office, c *change) (*booking, *snapshot, error) {
 	if err := m.checkCell(o, c.slot, c.pool); err != nil {
 		return nil, nil, err
 	}
-	b := &booking{office: o, account: c.account, idem: c.idem, applicants: c.applicants, familyCard: c.familyCard}
-	s := &snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool, deadline: c.deadline}
+	b := &booking{office: o, account: c.account, deadline: c.deadline, idem: c.idem, applicants: c.applicants, familyCard: c.familyCard}
+	s := &snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool}
 	for i := range c.steps {
 		st := &c.steps[i]
 		if err := can(st.op, s.state); err != nil {

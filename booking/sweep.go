@@ -119,11 +119,11 @@ func (e *Engine) sweepLoop() {
 func (m *machine) expire(b *booking, nowNs int64) (uint64, bool, error) {
 	for {
 		s := b.st.Load()
-		if !s.overdue(nowNs) {
+		if !b.overdue(s, nowNs) {
 			return 0, false, nil
 		}
 		// The expiry happened at the deadline, whenever it is noticed.
-		lsn, err := m.apply(&change{op: opExpire, seq: b.seq, at: s.deadline, from: s})
+		lsn, err := m.apply(&change{op: opExpire, seq: b.seq, at: b.deadline, from: s})
 		if err != errStale {
 			return lsn, err == nil, err
 		}
@@ -138,8 +138,8 @@ func (m *machine) expire(b *booking, nowNs int64) (uint64, bool, error) {
 func (m *machine) recordDue(b *booking, s *snapshot, nowNs int64) error {
 	c := change{seq: b.seq, from: s}
 	switch {
-	case s.overdue(nowNs):
-		c.op, c.at = opExpire, s.deadline
+	case b.overdue(s, nowNs):
+		c.op, c.at = opExpire, b.deadline
 	case s.state == Paid && m.noShowAt(b, s) <= nowNs:
 		c.op, c.at = opNoShow, m.noShowAt(b, s)
 	default:
@@ -232,7 +232,7 @@ func (m *machine) expireDue(nowNs int64, scope func(*booking, *snapshot) bool) (
 		func(b *booking) (uint64, bool, error) { return m.expire(b, nowNs) },
 		func(b *booking) bool {
 			s := b.st.Load()
-			return s.overdue(nowNs) && (scope == nil || scope(b, s))
+			return b.overdue(s, nowNs) && (scope == nil || scope(b, s))
 		})
 }
 

@@ -104,12 +104,14 @@ func opBetween(from, to State) op {
 // quota: from the hold until it ends.
 func (st State) holdsSeats() bool { return st == Held || st == Paid || st == CheckedIn }
 
-// overdue reports whether s is a hold whose payment deadline has passed at
-// nowNs. An overdue hold is expired in everything but name: its seats are
+// overdue reports whether b, in state s, is a hold whose payment deadline
+// has passed at nowNs. An overdue hold is expired in everything but name: its seats are
 // free to take, a payment is refused and its NIKs may book again; the
 // expiry is recorded by whichever comes first (the sweeper, a payment, a
 // hold that needs the seats or the NIK).
-func (s *snapshot) overdue(nowNs int64) bool { return s.state == Held && nowNs >= s.deadline }
+func (b *booking) overdue(s *snapshot, nowNs int64) bool {
+	return s.state == Held && nowNs >= b.deadline
+}
 
 // nikUse is what a NIK's latest booking means for a new booking of that NIK.
 type nikUse uint8
@@ -127,12 +129,12 @@ func (u nikUse) startsReapply(afterUnreached bool) bool {
 	return u == nikReached || u == nikFree && afterUnreached
 }
 
-// nikUse classifies s at nowNs; loc is its office's time zone, where its
-// arrival date begins and ends.
-func (s *snapshot) nikUse(nowNs int64, loc *time.Location) nikUse {
+// nikUse classifies b, in state s, at nowNs; loc is its office's time
+// zone, where its arrival date begins and ends.
+func (b *booking) nikUse(s *snapshot, nowNs int64, loc *time.Location) nikUse {
 	switch s.state {
 	case Held:
-		if !s.overdue(nowNs) {
+		if !b.overdue(s, nowNs) {
 			return nikBlocked
 		}
 	case Paid:
@@ -152,10 +154,10 @@ func (s *snapshot) nikUse(nowNs int64, loc *time.Location) nikUse {
 	return nikFree
 }
 
-// blocksNIK reports whether s keeps its NIKs from another booking at
-// nowNs: the one-live-booking-per-NIK rule.
-func (s *snapshot) blocksNIK(nowNs int64, loc *time.Location) bool {
-	return s.nikUse(nowNs, loc) == nikBlocked
+// blocksNIK reports whether b, in state s, keeps its NIKs from another
+// booking at nowNs: the one-live-booking-per-NIK rule.
+func (b *booking) blocksNIK(s *snapshot, nowNs int64, loc *time.Location) bool {
+	return b.nikUse(s, nowNs, loc) == nikBlocked
 }
 
 // numbered reports whether change o, leading a booking to state to, gives
