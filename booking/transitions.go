@@ -105,10 +105,10 @@ func opBetween(from, to State) op {
 func (st State) holdsSeats() bool { return st == Held || st == Paid || st == CheckedIn }
 
 // overdue reports whether b, in state s, is a hold whose payment deadline
-// has passed at nowNs. An overdue hold is expired in everything but name: its seats are
-// free to take, a payment is refused and its NIKs may book again; the
-// expiry is recorded by whichever comes first (the sweeper, a payment, a
-// hold that needs the seats or the NIK).
+// has passed at nowNs. An overdue hold is expired in everything but name:
+// its seats are free to take, a payment is refused and its NIKs may book
+// again; the expiry is recorded by whichever comes first (the sweeper, a
+// payment, a hold that needs the seats or the NIK).
 func (b *booking) overdue(s *snapshot, nowNs int64) bool {
 	return s.state == Held && nowNs >= b.deadline
 }
