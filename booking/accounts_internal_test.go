@@ -14,92 +14,144 @@ import (
 // the holder of the hash's entry, a spilled account, the latest of a
 // chain and the middle of one.
 func TestAccountIndexWhenHashesCollide(t *testing.T) {
-	for _, collide := range []bool{true, false} {
-		t.Run(fmt.Sprint("collide=", collide), func(t *testing.T) {
-			var sl slab
-			x := newAccountIndex(&sl)
-			if collide {
-				x.mask = 0
-			}
-			model := map[string][]uint64{} // account → its bookings' numbers, oldest first
-			seq := uint64(0)
-			add := func(account string) {
-				seq++
-				b := &booking{seq: seq, account: account}
-				sl.put(b)
-				s := x.shard(account)
+	withAndWithoutCollisions(t, func(t *testing.T, sl *slab, x *accountIndex) {
+		model := map[string][]uint64{} // account → its bookings' numbers, oldest first
+		seq := uint64(0)
+		add := func(account string) {
+			seq++
+			b := &booking{seq: seq, account: account}
+			sl.put(b)
+			s := x.shard(account)
+			s.mu.Lock()
+			x.add(b)
+			s.mu.Unlock()
+			model[account] = append(model[account], seq)
+		}
+		remove := func(account string, i int) {
+			n := model[account][i]
+			b := sl.get(n)
+			x.remove(b)
+			sl.remove(n)
+			model[account] = append(model[account][:i:i], model[account][i+1:]...)
+		}
+		check := func(step string) {
+			t.Helper()
+			for _, a := range []string{"ani", "budi", "citra", "dewi"} {
+				var got []uint64
+				for _, b := range x.bookings(a) {
+					got = append(got, b.seq)
+				}
+				want := model[a]
+				if len(want) == 0 {
+					want = nil
+				}
+				require.Equal(t, want, got, "%s: account %s", step, a)
+				s, h := x.locate(a)
 				s.mu.Lock()
-				x.add(b)
+				latest := x.latestAt(s, h, a)
 				s.mu.Unlock()
-				model[account] = append(model[account], seq)
-			}
-			remove := func(account string, i int) {
-				n := model[account][i]
-				b := sl.get(n)
-				x.remove(b)
-				sl.remove(n)
-				model[account] = append(model[account][:i:i], model[account][i+1:]...)
-			}
-			check := func(step string) {
-				t.Helper()
-				for _, a := range []string{"ani", "budi", "citra", "dewi"} {
-					var got []uint64
-					for _, b := range x.bookings(a) {
-						got = append(got, b.seq)
-					}
-					want := model[a]
-					if len(want) == 0 {
-						want = nil
-					}
-					require.Equal(t, want, got, "%s: account %s", step, a)
-					s, h := x.locate(a)
-					s.mu.Lock()
-					latest := x.latestAt(s, h, a)
-					s.mu.Unlock()
-					if len(model[a]) == 0 {
-						require.Nil(t, latest, "%s: account %s", step, a)
-					} else {
-						require.Equal(t, model[a][len(model[a])-1], latest.seq, "%s: account %s", step, a)
-					}
+				if len(model[a]) == 0 {
+					require.Nil(t, latest, "%s: account %s", step, a)
+				} else {
+					require.Equal(t, model[a][len(model[a])-1], latest.seq, "%s: account %s", step, a)
 				}
 			}
-			add("ani") // holds the hash's entry when accounts collide
-			add("budi")
-			add("ani")
-			add("citra")
-			add("budi")
-			add("budi")
-			check("after the holds")
-			remove("budi", 1) // the middle of a spilled chain
-			check("middle of a chain")
-			remove("ani", 1) // the latest of the entry's holder
-			check("latest of the holder")
-			remove("ani", 0) // the holder leaves: the entry is free
-			check("holder gone")
-			add("dewi") // takes the free entry
-			add("citra")
-			check("a newcomer in the free entry")
-			remove("citra", 1)
-			remove("citra", 0)
-			remove("budi", 1)
-			remove("budi", 0)
-			check("spilled accounts gone")
-			add("budi")
-			add("ani")
-			check("back again")
-			if collide {
-				s := x.shard("ani")
-				require.Len(t, s.latest, 1, "one entry for the shared hash")
-				require.Len(t, s.spill, 2, "the other accounts by ID")
-			}
-		})
-	}
+		}
+		add("ani") // holds the hash's entry when accounts collide
+		add("budi")
+		add("ani")
+		add("citra")
+		add("budi")
+		add("budi")
+		check("after the holds")
+		remove("budi", 1) // the middle of a spilled chain
+		check("middle of a chain")
+		remove("ani", 1) // the latest of the entry's holder
+		check("latest of the holder")
+		remove("ani", 0) // the holder leaves: the entry is free
+		check("holder gone")
+		add("dewi") // takes the free entry
+		add("citra")
+		check("a newcomer in the free entry")
+		remove("citra", 1)
+		remove("citra", 0)
+		remove("budi", 1)
+		remove("budi", 0)
+		check("spilled accounts gone")
+		add("budi")
+		add("ani")
+		check("back again")
+		if x.mask == 0 {
+			s := x.shard("ani")
+			require.Len(t, s.latest, 1, "one entry for the shared hash")
+			require.Len(t, s.spill, 2, "the other accounts by ID")
+		}
+	})
 }
 
 // TestIdempotencyKeysWhenHashesCollide files idempotency keys whose
 // hashes all collide, and checks that each account and key finds its own
 // booking, and nothing else, as bookings arrive and leave.
 func TestIdempotencyKeysWhenHashesCollide(t *testing.T) {
+	withAndWithoutCollisions(t, func(t *testing.T, sl *slab, x *accountIndex) {
+		type made struct{ account, key string }
+		model := map[made]uint64{}
+		seq := uint64(0)
+		add := func(account, key string) {
+			seq++
+			b := &booking{seq: seq, account: account, idem: &idempotency{key: key}}
+			sl.put(b)
+			s := x.shard(account)
+			s.mu.Lock()
+			x.add(b)
+			s.mu.Unlock()
+			model[made{account, key}] = seq
+		}
+		remove := func(account, key string) {
+			b := sl.get(model[made{account, key}])
+			x.remove(b)
+			sl.remove(b.seq)
+			delete(model, made{account, key})
+		}
+		check := func(step string) {
+			t.Helper()
+			for _, a := range []string{"ani", "budi"} {
+				for _, k := range []string{"k1", "k2", "k3"} {
+					s := x.shard(a)
+					s.mu.Lock()
+					b := x.idemBooking(a, k)
+					s.mu.Unlock()
+					want, ok := model[made{a, k}]
+					if !ok {
+						require.Nil(t, b, "%s: %s under %s", step, a, k)
+						continue
+					}
+					require.NotNil(t, b, "%s: %s under %s", step, a, k)
+					require.Equal(t, want, b.seq, "%s: %s under %s", step, a, k)
+				}
+			}
+		}
+		add("ani", "k1") // holds the hash's entry when keys collide
+		add("ani", "k2")
+		add("budi", "k1")
+		add("budi", "k3")
+		check("after the holds")
+		remove("ani", "k1") // the entry's holder leaves
+		check("holder gone")
+		add("ani", "k3") // takes the free entry
+		check("a newcomer in the free entry")
+		remove("budi", "k1") // a spilled key leaves
+		remove("ani", "k2")
+		check("spilled keys gone")
+		add("ani", "k1")
+		check("back again")
+	})
+}
+
+// withAndWithoutCollisions runs test on an index whose hashes all collide
+// (its mask cleared) and on one with its real hashes, each over a slab of
+// its own.
+func withAndWithoutCollisions(t *testing.T, test func(t *testing.T, sl *slab, x *accountIndex)) {
 	for _, collide := range []bool{true, false} {
 		t.Run(fmt.Sprint("collide=", collide), func(t *testing.T) {
 			var sl slab
@@ -107,57 +159,7 @@ func TestIdempotencyKeysWhenHashesCollide(t *testing.T) {
 			if collide {
 				x.mask = 0
 			}
-			type made struct{ account, key string }
-			model := map[made]uint64{}
-			seq := uint64(0)
-			add := func(account, key string) {
-				seq++
-				b := &booking{seq: seq, account: account, idem: &idempotency{key: key}}
-				sl.put(b)
-				s := x.shard(account)
-				s.mu.Lock()
-				x.add(b)
-				s.mu.Unlock()
-				model[made{account, key}] = seq
-			}
-			remove := func(account, key string) {
-				b := sl.get(model[made{account, key}])
-				x.remove(b)
-				sl.remove(b.seq)
-				delete(model, made{account, key})
-			}
-			check := func(step string) {
-				t.Helper()
-				for _, a := range []string{"ani", "budi"} {
-					for _, k := range []string{"k1", "k2", "k3"} {
-						s := x.shard(a)
-						s.mu.Lock()
-						b := x.idemBooking(a, k)
-						s.mu.Unlock()
-						want, ok := model[made{a, k}]
-						if !ok {
-							require.Nil(t, b, "%s: %s under %s", step, a, k)
-							continue
-						}
-						require.NotNil(t, b, "%s: %s under %s", step, a, k)
-						require.Equal(t, want, b.seq, "%s: %s under %s", step, a, k)
-					}
-				}
-			}
-			add("ani", "k1") // holds the hash's entry when keys collide
-			add("ani", "k2")
-			add("budi", "k1")
-			add("budi", "k3")
-			check("after the holds")
-			remove("ani", "k1") // the entry's holder leaves
-			check("holder gone")
-			add("ani", "k3") // takes the free entry
-			check("a newcomer in the free entry")
-			remove("budi", "k1") // a spilled key leaves
-			remove("ani", "k2")
-			check("spilled keys gone")
-			add("ani", "k1")
-			check("back again")
+			test(t, &sl, x)
 		})
 	}
 }
