@@ -105,9 +105,8 @@ func (x *accountIndex) prev(b *booking) *booking {
 }
 
 // idemBooking returns the booking account made under the idempotency key
-// key, or nil; the caller holds the account's shard.
-func (x *accountIndex) idemBooking(account, key string) *booking {
-	s := x.shard(account)
+// key, or nil; the caller holds the account's shard s.
+func (x *accountIndex) idemBooking(s *accountShard, account, key string) *booking {
 	if b := x.slab.get(s.idem[x.idemHash(account, key)]); b != nil && b.madeUnder(account, key) {
 		return b
 	}

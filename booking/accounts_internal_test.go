@@ -119,7 +119,7 @@ func TestIdempotencyKeysWhenHashesCollide(t *testing.T) {
 				for _, k := range []string{"k1", "k2", "k3"} {
 					s := x.shard(a)
 					s.mu.Lock()
-					b := x.idemBooking(a, k)
+					b := x.idemBooking(s, a, k)
 					s.mu.Unlock()
 					want, ok := model[made{a, k}]
 					if !ok {

@@ -82,7 +82,7 @@ func (e *Engine) holdNow(req *HoldRequest, o *office, slot, pool uint8) (*bookin
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if idem != nil {
-		if b := e.m.accounts.idemBooking(req.Account, idem.key); b != nil {
+		if b := e.m.accounts.idemBooking(sh, req.Account, idem.key); b != nil {
 			if b.idem.hash != idem.hash {
 				return nil, 0, ErrIdempotencyConflict
 			}

@@ -140,7 +140,7 @@ func (m *machine) recordDue(b *booking, s *snapshot, nowNs int64) error {
 	switch {
 	case b.overdue(s, nowNs):
 		c.op, c.at = opExpire, b.deadline
-	case s.state == Paid && m.noShowAt(b, s) <= nowNs:
+	case m.noShowDue(b, s, nowNs):
 		c.op, c.at = opNoShow, m.noShowAt(b, s)
 	default:
 		return nil
@@ -150,25 +150,34 @@ func (m *machine) recordDue(b *booking, s *snapshot, nowNs int64) error {
 }
 
 // sweep pops what index x has due at nowNs, a chunk at a time, and
-// records, for each booking, what record makes of it: a change and its
-// LSN, nothing (an entry gone stale), or the journal's refusal. It
-// returns how many changes it recorded, the LSN of the last, and the
-// journal's first refusal. An entry whose change the journal refused
-// (ErrStorage) is filed again at its instant once the sweep is done, so
-// that a later sweep records it: a sweep never loses what is due.
-//
-// Then it waits for the chunks other sweeps popped and have not landed
+// records, for each booking, what record makes of it (drain). Then it
+// waits for the chunks other sweeps popped and have not landed
 // (deadlineIndex.await, at most flightWaitMax) while one of them holds a
 // booking for which pending is true — its change still to be recorded,
 // and in what the caller asked about — so that whoever asked for the
 // sweep (a view of an office, a hold on a full cell) sees every seat due
 // back at nowNs given back when it returns, and waits for no other.
 func (m *machine) sweep(x *deadlineIndex, nowNs int64, record func(*booking) (uint64, bool, error), pending func(*booking) bool) (int, uint64, error) {
-	n, last := 0, uint64(0)
-	var refused error
+	n, last, refused := m.drain(x, nowNs, record)
+	x.await(nowNs, func(seq uint64) bool {
+		b := m.slab.get(seq)
+		return b != nil && pending(b)
+	})
+	return n, last, refused
+}
+
+// drain pops what index x has due at nowNs, a chunk at a time, and
+// records, for each booking, what record makes of it: a change and its
+// LSN, nothing (an entry gone stale), or the journal's refusal. It
+// returns how many changes it recorded, the LSN of the last, and the
+// journal's first refusal. An entry whose change the journal refused
+// (ErrStorage) is filed again at its instant once the drain is done, so
+// that a later sweep records it: a sweep never loses what is due.
+func (m *machine) drain(x *deadlineIndex, nowNs int64, record func(*booking) (uint64, bool, error)) (n int, last uint64, refused error) {
 	// Entries the journal refused stay in a flight of their own until the
 	// end, so that they are still due for everyone meanwhile and this
-	// sweep does not pop them again.
+	// drain does not pop them again; the flight lands before sweep awaits
+	// the others', and on a panic too.
 	var again *flight
 	defer func() {
 		if again != nil {
@@ -181,7 +190,7 @@ func (m *machine) sweep(x *deadlineIndex, nowNs int64, record func(*booking) (ui
 	for {
 		f := x.pop(nowNs, sweepChunk)
 		if f == nil {
-			break
+			return n, last, refused
 		}
 		func() {
 			defer x.land(f) // also on a panic: a flight never left flying
@@ -209,18 +218,6 @@ func (m *machine) sweep(x *deadlineIndex, nowNs int64, record func(*booking) (ui
 			}
 		}()
 	}
-	if again != nil {
-		for _, it := range again.items {
-			x.add(it.at, it.seq)
-		}
-		x.land(again)
-		again = nil
-	}
-	x.await(nowNs, func(seq uint64) bool {
-		b := m.slab.get(seq)
-		return b != nil && pending(b)
-	})
-	return n, last, refused
 }
 
 // expireDue expires the holds due at nowNs (see sweep), and waits for
@@ -251,18 +248,14 @@ func inCell(o *office, d calendar.Date, slot, pool uint8) func(*booking, *snapsh
 // markNoShows marks the paid bookings whose slot ended at or before nowNs
 // as no-shows (see sweep).
 func (m *machine) markNoShows(nowNs int64) (int, uint64, error) {
-	noShow := func(b *booking) bool {
-		s := b.st.Load()
-		return s.state == Paid && m.noShowAt(b, s) <= nowNs
-	}
 	return m.sweep(m.arrivals, nowNs, func(b *booking) (uint64, bool, error) {
 		for {
-			s := b.st.Load()
 			// Entries go stale when a booking is checked in, cancelled or
 			// rescheduled (a rescheduled booking got an entry for its new
 			// slot); only a booking still paid for the slot that ended
 			// is a no-show.
-			if s.state != Paid || m.noShowAt(b, s) > nowNs {
+			s := b.st.Load()
+			if !m.noShowDue(b, s, nowNs) {
 				return 0, false, nil
 			}
 			// The no-show happened when the slot ended, whenever it is
@@ -272,5 +265,12 @@ func (m *machine) markNoShows(nowNs int64) (int, uint64, error) {
 				return lsn, err == nil, err
 			}
 		}
-	}, noShow)
+	}, func(b *booking) bool { return m.noShowDue(b, b.st.Load(), nowNs) })
+}
+
+// noShowDue reports whether b, in state s, is paid for a slot that has
+// ended at nowNs: a no-show in everything but name, as overdue is an
+// expiry.
+func (m *machine) noShowDue(b *booking, s *snapshot, nowNs int64) bool {
+	return s.state == Paid && m.noShowAt(b, s) <= nowNs
 }

@@ -55,9 +55,9 @@
 // expired, rejected or no-show; a day or slot is available (green), full
 // (red), not-opened or no-quota (yellow), or holiday, day-off, past or
 // outside-horizon (grey); a Go client reads them back with
-// [ParseBookingState] and [ParseDayState]. NIKs and family cards are shown masked
-// ("31**********0001"), as [booking.NIK.String] masks them, and never in
-// full, to anyone.
+// [ParseBookingState] and [ParseDayState]. NIKs and family cards are shown
+// masked ("31**********0001"), as [booking.NIK.String] masks them, and
+// never in full, to anyone.
 //
 // # Queue numbers, collection dates and proofs of booking
 //

@@ -34,18 +34,17 @@ func runSalvage(stdout io.Writer, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return explainSalvage(err, src, dst)
 	}
-	if rep.Copied == 0 {
+	nothing := rep.Copied == 0
+	if nothing {
 		// The first change of a booking file holds its code keys: a
 		// file without it is no booking file, only a journal that
 		// `kuota check` would call damaged. Write none.
 		if err := os.Remove(dst); err != nil {
 			return err
 		}
-		printSalvage(stdout, &rep, src, dst)
-		return errLost
 	}
 	printSalvage(stdout, &rep, src, dst)
-	if !rep.Complete() {
+	if nothing || !rep.Complete() {
 		return errLost
 	}
 	return nil
@@ -79,32 +78,27 @@ func printSalvage(w io.Writer, rep *journal.SalvageReport, src, dst string) {
 	if !rep.Checksums {
 		b.WriteString("note: the file is of an earlier format whose changes carry no checksum: they were copied as found\n")
 	}
+	if !rep.Complete() {
+		if rep.Last > rep.Copied {
+			fmt.Fprintf(&b, "lost: changes %d to %d\n", rep.Copied+1, rep.Last)
+		} else {
+			b.WriteString("lost: changes after the last one copied, how many is not known\n")
+		}
+		fmt.Fprintf(&b, "found: %s, %s after the damage, %s\n", plural(int(rep.Damaged), "damaged change"),
+			plural(int(rep.Skipped), "intact change"), plural(int(rep.UnreachablePages), "unreadable page"))
+		for _, p := range rep.Problems {
+			fmt.Fprintf(&b, "problem: %s\n", p)
+		}
+		if more := rep.ProblemCount - len(rep.Problems); more > 0 {
+			fmt.Fprintf(&b, "problem: %s more\n", plural(more, "problem"))
+		}
+	}
 	switch {
-	case rep.Complete() && nothing:
+	case nothing:
 		b.WriteString("restore the latest backup (kuota backup) instead\n")
-		io.WriteString(w, b.String())
-		return
 	case rep.Complete():
 		b.WriteString("complete: nothing was lost\n")
-		io.WriteString(w, b.String())
-		return
-	}
-	if rep.Last > rep.Copied {
-		fmt.Fprintf(&b, "lost: changes %d to %d\n", rep.Copied+1, rep.Last)
-	} else {
-		b.WriteString("lost: changes after the last one copied, how many is not known\n")
-	}
-	fmt.Fprintf(&b, "found: %s, %s after the damage, %s\n", plural(int(rep.Damaged), "damaged change"),
-		plural(int(rep.Skipped), "intact change"), plural(int(rep.UnreachablePages), "unreadable page"))
-	for _, p := range rep.Problems {
-		fmt.Fprintf(&b, "problem: %s\n", p)
-	}
-	if more := rep.ProblemCount - len(rep.Problems); more > 0 {
-		fmt.Fprintf(&b, "problem: %s more\n", plural(more, "problem"))
-	}
-	if nothing {
-		b.WriteString("restore the latest backup (kuota backup) instead\n")
-	} else {
+	default:
 		fmt.Fprintf(&b, "%s holds the changes made before the damage: kuota check -db %s, then start the service on it\n", dst, dst)
 	}
 	io.WriteString(w, b.String())
