@@ -85,7 +85,7 @@ func (x *accountIndex) locate(account string) (*accountShard, uint64) {
 // shard s (locate), or nil; the caller holds s.
 func (x *accountIndex) latestAt(s *accountShard, h uint64, account string) *booking {
 	if seq, ok := s.latest[h]; ok {
-		if b := x.slab.get(seq); b != nil && b.account == account {
+		if b := x.slab.get(seq); b != nil && b.accountID() == account {
 			return b
 		}
 	}
@@ -119,24 +119,27 @@ func (x *accountIndex) idemBooking(s *accountShard, account, key string) *bookin
 // madeUnder reports whether b was made by account under the idempotency
 // key key.
 func (b *booking) madeUnder(account, key string) bool {
-	return b.idem != nil && b.account == account && b.idem.key == key
+	k, ok := b.key()
+	return ok && k == key && b.accountID() == account
 }
 
 // add makes b the latest booking of its account, and files its
 // idempotency key; the caller holds the shard's mutex (see Engine.Hold).
 func (x *accountIndex) add(b *booking) {
-	s, h := x.locate(b.account)
-	x.file(s, h, b)
-	if b.idem == nil {
+	account := b.accountID()
+	s, h := x.locate(account)
+	x.file(s, h, b, account)
+	key, ok := b.key()
+	if !ok {
 		return
 	}
-	ih := x.idemHash(b.account, b.idem.key)
-	if p := x.slab.get(s.idem[ih]); p != nil && !p.madeUnder(b.account, b.idem.key) {
+	ih := x.idemHash(account, key)
+	if p := x.slab.get(s.idem[ih]); p != nil && !p.madeUnder(account, key) {
 		// Another key has the hash's entry.
 		if s.idemSpill == nil {
 			s.idemSpill = make(map[idemKey]uint64)
 		}
-		s.idemSpill[idemKey{b.account, b.idem.key}] = b.seq
+		s.idemSpill[idemKey{account, key}] = b.seq
 		return
 	}
 	if s.idem == nil {
@@ -149,24 +152,24 @@ func (x *accountIndex) add(b *booking) {
 // shard s, after the one before it (link). It probes the table twice,
 // once to read the account's entry and once to write it: a table of
 // millions of accounts misses the cache on each.
-func (x *accountIndex) file(s *accountShard, h uint64, b *booking) {
+func (x *accountIndex) file(s *accountShard, h uint64, b *booking, account string) {
 	// An account once spilled stays there until it has no booking left
 	// (remove): it is in latest or in spill, never both.
-	if prev, ok := s.spill[b.account]; ok {
+	if prev, ok := s.spill[account]; ok {
 		x.link(b, prev)
-		s.spill[b.account] = b.seq
+		s.spill[account] = b.seq
 		return
 	}
 	if s.latest == nil {
 		s.latest = make(map[uint64]uint64)
 	}
 	if p := x.slab.get(s.latest[h]); p != nil { // 0, no entry, finds nothing
-		if p.account != b.account {
+		if p.accountID() != account {
 			// Another account has the hash's entry.
 			if s.spill == nil {
 				s.spill = make(map[string]uint64)
 			}
-			s.spill[b.account] = b.seq
+			s.spill[account] = b.seq
 			return
 		}
 		x.link(b, p.seq)
@@ -176,9 +179,8 @@ func (x *accountIndex) file(s *accountShard, h uint64, b *booking) {
 
 // link makes the booking numbered prev the one b's account made before b.
 func (x *accountIndex) link(b *booking, prev uint64) {
-	if p := x.slab.get(prev); p != nil {
+	if x.slab.get(prev) != nil {
 		b.prevOfAccount = prev
-		b.account = p.account // share the bytes of one copy of the ID
 	}
 }
 
@@ -201,26 +203,27 @@ func (x *accountIndex) bookings(account string) []*booking {
 // the index: b leaves memory (see retention.go). An account left with no
 // booking leaves the index too.
 func (x *accountIndex) remove(b *booking) {
-	s, h := x.locate(b.account)
+	account := b.accountID()
+	s, h := x.locate(account)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if b.idem != nil {
-		ih := x.idemHash(b.account, b.idem.key)
+	if key, ok := b.key(); ok {
+		ih := x.idemHash(account, key)
 		if s.idem[ih] == b.seq {
 			delete(s.idem, ih)
 		}
-		if k := (idemKey{b.account, b.idem.key}); s.idemSpill[k] == b.seq {
+		if k := (idemKey{account, key}); s.idemSpill[k] == b.seq {
 			delete(s.idemSpill, k)
 		}
 	}
-	latest := x.latestAt(s, h, b.account)
+	latest := x.latestAt(s, h, account)
 	if latest == b {
-		_, spilled := s.spill[b.account]
+		_, spilled := s.spill[account]
 		switch prev := b.prevOfAccount; {
 		case spilled && prev == 0:
-			delete(s.spill, b.account)
+			delete(s.spill, account)
 		case spilled:
-			s.spill[b.account] = prev
+			s.spill[account] = prev
 		case prev == 0:
 			delete(s.latest, h)
 		default:

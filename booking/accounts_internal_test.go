@@ -19,8 +19,7 @@ func TestAccountIndexWhenHashesCollide(t *testing.T) {
 		seq := uint64(0)
 		add := func(account string) {
 			seq++
-			b := &booking{seq: seq, account: account}
-			sl.put(b)
+			b := fileTestBooking(sl, seq, account, "")
 			s := x.shard(account)
 			s.mu.Lock()
 			x.add(b)
@@ -99,8 +98,7 @@ func TestIdempotencyKeysWhenHashesCollide(t *testing.T) {
 		seq := uint64(0)
 		add := func(account, key string) {
 			seq++
-			b := &booking{seq: seq, account: account, idem: &idempotency{key: key}}
-			sl.put(b)
+			b := fileTestBooking(sl, seq, account, key)
 			s := x.shard(account)
 			s.mu.Lock()
 			x.add(b)
@@ -162,4 +160,17 @@ func withAndWithoutCollisions(t *testing.T, test func(t *testing.T, sl *slab, x 
 			test(t, &sl, x)
 		})
 	}
+}
+
+// fileTestBooking files in sl a booking numbered seq, made by account
+// under key ("" for none), with nothing else: all the account index reads.
+func fileTestBooking(sl *slab, seq uint64, account, key string) *booking {
+	b := sl.reserve(seq)
+	a := &b.page().arena
+	b.account = a.putString(account)
+	if key != "" {
+		b.idemKey = a.putString(key)
+	}
+	sl.put(b)
+	return b
 }

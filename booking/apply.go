@@ -66,11 +66,13 @@ func (m *machine) hold(c *change) (uint64, error) {
 	if err := m.checkCell(o, c.slot, c.pool); err != nil {
 		return 0, err
 	}
-	b, s := newHold(c, o)
+	// The booking's first state, until it has a record to be written in.
+	first := snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool}
+	h := holder{o: o, n: len(c.applicants), seq: c.seq}
 	if !m.replaying {
 		// The quota-opening rush ends here for most callers: a sold-out
 		// cell costs one atomic load.
-		if err := m.fits(b, s, c.at); err != nil {
+		if err := m.fits(h, &first, c.at); err != nil {
 			return 0, err
 		}
 	}
@@ -79,12 +81,17 @@ func (m *machine) hold(c *change) (uint64, error) {
 		return 0, fmt.Errorf("%w: limit %d", ErrTooManyBookings, m.bookingsMax)
 	}
 	if m.replaying {
-		if err := m.number(b, c); err != nil { // known already: name it in errors
+		if err := m.number(c); err != nil { // known already: name it in errors
 			m.total.Add(-1)
 			return 0, err
 		}
 	}
-	lsn, err := m.enter(b, c, s, true)
+	lsn, err := m.enter(c, h, &first, true, func(b *booking) *snapshot {
+		s := b.newState()
+		first.ref = s.ref
+		*s = first
+		return s
+	})
 	if err != nil {
 		m.total.Add(-1)
 		return 0, err
@@ -92,47 +99,57 @@ func (m *machine) hold(c *change) (uint64, error) {
 	return lsn, nil
 }
 
-// enter ends the making of a new booking b in state s: it claims b's NIKs
-// and, while it holds them, takes b's seats (when seated), gives b its
-// number and c its place in the journal; only then can anyone find b, and
-// it is filed. An error leaves the seats, the NIKs, the numbers and the
-// journal as they were.
+// enter ends the making of a new booking of change c, whose seats are h
+// in the cell of state last: it claims the NIKs and, while it holds them,
+// takes the seats (when seated), gives the booking its number, its record
+// and c its place in the journal; only then can anyone find it, and it is
+// filed. history writes the booking's states into its record's arena and
+// returns the last. An error leaves the seats, the NIKs, the numbers and
+// the journal as they were.
 //
 // When a NIK is refused, the seats' own refusal, if any, comes first (see
 // Engine.Hold): it is judged while the NIKs are held, so both answers are
 // true of one instant.
-func (m *machine) enter(b *booking, c *change, s *snapshot, seated bool) (uint64, error) {
+func (m *machine) enter(c *change, h holder, last *snapshot, seated bool, history func(*booking) *snapshot) (uint64, error) {
 	var lsn uint64
-	err := m.niks.claim(b, c.at, func(refused error) error {
+	var b *booking
+	var s *snapshot
+	err := m.niks.claim(h.o, c.applicants, c.at, func(refused error) (uint64, error) {
 		if refused != nil {
 			if seated && !m.replaying {
-				if err := m.fits(b, s, c.at); err != nil {
-					return err
+				if err := m.fits(h, last, c.at); err != nil {
+					return 0, err
 				}
 			}
-			return refused
+			return 0, refused
 		}
 		if seated {
-			if err := m.take(b, s, c.at); err != nil {
-				return err
+			if err := m.take(h, last, c.at); err != nil {
+				return 0, err
 			}
 		}
-		err := m.number(b, c)
+		err := m.number(c)
 		if err == nil {
-			lsn, err = m.commit(c, b, nil, s)
+			b = m.slab.reserve(c.seq)
+			m.write(b, c, h.o)
+			s = history(b)
+			if lsn, err = m.commit(c, b, nil, s); err != nil {
+				m.slab.unreserve(b)
+			}
 		}
 		if err != nil {
 			if seated {
-				m.release(b, s)
+				m.release(h, last)
 			}
-			return err
+			return 0, err
 		}
 		b.lsn.Store(lsn)
+		b.publish(s)
 		m.slab.put(b)
 		if m.replaying {
 			m.seq.Store(max(m.seq.Load(), b.seq)) // see number
 		}
-		return nil
+		return b.seq, nil
 	})
 	if err != nil {
 		return 0, err
@@ -142,17 +159,38 @@ func (m *machine) enter(b *booking, c *change, s *snapshot, seated bool) (uint64
 	return lsn, nil
 }
 
+// write writes record b, numbered already, of the booking c makes at
+// office o, with its own copy of c's strings and applicants, in no state
+// yet: the caller writes its history.
+func (m *machine) write(b *booking, c *change, o *office) {
+	cd := m.codes.Load() // number checked it
+	a := &b.page().arena
+	b.code, b.billing = cd.code(b.seq), cd.billingOf(b.seq)
+	b.prevOfAccount = 0
+	b.deadline = c.deadline
+	b.familyCard = c.familyCard
+	b.officeID = uint16(o.id)
+	b.account = a.putString(c.account)
+	b.idemKey, b.idemHash = span{}, 0
+	if c.idem != nil {
+		// A key is never empty (Hold files none for ""), so its span's
+		// ref is not zero.
+		b.idemKey, b.idemHash = a.putString(c.idem.key), c.idem.hash
+	}
+	b.writeApplicants(a, c.applicants)
+}
+
 // importBooking applies opImport: a booking brought in as it stands. Each
-// step of its history is checked against the transition table and made
-// with next, as live changes are; the booking then claims its NIKs as of
-// its hold and takes the seats of its final state (if it holds any), and
-// is filed as a hold is.
+// step of its history is checked against the transition table first, and
+// made with next, as live changes are, once the booking has a record; the
+// booking claims its NIKs as of its hold and takes the seats of its final
+// state (if it holds any), and is filed as a hold is.
 func (m *machine) importBooking(c *change) (uint64, error) {
 	o := m.lookupOffice(c.officeCode)
 	if o == nil {
 		return 0, ErrUnknownOffice
 	}
-	b, s, err := m.rebuild(o, c)
+	last, err := m.checkSteps(o, c)
 	if err != nil {
 		return 0, err
 	}
@@ -160,11 +198,16 @@ func (m *machine) importBooking(c *change) (uint64, error) {
 		m.total.Add(-1)
 		return 0, fmt.Errorf("%w: limit %d", ErrTooManyBookings, m.bookingsMax)
 	}
-	if err := m.number(b, c); err != nil {
-		m.total.Add(-1)
-		return 0, err
+	if m.replaying {
+		if err := m.number(c); err != nil { // known already: name it in errors
+			m.total.Add(-1)
+			return 0, err
+		}
 	}
-	lsn, err := m.enter(b, c, s, s.state.holdsSeats())
+	h := holder{o: o, n: len(c.applicants), seq: c.seq}
+	lsn, err := m.enter(c, h, &last, last.state.holdsSeats(), func(b *booking) *snapshot {
+		return m.rebuild(b, c)
+	})
 	if err != nil {
 		m.total.Add(-1)
 		return 0, err
@@ -172,37 +215,31 @@ func (m *machine) importBooking(c *change) (uint64, error) {
 	return lsn, nil
 }
 
-// number gives a new booking its sequence number and, derived from it,
-// its codes: the next number when live, the stored one in replay.
-func (m *machine) number(b *booking, c *change) error {
-	if b.seq != 0 {
-		return nil // numbered already
-	}
-	cd := m.codes.Load()
-	if cd == nil {
+// number gives a new booking its sequence number in c.seq: the next
+// number when live; in replay, the stored one, checked to be free.
+func (m *machine) number(c *change) error {
+	if m.codes.Load() == nil {
 		return fmt.Errorf("%w: a booking before the code keys", ErrCorrupt)
 	}
 	if m.replaying {
 		if m.slab.get(c.seq) != nil {
 			return fmt.Errorf("%w: booking number %d held twice", ErrCorrupt, c.seq)
 		}
-		// m.seq follows once b is in the slab (enter): a standby's reader
-		// must not take a number not filed yet for an archived one (find).
-	} else {
-		for {
-			last := m.seq.Load()
-			if last >= bookingNumbersMax {
-				return fmt.Errorf("%w: every booking number (%d) is used", ErrTooManyBookings, uint64(bookingNumbersMax))
-			}
-			if m.seq.CompareAndSwap(last, last+1) {
-				c.seq = last + 1
-				break
-			}
+		// m.seq follows once the booking is in the slab (enter): a
+		// standby's reader must not take a number not filed yet for an
+		// archived one (find).
+		return nil
+	}
+	for {
+		last := m.seq.Load()
+		if last >= bookingNumbersMax {
+			return fmt.Errorf("%w: every booking number (%d) is used", ErrTooManyBookings, uint64(bookingNumbersMax))
+		}
+		if m.seq.CompareAndSwap(last, last+1) {
+			c.seq = last + 1
+			return nil
 		}
 	}
-	b.seq = c.seq
-	b.code, b.billing = cd.code(b.seq), cd.billingOf(b.seq)
-	return nil
 }
 
 // step applies a change of an existing booking, under the booking's lock
@@ -219,10 +256,10 @@ func (m *machine) step(c *change) (uint64, error) {
 	if c.op == opReschedule && !m.replaying && m.holds.due(c.at) {
 		// Lapsed holds give their seats back before the lock, not while
 		// readers of b wait for it (take would, for a full cell).
-		m.expireDue(c.at, inOffice(b.office))
+		m.expireDue(c.at, inOffice(b.office()))
 	}
 	b.mu.Lock()
-	from := b.st.Load()
+	from := b.state()
 	switch {
 	case b.archived():
 		err = ErrArchived // it left the slab after this change found it
@@ -233,9 +270,9 @@ func (m *machine) step(c *change) (uint64, error) {
 	}
 	var moved *snapshot // a reschedule's new cell
 	if err == nil && c.op == opReschedule {
-		if err = m.checkCell(b.office, c.slot, from.pool); err == nil {
+		if err = m.checkCell(b.office(), c.slot, from.pool); err == nil {
 			moved = &snapshot{date: c.date, slot: c.slot, pool: from.pool}
-			if err = m.take(b, moved, c.at); err != nil {
+			if err = m.take(b.holder(), moved, c.at); err != nil {
 				moved = nil
 			}
 		}
@@ -248,42 +285,39 @@ func (m *machine) step(c *change) (uint64, error) {
 	}
 	if err != nil {
 		if moved != nil {
-			m.release(b, moved)
+			m.release(b.holder(), moved)
 		}
 		b.mu.Unlock()
 		return 0, err
 	}
 	if from.state.holdsSeats() && (moved != nil || !to.state.holdsSeats()) {
-		m.release(b, from)
+		m.release(b.holder(), from)
 	}
-	b.st.Store(to)
+	b.publish(to)
 	b.lsn.Store(lsn)
 	b.mu.Unlock()
 	m.file(b, c.op, from, to)
 	return lsn, nil
 }
 
-// next returns the state c leads b to from state from: the transition
-// table's target, and what the change adds to the history.
+// next writes into b's arena the state c leads b to from state from: the
+// transition table's target, and what the change adds to the history. It
+// returns it unpublished: a change the journal refuses leaves it unread.
 func (m *machine) next(b *booking, from *snapshot, c *change) *snapshot {
 	to := moves[c.op].to
 	switch c.op {
 	case opPay:
-		n := from.next(to, c.at, "")
-		n.text = c.text
-		return n
+		return b.record(from, to, c.at, c.text) // the text of a payment is its reference
 	case opReschedule:
-		n := from.next(to, c.at, "rescheduled from "+from.date.String()+" "+m.slot(b.office, from.slot).Span())
+		n := b.record(from, to, c.at, "rescheduled from "+from.date.String()+" "+m.slot(b.office(), from.slot).Span())
 		n.date, n.slot, n.reschedules = c.date, c.slot, from.reschedules+1
 		return n
 	case opCancel, opReject:
-		n := from.next(to, c.at, c.text)
+		n := b.record(from, to, c.at, c.text)
 		n.reason = c.reason
 		return n
-	case opExpire:
-		return from.next(to, c.at, "payment deadline passed")
 	}
-	return from.next(to, c.at, "")
+	return b.record(from, to, c.at, "")
 }
 
 // checkCell checks a slot and pool against the office's layout: the rules
@@ -296,16 +330,27 @@ func (m *machine) checkCell(o *office, slot, pool uint8) error {
 	return err
 }
 
-// take takes b's seats in the cell of s. Live, the clock decides as
+// holder is whose seats take, fits and release count: n seats at office
+// o, for the booking numbered seq (0 for a live hold not numbered yet:
+// only replay, which knows every number, reports seats by it).
+type holder struct {
+	o   *office
+	n   int
+	seq uint64
+}
+
+func (b *booking) holder() holder { return holder{b.office(), b.seats(), b.seq} }
+
+// take takes h's seats in the cell of s. Live, the clock decides as
 // quota.Reserve does (not started, not closed, released, not full), and a
 // full cell first expires the holds that are overdue at atNs. In replay
 // the seats only have to fit (quota.Restore): the change was admitted
 // under the rules of its day.
-func (m *machine) take(b *booking, s *snapshot, atNs int64) error {
+func (m *machine) take(h holder, s *snapshot, atNs int64) error {
 	if m.replaying {
-		return m.restoreSeats(b, s, m.ledger.Restore(b.office.id, s.date, int(s.slot), int(s.pool), b.seats()))
+		return m.restoreSeats(h, s, m.ledger.Restore(h.o.id, s.date, int(s.slot), int(s.pool), h.n))
 	}
-	return m.ask(b, s, atNs, true)
+	return m.ask(h, s, atNs, true)
 }
 
 // seatsFor returns, allocating nothing, the refusal of n seats in a cell
@@ -320,17 +365,17 @@ func (m *machine) seatsFor(o *office, d calendar.Date, slot, pool uint8, n int, 
 }
 
 // fits returns the error take would return, taking nothing.
-func (m *machine) fits(b *booking, s *snapshot, atNs int64) error {
-	return m.ask(b, s, atNs, false)
+func (m *machine) fits(h holder, s *snapshot, atNs int64) error {
+	return m.ask(h, s, atNs, false)
 }
 
-// ask asks quota for b's seats in the cell of s as of atNs: to take them
+// ask asks quota for h's seats in the cell of s as of atNs: to take them
 // (Reserve) or whether they fit (Fits). A full cell first expires the
 // holds overdue at atNs, and is asked again; if the journal refuses those
 // expiries, so that their seats cannot be given back, the answer is its
 // refusal (ErrStorage), not a "full" that is not so.
-func (m *machine) ask(b *booking, s *snapshot, atNs int64, reserve bool) error {
-	id, d, slot, pool, n, now := b.office.id, s.date, int(s.slot), int(s.pool), b.seats(), time.Unix(0, atNs)
+func (m *machine) ask(h holder, s *snapshot, atNs int64, reserve bool) error {
+	id, d, slot, pool, n, now := h.o.id, s.date, int(s.slot), int(s.pool), h.n, time.Unix(0, atNs)
 	try := func() error {
 		if reserve {
 			return m.ledger.Reserve(id, d, slot, pool, n, now)
@@ -339,7 +384,7 @@ func (m *machine) ask(b *booking, s *snapshot, atNs int64, reserve bool) error {
 	}
 	err := try()
 	if err == quota.ErrFull && m.holds.due(atNs) {
-		if _, _, refused := m.expireDue(atNs, inCell(b.office, d, s.slot, s.pool)); refused != nil {
+		if _, _, refused := m.expireDue(atNs, inCell(h.o, d, s.slot, s.pool)); refused != nil {
 			if err = try(); err == quota.ErrFull {
 				return refused
 			}
@@ -350,26 +395,26 @@ func (m *machine) ask(b *booking, s *snapshot, atNs int64, reserve bool) error {
 	return err
 }
 
-// restoreSeats judges, in replay, the outcome of taking b's seats in the
+// restoreSeats judges, in replay, the outcome of taking h's seats in the
 // cell of s again.
-func (m *machine) restoreSeats(b *booking, s *snapshot, err error) error {
+func (m *machine) restoreSeats(h holder, s *snapshot, err error) error {
 	switch {
 	case err == nil:
-		delete(m.unseated, b)
+		delete(m.unseated, h.seq)
 		return nil
-	case errors.Is(err, quota.ErrOutsideHorizon) && s.date.Before(m.firstDay(b.office)):
+	case errors.Is(err, quota.ErrOutsideHorizon) && s.date.Before(m.firstDay(h.o)):
 		// A day that has left the window took its counters along.
 		return nil
 	case m.lenient:
 		if m.unseated == nil {
-			m.unseated = map[*booking]bool{}
+			m.unseated = map[uint64]bool{}
 		}
-		m.unseated[b] = true
-		m.violations = append(m.violations, Violation{Code: formatCode(b.code),
-			Problem: fmt.Sprintf("its %s %s %s slot %d pool %d: %v", plural(b.seats(), "seat"), doNotFit(b.seats()), s.date, s.slot, s.pool, err)})
+		m.unseated[h.seq] = true
+		m.violations = append(m.violations, Violation{Code: formatCode(m.codes.Load().code(h.seq)),
+			Problem: fmt.Sprintf("its %s %s %s slot %d pool %d: %v", plural(h.n, "seat"), doNotFit(h.n), s.date, s.slot, s.pool, err)})
 		return nil
 	}
-	return fmt.Errorf("%w: %s %s %s slot %d pool %d: %w", ErrInconsistent, plural(b.seats(), "seat"), doNotFit(b.seats()), s.date, s.slot, s.pool, err)
+	return fmt.Errorf("%w: %s %s %s slot %d pool %d: %w", ErrInconsistent, plural(h.n, "seat"), doNotFit(h.n), s.date, s.slot, s.pool, err)
 }
 
 // firstDay returns the first day of the office's quota table.
@@ -378,19 +423,19 @@ func (m *machine) firstDay(o *office) calendar.Date {
 	return cfg.First
 }
 
-// release gives b's seats in the cell of s back to the quota. It is called
+// release gives h's seats in the cell of s back to the quota. It is called
 // only once the change that freed them has its place in the journal (see
 // apply). A day that has since left the quota table has no counter to
 // return to; its seats are gone with it.
-func (m *machine) release(b *booking, s *snapshot) {
-	if m.unseated[b] {
+func (m *machine) release(h holder, s *snapshot) {
+	if m.unseated[h.seq] {
 		return // a read-only load kept it without its seats
 	}
-	err := m.ledger.Release(b.office.id, s.date, int(s.slot), int(s.pool), b.seats())
+	err := m.ledger.Release(h.o.id, s.date, int(s.slot), int(s.pool), h.n)
 	if err != nil && err != quota.ErrOutsideHorizon {
 		// Unreachable while the engine's invariants hold; Check reports
 		// the resulting imbalance if they do not.
-		m.log.Error("releasing seats", "code", formatCode(b.code), "err", err)
+		m.log.Error("releasing seats", "seq", h.seq, "err", err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/kuota/kuota/calendar"
 )
@@ -161,7 +162,13 @@ type HoldRequest struct {
 }
 
 // booking is the engine's record of one booking: a part fixed at the hold,
-// and a snapshot of the part that changes, replaced whole by each change.
+// and the reference of its current state, replaced by each change.
+//
+// A booking is a record in its slab page, by value, and holds no pointer
+// for the collector to trace: its office is a number, its strings and
+// applicants are spans of the page's arena, and its states are in the
+// arena too, each naming the one before (see snapshot). Records are made
+// in place (slab.reserve, machine.make), never copied.
 //
 // Changes of one booking are serialized by mu, and each is handed to the
 // journal before it is published: so a booking's records are in the
@@ -172,8 +179,6 @@ type booking struct {
 	seq     uint64 // the sequence number: the slab index, and the codes' source
 	code    uint64
 	billing uint64
-	office  *office
-	account string
 	// prevOfAccount is the sequence number of the account's booking made
 	// before this one, 0 for none: an account's history is a chain through
 	// its latest booking (accountIndex). Guarded by the account's shard
@@ -182,12 +187,22 @@ type booking struct {
 	// deadline is the hold's payment deadline, Unix ns: fixed when the
 	// booking is made, so it is the booking's, not each state's.
 	deadline   int64
-	idem       *idempotency // nil unless the hold carried a key
-	applicants []Applicant
+	idemHash   uint64 // the fingerprint of the request made under idemKey
 	familyCard FamilyCard
+	account    span
+	idemKey    span // none unless the hold carried a key
+	// applicants is the applicants' NIKs, 8 bytes each; when metaBytes is
+	// not 0, their metadata's lengths follow, 2 bytes each, then the
+	// metadata (see writeApplicants).
+	applicants span
+	officeID   uint16 // the office's number in the ledger (machine.officeByID)
+	nApps      uint8
+	metaBytes  uint16
 
 	mu sync.Mutex // serializes changes of this booking (see apply)
-	st atomic.Pointer[snapshot]
+	// st is the ref of the current state in the page's arena, and
+	// filedBit once the slab files the booking (slab.put, slab.remove).
+	st atomic.Uint64
 	// lsn is the log sequence number of the latest change of this booking
 	// (lastLSN): a caller returning the booking waits for it to be
 	// durable. Its top bit is set once the booking's archiving has its
@@ -196,9 +211,92 @@ type booking struct {
 	lsn atomic.Uint64
 }
 
+// filedBit marks, in booking.st, a booking the slab finds.
+const filedBit = 1 << 32
+
 // archivedBit marks an archived booking in booking.lsn: LSNs never reach
 // it.
 const archivedBit = 1 << 63
+
+// page returns the page b is a record of: b is an element of the page's
+// slots, which come first in it.
+func (b *booking) page() *page {
+	i := b.seq & (pageSize - 1)
+	return (*page)(unsafe.Add(unsafe.Pointer(b), -int(i)*int(unsafe.Sizeof(booking{}))))
+}
+
+// office returns b's office.
+func (b *booking) office() *office { return b.page().m.officeByID(int(b.officeID)) }
+
+// accountID returns the account that made b.
+func (b *booking) accountID() string { return b.page().arena.str(b.account) }
+
+// key returns the idempotency key b was made under, and whether it had one.
+func (b *booking) key() (string, bool) {
+	return b.page().arena.str(b.idemKey), b.idemKey.at != 0
+}
+
+// niks returns b's applicants' NIKs, in the arena: the caller keeps the
+// slice only while it keeps b.
+func (b *booking) niks() []NIK {
+	if b.nApps == 0 {
+		return nil
+	}
+	raw := b.page().arena.bytes(b.applicants.at, int(b.nApps)*8)
+	return unsafe.Slice((*NIK)(unsafe.Pointer(&raw[0])), int(b.nApps))
+}
+
+// applicantsCopy returns b's applicants, their metadata copied in one
+// allocation.
+func (b *booking) applicantsCopy() []Applicant {
+	niks := b.niks()
+	out := make([]Applicant, len(niks))
+	var meta []byte
+	var lens []byte
+	if b.metaBytes > 0 {
+		all := b.page().arena.bytes(b.applicants.at, int(b.applicants.n))
+		lens = all[8*len(niks) : 10*len(niks)]
+		meta = append([]byte(nil), all[10*len(niks):]...)
+	}
+	for i, n := range niks {
+		out[i].NIK = n
+		if lens != nil {
+			l := int(lens[2*i]) | int(lens[2*i+1])<<8
+			if l > 0 {
+				out[i].Meta = meta[:l:l]
+			}
+			meta = meta[l:]
+		}
+	}
+	return out
+}
+
+// writeApplicants copies apps into b's arena as b.applicants: NIKs, and
+// when any applicant has metadata, every applicant's length and the
+// metadata. The caller has checked them (ApplicantsMax,
+// MetadataBytesMax).
+func (b *booking) writeApplicants(a *arena, apps []Applicant) {
+	meta := 0
+	for _, ap := range apps {
+		meta += len(ap.Meta)
+	}
+	n := 8 * len(apps)
+	if meta > 0 {
+		n += 2*len(apps) + meta
+	}
+	r, raw := a.alloc(n)
+	for i, ap := range apps {
+		*(*NIK)(unsafe.Pointer(&raw[8*i])) = ap.NIK
+	}
+	if meta > 0 {
+		lens, rest := raw[8*len(apps):10*len(apps)], raw[10*len(apps):]
+		for i, ap := range apps {
+			lens[2*i], lens[2*i+1] = byte(len(ap.Meta)), byte(len(ap.Meta)>>8)
+			rest = rest[copy(rest, ap.Meta):]
+		}
+	}
+	b.applicants, b.nApps, b.metaBytes = span{at: r, n: uint32(n)}, uint8(len(apps)), uint16(meta)
+}
 
 // lastLSN returns the LSN of b's latest change.
 func (b *booking) lastLSN() uint64 { return b.lsn.Load() &^ archivedBit }
@@ -206,6 +304,25 @@ func (b *booking) lastLSN() uint64 { return b.lsn.Load() &^ archivedBit }
 // archived reports whether b's archiving has its place in the journal;
 // read under mu.
 func (b *booking) archived() bool { return b.lsn.Load()&archivedBit != 0 }
+
+// state returns b's current state, read without waiting for a change
+// under way: for a caller that holds mu, or one to which a state just
+// replaced is as good (it checks again under mu, or only looks).
+func (b *booking) state() *snapshot { return b.snap(ref(b.st.Load())) }
+
+// snap returns b's state at r, nil for the zero ref.
+func (b *booking) snap(r ref) *snapshot {
+	if r == 0 {
+		return nil
+	}
+	raw := b.page().arena.bytes(r, int(unsafe.Sizeof(snapshot{})))
+	return (*snapshot)(unsafe.Pointer(&raw[0]))
+}
+
+// publish makes s, written into b's arena (record), b's current state.
+func (b *booking) publish(s *snapshot) {
+	b.st.Store(b.st.Load()&filedBit | uint64(s.ref))
+}
 
 // settled returns b's state once no change of b is under way. A change
 // gives back the seats it frees before it publishes its state (see
@@ -219,121 +336,105 @@ func (b *booking) archived() bool { return b.lsn.Load()&archivedBit != 0 }
 // journal's queue is full and a change waits there for room.
 func (b *booking) settled() *snapshot {
 	b.mu.Lock()
-	s := b.st.Load()
+	s := b.state()
 	b.mu.Unlock()
 	return s
 }
 
-// idempotency is the key a hold was made under, and a fingerprint of its
-// request.
-type idempotency struct {
-	key  string
-	hash uint64
-}
-
 // snapshot is the mutable part of a booking, and one entry of its
 // history: the state the booking entered, when, and why. Each snapshot
-// points to the one before, so the chain from the current snapshot is the
-// whole history, newest first. A snapshot never changes once published; a
-// change makes a new one. It is 48 bytes, one allocation per change.
+// names the one before, so the chain from the current snapshot is the
+// whole history, newest first. A snapshot in the arena (ref not 0) never
+// changes once published; a change writes a new one (record). One made
+// only to be read, an expiry or a no-show that reads show before the
+// sweeper records it (machine.asOf), is on the heap. It holds no pointer
+// and is 40 bytes.
 type snapshot struct {
-	prev        *snapshot // the state before this one; nil for the hold
-	at          int64     // when the booking entered this state, Unix ns
-	date        calendar.Date
+	at   int64 // when the booking entered this state, Unix ns
+	text span  // see note and payment
+	ref  ref   // its own place in the arena; 0 for one on the heap
+	prev ref   // the state before this one; 0 for the hold
+	date calendar.Date
+	// queue is the queue number in its slot, from the payment on
+	// (queue.go).
+	queue       uint32
 	state       State
 	slot        uint8
 	pool        uint8
 	reschedules uint8
 	reason      ReasonKind // the kind of the reason a rejection or cancellation gave
-	queue       uint32     // the queue number in its slot, from the payment on (queue.go)
-	// text is the payment reference in the state a payment made (see
-	// isPayment), and in any other the history's note: why, such as
-	// "rescheduled from …" or a reason's text. One field for both keeps
-	// a snapshot in 48 bytes: later states find the reference by walking
-	// back (payment).
-	text string
 }
 
-// isPayment reports whether s is the state a payment made: Paid, from
-// Held. (A reschedule goes from Paid to Paid.)
-func (s *snapshot) isPayment() bool {
-	return s.state == Paid && s.prev != nil && s.prev.state == Held
+// isPaymentOf reports whether s, a state of b, is the state a payment
+// made: Paid, from Held. (A reschedule goes from Paid to Paid.)
+func (b *booking) isPayment(s *snapshot) bool {
+	if s.state != Paid {
+		return false
+	}
+	p := b.snap(s.prev)
+	return p != nil && p.state == Held
 }
 
-// payment returns the payment reference of the booking in state s: the
-// text of the state its payment made, "" before one.
-func (s *snapshot) payment() string {
-	for h := s; h != nil; h = h.prev {
-		if h.isPayment() {
-			return h.text
+// payment returns the payment reference of b in state s: the text of the
+// state its payment made, "" before one.
+func (b *booking) payment(s *snapshot) string {
+	for h := s; h != nil; h = b.snap(h.prev) {
+		if b.isPayment(h) {
+			return b.page().arena.str(h.text)
 		}
 	}
 	return ""
 }
 
-// note returns the history's note of state s.
-func (s *snapshot) note() string {
-	if s.isPayment() {
+// note returns the history's note of state s of b: why, such as
+// "rescheduled from …" or a reason's text. The state a payment made keeps
+// the payment reference in its text instead, one field for both.
+func (b *booking) note(s *snapshot) string {
+	switch {
+	case s.state == Expired:
+		return expiredNote // the same for every expiry: never written
+	case b.isPayment(s):
 		return ""
 	}
-	return s.text
+	return b.page().arena.str(s.text)
 }
 
-// next returns the snapshot after s: in state, at, for the reason note.
-func (s *snapshot) next(state State, at int64, note string) *snapshot {
+// expiredNote is the note of every expiry.
+const expiredNote = "payment deadline passed"
+
+// record writes into b's arena the state after s: in state, at, with
+// text (the payment reference or the note), and returns it, unpublished.
+func (b *booking) record(s *snapshot, state State, at int64, text string) *snapshot {
+	n := b.newState()
+	ref := n.ref
+	*n = *s
+	a := &b.page().arena
+	n.ref, n.prev, n.state, n.at, n.reason = ref, s.ref, state, at, ReasonNone
+	n.text = span{}
+	if state != Expired {
+		n.text = a.putString(text)
+	}
+	return n
+}
+
+// newState returns a zeroed state in b's arena.
+func (b *booking) newState() *snapshot {
+	r, raw := b.page().arena.alloc(int(unsafe.Sizeof(snapshot{})))
+	s := (*snapshot)(unsafe.Pointer(&raw[0]))
+	s.ref = r
+	return s
+}
+
+// virtual returns, on the heap, the state after s that reads show before
+// it is recorded: an expiry or a no-show, whose notes are never written.
+func (s *snapshot) virtual(state State, at int64) *snapshot {
 	n := *s
-	n.prev, n.state, n.at, n.text, n.reason = s, state, at, note, ReasonNone
+	n.ref, n.prev, n.state, n.at, n.reason, n.text = 0, s.ref, state, at, ReasonNone, span{}
 	return &n
 }
 
 // seats is the number of seats the booking takes while it holds any.
-func (b *booking) seats() int { return len(b.applicants) }
-
-// holdBlock is a new booking, its first state and its applicants,
-// allocated together: one object for the collector instead of three. A is
-// an array of as many applicants as the hold has (see newHold), so that a
-// family of five costs no more objects than a family of one.
-type holdBlock[A any] struct {
-	b    booking
-	s    snapshot
-	apps A
-}
-
-// block returns a new booking, its first state and room for n applicants,
-// in one allocation sized for n.
-func block(n int) (*booking, *snapshot, []Applicant) {
-	switch n {
-	case 1:
-		hb := new(holdBlock[[1]Applicant])
-		return &hb.b, &hb.s, hb.apps[:0]
-	case 2:
-		hb := new(holdBlock[[2]Applicant])
-		return &hb.b, &hb.s, hb.apps[:0]
-	case 3:
-		hb := new(holdBlock[[3]Applicant])
-		return &hb.b, &hb.s, hb.apps[:0]
-	case 4:
-		hb := new(holdBlock[[4]Applicant])
-		return &hb.b, &hb.s, hb.apps[:0]
-	}
-	// ApplicantsMax, which both Hold and the decoder check; were n ever
-	// more, appending past the array would only move the applicants out.
-	hb := new(holdBlock[[ApplicantsMax]Applicant])
-	return &hb.b, &hb.s, hb.apps[:0]
-}
-
-// newHold returns the booking hold c makes at office o, in its first
-// state, with its own copy of c's applicants (c's may be the caller's, or
-// a decoded record's), and leaves c naming the copy.
-func newHold(c *change, o *office) (*booking, *snapshot) {
-	b, s, apps := block(len(c.applicants))
-	apps = appendApplicants(apps, c.applicants)
-	c.applicants = apps
-	*b = booking{office: o, account: c.account, deadline: c.deadline, idem: c.idem, applicants: apps, familyCard: c.familyCard}
-	*s = snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool}
-	b.st.Store(s)
-	return b, s
-}
+func (b *booking) seats() int { return int(b.nApps) }
 
 // appendApplicants appends copies of in to dst, their metadata in one
 // allocation shared by all of them (each capped at its own end, so that

@@ -51,6 +51,13 @@ type change struct {
 	from *snapshot
 }
 
+// idempotency is the key a hold was made under, and a fingerprint of its
+// request.
+type idempotency struct {
+	key  string
+	hash uint64
+}
+
 // step is one change in the history of an imported booking.
 type step struct {
 	op     op

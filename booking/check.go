@@ -79,7 +79,7 @@ func (m *machine) check(ctx context.Context, nowNs int64) ([]Violation, error) {
 		if err != nil {
 			return
 		}
-		s := b.st.Load()
+		s := b.state()
 		code := formatCode(b.code)
 		states[s.state]++
 		byCode, _ := m.byCode(b.code)
@@ -87,15 +87,15 @@ func (m *machine) check(ctx context.Context, nowNs int64) ([]Violation, error) {
 		if byCode != b || byBilling != b {
 			out = append(out, Violation{Code: code, Problem: "code or billing code leads to another booking"})
 		}
-		if s.state.holdsSeats() && !m.unseated[b] {
-			taken[cellKey{b.office, s.date, s.slot, s.pool}] += b.seats()
+		if s.state.holdsSeats() && !m.unseated[b.seq] {
+			taken[cellKey{b.office(), s.date, s.slot, s.pool}] += b.seats()
 		}
-		if b.blocksNIK(m.asOf(b, s, nowNs), nowNs, m.loc(b.office)) {
-			for _, a := range b.applicants {
-				if other, dup := live[a.NIK]; dup {
+		if b.blocksNIK(m.asOf(b, s, nowNs), nowNs, m.loc(b.office())) {
+			for _, n := range b.niks() {
+				if other, dup := live[n]; dup {
 					out = append(out, Violation{Code: code, Problem: "an applicant's NIK also has live booking " + formatCode(other.code)})
 				}
-				live[a.NIK] = b
+				live[n] = b
 			}
 		}
 	})

@@ -130,7 +130,7 @@ func (e *Engine) Indexes() (niks, latest, idem map[string]string) {
 		}
 		for _, seq := range sh.latest {
 			if b := m.slab.get(seq); b != nil {
-				latest[b.account] = code(seq)
+				latest[b.accountID()] = code(seq)
 			} else {
 				latest[fmt.Sprint("unknown account of ", seq)] = code(seq)
 			}
@@ -139,11 +139,13 @@ func (e *Engine) Indexes() (niks, latest, idem map[string]string) {
 			latest[a] = code(seq)
 		}
 		for _, seq := range sh.idem {
-			if b := m.slab.get(seq); b != nil && b.idem != nil {
-				idem[b.account+"\x00"+b.idem.key] = code(seq)
-			} else {
-				idem[fmt.Sprint("unknown key of ", seq)] = code(seq)
+			if b := m.slab.get(seq); b != nil {
+				if key, ok := b.key(); ok {
+					idem[b.accountID()+"\x00"+key] = code(seq)
+					continue
+				}
 			}
+			idem[fmt.Sprint("unknown key of ", seq)] = code(seq)
 		}
 		for k, seq := range sh.idemSpill {
 			idem[k.account+"\x00"+k.key] = code(seq)
@@ -162,7 +164,7 @@ func (e *Engine) Recorded(code string) (State, error) {
 	if err != nil {
 		return 0, err
 	}
-	return b.st.Load().state, nil
+	return b.state().state, nil
 }
 
 // BookingNumbersMax is the last booking number an engine gives.

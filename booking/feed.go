@@ -200,7 +200,7 @@ func (f *feed) write(lsn uint64, b *booking, from, to *snapshot) {
 		s.code.Store(b.code)
 		s.at.Store(to.at)
 		s.cell.Store(uint64(to.date.EpochDays())<<24 | uint64(to.slot)<<16 | uint64(was)<<8 | uint64(to.state))
-		s.office.Store(b.office)
+		s.office.Store(b.office())
 	}
 	s.lsn.Store(lsn)
 }

@@ -37,7 +37,7 @@ func (e *Engine) Pay(ctx context.Context, billingCode, paymentRef string) (Booki
 	}
 	nowNs := e.nowNs()
 	return e.change(ctx, b, nowNs, func(s *snapshot) (change, error) {
-		switch ref := s.payment(); {
+		switch ref := b.payment(s); {
 		case ref != "" && ref == paymentRef:
 			return change{}, nil // paid already, by this payment
 		case ref != "":
@@ -70,7 +70,7 @@ func (e *Engine) Cancel(ctx context.Context, code string, reason Reason) (Bookin
 			return change{}, err
 		}
 		if s.state == Paid {
-			if err := e.m.policy.CanCancel(now, s.date, e.m.loc(b.office)); err != nil {
+			if err := e.m.policy.CanCancel(now, s.date, e.m.loc(b.office())); err != nil {
 				return change{}, err
 			}
 		}
@@ -94,7 +94,7 @@ func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date
 	if date.IsZero() {
 		return Booking{}, calendar.ErrBadDate
 	}
-	to, err := e.m.slotAt(b.office, slot)
+	to, err := e.m.slotAt(b.office(), slot)
 	if err != nil {
 		return Booking{}, err
 	}
@@ -103,13 +103,13 @@ func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date
 		if err := can(opReschedule, s.state); err != nil {
 			return change{}, err
 		}
-		if err := e.m.policy.CanReschedule(now, s.date, int(s.reschedules), e.m.loc(b.office)); err != nil {
+		if err := e.m.policy.CanReschedule(now, s.date, int(s.reschedules), e.m.loc(b.office())); err != nil {
 			return change{}, err
 		}
 		if date == s.date && to == s.slot {
 			return change{}, ErrSameSlot
 		}
-		if e.drawPending(b.office, date, nanos(now)) {
+		if e.drawPending(b.office(), date, nanos(now)) {
 			return change{}, ErrDrawPending // the entrants come first
 		}
 		return change{op: opReschedule, at: nanos(now), date: date, slot: to}, nil
@@ -129,8 +129,8 @@ func (e *Engine) CheckIn(ctx context.Context, code string) (Booking, error) {
 		if err := can(opCheckIn, s.state); err != nil {
 			return change{}, err
 		}
-		slot := e.m.slot(b.office, s.slot)
-		if err := e.m.policy.CanCheckIn(now, s.date, slot.Start, slot.End, e.m.loc(b.office)); err != nil {
+		slot := e.m.slot(b.office(), s.slot)
+		if err := e.m.policy.CanCheckIn(now, s.date, slot.Start, slot.End, e.m.loc(b.office())); err != nil {
 			return change{}, err
 		}
 		return change{op: opCheckIn, at: nanos(now)}, nil
@@ -181,7 +181,7 @@ func (e *Engine) change(ctx context.Context, b *booking, nowNs int64, decide fun
 		} else if err != nil {
 			return Booking{}, err
 		}
-		if b.st.Load() != s {
+		if b.state() != s {
 			continue // the due change was recorded: decide on it
 		}
 		c, err := decide(s)

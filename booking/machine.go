@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"maps"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -58,9 +59,13 @@ type machine struct {
 	applied uint64
 	// replayLSN is the LSN of the record being replayed, for its event.
 	replayLSN uint64
-	unseated  map[*booking]bool
+	unseated  map[uint64]bool // by sequence number
 
 	offices atomic.Pointer[map[string]*office] // copied on write under adminMu
+	// byID is every office at the index of its ledger ID, which a
+	// booking keeps instead of a pointer (booking.office); copied on
+	// write under adminMu, and only ever longer.
+	byID    atomic.Pointer[[]*office]
 	adminMu sync.Mutex                         // serializes office registration and operator changes
 
 	// codes is set by the first change, opKeys, and fixed from then on;
@@ -106,6 +111,7 @@ func newMachine(o *Options, j journal.Journal) *machine {
 		feed:           newFeed(o.FeedBuffered),
 	}
 	m.niks.m = m
+	m.slab.m = m
 	m.accounts = newAccountIndex(&m.slab)
 	return m
 }
@@ -134,6 +140,14 @@ type office struct {
 	// window is OfficeConfig.OpeningWindow, in ns (draw.go).
 	window atomic.Int64
 }
+
+// officeByID returns the office whose ledger ID is id. A booking names an
+// office registered before it, so it is there.
+func (m *machine) officeByID(id int) *office { return (*m.byID.Load())[id] }
+
+// officeIDs is checked against quota.OfficesMax: a booking keeps its
+// office's ID in 16 bits.
+var _ = [1 << 16]struct{}{}[quota.OfficesMax]
 
 // find returns the booking with sequence number seq: ErrArchived for one
 // that has left memory (a number handed out and no longer kept),
@@ -277,6 +291,13 @@ func (m *machine) registerOffice(c *change) (uint64, error) {
 	}
 	next[cfg.Code] = o
 	m.offices.Store(&next)
+	var ids []*office
+	if p := m.byID.Load(); p != nil {
+		ids = *p
+	}
+	ids = append(ids[:len(ids):len(ids)], make([]*office, int(id)+1-len(ids))...)
+	ids[id] = o
+	m.byID.Store(&ids)
 	return lsn, nil
 }
 
@@ -334,9 +355,9 @@ func (m *machine) file(b *booking, o op, from, to *snapshot) {
 		// identifies the booking to an operator.
 		m.log.LogAttrs(ctx, slog.LevelInfo, "booking "+moves[o].done,
 			slog.String("code", formatCode(b.code)),
-			slog.String("office", b.office.code),
+			slog.String("office", b.office().code),
 			slog.String("date", to.date.String()),
-			slog.String("slot", quota.FormatClock(m.slot(b.office, to.slot).Start)),
+			slog.String("slot", quota.FormatClock(m.slot(b.office(), to.slot).Start)),
 			slog.Int("seats", b.seats()),
 		)
 	}
@@ -357,19 +378,19 @@ func (m *machine) readyOn(o *office, s *snapshot) calendar.Date {
 
 // noShowAt returns the instant a paid booking in state s becomes a no-show.
 func (m *machine) noShowAt(b *booking, s *snapshot) int64 {
-	return nanos(m.policy.NoShowAt(s.date, m.slot(b.office, s.slot).End, m.loc(b.office)))
+	return nanos(m.policy.NoShowAt(s.date, m.slot(b.office(), s.slot).End, m.loc(b.office())))
 }
 
 // asOf returns the state readers see of b, in state s, at nowNs: s, or
 // the expiry or no-show whose instant has come though nobody has recorded
-// it yet — made by next, as the change that records it will be.
+// it yet — the state the change that records it will write (next).
 func (m *machine) asOf(b *booking, s *snapshot, nowNs int64) *snapshot {
 	switch {
 	case b.overdue(s, nowNs):
-		return m.next(b, s, &change{op: opExpire, at: b.deadline})
+		return s.virtual(moves[opExpire].to, b.deadline)
 	case s.state == Paid:
 		if at := m.noShowAt(b, s); nowNs >= at {
-			return m.next(b, s, &change{op: opNoShow, at: at})
+			return s.virtual(moves[opNoShow].to, at)
 		}
 	}
 	return s
@@ -379,12 +400,12 @@ func (m *machine) asOf(b *booking, s *snapshot, nowNs int64) *snapshot {
 // change of b is under way (settled).
 func (m *machine) view(b *booking, nowNs int64) Booking {
 	s := m.asOf(b, b.settled(), nowNs)
-	o := b.office
+	o := b.office()
 	loc := m.loc(o) // instants read as the office's clock
 	slot := m.slot(o, s.slot)
 	pool, _ := m.ledger.PoolName(o.id, int(s.pool))
 	n := 0
-	for h := s; h != nil; h = h.prev {
+	for h := s; h != nil; h = b.snap(h.prev) {
 		n++
 	}
 	// Both codes in one string, one allocation.
@@ -394,17 +415,17 @@ func (m *machine) view(b *booking, nowNs int64) Booking {
 	v := Booking{
 		Code:          codes[:codeSymbols],
 		BillingCode:   codes[codeSymbols:],
-		Account:       b.account,
+		Account:       strings.Clone(b.accountID()), // a view pins nothing of the engine's
 		Office:        o.code,
 		Date:          s.date,
 		Slot:          quota.FormatClock(slot.Start),
 		SlotStart:     w.Arrival.Add(slot.Start),
 		SlotEnd:       w.Arrival.Add(slot.End),
 		Pool:          pool,
-		Applicants:    cloneApplicants(b.applicants),
+		Applicants:    b.applicantsCopy(),
 		FamilyCard:    b.familyCard,
 		State:         s.state,
-		PaymentRef:    s.payment(),
+		PaymentRef:    strings.Clone(b.payment(s)),
 		Reschedules:   int(s.reschedules),
 		History:       make([]Event, n),
 		PayBy:         time.Unix(0, b.deadline).In(loc),
@@ -417,11 +438,11 @@ func (m *machine) view(b *booking, nowNs int64) Booking {
 	if s.queue != 0 {
 		v.Queue = QueueNumber{Slot: int(s.slot), Number: int(s.queue)}
 	}
-	for h := s; h != nil; h = h.prev {
+	for h := s; h != nil; h = b.snap(h.prev) {
 		n--
-		e := Event{At: time.Unix(0, h.at).In(loc), State: h.state, Note: h.note()}
+		e := Event{At: time.Unix(0, h.at).In(loc), State: h.state, Note: strings.Clone(b.note(h))}
 		if h.reason != ReasonNone {
-			e.Reason = Reason{Kind: h.reason, Text: h.note()}
+			e.Reason = Reason{Kind: h.reason, Text: e.Note}
 		}
 		v.History[n] = e
 	}

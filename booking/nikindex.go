@@ -46,23 +46,23 @@ func (x *nikIndex) shardOf(n NIK) int {
 	return int((n.n * 0x9E3779B97F4A7C15) >> 58)
 }
 
-// claim makes b the latest booking of each of its applicants' NIKs, all or
-// nothing, as of atNs. The first applicant's NIK that may not be claimed
+// claim makes a new booking at office o the latest booking of each of its
+// applicants' NIKs, all or nothing, as of atNs. The first applicant's NIK that may not be claimed
 // is refused with an *ApplicantError: ErrNIKBooked while the NIK's latest
 // booking is live, or, live only, a *reschedule.WindowError while the
 // re-apply window runs.
 //
-// It holds the shards of b's NIKs from the check to the claim, and calls
+// It holds the shards of the NIKs from the check to the claim, and calls
 // commit in between with the refusal, or nil, and claims only when both
-// are nil; commit's error comes before the refusal. So the claims of one NIK
+// are nil, for the booking whose number commit returns; commit's error comes before the refusal. So the claims of one NIK
 // reach the journal in the order they were made, an error leaves every
 // NIK as it was, and commit may weigh a refusal against its own while the
 // NIKs stand still. A latest booking whose expiry or no-show is due is
 // recorded first (live), so that it is judged as reads show it.
-func (x *nikIndex) claim(b *booking, atNs int64, commit func(refused error) error) error {
+func (x *nikIndex) claim(o *office, apps []Applicant, atNs int64, commit func(refused error) (seq uint64, err error)) error {
 	var held [ApplicantsMax]int // the shards to lock, ascending, once each
 	n := 0
-	for _, a := range b.applicants {
+	for _, a := range apps {
 		i := x.shardOf(a.NIK)
 		if !slices.Contains(held[:n], i) {
 			held[n] = i
@@ -80,27 +80,28 @@ func (x *nikIndex) claim(b *booking, atNs int64, commit func(refused error) erro
 	}()
 
 	var next [ApplicantsMax]nikEntry
-	loc := x.m.loc(b.office)
-	for i, a := range b.applicants {
+	loc := x.m.loc(o)
+	for i, a := range apps {
 		en, err := x.judge(x.shards[x.shardOf(a.NIK)].entries[a.NIK], atNs, loc)
 		if err != nil {
 			refused := &ApplicantError{Index: i, Err: err}
-			if err := commit(refused); err != nil {
+			if _, err := commit(refused); err != nil {
 				return err // its own refusal, which comes first
 			}
 			return refused
 		}
 		next[i] = en
 	}
-	if err := commit(nil); err != nil {
+	seq, err := commit(nil)
+	if err != nil {
 		return err
 	}
-	for i, a := range b.applicants {
+	for i, a := range apps {
 		sh := &x.shards[x.shardOf(a.NIK)]
 		if sh.entries == nil {
 			sh.entries = make(map[NIK]nikEntry)
 		}
-		next[i].latest = b.seq
+		next[i].latest = seq
 		sh.entries[a.NIK] = next[i]
 	}
 	return nil
@@ -137,7 +138,7 @@ func (x *nikIndex) judgeLatest(en nikEntry, p *booking, atNs int64) (nikEntry, e
 	// As every read shows it at atNs: an expiry or no-show the journal
 	// refused to record (a full disk) has still happened.
 	s := m.asOf(p, p.settled(), atNs)
-	use := p.nikUse(s, atNs, m.loc(p.office))
+	use := p.nikUse(s, atNs, m.loc(p.office()))
 	if use == nikBlocked && !m.lenient { // a read-only load keeps both; Check reports them
 		return en, ErrNIKBooked
 	}
@@ -149,7 +150,7 @@ func (x *nikIndex) judgeLatest(en nikEntry, p *booking, atNs int64) (nikEntry, e
 func (x *nikIndex) fold(en nikEntry, p *booking, s *snapshot, u nikUse) nikEntry {
 	m := x.m
 	if u.startsReapply(m.policy.ReapplyAfterUnreached) {
-		en.reapplyFrom = max(en.reapplyFrom, nanos(m.policy.ReapplyFrom(s.date, m.loc(p.office))))
+		en.reapplyFrom = max(en.reapplyFrom, nanos(m.policy.ReapplyFrom(s.date, m.loc(p.office()))))
 	}
 	return en
 }
@@ -158,18 +159,18 @@ func (x *nikIndex) fold(en nikEntry, p *booking, s *snapshot, u nikUse) nikEntry
 // each NIK whose latest booking it is keeps only the instant from which it
 // may book again, and a NIK with nothing left to keep leaves the index.
 func (x *nikIndex) release(b *booking, atNs int64) {
-	s := b.st.Load()
-	use := b.nikUse(s, atNs, x.m.loc(b.office))
-	for _, a := range b.applicants {
-		sh := &x.shards[x.shardOf(a.NIK)]
+	s := b.state()
+	use := b.nikUse(s, atNs, x.m.loc(b.office()))
+	for _, n := range b.niks() {
+		sh := &x.shards[x.shardOf(n)]
 		sh.mu.Lock()
-		if en, ok := sh.entries[a.NIK]; ok && en.latest == b.seq {
+		if en, ok := sh.entries[n]; ok && en.latest == b.seq {
 			en = x.fold(en, b, s, use)
 			en.latest = 0
 			if en.reapplyFrom <= atNs {
-				delete(sh.entries, a.NIK)
+				delete(sh.entries, n)
 			} else {
-				sh.entries[a.NIK] = en
+				sh.entries[n] = en
 			}
 		}
 		sh.mu.Unlock()

@@ -85,7 +85,7 @@ func (e *Engine) checkDroppedDays(o *office, next *quota.Config) error {
 	var found error
 	e.m.slab.all(func(b *booking) {
 		s := b.settled()
-		if found == nil && b.office == o && (s.state == Held || s.state == Paid) && !s.date.Before(today) && !inNext(s.date) {
+		if found == nil && b.office() == o && (s.state == Held || s.state == Paid) && !s.date.Before(today) && !inNext(s.date) {
 			found = fmt.Errorf("%w: %s has bookings", ErrOfficeInUse, s.date)
 		}
 	})

@@ -200,7 +200,7 @@ func (e *Engine) Proof(ctx context.Context, code string) (string, error) {
 	if v.State != Paid && v.State != CheckedIn {
 		return "", &StateError{Op: "prove", State: v.State}
 	}
-	slot, err := e.m.slotAt(b.office, v.Slot) // the view's, so slot and start agree
+	slot, err := e.m.slotAt(b.office(), v.Slot) // the view's, so slot and start agree
 	if err != nil {
 		return "", err
 	}

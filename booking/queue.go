@@ -76,7 +76,7 @@ func (k queueKey) date() calendar.Date {
 // its next number; settle spends the number, or not, and unlocks. The
 // change's commit goes between the two.
 func (q *queueNumbers) take(b *booking, to *snapshot) queueKey {
-	k := newQueueKey(b.office.id, to.date, to.slot)
+	k := newQueueKey(b.office().id, to.date, to.slot)
 	sh := q.shardOf(k)
 	sh.mu.Lock()
 	if sh.last == nil {

@@ -182,7 +182,7 @@ func (e *Engine) DayBookings(ctx context.Context, officeCode string, d calendar.
 	var out []Booking
 	nowNs := e.nowNs()
 	e.m.slab.all(func(b *booking) {
-		if b.office == o && b.settled().date == d {
+		if b.office() == o && b.settled().date == d {
 			out = append(out, e.m.view(b, nowNs))
 		}
 	})

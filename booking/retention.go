@@ -40,7 +40,7 @@ func (m *machine) archive(c *change) (uint64, error) {
 		return 0, err
 	}
 	b.mu.Lock()
-	s := b.st.Load()
+	s := b.state()
 	switch {
 	case b.archived():
 		err = ErrArchived
@@ -68,7 +68,7 @@ func (m *machine) archive(c *change) (uint64, error) {
 	// the seats go back.
 	b.lsn.Store(lsn | archivedBit)
 	if s.state.holdsSeats() {
-		m.release(b, s)
+		m.release(b.holder(), s)
 	}
 	b.mu.Unlock()
 	// The account's and the NIKs' shards are taken before a booking's
@@ -88,7 +88,7 @@ func (m *machine) archive(c *change) (uint64, error) {
 func (m *machine) archiveDue(nowNs int64) (int, uint64, error) {
 	return m.sweep(m.ends, nowNs, func(b *booking) (uint64, bool, error) {
 		for {
-			s := b.st.Load()
+			s := b.state()
 			// Stale entries: a booking archived already (an entry filed
 			// in replay, before its archiving was replayed), or one that
 			// ended again (rejected at the counter after its check-in),
@@ -113,52 +113,67 @@ func (m *machine) archiveDue(nowNs int64) (int, uint64, error) {
 // step per later change. Replaying it through rebuild gives b back.
 func (m *machine) asImport(b *booking) change {
 	var chain []*snapshot
-	for h := b.st.Load(); h != nil; h = h.prev {
+	for h := b.state(); h != nil; h = b.snap(h.prev) {
 		chain = append(chain, h)
 	}
 	first := chain[len(chain)-1]
 	c := change{
-		op: opImport, seq: b.seq, at: first.at, officeCode: b.office.code, account: b.account,
+		op: opImport, seq: b.seq, at: first.at, officeCode: b.office().code, account: b.accountID(),
 		date: first.date, slot: first.slot, pool: first.pool, deadline: b.deadline,
-		idem: b.idem, applicants: b.applicants, familyCard: b.familyCard,
+		applicants: b.applicantsCopy(), familyCard: b.familyCard,
+	}
+	if key, ok := b.key(); ok {
+		c.idem = &idempotency{key: key, hash: b.idemHash}
 	}
 	for i := len(chain) - 2; i >= 0; i-- {
 		prev, h := chain[i+1], chain[i]
 		st := step{op: opBetween(prev.state, h.state), at: h.at, date: h.date, slot: h.slot, reason: h.reason}
 		switch st.op {
 		case opPay:
-			st.text = h.text
+			st.text = b.payment(h)
 		case opCancel, opReject:
-			st.text = h.note()
+			st.text = b.note(h)
 		}
 		c.steps = append(c.steps, st)
 	}
 	return c
 }
 
-// rebuild makes the booking an import describes, checking each step of its
-// history against the transition table and making it with next, as live
-// changes are. It files the booking nowhere.
-func (m *machine) rebuild(o *office, c *change) (*booking, *snapshot, error) {
+// checkSteps checks the history an import describes against the transition
+// table and the office's layout, and returns its last state: what rebuild
+// will make of it, but for the texts.
+func (m *machine) checkSteps(o *office, c *change) (snapshot, error) {
 	if err := m.checkCell(o, c.slot, c.pool); err != nil {
-		return nil, nil, err
+		return snapshot{}, err
 	}
-	b := &booking{office: o, account: c.account, deadline: c.deadline, idem: c.idem, applicants: c.applicants, familyCard: c.familyCard}
-	s := &snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool}
+	s := snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool}
 	for i := range c.steps {
 		st := &c.steps[i]
 		if err := can(st.op, s.state); err != nil {
-			return nil, nil, fmt.Errorf("step %d: %w", i+1, err)
+			return snapshot{}, fmt.Errorf("step %d: %w", i+1, err)
 		}
 		if st.op == opReschedule {
 			if err := m.checkCell(o, st.slot, c.pool); err != nil {
-				return nil, nil, fmt.Errorf("step %d: %w", i+1, err)
+				return snapshot{}, fmt.Errorf("step %d: %w", i+1, err)
 			}
+			s.date, s.slot = st.date, st.slot
 		}
+		s.state, s.at = moves[st.op].to, st.at
+	}
+	return s, nil
+}
+
+// rebuild writes into b's arena the history of the import c, checked by
+// checkSteps, each step made with next as live changes are, and returns
+// its last state.
+func (m *machine) rebuild(b *booking, c *change) *snapshot {
+	s := b.newState()
+	*s = snapshot{ref: s.ref, at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool}
+	for i := range c.steps {
+		st := &c.steps[i]
 		s = m.next(b, s, &change{op: st.op, at: st.at, date: st.date, slot: st.slot, text: st.text, reason: st.reason})
 	}
-	b.st.Store(s)
-	return b, s, nil
+	return s
 }
 
 // ArchiveDue records the archiving of every booking whose retention has
@@ -238,6 +253,7 @@ func exportArchive(ctx context.Context, o Options, read func(func(uint64, []byte
 	m.replaying = true
 	enc := json.NewEncoder(w)
 	n := 0
+	scratch := &page{m: m} // each archived booking is rebuilt in it, and let go
 	err := read(func(lsn uint64, rec []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -254,7 +270,7 @@ func exportArchive(ctx context.Context, o Options, read func(func(uint64, []byte
 			}
 			return err
 		case opArchive:
-			a, err := m.archivedView(&c)
+			a, err := m.archivedView(&c, scratch)
 			if err != nil {
 				return fmt.Errorf("record %d: %w", lsn, err)
 			}
@@ -266,21 +282,28 @@ func exportArchive(ctx context.Context, o Options, read func(func(uint64, []byte
 	return n, err
 }
 
-// archivedView rebuilds the booking an opArchive carries, as written out.
-func (m *machine) archivedView(c *change) (ArchivedBooking, error) {
+// archivedView rebuilds the booking an opArchive carries, as written out,
+// in a record of scratch, whose arena it empties first: the view shares
+// nothing with it.
+func (m *machine) archivedView(c *change, scratch *page) (ArchivedBooking, error) {
 	a := c.archived
 	o := m.lookupOffice(a.officeCode)
 	if o == nil {
 		return ArchivedBooking{}, ErrUnknownOffice
 	}
-	b, _, err := m.rebuild(o, a)
-	if err != nil {
+	if _, err := m.checkSteps(o, a); err != nil {
 		return ArchivedBooking{}, err
 	}
-	cd := m.codes.Load() // a booking's record comes after the keys'
-	b.seq, b.code, b.billing = a.seq, cd.code(a.seq), cd.billingOf(a.seq)
+	if m.codes.Load() == nil {
+		return ArchivedBooking{}, fmt.Errorf("%w: a booking before the code keys", ErrCorrupt)
+	}
+	scratch.arena = arena{}
+	b := &scratch.slots[a.seq&(pageSize-1)]
+	b.seq = a.seq
+	m.write(b, a, o)
+	b.publish(m.rebuild(b, a))
 	v := ArchivedBooking{Booking: m.view(b, c.at), FamilyCard: b.familyCard.Digits(), ArchivedAt: time.Unix(0, c.at).In(m.loc(o))}
-	for _, ap := range b.applicants {
+	for _, ap := range v.Booking.Applicants {
 		v.Applicants = append(v.Applicants, ArchivedApplicant{NIK: ap.NIK.Digits(), Meta: ap.Meta})
 	}
 	v.Booking.Applicants, v.Booking.FamilyCard = nil, FamilyCard{}

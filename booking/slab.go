@@ -11,68 +11,111 @@ import (
 // by either code is arithmetic and two atomic loads, with no map: the
 // engine keeps millions of bookings, and a map of millions costs a cache
 // miss and periodic growth on every insert, and 30–40 bytes a booking.
+//
+// A booking is a record in a page, not an object of its own, and holds no
+// pointer: its strings, applicants and history are in the page's arena,
+// and its office is a number. So the collector, which would otherwise
+// trace millions of bookings at every cycle of a rush, sees a page as a
+// few large objects without pointers (see booking).
 type slab struct {
-	mu  sync.Mutex                   // serializes growth of dir
-	dir atomic.Pointer[[]*slabChunk] // copied on write when a chunk is added
+	m   *machine              // whose offices the bookings' numbers name
+	mu  sync.Mutex            // serializes growth of dir
+	dir atomic.Pointer[[]*page] // copied on write when a page is added
 }
 
-// slabChunkBits sizes a chunk at 16,384 bookings (128 KiB of pointers): big
-// enough that growth is rare, small enough that an idle engine wastes
-// little.
-const slabChunkBits = 14
+// pageBits sizes a page at 4,096 bookings (about half a MiB of records):
+// big enough that growth is rare, small enough that an idle engine wastes
+// little and that an archived page goes soon.
+const pageBits = 12
 
-// slabChunk holds the bookings of 2^slabChunkBits consecutive sequence
-// numbers, and how many of them are still kept: once every booking of a
-// chunk has been archived (see retention.go) the chunk itself goes.
-type slabChunk struct {
-	slots [1 << slabChunkBits]atomic.Pointer[booking]
+const pageSize = 1 << pageBits
+
+// page holds the bookings of pageSize consecutive sequence numbers, by
+// value, the arena of what they keep, and how many of them are still kept:
+// once every booking of a page has been archived (see retention.go) the
+// page itself goes. A booking found before it goes stays readable as it
+// was: its reader keeps the whole page alive.
+type page struct {
+	// slots comes first: a booking finds its page by stepping back from
+	// its own address (booking.page).
+	slots [pageSize]booking
 	kept  atomic.Int32
+	arena arena
+	m     *machine
 }
 
-// get returns the booking with sequence number seq, or nil.
+// get returns the booking with sequence number seq, or nil: nil until it
+// is filed (put), and once it is removed.
 func (s *slab) get(seq uint64) *booking {
 	dir := s.dir.Load()
-	if dir == nil || seq>>slabChunkBits >= uint64(len(*dir)) {
+	if dir == nil || seq>>pageBits >= uint64(len(*dir)) {
 		return nil
 	}
-	chunk := (*dir)[seq>>slabChunkBits]
-	if chunk == nil {
+	pg := (*dir)[seq>>pageBits]
+	if pg == nil {
 		return nil // every booking of it archived
 	}
-	return chunk.slots[seq&(1<<slabChunkBits-1)].Load()
+	b := &pg.slots[seq&(pageSize-1)]
+	if b.st.Load()&filedBit == 0 {
+		return nil
+	}
+	return b
 }
 
-// put files b under b.seq.
-func (s *slab) put(b *booking) {
-	c := b.seq >> slabChunkBits
+// reserve returns the empty record of sequence number seq, for the making
+// of its booking, which ends with put or, if it fails, with unreserve.
+// The page keeps it from then on: a page with a booking being made does
+// not go.
+func (s *slab) reserve(seq uint64) *booking {
+	c := seq >> pageBits
 	dir := s.dir.Load()
 	if dir == nil || c >= uint64(len(*dir)) || (*dir)[c] == nil {
 		dir = s.grow(c)
 	}
-	chunk := (*dir)[c]
-	chunk.kept.Add(1)
-	chunk.slots[b.seq&(1<<slabChunkBits-1)].Store(b)
+	pg := (*dir)[c]
+	pg.kept.Add(1)
+	b := &pg.slots[seq&(pageSize-1)]
+	b.seq = seq
+	return b
 }
 
-// remove drops the booking with sequence number seq, and its chunk once
-// the chunk keeps none and later numbers are handed out from another.
+// unreserve gives back the record reserve returned, its booking not made.
+// Its number stays used; what it wrote into the arena stays there unread.
+func (s *slab) unreserve(b *booking) {
+	s.let(b.seq>>pageBits, b.page())
+}
+
+// put files b, reserved and written: from now on get finds it.
+func (s *slab) put(b *booking) {
+	b.st.Or(filedBit)
+}
+
+// remove drops the booking with sequence number seq, and its page once
+// the page keeps none and later numbers are handed out from another.
 func (s *slab) remove(seq uint64) {
-	c := seq >> slabChunkBits
+	c := seq >> pageBits
 	dir := s.dir.Load()
 	if dir == nil || c >= uint64(len(*dir)) || (*dir)[c] == nil {
 		return
 	}
-	chunk := (*dir)[c]
-	if chunk.slots[seq&(1<<slabChunkBits-1)].Swap(nil) == nil {
+	pg := (*dir)[c]
+	b := &pg.slots[seq&(pageSize-1)]
+	if b.st.And(^uint64(filedBit))&filedBit == 0 {
 		return
 	}
-	if chunk.kept.Add(-1) > 0 || c == uint64(len(*dir))-1 {
+	s.let(c, pg)
+}
+
+// let lets go of one booking of page pg, number c, and of the page once it
+// keeps none and later numbers are handed out from another.
+func (s *slab) let(c uint64, pg *page) {
+	if pg.kept.Add(-1) > 0 || c == uint64(len(*s.dir.Load()))-1 {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cur := *s.dir.Load()
-	if cur[c] != chunk || chunk.kept.Load() != 0 {
+	if cur[c] != pg || pg.kept.Load() != 0 {
 		return // refilled meanwhile (only replay puts old numbers)
 	}
 	next := slices.Clone(cur)
@@ -80,11 +123,11 @@ func (s *slab) remove(seq uint64) {
 	s.dir.Store(&next)
 }
 
-// grow adds chunks up to and including chunk c.
-func (s *slab) grow(c uint64) *[]*slabChunk {
+// grow adds pages up to and including page c.
+func (s *slab) grow(c uint64) *[]*page {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var cur []*slabChunk
+	var cur []*page
 	if dir := s.dir.Load(); dir != nil {
 		if c < uint64(len(*dir)) && (*dir)[c] != nil {
 			return dir // another goroutine grew it
@@ -92,18 +135,18 @@ func (s *slab) grow(c uint64) *[]*slabChunk {
 		cur = *dir
 	}
 	if c < uint64(len(cur)) {
-		// A chunk dropped by remove, wanted again: only a replay files
+		// A page dropped by remove, wanted again: only a replay files
 		// an old number, and only before it archives its booking.
 		next := slices.Clone(cur)
-		next[c] = new(slabChunk)
+		next[c] = &page{m: s.m}
 		s.dir.Store(&next)
 		return &next
 	}
-	// Only chunk c: numbers are handed out in order, so the chunks
+	// Only page c: numbers are handed out in order, so the pages
 	// between hold nothing yet (replay fills them as it meets them).
-	next := make([]*slabChunk, c+1)
+	next := make([]*page, c+1)
 	copy(next, cur)
-	next[c] = new(slabChunk)
+	next[c] = &page{m: s.m}
 	s.dir.Store(&next)
 	return &next
 }
@@ -114,12 +157,12 @@ func (s *slab) all(fn func(*booking)) {
 	if dir == nil {
 		return
 	}
-	for _, chunk := range *dir {
-		if chunk == nil {
+	for _, pg := range *dir {
+		if pg == nil {
 			continue
 		}
-		for i := range chunk.slots {
-			if b := chunk.slots[i].Load(); b != nil {
+		for i := range pg.slots {
+			if b := &pg.slots[i]; b.st.Load()&filedBit != 0 {
 				fn(b)
 			}
 		}

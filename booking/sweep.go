@@ -118,7 +118,7 @@ func (e *Engine) sweepLoop() {
 // changes of b.
 func (m *machine) expire(b *booking, nowNs int64) (uint64, bool, error) {
 	for {
-		s := b.st.Load()
+		s := b.state()
 		if !b.overdue(s, nowNs) {
 			return 0, false, nil
 		}
@@ -228,20 +228,20 @@ func (m *machine) expireDue(nowNs int64, scope func(*booking, *snapshot) bool) (
 	return m.sweep(m.holds, nowNs,
 		func(b *booking) (uint64, bool, error) { return m.expire(b, nowNs) },
 		func(b *booking) bool {
-			s := b.st.Load()
+			s := b.state()
 			return b.overdue(s, nowNs) && (scope == nil || scope(b, s))
 		})
 }
 
 // inOffice is the scope of a sweep for a view of office o.
 func inOffice(o *office) func(*booking, *snapshot) bool {
-	return func(b *booking, _ *snapshot) bool { return b.office == o }
+	return func(b *booking, _ *snapshot) bool { return b.office() == o }
 }
 
 // inCell is the scope of a sweep for seats in one cell.
 func inCell(o *office, d calendar.Date, slot, pool uint8) func(*booking, *snapshot) bool {
 	return func(b *booking, s *snapshot) bool {
-		return b.office == o && s.date == d && s.slot == slot && s.pool == pool
+		return b.office() == o && s.date == d && s.slot == slot && s.pool == pool
 	}
 }
 
@@ -254,7 +254,7 @@ func (m *machine) markNoShows(nowNs int64) (int, uint64, error) {
 			// rescheduled (a rescheduled booking got an entry for its new
 			// slot); only a booking still paid for the slot that ended
 			// is a no-show.
-			s := b.st.Load()
+			s := b.state()
 			if !m.noShowDue(b, s, nowNs) {
 				return 0, false, nil
 			}
@@ -265,7 +265,7 @@ func (m *machine) markNoShows(nowNs int64) (int, uint64, error) {
 				return lsn, err == nil, err
 			}
 		}
-	}, func(b *booking) bool { return m.noShowDue(b, b.st.Load(), nowNs) })
+	}, func(b *booking) bool { return m.noShowDue(b, b.state(), nowNs) })
 }
 
 // noShowDue reports whether b, in state s, is paid for a slot that has

@@ -1,0 +1,136 @@
+package booking
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// An arena holds what a page of bookings keeps that is not a fixed-size
+// field: account IDs, idempotency keys, applicants, history notes and
+// every state of every booking's history (see page). It is segments of
+// bytes, which the collector allocates as objects without pointers and
+// never scans; what is written into an arena is never written again, and
+// lives until its page goes, with every booking of it.
+//
+// Space is handed out by bumping an offset with a compare-and-swap, so the
+// holds of two cores filling one page do not take a lock; adding a segment
+// does.
+type arena struct {
+	mu   sync.Mutex                  // serializes adding a segment
+	segs atomic.Pointer[[]*segment] // copied on write when a segment is added
+	// next is where the next allocation goes: the segment's index in the
+	// high 32 bits, the offset in it in the low.
+	next atomic.Uint64
+}
+
+// segmentBytes sizes a segment at 64 KiB: a page of bookings fills a few,
+// and a ref addresses a byte of any of 65,536 of them (4 GiB, far beyond
+// what a page of pageSize bookings can write: see arenaBytesMax).
+const segmentBytes = 64 << 10
+
+type segment [segmentBytes]byte
+
+// arenaBytesMax is the most one allocation may ask for: the largest thing
+// an arena holds is a booking's applicants with their metadata.
+const arenaBytesMax = ApplicantsMax*(8+2) + MetadataBytesMax
+
+// ref names a place in an arena: a segment's index in the high 16 bits,
+// the offset in it in the low 16. Offsets are multiples of 8, and the
+// first 8 bytes of the first segment are never handed out, so that the
+// zero ref names nothing.
+type ref uint32
+
+// span is bytes in an arena: where they start and how many there are.
+type span struct {
+	at ref
+	n  uint32
+}
+
+// alloc returns n bytes of a, zeroed, and their ref; n may not exceed
+// arenaBytesMax. Whoever allocates them writes them before publishing
+// their ref, and never after.
+func (a *arena) alloc(n int) (ref, []byte) {
+	if n < 0 || n > arenaBytesMax {
+		panic(fmt.Sprintf("booking: arena allocation of %d bytes", n)) // every caller is bounded by a named limit
+	}
+	size := uint64(n+7) &^ 7
+	for {
+		cur := a.next.Load()
+		si, off := cur>>32, cur&(1<<32-1)
+		if si == 0 && off == 0 {
+			off = 8 // ref 0 names nothing
+		}
+		if off+size <= segmentBytes {
+			if si < uint64(len(a.segments())) && a.next.CompareAndSwap(cur, si<<32|(off+size)) {
+				return ref(si<<16 | off), a.bytes(ref(si<<16|off), n)
+			}
+			if si < uint64(len(a.segments())) {
+				continue // another allocation moved next
+			}
+		}
+		a.grow(cur)
+	}
+}
+
+// grow adds a segment unless another allocation already moved next past
+// cur, and points next at its start.
+func (a *arena) grow(cur uint64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.next.Load() != cur {
+		return
+	}
+	var segs []*segment
+	if p := a.segs.Load(); p != nil {
+		segs = *p
+	}
+	si := cur >> 32
+	if uint64(len(segs)) > si {
+		si++ // cur's segment is full
+	}
+	if si >= 1<<16 {
+		panic("booking: a page's arena is full") // see segmentBytes: unreachable within the named limits
+	}
+	next := append(segs[:len(segs):len(segs)], new(segment))
+	a.segs.Store(&next)
+	a.next.Store(si << 32)
+}
+
+func (a *arena) segments() []*segment {
+	if p := a.segs.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// bytes returns the n bytes at r.
+func (a *arena) bytes(r ref, n int) []byte {
+	if n == 0 {
+		return nil
+	}
+	seg := a.segments()[r>>16]
+	off := int(r & (1<<16 - 1))
+	return seg[off : off+n : off+n]
+}
+
+// str returns the bytes of sp as a string that shares them: they never
+// change.
+func (a *arena) str(sp span) string {
+	if sp.n == 0 {
+		return ""
+	}
+	b := a.bytes(sp.at, int(sp.n))
+	return unsafe.String(&b[0], len(b))
+}
+
+// putString copies s into a and returns its span.
+func (a *arena) putString(s string) span {
+	if s == "" {
+		return span{}
+	}
+	r, b := a.alloc(len(s))
+	copy(b, s)
+	return span{at: r, n: uint32(len(s))}
+}
