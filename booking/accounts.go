@@ -119,7 +119,7 @@ func (x *accountIndex) idemBooking(s *accountShard, account, key string) *bookin
 // madeUnder reports whether b was made by account under the idempotency
 // key key.
 func (b *booking) madeUnder(account, key string) bool {
-	k, ok := b.key()
+	k, _, ok := b.key()
 	return ok && k == key && b.accountID() == account
 }
 
@@ -129,7 +129,7 @@ func (x *accountIndex) add(b *booking) {
 	account := b.accountID()
 	s, h := x.locate(account)
 	x.file(s, h, b, account)
-	key, ok := b.key()
+	key, _, ok := b.key()
 	if !ok {
 		return
 	}
@@ -207,7 +207,7 @@ func (x *accountIndex) remove(b *booking) {
 	s, h := x.locate(account)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if key, ok := b.key(); ok {
+	if key, _, ok := b.key(); ok {
 		ih := x.idemHash(account, key)
 		if s.idem[ih] == b.seq {
 			delete(s.idem, ih)

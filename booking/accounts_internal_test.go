@@ -167,9 +167,9 @@ func withAndWithoutCollisions(t *testing.T, test func(t *testing.T, sl *slab, x 
 func fileTestBooking(sl *slab, seq uint64, account, key string) *booking {
 	b := sl.reserve(seq)
 	a := &b.page().arena
-	b.account = a.putString(account)
+	b.account, b.accountLen = a.putString(account), uint8(len(account))
 	if key != "" {
-		b.idemKey = a.putString(key)
+		b.writeKey(a, key, 0)
 	}
 	sl.put(b)
 	return b

@@ -86,12 +86,7 @@ func (m *machine) hold(c *change) (uint64, error) {
 			return 0, err
 		}
 	}
-	lsn, err := m.enter(c, h, &first, true, func(b *booking) *snapshot {
-		s := b.newState()
-		first.ref = s.ref
-		*s = first
-		return s
-	})
+	lsn, err := m.enter(c, h, &first, true, func(b *booking) *snapshot { return b.first(first) })
 	if err != nil {
 		m.total.Add(-1)
 		return 0, err
@@ -163,21 +158,16 @@ func (m *machine) enter(c *change, h holder, last *snapshot, seated bool, histor
 // office o, with its own copy of c's strings and applicants, in no state
 // yet: the caller writes its history.
 func (m *machine) write(b *booking, c *change, o *office) {
-	cd := m.codes.Load() // number checked it
 	a := &b.page().arena
-	b.code, b.billing = cd.code(b.seq), cd.billingOf(b.seq)
 	b.prevOfAccount = 0
 	b.deadline = c.deadline
-	b.familyCard = c.familyCard
 	b.officeID = uint16(o.id)
-	b.account = a.putString(c.account)
-	b.idemKey, b.idemHash = span{}, 0
+	b.account, b.accountLen = a.putString(c.account), uint8(len(c.account))
+	b.idem, b.keyLen = 0, 0
 	if c.idem != nil {
-		// A key is never empty (Hold files none for ""), so its span's
-		// ref is not zero.
-		b.idemKey, b.idemHash = a.putString(c.idem.key), c.idem.hash
+		b.writeKey(a, c.idem.key, c.idem.hash)
 	}
-	b.writeApplicants(a, c.applicants)
+	b.writeApplicants(a, c.applicants, c.familyCard)
 }
 
 // importBooking applies opImport: a booking brought in as it stands. Each

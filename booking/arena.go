@@ -42,12 +42,6 @@ const arenaBytesMax = ApplicantsMax*(8+2) + MetadataBytesMax
 // zero ref names nothing.
 type ref uint32
 
-// span is bytes in an arena: where they start and how many there are.
-type span struct {
-	at ref
-	n  uint32
-}
-
 // alloc returns n bytes of a, zeroed, and their ref; n may not exceed
 // arenaBytesMax. Whoever allocates them writes them before publishing
 // their ref, and never after.
@@ -115,22 +109,22 @@ func (a *arena) bytes(r ref, n int) []byte {
 	return seg[off : off+n : off+n]
 }
 
-// str returns the bytes of sp as a string that shares them: they never
+// str returns the n bytes at r as a string that shares them: they never
 // change.
-func (a *arena) str(sp span) string {
-	if sp.n == 0 {
+func (a *arena) str(r ref, n int) string {
+	if n == 0 {
 		return ""
 	}
-	b := a.bytes(sp.at, int(sp.n))
-	return unsafe.String(&b[0], len(b))
+	b := a.bytes(r, n)
+	return unsafe.String(&b[0], n)
 }
 
-// putString copies s into a and returns its span.
-func (a *arena) putString(s string) span {
+// putString copies s into a and returns its ref; "" takes no room.
+func (a *arena) putString(s string) ref {
 	if s == "" {
-		return span{}
+		return 0
 	}
 	r, b := a.alloc(len(s))
 	copy(b, s)
-	return span{at: r, n: uint32(len(s))}
+	return r
 }

@@ -80,10 +80,11 @@ func (m *machine) check(ctx context.Context, nowNs int64) ([]Violation, error) {
 			return
 		}
 		s := b.state()
-		code := formatCode(b.code)
+		bcode, bbilling := b.codes()
+		code := formatCode(bcode)
 		states[s.state]++
-		byCode, _ := m.byCode(b.code)
-		byBilling, _ := m.byBilling(b.billing)
+		byCode, _ := m.byCode(bcode)
+		byBilling, _ := m.byBilling(bbilling)
 		if byCode != b || byBilling != b {
 			out = append(out, Violation{Code: code, Problem: "code or billing code leads to another booking"})
 		}
@@ -93,7 +94,7 @@ func (m *machine) check(ctx context.Context, nowNs int64) ([]Violation, error) {
 		if b.blocksNIK(m.asOf(b, s, nowNs), nowNs, m.loc(b.office())) {
 			for _, n := range b.niks() {
 				if other, dup := live[n]; dup {
-					out = append(out, Violation{Code: code, Problem: "an applicant's NIK also has live booking " + formatCode(other.code)})
+					out = append(out, Violation{Code: code, Problem: "an applicant's NIK also has live booking " + other.codeString()})
 				}
 				live[n] = b
 			}

@@ -114,7 +114,7 @@ func (e *Engine) Indexes() (niks, latest, idem map[string]string) {
 					niks[n.Digits()] = fmt.Sprintf("booking %d, not in the slab", en.latest)
 					continue
 				}
-				niks[n.Digits()] = formatCode(b.code)
+				niks[n.Digits()] = b.codeString()
 			}
 		}
 		sh.mu.Unlock()
@@ -124,7 +124,7 @@ func (e *Engine) Indexes() (niks, latest, idem map[string]string) {
 		sh.mu.Lock()
 		code := func(seq uint64) string {
 			if b := m.slab.get(seq); b != nil {
-				return formatCode(b.code)
+				return b.codeString()
 			}
 			return fmt.Sprintf("booking %d, not in the slab", seq)
 		}
@@ -140,7 +140,7 @@ func (e *Engine) Indexes() (niks, latest, idem map[string]string) {
 		}
 		for _, seq := range sh.idem {
 			if b := m.slab.get(seq); b != nil {
-				if key, ok := b.key(); ok {
+				if key, _, ok := b.key(); ok {
 					idem[b.accountID()+"\x00"+key] = code(seq)
 					continue
 				}

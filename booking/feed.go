@@ -93,7 +93,7 @@ func (e *Engine) Feed(ctx context.Context, after uint64, dst []FeedEvent) ([]Fee
 		if !ok {
 			return dst[:start], after, &FeedLostError{After: after, Resume: f.high.Load() - size}
 		}
-		if v.code != 0 {
+		if v.seq != 0 {
 			dst = append(dst, e.m.event(lsn, v))
 		}
 	}
@@ -110,7 +110,7 @@ func (m *machine) event(lsn uint64, v eventValue) FeedEvent {
 	slot := uint8(v.cell >> 16)
 	return FeedEvent{
 		LSN:    lsn,
-		Code:   formatCode(v.code),
+		Code:   formatCode(m.codes.Load().code(v.seq)),
 		Office: v.office.code,
 		From:   State(v.cell >> 8),
 		To:     State(v.cell),
@@ -135,7 +135,7 @@ func (m *machine) event(lsn uint64, v eventValue) FeedEvent {
 // a reader takes the fields only between two loads of the same lsn.
 type eventSlot struct {
 	lsn    atomic.Uint64
-	code   atomic.Uint64 // 0: no event at this LSN
+	seq    atomic.Uint64 // the booking's number; 0: no event at this LSN
 	at     atomic.Int64
 	cell   atomic.Uint64 // epoch days<<24 | slot<<16 | from<<8 | to
 	office atomic.Pointer[office]
@@ -191,13 +191,13 @@ func (f *feed) write(lsn uint64, b *booking, from, to *snapshot) {
 		}
 	}
 	if b == nil {
-		s.code.Store(0)
+		s.seq.Store(0)
 	} else {
 		var was State
 		if from != nil {
 			was = from.state
 		}
-		s.code.Store(b.code)
+		s.seq.Store(b.seq)
 		s.at.Store(to.at)
 		s.cell.Store(uint64(to.date.EpochDays())<<24 | uint64(to.slot)<<16 | uint64(was)<<8 | uint64(to.state))
 		s.office.Store(b.office())
@@ -237,7 +237,7 @@ func (f *feed) close() {
 
 // eventValue is a slot's content, copied out.
 type eventValue struct {
-	code   uint64
+	seq    uint64
 	at     int64
 	cell   uint64
 	office *office
@@ -253,7 +253,7 @@ func (f *feed) get(ctx context.Context, lsn uint64) (v eventValue, ok bool, err 
 	for spins := 0; ; spins++ {
 		got := slot.lsn.Load()
 		if got == lsn {
-			v = eventValue{slot.code.Load(), slot.at.Load(), slot.cell.Load(), slot.office.Load()}
+			v = eventValue{slot.seq.Load(), slot.at.Load(), slot.cell.Load(), slot.office.Load()}
 			if slot.lsn.Load() == lsn {
 				return v, true, nil
 			}

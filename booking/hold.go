@@ -83,7 +83,7 @@ func (e *Engine) holdNow(req *HoldRequest, o *office, slot, pool uint8) (*bookin
 	defer sh.mu.Unlock()
 	if idem != nil {
 		if b := e.m.accounts.idemBooking(sh, req.Account, idem.key); b != nil {
-			if b.idemHash != idem.hash {
+			if _, hash, _ := b.key(); hash != idem.hash {
 				return nil, 0, ErrIdempotencyConflict
 			}
 			return b, b.lastLSN(), nil

@@ -354,7 +354,7 @@ func (m *machine) file(b *booking, o op, from, to *snapshot) {
 		// Never the account, a NIK, a family card or metadata: only what
 		// identifies the booking to an operator.
 		m.log.LogAttrs(ctx, slog.LevelInfo, "booking "+moves[o].done,
-			slog.String("code", formatCode(b.code)),
+			slog.String("code", b.codeString()),
 			slog.String("office", b.office().code),
 			slog.String("date", to.date.String()),
 			slog.String("slot", quota.FormatClock(m.slot(b.office(), to.slot).Start)),
@@ -410,7 +410,8 @@ func (m *machine) view(b *booking, nowNs int64) Booking {
 	}
 	// Both codes in one string, one allocation.
 	var buf [codeSymbols + billingDigits]byte
-	codes := string(strconv.AppendUint(appendCode(buf[:0], b.code), b.billing, 10))
+	code, billing := b.codes()
+	codes := string(strconv.AppendUint(appendCode(buf[:0], code), billing, 10))
 	w := m.policy.WindowsOf(s.date, slot.Start, slot.End, loc)
 	v := Booking{
 		Code:          codes[:codeSymbols],
@@ -423,7 +424,7 @@ func (m *machine) view(b *booking, nowNs int64) Booking {
 		SlotEnd:       w.Arrival.Add(slot.End),
 		Pool:          pool,
 		Applicants:    b.applicantsCopy(),
-		FamilyCard:    b.familyCard,
+		FamilyCard:    b.familyCard(),
 		State:         s.state,
 		PaymentRef:    strings.Clone(b.payment(s)),
 		Reschedules:   int(s.reschedules),

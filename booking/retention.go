@@ -120,10 +120,10 @@ func (m *machine) asImport(b *booking) change {
 	c := change{
 		op: opImport, seq: b.seq, at: first.at, officeCode: b.office().code, account: b.accountID(),
 		date: first.date, slot: first.slot, pool: first.pool, deadline: b.deadline,
-		applicants: b.applicantsCopy(), familyCard: b.familyCard,
+		applicants: b.applicantsCopy(), familyCard: b.familyCard(),
 	}
-	if key, ok := b.key(); ok {
-		c.idem = &idempotency{key: key, hash: b.idemHash}
+	if key, hash, ok := b.key(); ok {
+		c.idem = &idempotency{key: key, hash: hash}
 	}
 	for i := len(chain) - 2; i >= 0; i-- {
 		prev, h := chain[i+1], chain[i]
@@ -167,8 +167,7 @@ func (m *machine) checkSteps(o *office, c *change) (snapshot, error) {
 // checkSteps, each step made with next as live changes are, and returns
 // its last state.
 func (m *machine) rebuild(b *booking, c *change) *snapshot {
-	s := b.newState()
-	*s = snapshot{ref: s.ref, at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool}
+	s := b.first(snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool})
 	for i := range c.steps {
 		st := &c.steps[i]
 		s = m.next(b, s, &change{op: st.op, at: st.at, date: st.date, slot: st.slot, text: st.text, reason: st.reason})
@@ -302,7 +301,7 @@ func (m *machine) archivedView(c *change, scratch *page) (ArchivedBooking, error
 	b.seq = a.seq
 	m.write(b, a, o)
 	b.publish(m.rebuild(b, a))
-	v := ArchivedBooking{Booking: m.view(b, c.at), FamilyCard: b.familyCard.Digits(), ArchivedAt: time.Unix(0, c.at).In(m.loc(o))}
+	v := ArchivedBooking{Booking: m.view(b, c.at), FamilyCard: b.familyCard().Digits(), ArchivedAt: time.Unix(0, c.at).In(m.loc(o))}
 	for _, ap := range v.Booking.Applicants {
 		v.Applicants = append(v.Applicants, ArchivedApplicant{NIK: ap.NIK.Digits(), Meta: ap.Meta})
 	}

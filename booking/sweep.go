@@ -210,7 +210,7 @@ func (m *machine) drain(x *deadlineIndex, nowNs int64, record func(*booking) (ui
 					// Unreachable while the engine's invariants hold: an
 					// entry whose change the state machine itself refuses
 					// would be refused again at every sweep.
-					m.log.Error("sweep: a due change refused", "code", formatCode(b.code), "err", err)
+					m.log.Error("sweep: a due change refused", "code", b.codeString(), "err", err)
 				case made:
 					n++
 					last = max(last, lsn)

@@ -1,0 +1,230 @@
+package booking
+
+import (
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// booking is the engine's record of one booking: a part fixed at the hold,
+// and the place of its current state, replaced by each change.
+//
+// A booking is a record in its slab page, by value, and holds no pointer
+// for the collector to trace: its office is a number, its account, key
+// and applicants are bytes in the page's arena, and so are its states,
+// each naming the one before (see snapshot). A record is written in place
+// (slab.reserve, machine.write), never copied, and is 72 bytes.
+//
+// Changes of one booking are serialized by mu, and each is handed to the
+// journal before it is published: so a booking's records are in the
+// journal in the order of its changes, and whoever sees a change (a seat
+// it freed, a NIK it released) acts after the change has its place in the
+// journal. Readers take mu only to wait for a change under way (settled).
+type booking struct {
+	seq uint64 // the sequence number: the slab index, and the codes' source
+	// prevOfAccount is the sequence number of the account's booking made
+	// before this one, 0 for none: an account's history is a chain through
+	// its latest booking (accountIndex). Guarded by the account's shard
+	// of the index.
+	prevOfAccount uint64
+	// deadline is the hold's payment deadline, Unix ns: fixed when the
+	// booking is made, so it is the booking's, not each state's.
+	deadline int64
+
+	// In the arena: the account's ID; the request's fingerprint (8
+	// bytes) and then the idempotency key, if the hold had one; the
+	// applicants (see writeApplicants).
+	account, idem, applicants ref
+	accountLen, keyLen        uint8 // AccountBytesMax and IdempotencyKeyBytesMax are 128
+	nApps                     uint8
+	hasFamilyCard             bool
+	metaBytes                 uint16 // all applicants' metadata: MetadataBytesMax is 4 KiB
+	officeID                  uint16 // the office's number in the ledger (machine.officeByID)
+
+	mu sync.Mutex // serializes changes of this booking (see apply)
+	// st is the ref of the current state in the page's arena, and
+	// filedBit once the slab files the booking (slab.put, slab.remove).
+	st atomic.Uint64
+	// lsn is the log sequence number of the latest change of this booking
+	// (lastLSN): a caller returning the booking waits for it to be
+	// durable. Its top bit is set once the booking's archiving has its
+	// place in the journal: no change may follow it (see machine.archive).
+	// Written under mu; a flag of its own would cost the booking 8 bytes.
+	lsn atomic.Uint64
+}
+
+// The limits the record's narrow fields count on.
+var (
+	_ = [1 << 8]struct{}{}[AccountBytesMax]
+	_ = [1 << 8]struct{}{}[IdempotencyKeyBytesMax]
+	_ = [1 << 8]struct{}{}[ApplicantsMax]
+	_ = [1 << 16]struct{}{}[MetadataBytesMax]
+)
+
+// filedBit marks, in booking.st, a booking the slab finds.
+const filedBit = 1 << 32
+
+// archivedBit marks an archived booking in booking.lsn: LSNs never reach
+// it.
+const archivedBit = 1 << 63
+
+// page returns the page b is a record of: b is an element of the page's
+// slots, which come first in it.
+func (b *booking) page() *page {
+	i := b.seq & (pageSize - 1)
+	return (*page)(unsafe.Add(unsafe.Pointer(b), -int(i)*int(unsafe.Sizeof(booking{}))))
+}
+
+// office returns b's office.
+func (b *booking) office() *office { return b.page().m.officeByID(int(b.officeID)) }
+
+// codes returns b's booking and billing codes.
+func (b *booking) codes() (code, billing uint64) {
+	cd := b.page().m.codes.Load() // a booking comes after the keys
+	return cd.code(b.seq), cd.billingOf(b.seq)
+}
+
+// codeString returns b's booking code, as people read it.
+func (b *booking) codeString() string {
+	code, _ := b.codes()
+	return formatCode(code)
+}
+
+// accountID returns the account that made b. The string shares the
+// arena's bytes, which never change: copy it into anything that outlives
+// the engine's use of it (a view).
+func (b *booking) accountID() string { return b.page().arena.str(b.account, int(b.accountLen)) }
+
+// key returns the idempotency key b was made under and its request's
+// fingerprint, and whether it had one.
+func (b *booking) key() (key string, hash uint64, ok bool) {
+	if b.idem == 0 {
+		return "", 0, false
+	}
+	raw := b.page().arena.bytes(b.idem, 8+int(b.keyLen))
+	return unsafe.String(&raw[8], int(b.keyLen)), *(*uint64)(unsafe.Pointer(&raw[0])), true
+}
+
+// writeKey copies an idempotency key and its request's fingerprint into
+// arena a as b's. A key is never empty: Hold files none for "".
+func (b *booking) writeKey(a *arena, key string, hash uint64) {
+	r, raw := a.alloc(8 + len(key))
+	*(*uint64)(unsafe.Pointer(&raw[0])) = hash
+	copy(raw[8:], key)
+	b.idem, b.keyLen = r, uint8(len(key))
+}
+
+// niks returns b's applicants' NIKs, in the arena: the caller keeps the
+// slice only while it keeps b.
+func (b *booking) niks() []NIK {
+	if b.nApps == 0 {
+		return nil // only an index's test makes one
+	}
+	raw := b.page().arena.bytes(b.applicants, 8*int(b.nApps))
+	return unsafe.Slice((*NIK)(unsafe.Pointer(&raw[0])), int(b.nApps))
+}
+
+// familyCard returns b's family card, the zero one if the hold gave none.
+func (b *booking) familyCard() FamilyCard {
+	if !b.hasFamilyCard {
+		return FamilyCard{}
+	}
+	raw := b.page().arena.bytes(b.applicants+ref(8*b.nApps), 8)
+	return *(*FamilyCard)(unsafe.Pointer(&raw[0]))
+}
+
+// applicantsCopy returns b's applicants, their metadata copied in one
+// allocation.
+func (b *booking) applicantsCopy() []Applicant {
+	niks := b.niks()
+	out := make([]Applicant, len(niks))
+	for i, n := range niks {
+		out[i].NIK = n
+	}
+	if b.metaBytes == 0 {
+		return out
+	}
+	at := 8 * len(niks)
+	if b.hasFamilyCard {
+		at += 8
+	}
+	raw := b.page().arena.bytes(b.applicants, at+2*len(niks)+int(b.metaBytes))
+	lens, meta := raw[at:at+2*len(niks)], append([]byte(nil), raw[at+2*len(niks):]...)
+	for i := range out {
+		if l := int(lens[2*i]) | int(lens[2*i+1])<<8; l > 0 {
+			out[i].Meta, meta = meta[:l:l], meta[l:]
+		}
+	}
+	return out
+}
+
+// writeApplicants copies apps and the family card fc into arena a as b's:
+// the NIKs, 8 bytes each; the family card, if not the zero one; and when
+// any applicant has metadata, every applicant's length, 2 bytes each, and
+// the metadata. The caller has checked them (ApplicantsMax,
+// MetadataBytesMax).
+func (b *booking) writeApplicants(a *arena, apps []Applicant, fc FamilyCard) {
+	meta := 0
+	for _, ap := range apps {
+		meta += len(ap.Meta)
+	}
+	n, at := 8*len(apps), 8*len(apps)
+	if fc != (FamilyCard{}) {
+		n, at = n+8, at+8
+	}
+	if meta > 0 {
+		n += 2*len(apps) + meta
+	}
+	r, raw := a.alloc(n)
+	for i, ap := range apps {
+		*(*NIK)(unsafe.Pointer(&raw[8*i])) = ap.NIK
+	}
+	if fc != (FamilyCard{}) {
+		*(*FamilyCard)(unsafe.Pointer(&raw[8*len(apps)])) = fc
+	}
+	if meta > 0 {
+		lens, rest := raw[at:at+2*len(apps)], raw[at+2*len(apps):]
+		for i, ap := range apps {
+			lens[2*i], lens[2*i+1] = byte(len(ap.Meta)), byte(len(ap.Meta)>>8)
+			rest = rest[copy(rest, ap.Meta):]
+		}
+	}
+	b.applicants, b.nApps, b.metaBytes, b.hasFamilyCard = r, uint8(len(apps)), uint16(meta), fc != (FamilyCard{})
+}
+
+// seats is the number of seats the booking takes while it holds any.
+func (b *booking) seats() int { return int(b.nApps) }
+
+// lastLSN returns the LSN of b's latest change.
+func (b *booking) lastLSN() uint64 { return b.lsn.Load() &^ archivedBit }
+
+// archived reports whether b's archiving has its place in the journal;
+// read under mu.
+func (b *booking) archived() bool { return b.lsn.Load()&archivedBit != 0 }
+
+// state returns b's current state, read without waiting for a change
+// under way: for a caller that holds mu, or one to which a state just
+// replaced is as good (it checks again under mu, or only looks).
+func (b *booking) state() *snapshot { return b.snap(ref(b.st.Load())) }
+
+// publish makes s, written into b's arena (record), b's current state.
+func (b *booking) publish(s *snapshot) {
+	b.st.Store(b.st.Load()&filedBit | uint64(s.ref))
+}
+
+// settled returns b's state once no change of b is under way. A change
+// gives back the seats it frees before it publishes its state (see
+// machine.step), so whoever saw those seats free and then reads the
+// booking must wait for the change to finish, to see the state and the
+// seats of one instant. Every read that answers a caller, and every rule
+// that refuses on a booking's state without applying a change (the NIK
+// rule, the account's hold limit), reads it settled; a change reads it
+// under the lock anyway. Changes hold mu while they apply, not while their
+// record is synced, so the wait is short: it is long only when the
+// journal's queue is full and a change waits there for room.
+func (b *booking) settled() *snapshot {
+	b.mu.Lock()
+	s := b.state()
+	b.mu.Unlock()
+	return s
+}
