@@ -33,8 +33,9 @@ const segmentBytes = 64 << 10
 type segment [segmentBytes]byte
 
 // arenaBytesMax is the most one allocation may ask for: the largest thing
-// an arena holds is a booking's applicants with their metadata.
-const arenaBytesMax = ApplicantsMax*(8+2) + MetadataBytesMax
+// an arena holds is a booking's applicants (a NIK and a metadata length
+// each), its family card and the metadata (writeApplicants).
+const arenaBytesMax = ApplicantsMax*(8+2) + 8 + MetadataBytesMax
 
 // ref names a place in an arena: a segment's index in the high 16 bits,
 // the offset in it in the low 16. Offsets are multiples of 8, and the

@@ -408,15 +408,17 @@ func (m *machine) view(b *booking, nowNs int64) Booking {
 	for h := s; h != nil; h = b.snap(h.prev) {
 		n++
 	}
-	// Both codes in one string, one allocation.
-	var buf [codeSymbols + billingDigits]byte
+	// Both codes and the account in one string, one allocation, which
+	// shares nothing with the engine's arena.
+	account := b.accountID()
+	var buf [codeSymbols + billingDigits + AccountBytesMax]byte
 	code, billing := b.codes()
-	codes := string(strconv.AppendUint(appendCode(buf[:0], code), billing, 10))
+	codes := string(append(strconv.AppendUint(appendCode(buf[:0], code), billing, 10), account...))
 	w := m.policy.WindowsOf(s.date, slot.Start, slot.End, loc)
 	v := Booking{
 		Code:          codes[:codeSymbols],
-		BillingCode:   codes[codeSymbols:],
-		Account:       strings.Clone(b.accountID()), // a view pins nothing of the engine's
+		BillingCode:   codes[codeSymbols : codeSymbols+billingDigits],
+		Account:       codes[codeSymbols+billingDigits:],
 		Office:        o.code,
 		Date:          s.date,
 		Slot:          quota.FormatClock(slot.Start),

@@ -208,6 +208,10 @@ func (b *booking) archived() bool { return b.lsn.Load()&archivedBit != 0 }
 func (b *booking) state() *snapshot { return b.snap(ref(b.st.Load())) }
 
 // publish makes s, written into b's arena (record), b's current state.
+// It keeps filedBit as it is without a compare-and-swap: the bit changes
+// only when the booking is filed, after its first state is published, by
+// the same goroutine, and when it is removed, after its archiving, which
+// no change follows.
 func (b *booking) publish(s *snapshot) {
 	b.st.Store(b.st.Load()&filedBit | uint64(s.ref))
 }
