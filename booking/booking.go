@@ -129,12 +129,9 @@ type Booking struct {
 
 // HoldRequest asks for seats for 1 to ApplicantsMax applicants in one slot.
 //
-// The engine copies the applicants, but keeps Account and IdempotencyKey
-// as given, for as long as it keeps the booking: a string sliced out of a
-// larger one (a field of a CSV line) keeps all of that one in memory with
-// it. Pass strings.Clone of such a field. (Copying every ID would cost
-// every hold an allocation that a server decoding JSON, whose strings
-// are already its own, does not need.)
+// The engine copies what it keeps of a request (into the booking's page,
+// see Memory in the package doc): the caller may reuse the request, its
+// strings and its slices as soon as Hold returns.
 type HoldRequest struct {
 	Account string // who books: the holder of the M-Paspor account
 	Office  string // office code

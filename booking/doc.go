@@ -89,6 +89,20 @@
 // exactly one winner; lookups are sharded, and there is no global lock on
 // the hold path.
 //
+// # Memory
+//
+// A booking is a fixed-size record in a page of 4,096, with its account
+// ID, applicants and history packed in byte segments of the same page,
+// and the indexes that find it (by NIK, account, idempotency key,
+// deadline) are tables of integers: nothing of a booking is a pointer for
+// the garbage collector to trace, so its cost does not grow with the
+// bookings kept. A booking of one applicant without metadata takes about
+// 250 bytes held and 300 paid, indexes included (BenchmarkMemoryPerBooking);
+// its metadata takes its own length beside. A page goes once all of its
+// bookings are archived (Options.Retention). What the engine returns — a
+// Booking, its strings and slices — is the caller's own and keeps nothing
+// of the engine's alive.
+//
 // # Durability
 //
 // With Options.Durability Sync (the default) a change is on disk (fsync)

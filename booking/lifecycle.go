@@ -18,8 +18,8 @@ import (
 // another reference it fails with ErrAlreadyPaid. Once the payment deadline
 // has passed Pay fails with ErrExpired, whether or not the sweeper has run,
 // and the hold's seats return to the quota. A payment racing the expiry of
-// the same hold ends with exactly one winner. The engine keeps paymentRef
-// as given (see HoldRequest on strings sliced out of larger ones).
+// the same hold ends with exactly one winner. The engine keeps a copy of
+// paymentRef.
 func (e *Engine) Pay(ctx context.Context, billingCode, paymentRef string) (Booking, error) {
 	if err := e.beginWrite(ctx); err != nil {
 		return Booking{}, err

@@ -66,7 +66,7 @@ type machine struct {
 	// booking keeps instead of a pointer (booking.office); copied on
 	// write under adminMu, and only ever longer.
 	byID    atomic.Pointer[[]*office]
-	adminMu sync.Mutex                         // serializes office registration and operator changes
+	adminMu sync.Mutex // serializes office registration and operator changes
 
 	// codes is set by the first change, opKeys, and fixed from then on;
 	// atomic, since a standby's readers may look before it arrives.

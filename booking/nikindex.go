@@ -46,19 +46,21 @@ func (x *nikIndex) shardOf(n NIK) int {
 	return int((n.n * 0x9E3779B97F4A7C15) >> 58)
 }
 
-// claim makes a new booking at office o the latest booking of each of its
-// applicants' NIKs, all or nothing, as of atNs. The first applicant's NIK that may not be claimed
-// is refused with an *ApplicantError: ErrNIKBooked while the NIK's latest
-// booking is live, or, live only, a *reschedule.WindowError while the
-// re-apply window runs.
+// claim makes a new booking at office o, whose applicants are apps, the
+// latest booking of each of their NIKs, all or nothing, as of atNs. The
+// first applicant's NIK that may not be claimed is refused with an
+// *ApplicantError: ErrNIKBooked while the NIK's latest booking is live,
+// or, live only, a *reschedule.WindowError while the re-apply window
+// runs.
 //
 // It holds the shards of the NIKs from the check to the claim, and calls
 // commit in between with the refusal, or nil, and claims only when both
-// are nil, for the booking whose number commit returns; commit's error comes before the refusal. So the claims of one NIK
-// reach the journal in the order they were made, an error leaves every
-// NIK as it was, and commit may weigh a refusal against its own while the
-// NIKs stand still. A latest booking whose expiry or no-show is due is
-// recorded first (live), so that it is judged as reads show it.
+// are nil, for the booking whose number commit returns (the booking is
+// made there); commit's error comes before the refusal. So the claims of
+// one NIK reach the journal in the order they were made, an error leaves
+// every NIK as it was, and commit may weigh a refusal against its own
+// while the NIKs stand still. A latest booking whose expiry or no-show is
+// due is recorded first (live), so that it is judged as reads show it.
 func (x *nikIndex) claim(o *office, apps []Applicant, atNs int64, commit func(refused error) (seq uint64, err error)) error {
 	var held [ApplicantsMax]int // the shards to lock, ascending, once each
 	n := 0

@@ -91,7 +91,7 @@ func TestLargestBookingKeepsEverything(t *testing.T) {
 		require.Equal(t, req.Applicants[i].Meta, ap.Meta, "applicant %d", i)
 	}
 	a.Booking.Applicants, a.Booking.FamilyCard = req.Applicants, card // the archive writes them apart
-	a.Booking.Queue = cancelled.Queue                                   // and keeps no queue number
+	a.Booking.Queue = cancelled.Queue                                 // and keeps no queue number
 	check("archived", a.Booking)
 }
 

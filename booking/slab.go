@@ -15,15 +15,16 @@ import (
 // A booking is a record in a page, not an object of its own, and holds no
 // pointer: its strings, applicants and history are in the page's arena,
 // and its office is a number. So the collector, which would otherwise
-// trace millions of bookings at every cycle of a rush, sees a page as a
-// few large objects without pointers (see booking).
+// trace millions of bookings at every cycle of a rush, sees a page as one
+// object with two pointers (its machine and its arena's segment list) and
+// its segments, which have none (see booking).
 type slab struct {
-	m   *machine              // whose offices the bookings' numbers name
-	mu  sync.Mutex            // serializes growth of dir
+	m   *machine                // whose offices the bookings' numbers name
+	mu  sync.Mutex              // serializes growth of dir
 	dir atomic.Pointer[[]*page] // copied on write when a page is added
 }
 
-// pageBits sizes a page at 4,096 bookings (about half a MiB of records):
+// pageBits sizes a page at 4,096 bookings (288 KiB of records):
 // big enough that growth is rare, small enough that an idle engine wastes
 // little and that an archived page goes soon.
 const pageBits = 12
@@ -74,6 +75,15 @@ func (s *slab) reserve(seq uint64) *booking {
 	}
 	pg := (*dir)[c]
 	pg.kept.Add(1)
+	if seq&(pageSize-1) == pageSize*3/4 && c == uint64(len(*dir))-1 {
+		// Numbers are handed out in order: the page after the last will
+		// be wanted soon. Its 300 KiB are allocated now, by a goroutine
+		// of its own, not later by a hold that holds the locks of its
+		// account and NIKs meanwhile (and may have to help the
+		// collector, in proportion to what it allocates): that moved the
+		// national rush's p99 hold latency from 1.0 to 1.5 ms.
+		go s.grow(c + 1)
+	}
 	b := &pg.slots[seq&(pageSize-1)]
 	b.seq = seq
 	return b
