@@ -159,6 +159,7 @@ func (m *machine) enter(c *change, h holder, last *snapshot, seated bool, histor
 // yet: the caller writes its history.
 func (m *machine) write(b *booking, c *change, o *office) {
 	a := &b.page().arena
+	b.code = m.codes.Load().code(b.seq) // number checked the keys are there
 	b.prevOfAccount = 0
 	b.deadline = c.deadline
 	b.officeID = uint16(o.id)

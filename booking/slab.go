@@ -110,7 +110,7 @@ func (s *slab) remove(seq uint64) {
 	}
 	pg := (*dir)[c]
 	b := &pg.slots[seq&(pageSize-1)]
-	if b.st.And(^uint64(filedBit))&filedBit == 0 {
+	if b.st.And(^uint32(filedBit))&filedBit == 0 {
 		return
 	}
 	s.let(c, pg)
