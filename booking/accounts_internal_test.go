@@ -166,11 +166,11 @@ func withAndWithoutCollisions(t *testing.T, test func(t *testing.T, sl *slab, x 
 // under key ("" for none), with nothing else: all the account index reads.
 func fileTestBooking(sl *slab, seq uint64, account, key string) *booking {
 	b := sl.reserve(seq)
-	a := &b.page().arena
-	b.account, b.accountLen = a.putString(account), uint8(len(account))
+	c := &change{account: account}
 	if key != "" {
-		b.writeKey(a, key, 0)
+		c.idem = &idempotency{key: key}
 	}
+	b.write(&b.page().arena, c)
 	sl.put(b)
 	return b
 }

@@ -86,7 +86,7 @@ func (m *machine) hold(c *change) (uint64, error) {
 			return 0, err
 		}
 	}
-	lsn, err := m.enter(c, h, &first, true, func(b *booking) *snapshot { return b.first(first) })
+	lsn, err := m.enter(c, h, &first, true, nil)
 	if err != nil {
 		m.total.Add(-1)
 		return 0, err
@@ -98,14 +98,14 @@ func (m *machine) hold(c *change) (uint64, error) {
 // in the cell of state last: it claims the NIKs and, while it holds them,
 // takes the seats (when seated), gives the booking its number, its record
 // and c its place in the journal; only then can anyone find it, and it is
-// filed. history writes the booking's states into its record's arena and
-// returns the last. An error leaves the seats, the NIKs, the numbers and
+// filed. history, if not nil, writes the booking's states after its first
+// into its record's arena and returns the last. An error leaves the seats, the NIKs, the numbers and
 // the journal as they were.
 //
 // When a NIK is refused, the seats' own refusal, if any, comes first (see
 // Engine.Hold): it is judged while the NIKs are held, so both answers are
 // true of one instant.
-func (m *machine) enter(c *change, h holder, last *snapshot, seated bool, history func(*booking) *snapshot) (uint64, error) {
+func (m *machine) enter(c *change, h holder, last *snapshot, seated bool, history func(b *booking, first *snapshot) *snapshot) (uint64, error) {
 	var lsn uint64
 	var b *booking
 	var s *snapshot
@@ -126,8 +126,10 @@ func (m *machine) enter(c *change, h holder, last *snapshot, seated bool, histor
 		err := m.number(c)
 		if err == nil {
 			b = m.slab.reserve(c.seq)
-			m.write(b, c, h.o)
-			s = history(b)
+			s = m.write(b, c, h.o)
+			if history != nil {
+				s = history(b, s)
+			}
 			if lsn, err = m.commit(c, b, nil, s); err != nil {
 				m.slab.unreserve(b)
 			}
@@ -155,20 +157,15 @@ func (m *machine) enter(c *change, h holder, last *snapshot, seated bool, histor
 }
 
 // write writes record b, numbered already, of the booking c makes at
-// office o, with its own copy of c's strings and applicants, in no state
-// yet: the caller writes its history.
-func (m *machine) write(b *booking, c *change, o *office) {
-	a := &b.page().arena
+// office o, with its own copy of c's strings and applicants, and returns
+// its first state, unpublished: the caller writes the rest of its
+// history, if any.
+func (m *machine) write(b *booking, c *change, o *office) *snapshot {
 	b.code = m.codes.Load().code(b.seq) // number checked the keys are there
 	b.prevOfAccount = 0
 	b.deadline = c.deadline
 	b.officeID = uint16(o.id)
-	b.account, b.accountLen = a.putString(c.account), uint8(len(c.account))
-	b.idem, b.keyLen = 0, 0
-	if c.idem != nil {
-		b.writeKey(a, c.idem.key, c.idem.hash)
-	}
-	b.writeApplicants(a, c.applicants, c.familyCard)
+	return b.write(&b.page().arena, c)
 }
 
 // importBooking applies opImport: a booking brought in as it stands. Each
@@ -196,8 +193,8 @@ func (m *machine) importBooking(c *change) (uint64, error) {
 		}
 	}
 	h := holder{o: o, n: len(c.applicants), seq: c.seq}
-	lsn, err := m.enter(c, h, &last, last.state.holdsSeats(), func(b *booking) *snapshot {
-		return m.rebuild(b, c)
+	lsn, err := m.enter(c, h, &last, last.state.holdsSeats(), func(b *booking, first *snapshot) *snapshot {
+		return m.rebuild(b, first, c)
 	})
 	if err != nil {
 		m.total.Add(-1)

@@ -35,9 +35,10 @@ const segmentBytes = 64 << 10
 type segment [segmentBytes]byte
 
 // arenaBytesMax is the most one allocation may ask for: the largest thing
-// an arena holds is a booking's applicants (a NIK and a metadata length
-// each), its family card and the metadata (writeApplicants).
-const arenaBytesMax = ApplicantsMax*(8+2) + 8 + MetadataBytesMax
+// an arena holds is what a booking keeps from its hold (booking.write):
+// its first state, account, key and fingerprint, applicants (a NIK and
+// a metadata length each), family card and metadata, each part aligned.
+const arenaBytesMax = snapshotBytes + AccountBytesMax + 8 + IdempotencyKeyBytesMax + ApplicantsMax*(8+2) + 8 + MetadataBytesMax + 2*7
 
 // ref names a place in an arena: a segment's index in the high 16 bits,
 // the offset in it in the low 16. Offsets are multiples of 8, and the
@@ -137,14 +138,4 @@ func (a *arena) str(r ref, n int) string {
 	}
 	b := a.bytes(r, n)
 	return unsafe.String(&b[0], n)
-}
-
-// putString copies s into a and returns its ref; "" takes no room.
-func (a *arena) putString(s string) ref {
-	if s == "" {
-		return 0
-	}
-	r, b := a.alloc(len(s))
-	copy(b, s)
-	return r
 }

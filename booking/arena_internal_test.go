@@ -61,7 +61,7 @@ func TestSlabPages(t *testing.T) {
 	seqs := []uint64{1, 2, pageSize - 1, pageSize, pageSize + 1, 3*pageSize + 5}
 	for _, seq := range seqs {
 		b := sl.reserve(seq)
-		require.Same(t, &b.page().slots[seq&(pageSize-1)], b, "booking %d finds its page", seq)
+		require.Same(t, &b.page().slots[slotOf(seq)], b, "booking %d finds its page", seq)
 		require.Nil(t, sl.get(seq), "reserved, not filed")
 		sl.put(b)
 		require.Same(t, b, sl.get(seq))

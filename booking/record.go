@@ -76,8 +76,7 @@ const archivedBit = 1 << 63
 // page returns the page b is a record of: b is an element of the page's
 // slots, which come first in it.
 func (b *booking) page() *page {
-	i := b.seq & (pageSize - 1)
-	return (*page)(unsafe.Add(unsafe.Pointer(b), -int(i)*int(unsafe.Sizeof(booking{}))))
+	return (*page)(unsafe.Add(unsafe.Pointer(b), -slotOf(b.seq)*int(unsafe.Sizeof(booking{}))))
 }
 
 // office returns b's office.
@@ -105,15 +104,6 @@ func (b *booking) key() (key string, hash uint64, ok bool) {
 	}
 	raw := b.page().arena.bytes(b.idem, 8+int(b.keyLen))
 	return unsafe.String(&raw[8], int(b.keyLen)), *(*uint64)(unsafe.Pointer(&raw[0])), true
-}
-
-// writeKey copies an idempotency key and its request's fingerprint into
-// arena a as b's. A key is never empty: Hold files none for "".
-func (b *booking) writeKey(a *arena, key string, hash uint64) {
-	r, raw := a.alloc(8 + len(key))
-	*(*uint64)(unsafe.Pointer(&raw[0])) = hash
-	copy(raw[8:], key)
-	b.idem, b.keyLen = r, uint8(len(key))
 }
 
 // niks returns b's applicants' NIKs, in the arena: the caller keeps the
@@ -160,39 +150,69 @@ func (b *booking) applicantsCopy() []Applicant {
 	return out
 }
 
-// writeApplicants copies apps and the family card fc into arena a as b's:
-// the NIKs, 8 bytes each; the family card, if not the zero one; and when
-// any applicant has metadata, every applicant's length, 2 bytes each, and
-// the metadata. The caller has checked them (ApplicantsMax,
-// MetadataBytesMax).
-func (b *booking) writeApplicants(a *arena, apps []Applicant, fc FamilyCard) {
+// write writes what b keeps of c, the change that makes it, into arena a,
+// in one allocation: its first state (c's cell, Held at c.at), its
+// account, its idempotency key after the request's fingerprint, and its
+// applicants — the NIKs, 8 bytes each; the family card, if not the zero
+// one; and when any applicant has metadata, every applicant's length, 2
+// bytes each, and the metadata. It returns the first state, unpublished.
+// One allocation, not one for each, because allocating is a
+// compare-and-swap on a word every core filling the page shares. The
+// caller has checked c against the limits (Hold, the decoder).
+func (b *booking) write(a *arena, c *change) *snapshot {
+	apps, fc := c.applicants, c.familyCard
 	meta := 0
 	for _, ap := range apps {
 		meta += len(ap.Meta)
 	}
-	n, at := 8*len(apps), 8*len(apps)
+	appsBytes := 8 * len(apps)
 	if fc != (FamilyCard{}) {
-		n, at = n+8, at+8
+		appsBytes += 8
 	}
+	lensAt := appsBytes
 	if meta > 0 {
-		n += 2*len(apps) + meta
+		appsBytes += 2*len(apps) + meta
 	}
-	r, raw := a.alloc(n)
+	keyBytes := 0
+	if c.idem != nil {
+		keyBytes = 8 + len(c.idem.key)
+	}
+	accountAt := snapshotBytes
+	keyAt := accountAt + align8(len(c.account))
+	appsAt := keyAt + align8(keyBytes)
+	r, raw := a.alloc(appsAt + appsBytes)
+
+	first := (*snapshot)(unsafe.Pointer(&raw[0]))
+	*first = snapshot{ref: r, at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool}
+	copy(raw[accountAt:], c.account)
+	b.account, b.accountLen = r+ref(accountAt), uint8(len(c.account))
+	b.idem, b.keyLen = 0, 0
+	if c.idem != nil {
+		*(*uint64)(unsafe.Pointer(&raw[keyAt])) = c.idem.hash
+		copy(raw[keyAt+8:], c.idem.key)
+		b.idem, b.keyLen = r+ref(keyAt), uint8(len(c.idem.key))
+	}
+	out := raw[appsAt:]
 	for i, ap := range apps {
-		*(*NIK)(unsafe.Pointer(&raw[8*i])) = ap.NIK
+		*(*NIK)(unsafe.Pointer(&out[8*i])) = ap.NIK
 	}
 	if fc != (FamilyCard{}) {
-		*(*FamilyCard)(unsafe.Pointer(&raw[8*len(apps)])) = fc
+		*(*FamilyCard)(unsafe.Pointer(&out[8*len(apps)])) = fc
 	}
 	if meta > 0 {
-		lens, rest := raw[at:at+2*len(apps)], raw[at+2*len(apps):]
+		lens, rest := out[lensAt:lensAt+2*len(apps)], out[lensAt+2*len(apps):]
 		for i, ap := range apps {
 			lens[2*i], lens[2*i+1] = byte(len(ap.Meta)), byte(len(ap.Meta)>>8)
 			rest = rest[copy(rest, ap.Meta):]
 		}
 	}
-	b.applicants, b.nApps, b.metaBytes, b.hasFamilyCard = r, uint8(len(apps)), uint16(meta), fc != (FamilyCard{})
+	b.applicants, b.nApps, b.metaBytes, b.hasFamilyCard = r+ref(appsAt), uint8(len(apps)), uint16(meta), fc != (FamilyCard{})
+	return first
 }
+
+// align8 rounds n up to a multiple of 8, as the arena aligns what it
+// hands out, so that a NIK or a state may be read where it is.
+func align8(n int) int { return (n + 7) &^ 7 }
 
 // seats is the number of seats the booking takes while it holds any.
 func (b *booking) seats() int { return int(b.nApps) }

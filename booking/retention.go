@@ -163,11 +163,11 @@ func (m *machine) checkSteps(o *office, c *change) (snapshot, error) {
 	return s, nil
 }
 
-// rebuild writes into b's arena the history of the import c, checked by
-// checkSteps, each step made with next as live changes are, and returns
-// its last state.
-func (m *machine) rebuild(b *booking, c *change) *snapshot {
-	s := b.first(snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool})
+// rebuild writes into b's arena the history of the import c after its
+// first state, checked by checkSteps, each step made with next as live
+// changes are, and returns its last state.
+func (m *machine) rebuild(b *booking, first *snapshot, c *change) *snapshot {
+	s := first
 	for i := range c.steps {
 		st := &c.steps[i]
 		s = m.next(b, s, &change{op: st.op, at: st.at, date: st.date, slot: st.slot, text: st.text, reason: st.reason})
@@ -297,10 +297,9 @@ func (m *machine) archivedView(c *change, scratch *page) (ArchivedBooking, error
 		return ArchivedBooking{}, fmt.Errorf("%w: a booking before the code keys", ErrCorrupt)
 	}
 	scratch.arena = arena{}
-	b := &scratch.slots[a.seq&(pageSize-1)]
+	b := &scratch.slots[slotOf(a.seq)]
 	b.seq = a.seq
-	m.write(b, a, o)
-	b.publish(m.rebuild(b, a))
+	b.publish(m.rebuild(b, m.write(b, a, o), a))
 	v := ArchivedBooking{Booking: m.view(b, c.at), FamilyCard: b.familyCard().Digits(), ArchivedAt: time.Unix(0, c.at).In(m.loc(o))}
 	for _, ap := range v.Booking.Applicants {
 		v.Applicants = append(v.Applicants, ArchivedApplicant{NIK: ap.NIK.Digits(), Meta: ap.Meta})

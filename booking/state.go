@@ -102,16 +102,6 @@ func (b *booking) note(s *snapshot) string {
 // expiredNote is the note of every expiry.
 const expiredNote = "payment deadline passed"
 
-// first writes into b's arena b's first state, s, and returns it,
-// unpublished.
-func (b *booking) first(s snapshot) *snapshot {
-	r, raw := b.page().arena.alloc(snapshotBytes)
-	n := (*snapshot)(unsafe.Pointer(&raw[0]))
-	*n = s
-	n.ref, n.prev, n.textLen = r, 0, 0
-	return n
-}
-
 // record writes into b's arena the state after s: in state, at, with
 // text (the payment reference or the note; none for an expiry, see
 // note), and returns it, unpublished.
