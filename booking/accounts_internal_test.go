@@ -170,7 +170,7 @@ func fileTestBooking(sl *slab, seq uint64, account, key string) *booking {
 	if key != "" {
 		c.idem = &idempotency{key: key}
 	}
-	b.write(&b.page().arena, c)
+	b.fill(&b.page().arena, c)
 	sl.put(b)
 	return b
 }

@@ -165,7 +165,7 @@ func (m *machine) write(b *booking, c *change, o *office) *snapshot {
 	b.prevOfAccount = 0
 	b.deadline = c.deadline
 	b.officeID = uint16(o.id)
-	return b.write(&b.page().arena, c)
+	return b.fill(&b.page().arena, c)
 }
 
 // importBooking applies opImport: a booking brought in as it stands. Each

@@ -60,21 +60,20 @@ func (a *arena) alloc(n int) (ref, []byte) {
 		if si == 0 && off == 0 {
 			off = 8 // ref 0 names nothing
 		}
-		if off+size <= segmentBytes {
-			if si < uint64(len(a.segments())) && a.next.CompareAndSwap(cur, si<<32|(off+size)) {
-				if off < segmentBytes*3/4 && off+size >= segmentBytes*3/4 {
-					// Three quarters full: the next segment is
-					// allocated now, off the caller's locks (see
-					// slab.reserve).
-					go a.prepare()
-				}
-				return ref(si<<16 | off), a.bytes(ref(si<<16|off), n)
-			}
-			if si < uint64(len(a.segments())) {
-				continue // another allocation moved next
-			}
+		if si >= uint64(len(a.segments())) || off+size > segmentBytes {
+			a.grow(cur) // no segment yet, or cur's is full
+			continue
 		}
-		a.grow(cur)
+		if !a.next.CompareAndSwap(cur, si<<32|(off+size)) {
+			continue // another allocation moved next
+		}
+		if off < segmentBytes*3/4 && off+size >= segmentBytes*3/4 {
+			// Three quarters full: the next segment is allocated now,
+			// off the caller's locks (see slab.reserve).
+			go a.prepare()
+		}
+		r := ref(si<<16 | off)
+		return r, a.bytes(r, n)
 	}
 }
 

@@ -37,7 +37,7 @@ type booking struct {
 
 	// In the arena: the account's ID; the request's fingerprint (8
 	// bytes) and then the idempotency key, if the hold had one; the
-	// applicants (see writeApplicants).
+	// applicants (see fill).
 	account, idem, applicants ref
 	accountLen, keyLen        uint8 // AccountBytesMax and IdempotencyKeyBytesMax are 128
 	nApps                     uint8
@@ -150,7 +150,7 @@ func (b *booking) applicantsCopy() []Applicant {
 	return out
 }
 
-// write writes what b keeps of c, the change that makes it, into arena a,
+// fill writes what b keeps of c, the change that makes it, into arena a,
 // in one allocation: its first state (c's cell, Held at c.at), its
 // account, its idempotency key after the request's fingerprint, and its
 // applicants — the NIKs, 8 bytes each; the family card, if not the zero
@@ -159,7 +159,7 @@ func (b *booking) applicantsCopy() []Applicant {
 // One allocation, not one for each, because allocating is a
 // compare-and-swap on a word every core filling the page shares. The
 // caller has checked c against the limits (Hold, the decoder).
-func (b *booking) write(a *arena, c *change) *snapshot {
+func (b *booking) fill(a *arena, c *change) *snapshot {
 	apps, fc := c.applicants, c.familyCard
 	meta := 0
 	for _, ap := range apps {
