@@ -99,8 +99,8 @@ func (m *machine) hold(c *change) (uint64, error) {
 // takes the seats (when seated), gives the booking its number, its record
 // and c its place in the journal; only then can anyone find it, and it is
 // filed. history, if not nil, writes the booking's states after its first
-// into its record's arena and returns the last. An error leaves the seats, the NIKs, the numbers and
-// the journal as they were.
+// into its record's arena and returns the last. An error leaves the
+// seats, the NIKs, the numbers and the journal as they were.
 //
 // When a NIK is refused, the seats' own refusal, if any, comes first (see
 // Engine.Hold): it is judged while the NIKs are held, so both answers are

@@ -443,7 +443,10 @@ func (m *machine) view(b *booking, nowNs int64) Booking {
 	}
 	for h := s; h != nil; h = b.snap(h.prev) {
 		n--
-		e := Event{At: time.Unix(0, h.at).In(loc), State: h.state, Note: strings.Clone(b.note(h))}
+		e := Event{At: time.Unix(0, h.at).In(loc), State: h.state, Note: b.note(h)}
+		if h.textLen > 0 {
+			e.Note = strings.Clone(e.Note) // the arena's bytes stay the engine's
+		}
 		if h.reason != ReasonNone {
 			e.Reason = Reason{Kind: h.reason, Text: e.Note}
 		}
