@@ -110,7 +110,7 @@ func (b *booking) record(s *snapshot, state State, at int64, text string) *snaps
 		text = ""
 	}
 	// Every text is checked against its limit (Pay, Cancel, Reject, the
-	// decoder), all within textBytesMax; alloc refuses what is not.
+	// decoder), all within textBytesMax, which fits textLen and alloc.
 	r, raw := b.page().arena.alloc(snapshotBytes + len(text))
 	copy(raw[snapshotBytes:], text)
 	n := (*snapshot)(unsafe.Pointer(&raw[0]))
