@@ -154,27 +154,3 @@ type HoldRequest struct {
 	// under the same key fails with ErrIdempotencyConflict.
 	IdempotencyKey string
 }
-
-// appendApplicants appends copies of in to dst, their metadata in one
-// allocation shared by all of them (each capped at its own end, so that
-// an append to one never writes into the next).
-func appendApplicants(dst, in []Applicant) []Applicant {
-	total := 0
-	for _, a := range in {
-		total += len(a.Meta)
-	}
-	var meta []byte
-	if total > 0 {
-		meta = make([]byte, 0, total)
-	}
-	for _, a := range in {
-		var m []byte
-		if len(a.Meta) > 0 {
-			at := len(meta)
-			meta = append(meta, a.Meta...)
-			m = meta[at:len(meta):len(meta)]
-		}
-		dst = append(dst, Applicant{NIK: a.NIK, Meta: m})
-	}
-	return dst
-}

@@ -109,7 +109,7 @@ func (e *Engine) holdNow(req *HoldRequest, o *office, slot, pool uint8) (*bookin
 		deadline:   addNanos(nowNs, e.opts.HoldTTL),
 		idem:       idem,
 		// The new booking keeps its own copy (the caller may reuse its
-		// slices), made beside it in one allocation (newHold).
+		// slices), in its page's arena (machine.write).
 		applicants: req.Applicants,
 		familyCard: req.FamilyCard,
 	}
@@ -195,7 +195,21 @@ func (e *Engine) unpaidHolds(latest *booking, nowNs int64) int {
 // cloneApplicants copies the applicants, metadata included, so that the
 // caller may reuse its slices.
 func cloneApplicants(in []Applicant) []Applicant {
-	return appendApplicants(make([]Applicant, 0, len(in)), in)
+	out := make([]Applicant, len(in))
+	total := 0
+	for _, a := range in {
+		total += len(a.Meta)
+	}
+	meta := make([]byte, 0, total) // all the metadata in one allocation
+	for i, a := range in {
+		out[i].NIK = a.NIK
+		if len(a.Meta) > 0 {
+			at := len(meta)
+			meta = append(meta, a.Meta...)
+			out[i].Meta = meta[at:len(meta):len(meta)] // capped: an append never writes into the next
+		}
+	}
+	return out
 }
 
 // requestHash fingerprints what a HoldRequest asks for, to tell a replay
