@@ -20,8 +20,6 @@ import (
 type arena struct {
 	mu   sync.Mutex                 // serializes adding a segment
 	segs atomic.Pointer[[]*segment] // copied on write when a segment is added
-	// spare is the next segment, allocated ahead (see alloc), or nil.
-	spare atomic.Pointer[segment]
 	// next is where the next allocation goes: the segment's index in the
 	// high 32 bits, the offset in it in the low.
 	next atomic.Uint64
@@ -67,11 +65,6 @@ func (a *arena) alloc(n int) (ref, []byte) {
 		if !a.next.CompareAndSwap(cur, si<<32|(off+size)) {
 			continue // another allocation moved next
 		}
-		if off < segmentBytes*3/4 && off+size >= segmentBytes*3/4 {
-			// Three quarters full: the next segment is allocated now,
-			// off the caller's locks (see slab.reserve).
-			go a.prepare()
-		}
 		r := ref(si<<16 | off)
 		return r, a.bytes(r, n)
 	}
@@ -96,20 +89,9 @@ func (a *arena) grow(cur uint64) {
 	if si >= 1<<16 {
 		panic("booking: a page's arena is full") // see segmentBytes: unreachable within the named limits
 	}
-	seg := a.spare.Swap(nil)
-	if seg == nil {
-		seg = new(segment)
-	}
-	next := append(segs[:len(segs):len(segs)], seg)
+	next := append(segs[:len(segs):len(segs)], new(segment))
 	a.segs.Store(&next)
 	a.next.Store(si << 32)
-}
-
-// prepare allocates the spare segment, unless there is one.
-func (a *arena) prepare() {
-	if a.spare.Load() == nil {
-		a.spare.CompareAndSwap(nil, new(segment))
-	}
 }
 
 func (a *arena) segments() []*segment {

@@ -281,13 +281,6 @@ func exportArchive(ctx context.Context, o Options, read func(func(uint64, []byte
 	return n, err
 }
 
-// scratchFits checks that one booking, its history at historyMax states,
-// fills less than the three quarters of a segment at which alloc starts
-// allocating the next segment on a goroutine of its own: so emptying the
-// scratch page's arena for each archived booking (archivedView) never
-// races with one.
-var _ = [segmentBytes*3/4 - arenaBytesMax - historyMax*(snapshotBytes+textBytesMax+7)]struct{}{}
-
 // archivedView rebuilds the booking an opArchive carries, as written out,
 // in a record of scratch, whose arena it empties first: the view shares
 // nothing with it.
@@ -303,7 +296,7 @@ func (m *machine) archivedView(c *change, scratch *page) (ArchivedBooking, error
 	if m.codes.Load() == nil {
 		return ArchivedBooking{}, fmt.Errorf("%w: a booking before the code keys", ErrCorrupt)
 	}
-	scratch.arena = arena{} // no goroutine of alloc's has it: see scratchFits
+	scratch.arena = arena{}
 	b := &scratch.slots[slotOf(a.seq)]
 	b.seq = a.seq
 	b.publish(m.rebuild(b, m.write(b, a, o), a))
