@@ -73,7 +73,12 @@ func (e *Engine) Counts() Counts {
 	for i := range m.niks.shards {
 		sh := &m.niks.shards[i]
 		sh.mu.Lock()
-		c.NIKs += len(sh.entries)
+		c.NIKs += len(sh.latest)
+		for n := range sh.windows {
+			if _, ok := sh.latest[n]; !ok {
+				c.NIKs++
+			}
+		}
 		sh.mu.Unlock()
 	}
 	for i := range m.accounts.shards {
@@ -107,15 +112,13 @@ func (e *Engine) Indexes() (niks, latest, idem map[string]string) {
 	for i := range m.niks.shards {
 		sh := &m.niks.shards[i]
 		sh.mu.Lock()
-		for n, en := range sh.entries {
-			if en.latest != 0 {
-				b := m.slab.get(en.latest)
-				if b == nil {
-					niks[n.Digits()] = fmt.Sprintf("booking %d, not in the slab", en.latest)
-					continue
-				}
-				niks[n.Digits()] = b.codeString()
+		for n, latest := range sh.latest {
+			b := m.slab.get(latest)
+			if b == nil {
+				niks[n.Digits()] = fmt.Sprintf("booking %d, not in the slab", latest)
+				continue
 			}
+			niks[n.Digits()] = b.codeString()
 		}
 		sh.mu.Unlock()
 	}

@@ -127,7 +127,7 @@ func (m *machine) presize(records uint64) {
 		m.accounts.shards[i].latest = make(map[uint64]uint64, per)
 	}
 	for i := range m.niks.shards {
-		m.niks.shards[i].entries = make(map[NIK]nikEntry, per)
+		m.niks.shards[i].latest = make(map[NIK]uint64, per)
 	}
 }
 

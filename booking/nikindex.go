@@ -21,18 +21,52 @@ type nikIndex struct {
 	shards [shardCount]nikShard
 }
 
+// nikShard keeps the entries of its NIKs in two tables of integers, which
+// the collector never scans, millions of entries at a rush: each NIK's
+// latest booking, by sequence number (found in the slab, which keeps every
+// booking until the NIKs have let go of it: release comes before the
+// slab's removal, see machine.archive), and, apart, the re-apply instant
+// of the NIKs that have one. Apart, because at a rush almost none has one:
+// a table of 8-byte values costs a NIK about 30 bytes where one of 16-byte
+// entries cost 45.
 type nikShard struct {
-	mu      sync.Mutex // guards entries
-	entries map[NIK]nikEntry
-	_       [64 - 16]byte
+	mu      sync.Mutex     // guards the maps
+	latest  map[NIK]uint64 // the sequence number of the NIK's latest booking
+	windows map[NIK]int64  // nikEntry.reapplyFrom, for the NIKs whose is not 0
+	_       [64 - 24]byte
 }
 
-// nikEntry is what the engine knows about one NIK.
-//
-// It holds no pointer, so the collector never scans the index, millions of
-// entries at a rush: the latest booking is its sequence number, found in
-// the slab, which keeps every booking until the NIKs have let go of it
-// (release comes before the slab's removal, see machine.archive).
+// get returns n's entry; the caller holds mu.
+func (sh *nikShard) get(n NIK) nikEntry {
+	en := nikEntry{latest: sh.latest[n]}
+	if len(sh.windows) > 0 {
+		en.reapplyFrom = sh.windows[n]
+	}
+	return en
+}
+
+// set makes en n's entry, and forgets n when en holds nothing; the caller
+// holds mu.
+func (sh *nikShard) set(n NIK, en nikEntry) {
+	if en.latest != 0 {
+		if sh.latest == nil {
+			sh.latest = make(map[NIK]uint64)
+		}
+		sh.latest[n] = en.latest
+	} else {
+		delete(sh.latest, n)
+	}
+	if en.reapplyFrom != 0 {
+		if sh.windows == nil {
+			sh.windows = make(map[NIK]int64)
+		}
+		sh.windows[n] = en.reapplyFrom
+	} else if len(sh.windows) > 0 {
+		delete(sh.windows, n)
+	}
+}
+
+// nikEntry is what the engine knows about one NIK (nikShard keeps it).
 type nikEntry struct {
 	latest uint64 // the sequence number of the NIK's latest booking; 0 for none
 	// reapplyFrom is the instant, Unix ns, from which the NIK may hold a
@@ -84,7 +118,7 @@ func (x *nikIndex) claim(o *office, apps []Applicant, atNs int64, commit func(re
 	var next [ApplicantsMax]nikEntry
 	loc := x.m.loc(o)
 	for i, a := range apps {
-		en, err := x.judge(x.shards[x.shardOf(a.NIK)].entries[a.NIK], atNs, loc)
+		en, err := x.judge(x.shards[x.shardOf(a.NIK)].get(a.NIK), atNs, loc)
 		if err != nil {
 			refused := &ApplicantError{Index: i, Err: err}
 			if _, err := commit(refused); err != nil {
@@ -99,12 +133,8 @@ func (x *nikIndex) claim(o *office, apps []Applicant, atNs int64, commit func(re
 		return err
 	}
 	for i, a := range apps {
-		sh := &x.shards[x.shardOf(a.NIK)]
-		if sh.entries == nil {
-			sh.entries = make(map[NIK]nikEntry)
-		}
 		next[i].latest = seq
-		sh.entries[a.NIK] = next[i]
+		x.shards[x.shardOf(a.NIK)].set(a.NIK, next[i])
 	}
 	return nil
 }
@@ -166,14 +196,13 @@ func (x *nikIndex) release(b *booking, atNs int64) {
 	for _, n := range b.niks() {
 		sh := &x.shards[x.shardOf(n)]
 		sh.mu.Lock()
-		if en, ok := sh.entries[n]; ok && en.latest == b.seq {
+		if en := sh.get(n); en.latest == b.seq {
 			en = x.fold(en, b, s, use)
 			en.latest = 0
 			if en.reapplyFrom <= atNs {
-				delete(sh.entries, n)
-			} else {
-				sh.entries[n] = en
+				en.reapplyFrom = 0 // nothing left to keep
 			}
+			sh.set(n, en)
 		}
 		sh.mu.Unlock()
 	}
@@ -184,5 +213,5 @@ func (x *nikIndex) latest(n NIK) *booking {
 	sh := &x.shards[x.shardOf(n)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	return x.m.slab.get(sh.entries[n].latest)
+	return x.m.slab.get(sh.latest[n])
 }
