@@ -54,12 +54,17 @@ func (a *arena) alloc(n int) (ref, []byte) {
 	size := uint64(n+7) &^ 7
 	for {
 		cur := a.next.Load()
+		segs := a.segments()
 		si, off := cur>>32, cur&(1<<32-1)
 		if si == 0 && off == 0 {
 			off = 8 // ref 0 names nothing
 		}
-		if si >= uint64(len(a.segments())) || off+size > segmentBytes {
-			a.grow(cur) // no segment yet, or cur's is full
+		switch {
+		case si >= uint64(len(segs)):
+			a.grow(len(segs)) // segment si is being added, or there is none yet
+			continue
+		case off+size > segmentBytes:
+			a.grow(int(si) + 1) // segment si is full
 			continue
 		}
 		if !a.next.CompareAndSwap(cur, si<<32|(off+size)) {
@@ -70,28 +75,24 @@ func (a *arena) alloc(n int) (ref, []byte) {
 	}
 }
 
-// grow adds a segment unless another allocation already moved next past
-// cur, and points next at its start.
-func (a *arena) grow(cur uint64) {
+// grow adds segment number want, unless another allocation added it
+// already. It points next at the new segment's start before it publishes
+// the segment, so that nobody allocates in the segment before next names
+// its start: a later store would hand the same bytes out twice. (The first
+// segment starts where next already is, at 0.)
+func (a *arena) grow(want int) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.next.Load() != cur {
+	segs := a.segments()
+	if len(segs) > want {
 		return
 	}
-	var segs []*segment
-	if p := a.segs.Load(); p != nil {
-		segs = *p
-	}
-	si := cur >> 32
-	if uint64(len(segs)) > si {
-		si++ // cur's segment is full
-	}
-	if si >= 1<<16 {
+	if len(segs) >= 1<<16 {
 		panic("booking: a page's arena is full") // see segmentBytes: unreachable within the named limits
 	}
+	a.next.Store(uint64(len(segs)) << 32)
 	next := append(segs[:len(segs):len(segs)], new(segment))
 	a.segs.Store(&next)
-	a.next.Store(si << 32)
 }
 
 func (a *arena) segments() []*segment {
