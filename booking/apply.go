@@ -67,7 +67,7 @@ func (m *machine) hold(c *change) (uint64, error) {
 		return 0, err
 	}
 	// The booking's first state, until it has a record to be written in.
-	first := snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool}
+	first := firstState(c)
 	h := holder{o: o, n: len(c.applicants), seq: c.seq}
 	if !m.replaying {
 		// The quota-opening rush ends here for most callers: a sold-out
@@ -76,22 +76,7 @@ func (m *machine) hold(c *change) (uint64, error) {
 			return 0, err
 		}
 	}
-	if m.total.Add(1) > m.bookingsMax {
-		m.total.Add(-1)
-		return 0, fmt.Errorf("%w: limit %d", ErrTooManyBookings, m.bookingsMax)
-	}
-	if m.replaying {
-		if err := m.number(c); err != nil { // known already: name it in errors
-			m.total.Add(-1)
-			return 0, err
-		}
-	}
-	lsn, err := m.enter(c, h, &first, true, nil)
-	if err != nil {
-		m.total.Add(-1)
-		return 0, err
-	}
-	return lsn, nil
+	return m.enter(c, h, &first, true, nil)
 }
 
 // enter ends the making of a new booking of change c, whose seats are h
@@ -104,8 +89,20 @@ func (m *machine) hold(c *change) (uint64, error) {
 //
 // When a NIK is refused, the seats' own refusal, if any, comes first (see
 // Engine.Hold): it is judged while the NIKs are held, so both answers are
-// true of one instant.
+// true of one instant. Before the NIKs, the booking is counted against
+// bookingsMax, and in replay its stored number is checked, so that an
+// error names it.
 func (m *machine) enter(c *change, h holder, last *snapshot, seated bool, history func(b *booking, first *snapshot) *snapshot) (uint64, error) {
+	if m.total.Add(1) > m.bookingsMax {
+		m.total.Add(-1)
+		return 0, fmt.Errorf("%w: limit %d", ErrTooManyBookings, m.bookingsMax)
+	}
+	if m.replaying {
+		if err := m.number(c); err != nil {
+			m.total.Add(-1)
+			return 0, err
+		}
+	}
 	var lsn uint64
 	var b *booking
 	var s *snapshot
@@ -123,7 +120,10 @@ func (m *machine) enter(c *change, h holder, last *snapshot, seated bool, histor
 				return 0, err
 			}
 		}
-		err := m.number(c)
+		var err error
+		if !m.replaying {
+			err = m.number(c) // replay's was checked above
+		}
 		if err == nil {
 			b = m.slab.reserve(c.seq)
 			s = m.write(b, c, h.o)
@@ -149,6 +149,7 @@ func (m *machine) enter(c *change, h holder, last *snapshot, seated bool, histor
 		return b.seq, nil
 	})
 	if err != nil {
+		m.total.Add(-1)
 		return 0, err
 	}
 	m.accounts.add(b)
@@ -182,25 +183,10 @@ func (m *machine) importBooking(c *change) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if m.total.Add(1) > m.bookingsMax {
-		m.total.Add(-1)
-		return 0, fmt.Errorf("%w: limit %d", ErrTooManyBookings, m.bookingsMax)
-	}
-	if m.replaying {
-		if err := m.number(c); err != nil { // known already: name it in errors
-			m.total.Add(-1)
-			return 0, err
-		}
-	}
 	h := holder{o: o, n: len(c.applicants), seq: c.seq}
-	lsn, err := m.enter(c, h, &last, last.state.holdsSeats(), func(b *booking, first *snapshot) *snapshot {
+	return m.enter(c, h, &last, last.state.holdsSeats(), func(b *booking, first *snapshot) *snapshot {
 		return m.rebuild(b, first, c)
 	})
-	if err != nil {
-		m.total.Add(-1)
-		return 0, err
-	}
-	return lsn, nil
 }
 
 // number gives a new booking its sequence number in c.seq: the next

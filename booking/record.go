@@ -107,11 +107,9 @@ func (b *booking) key() (key string, hash uint64, ok bool) {
 }
 
 // niks returns b's applicants' NIKs, in the arena: the caller keeps the
-// slice only while it keeps b.
+// slice only while it keeps b. A booking has at least one (Hold, the
+// decoder).
 func (b *booking) niks() []NIK {
-	if b.nApps == 0 {
-		return nil // only an index's test makes one
-	}
 	raw := b.page().arena.bytes(b.applicants, 8*int(b.nApps))
 	return unsafe.Slice((*NIK)(unsafe.Pointer(&raw[0])), int(b.nApps))
 }
@@ -121,7 +119,7 @@ func (b *booking) familyCard() FamilyCard {
 	if !b.hasFamilyCard {
 		return FamilyCard{}
 	}
-	raw := b.page().arena.bytes(b.applicants+ref(8*b.nApps), 8)
+	raw := b.page().arena.bytes(b.applicants+ref(8*b.nApps), 8) // after the NIKs
 	return *(*FamilyCard)(unsafe.Pointer(&raw[0]))
 }
 
@@ -136,10 +134,7 @@ func (b *booking) applicantsCopy() []Applicant {
 	if b.metaBytes == 0 {
 		return out
 	}
-	at := 8 * len(niks)
-	if b.hasFamilyCard {
-		at += 8
-	}
+	at := lensAt(len(niks), b.hasFamilyCard)
 	raw := b.page().arena.bytes(b.applicants, at+2*len(niks)+int(b.metaBytes))
 	lens, meta := raw[at:at+2*len(niks)], append([]byte(nil), raw[at+2*len(niks):]...)
 	for i := range out {
@@ -165,11 +160,8 @@ func (b *booking) fill(a *arena, c *change) *snapshot {
 	for _, ap := range apps {
 		meta += len(ap.Meta)
 	}
-	appsBytes := 8 * len(apps)
-	if fc != (FamilyCard{}) {
-		appsBytes += 8
-	}
-	lensAt := appsBytes
+	lensOff := lensAt(len(apps), fc != (FamilyCard{}))
+	appsBytes := lensOff
 	if meta > 0 {
 		appsBytes += 2*len(apps) + meta
 	}
@@ -183,7 +175,8 @@ func (b *booking) fill(a *arena, c *change) *snapshot {
 	r, raw := a.alloc(appsAt + appsBytes)
 
 	first := (*snapshot)(unsafe.Pointer(&raw[0]))
-	*first = snapshot{ref: r, at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool}
+	*first = firstState(c)
+	first.ref = r
 	copy(raw[accountAt:], c.account)
 	b.account, b.accountLen = r+ref(accountAt), uint8(len(c.account))
 	b.idem, b.keyLen = 0, 0
@@ -200,7 +193,7 @@ func (b *booking) fill(a *arena, c *change) *snapshot {
 		*(*FamilyCard)(unsafe.Pointer(&out[8*len(apps)])) = fc
 	}
 	if meta > 0 {
-		lens, rest := out[lensAt:lensAt+2*len(apps)], out[lensAt+2*len(apps):]
+		lens, rest := out[lensOff:lensOff+2*len(apps)], out[lensOff+2*len(apps):]
 		for i, ap := range apps {
 			lens[2*i], lens[2*i+1] = byte(len(ap.Meta)), byte(len(ap.Meta)>>8)
 			rest = rest[copy(rest, ap.Meta):]
@@ -208,6 +201,15 @@ func (b *booking) fill(a *arena, c *change) *snapshot {
 	}
 	b.applicants, b.nApps, b.metaBytes, b.hasFamilyCard = r+ref(appsAt), uint8(len(apps)), uint16(meta), fc != (FamilyCard{})
 	return first
+}
+
+// lensAt returns where, in a booking's applicants, the metadata lengths
+// start: after n NIKs and the family card, if it has one.
+func lensAt(n int, hasFamilyCard bool) int {
+	if hasFamilyCard {
+		return 8*n + 8
+	}
+	return 8 * n
 }
 
 // align8 rounds n up to a multiple of 8, as the arena aligns what it

@@ -146,7 +146,7 @@ func (m *machine) checkSteps(o *office, c *change) (snapshot, error) {
 	if err := m.checkCell(o, c.slot, c.pool); err != nil {
 		return snapshot{}, err
 	}
-	s := snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool}
+	s := firstState(c)
 	for i := range c.steps {
 		st := &c.steps[i]
 		if err := can(st.op, s.state); err != nil {

@@ -49,6 +49,12 @@ var (
 	_ = [arenaBytesMax + 1]struct{}{}[snapshotBytes+textBytesMax]
 )
 
+// firstState returns the state a booking that c makes starts in: Held at
+// c.at, in c's cell. It is on the heap (ref 0) until fill writes it.
+func firstState(c *change) snapshot {
+	return snapshot{at: c.at, state: moves[opHold].to, date: c.date, slot: c.slot, pool: c.pool}
+}
+
 // snap returns b's state at r, nil for the zero ref.
 func (b *booking) snap(r ref) *snapshot {
 	if r == 0 {
