@@ -22,16 +22,14 @@ const shardCount = 64
 // accounts on different cores apart.
 //
 // The index holds no pointer for the collector to trace through millions
-// of accounts: an account is found by a 64-bit hash of its ID, and its
-// latest booking is a sequence number, found in the slab, which keeps a
-// booking until the index has let go of it (remove comes before the
-// slab's removal, see machine.archive). The booking found is checked to
-// be the account's: two accounts whose hashes are equal (among ten
-// million accounts, odds of about 3 in a million that any two are; the
-// seed is the process's own, so nobody can choose IDs that collide)
-// cannot share an entry, and the second one goes to a small map by ID
-// (spill). Idempotency keys are filed the same way, by a hash of the
-// account and the key (idem, idemSpill).
+// of accounts: an account is filed under a 64-bit hash of its ID in a
+// seqTable, and its latest booking is a sequence number, found in the
+// slab, which keeps a booking until the index has let go of it (remove
+// comes before the slab's removal, see machine.archive). An entry is told
+// to be the account's by its booking, so accounts whose hashes are equal
+// (the seed is the process's own, so nobody can choose IDs that collide)
+// are entries side by side. Idempotency keys are filed the same way, by a
+// hash of the account and the key.
 type accountIndex struct {
 	seed maphash.Seed
 	// mask is ANDed into every hash: all ones, except in a test that
@@ -42,16 +40,10 @@ type accountIndex struct {
 }
 
 type accountShard struct {
-	mu        sync.Mutex         // guards the maps, and serializes holds
-	latest    map[uint64]uint64  // hash of the account → its latest booking's number
-	spill     map[string]uint64  // account → latest, for an account whose hash another account has in latest
-	idem      map[uint64]uint64  // hash of account and key → the booking made under the key
-	idemSpill map[idemKey]uint64 // the same, for a key whose hash another key has in idem
-	_         [64 - 40]byte
-}
-
-type idemKey struct {
-	account, key string
+	mu     sync.Mutex // guards the tables, and serializes holds
+	latest seqTable   // hash of the account → its latest booking's number
+	idem   seqTable   // hash of account and key → the booking made under the key
+	_      [128 - 8 - 2*40]byte
 }
 
 func newAccountIndex(s *slab) *accountIndex {
@@ -75,7 +67,8 @@ func (x *accountIndex) shard(account string) *accountShard {
 	return s
 }
 
-// locate returns the shard of account and its hash, for latestAt.
+// locate returns the shard of account and its hash, for latestAt. The
+// shard is the hash's low bits, the table's slot its top ones.
 func (x *accountIndex) locate(account string) (*accountShard, uint64) {
 	h := x.hash(account)
 	return &x.shards[h%shardCount], h
@@ -84,15 +77,25 @@ func (x *accountIndex) locate(account string) (*accountShard, uint64) {
 // latestAt returns the latest booking of account, whose hash is h and
 // shard s (locate), or nil; the caller holds s.
 func (x *accountIndex) latestAt(s *accountShard, h uint64, account string) *booking {
-	if seq, ok := s.latest[h]; ok {
-		if b := x.slab.get(seq); b != nil && b.accountID() == account {
-			return b
-		}
+	seq, _ := s.latest.get(h, x.madeBy(account))
+	return x.slab.get(seq) // 0, no entry, finds nothing
+}
+
+// madeBy returns the match of account's entries: their booking is the
+// account's.
+func (x *accountIndex) madeBy(account string) func(seq uint64) bool {
+	return func(seq uint64) bool {
+		b := x.slab.get(seq)
+		return b != nil && b.accountID() == account
 	}
-	if seq, ok := s.spill[account]; ok {
-		return x.slab.get(seq)
+}
+
+// madeUnderKey returns the match of the entries of account's key key.
+func (x *accountIndex) madeUnderKey(account, key string) func(seq uint64) bool {
+	return func(seq uint64) bool {
+		b := x.slab.get(seq)
+		return b != nil && b.madeUnder(account, key)
 	}
-	return nil
 }
 
 // prev returns the booking the account of b made before b, or nil; the
@@ -107,13 +110,8 @@ func (x *accountIndex) prev(b *booking) *booking {
 // idemBooking returns the booking account made under the idempotency key
 // key, or nil; the caller holds the account's shard s.
 func (x *accountIndex) idemBooking(s *accountShard, account, key string) *booking {
-	if b := x.slab.get(s.idem[x.idemHash(account, key)]); b != nil && b.madeUnder(account, key) {
-		return b
-	}
-	if seq, ok := s.idemSpill[idemKey{account, key}]; ok {
-		return x.slab.get(seq)
-	}
-	return nil
+	seq, _ := s.idem.get(x.idemHash(account, key), x.madeUnderKey(account, key))
+	return x.slab.get(seq)
 }
 
 // madeUnder reports whether b was made by account under the idempotency
@@ -128,59 +126,11 @@ func (b *booking) madeUnder(account, key string) bool {
 func (x *accountIndex) add(b *booking) {
 	account := b.accountID()
 	s, h := x.locate(account)
-	x.file(s, h, b, account)
-	key, _, ok := b.key()
-	if !ok {
-		return
-	}
-	ih := x.idemHash(account, key)
-	if p := x.slab.get(s.idem[ih]); p != nil && !p.madeUnder(account, key) {
-		// Another key has the hash's entry.
-		if s.idemSpill == nil {
-			s.idemSpill = make(map[idemKey]uint64)
-		}
-		s.idemSpill[idemKey{account, key}] = b.seq
-		return
-	}
-	if s.idem == nil {
-		s.idem = make(map[uint64]uint64)
-	}
-	s.idem[ih] = b.seq
-}
-
-// file makes b the latest booking of its account, whose hash is h and
-// shard s, after the one before it (link). It probes the table twice,
-// once to read the account's entry and once to write it: a table of
-// millions of accounts misses the cache on each.
-func (x *accountIndex) file(s *accountShard, h uint64, b *booking, account string) {
-	// An account once spilled stays there until it has no booking left
-	// (remove): it is in latest or in spill, never both.
-	if prev, ok := s.spill[account]; ok {
-		x.link(b, prev)
-		s.spill[account] = b.seq
-		return
-	}
-	if s.latest == nil {
-		s.latest = make(map[uint64]uint64)
-	}
-	if p := x.slab.get(s.latest[h]); p != nil { // 0, no entry, finds nothing
-		if p.accountID() != account {
-			// Another account has the hash's entry.
-			if s.spill == nil {
-				s.spill = make(map[string]uint64)
-			}
-			s.spill[account] = b.seq
-			return
-		}
-		x.link(b, p.seq)
-	}
-	s.latest[h] = b.seq
-}
-
-// link makes the booking numbered prev the one b's account made before b.
-func (x *accountIndex) link(b *booking, prev uint64) {
-	if x.slab.get(prev) != nil {
+	if prev := s.latest.set(h, b.seq, x.madeBy(account)); prev != 0 && x.slab.get(prev) != nil {
 		b.prevOfAccount = prev
+	}
+	if key, _, ok := b.key(); ok {
+		s.idem.set(x.idemHash(account, key), b.seq, x.madeUnderKey(account, key))
 	}
 }
 
@@ -207,27 +157,16 @@ func (x *accountIndex) remove(b *booking) {
 	s, h := x.locate(account)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	isB := func(seq uint64) bool { return seq == b.seq }
 	if key, _, ok := b.key(); ok {
-		ih := x.idemHash(account, key)
-		if s.idem[ih] == b.seq {
-			delete(s.idem, ih)
-		}
-		if k := (idemKey{account, key}); s.idemSpill[k] == b.seq {
-			delete(s.idemSpill, k)
-		}
+		s.idem.remove(x.idemHash(account, key), isB)
 	}
 	latest := x.latestAt(s, h, account)
 	if latest == b {
-		_, spilled := s.spill[account]
-		switch prev := b.prevOfAccount; {
-		case spilled && prev == 0:
-			delete(s.spill, account)
-		case spilled:
-			s.spill[account] = prev
-		case prev == 0:
-			delete(s.latest, h)
-		default:
-			s.latest[h] = prev
+		if prev := b.prevOfAccount; prev != 0 {
+			s.latest.set(h, prev, isB)
+		} else {
+			s.latest.remove(h, isB)
 		}
 		return
 	}

@@ -327,15 +327,12 @@ func (m *machine) take(h holder, s *snapshot, atNs int64) error {
 	return m.ask(h, s, atNs, true)
 }
 
-// seatsFor returns, allocating nothing, the refusal of n seats in a cell
-// of office o as of atNs — or nil when they fit, or may: a full cell with
-// holds overdue, which take (ask) expires first.
+// seatsFor returns the refusal of n seats in a cell of office o as of
+// atNs, or nil when they fit: fits for a hold not made yet. It allocates
+// nothing unless the cell is full with holds overdue, which it expires
+// first, so that its answer is the one take would give.
 func (m *machine) seatsFor(o *office, d calendar.Date, slot, pool uint8, n int, atNs int64) error {
-	err := m.ledger.Fits(o.id, d, int(slot), int(pool), n, time.Unix(0, atNs))
-	if err == quota.ErrFull && m.holds.due(atNs) {
-		return nil
-	}
-	return err
+	return m.fits(holder{o: o, n: n}, &snapshot{date: d, slot: slot, pool: pool}, atNs)
 }
 
 // fits returns the error take would return, taking nothing.

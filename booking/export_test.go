@@ -73,9 +73,9 @@ func (e *Engine) Counts() Counts {
 	for i := range m.niks.shards {
 		sh := &m.niks.shards[i]
 		sh.mu.Lock()
-		c.NIKs += len(sh.latest)
+		c.NIKs += sh.latest.len()
 		for n := range sh.windows {
-			if _, ok := sh.latest[n]; !ok {
+			if m.niks.get(sh, n, m.niks.hash(n)).latest == 0 {
 				c.NIKs++
 			}
 		}
@@ -84,8 +84,8 @@ func (e *Engine) Counts() Counts {
 	for i := range m.accounts.shards {
 		sh := &m.accounts.shards[i]
 		sh.mu.Lock()
-		c.Accounts += len(sh.latest)
-		c.IdemKeys += len(sh.idem)
+		c.Accounts += sh.latest.len()
+		c.IdemKeys += sh.idem.len()
 		sh.mu.Unlock()
 	}
 	m.slab.all(func(*booking) { c.Slab++ })
@@ -112,13 +112,27 @@ func (e *Engine) Indexes() (niks, latest, idem map[string]string) {
 	for i := range m.niks.shards {
 		sh := &m.niks.shards[i]
 		sh.mu.Lock()
-		for n, latest := range sh.latest {
-			b := m.slab.get(latest)
-			if b == nil {
-				niks[n.Digits()] = fmt.Sprintf("booking %d, not in the slab", latest)
+		for _, e := range sh.latest.slots {
+			if e == 0 {
 				continue
 			}
-			niks[n.Digits()] = b.codeString()
+			// The entry's NIK is the booking's whose hash has its tag.
+			seq, nik := e&seqMask, ""
+			b := m.slab.get(seq)
+			if b == nil {
+				niks[fmt.Sprintf("an entry of booking %d", seq)] = "not in the slab"
+				continue
+			}
+			for _, n := range b.niks() {
+				if m.niks.hash(n)>>seqBits == e>>seqBits {
+					nik = n.Digits()
+				}
+			}
+			if nik == "" {
+				niks[fmt.Sprintf("an entry of booking %d", seq)] = "for none of its NIKs"
+				continue
+			}
+			niks[nik] = b.codeString()
 		}
 		sh.mu.Unlock()
 	}
@@ -131,27 +145,25 @@ func (e *Engine) Indexes() (niks, latest, idem map[string]string) {
 			}
 			return fmt.Sprintf("booking %d, not in the slab", seq)
 		}
-		for _, seq := range sh.latest {
-			if b := m.slab.get(seq); b != nil {
-				latest[b.accountID()] = code(seq)
-			} else {
-				latest[fmt.Sprint("unknown account of ", seq)] = code(seq)
-			}
-		}
-		for a, seq := range sh.spill {
-			latest[a] = code(seq)
-		}
-		for _, seq := range sh.idem {
-			if b := m.slab.get(seq); b != nil {
-				if key, _, ok := b.key(); ok {
-					idem[b.accountID()+"\x00"+key] = code(seq)
-					continue
+		for _, e := range sh.latest.slots {
+			if seq := e & seqMask; e != 0 {
+				if b := m.slab.get(seq); b != nil {
+					latest[b.accountID()] = code(seq)
+				} else {
+					latest[fmt.Sprint("unknown account of ", seq)] = code(seq)
 				}
 			}
-			idem[fmt.Sprint("unknown key of ", seq)] = code(seq)
 		}
-		for k, seq := range sh.idemSpill {
-			idem[k.account+"\x00"+k.key] = code(seq)
+		for _, e := range sh.idem.slots {
+			if seq := e & seqMask; e != 0 {
+				if b := m.slab.get(seq); b != nil {
+					if key, _, ok := b.key(); ok {
+						idem[b.accountID()+"\x00"+key] = code(seq)
+						continue
+					}
+				}
+				idem[fmt.Sprint("unknown key of ", seq)] = code(seq)
+			}
 		}
 		sh.mu.Unlock()
 	}

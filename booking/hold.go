@@ -23,13 +23,13 @@ import (
 // (ErrBadNIK when unset, ErrDuplicateNIK when listed twice: an
 // *ApplicantError), the metadata size (ErrMetadataTooLarge), an earlier
 // request under the same idempotency key (the same booking back, or
-// ErrIdempotencyConflict), the account's unpaid holds (ErrTooManyHolds),
-// the seats (quota.ErrPast, ErrOutsideHorizon, ErrClosed, ErrNotOpened,
-// ErrNoQuota, ErrFull: looked at before anything is built, so that the
-// rush's common answer costs no allocation), Options.BookingsMax
-// (ErrTooManyBookings), and each NIK's other bookings (ErrNIKBooked,
-// reschedule.ErrReapplyTooSoon, as an *ApplicantError). A refusal
-// changes nothing.
+// ErrIdempotencyConflict), the seats (quota.ErrPast, ErrOutsideHorizon,
+// ErrClosed, ErrNotOpened, ErrNoQuota, ErrFull: looked at before anything
+// is built or any lock taken, so that the rush's common answer costs no
+// allocation and no wait), the account's unpaid holds (ErrTooManyHolds),
+// Options.BookingsMax (ErrTooManyBookings), and each NIK's other bookings
+// (ErrNIKBooked, reschedule.ErrReapplyTooSoon, as an *ApplicantError). A
+// refusal changes nothing.
 //
 // When the cell is full, Hold first expires the holds whose deadline has
 // passed, so an expired hold never keeps a seat from anyone.
@@ -78,6 +78,18 @@ func (e *Engine) holdNow(req *HoldRequest, o *office, slot, pool uint8) (*bookin
 	if req.IdempotencyKey != "" {
 		idem = &idempotency{key: req.IdempotencyKey, hash: requestHash(req, slot)}
 	}
+	// The quota-opening rush ends at the seats for most callers: a
+	// sold-out cell costs a lookup and an atomic load. A request without
+	// an idempotency key asks before it takes its account's lock, so that
+	// the rush's refusals do not queue on it; one with a key looks for an
+	// earlier request under it first, since a retry of the hold that took
+	// the last seat is owed that booking, not ErrFull.
+	seats := func() error { return e.m.seatsFor(o, req.Date, slot, pool, len(req.Applicants), nowNs) }
+	if idem == nil {
+		if err := seats(); err != nil {
+			return nil, 0, err
+		}
+	}
 	sh, h := e.m.accounts.locate(req.Account)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -88,14 +100,12 @@ func (e *Engine) holdNow(req *HoldRequest, o *office, slot, pool uint8) (*bookin
 			}
 			return b, b.lastLSN(), nil
 		}
+		if err := seats(); err != nil {
+			return nil, 0, err
+		}
 	}
 	if e.unpaidHolds(e.m.accounts.latestAt(sh, h, req.Account), nowNs) >= e.opts.MaxHoldsPerAccount {
 		return nil, 0, fmt.Errorf("%w: limit %d", ErrTooManyHolds, e.opts.MaxHoldsPerAccount)
-	}
-	// The quota-opening rush ends here for most callers: a sold-out cell
-	// costs a lookup and an atomic load.
-	if err := e.m.seatsFor(o, req.Date, slot, pool, len(req.Applicants), nowNs); err != nil {
-		return nil, 0, err
 	}
 	c := change{
 		op:         opHold,

@@ -137,6 +137,18 @@ func TestIdempotency(t *testing.T) {
 	_, err = e.Hold(bg, other)
 	require.NoError(t, err)
 	require.Equal(t, 3, cellLeft(t, e, kt.Dec10, 0, 0), "two bookings, two seats")
+
+	// Once the cell is full, a retry is still owed its booking: the key
+	// is looked up before the seats.
+	for i := range 3 {
+		_, err := e.Hold(bg, kt.HoldRequest(t, 10+i))
+		require.NoError(t, err)
+	}
+	_, err = e.Hold(bg, kt.HoldRequest(t, 20))
+	require.ErrorIs(t, err, quota.ErrFull)
+	b, err = e.Hold(bg, req)
+	require.NoError(t, err)
+	require.Equal(t, a, b)
 }
 
 func TestReapplyWindow(t *testing.T) {
@@ -398,7 +410,13 @@ func advHoldReplayCalls(t *testing.T) []advCall {
 			r.Account, r.IdempotencyKey, r.Applicants[0].Meta = f.held.Account, advHeldKey, []byte(advMiB)
 		}),
 		hold("replayed key, too many holds", ErrIdempotencyConflict, -1, func(f *advFixture, r *HoldRequest) { r.Account, r.IdempotencyKey = f.held.Account, advHeldKey }),
-		hold("too many holds, full", ErrTooManyHolds, -1, func(f *advFixture, r *HoldRequest) { r.Account, r.Applicants = f.held.Account, aps(100, 5) }),
+		hold("replayed key, full", ErrIdempotencyConflict, -1, func(f *advFixture, r *HoldRequest) {
+			r.Account, r.IdempotencyKey, r.Applicants = f.held.Account, advHeldKey, aps(100, 5)
+		}),
+		hold("full, too many holds", quota.ErrFull, -1, func(f *advFixture, r *HoldRequest) { r.Account, r.Applicants = f.held.Account, aps(100, 5) }),
+		hold("too many holds, NIK booked", ErrTooManyHolds, -1, func(f *advFixture, r *HoldRequest) {
+			r.Account, r.Applicants = f.held.Account, []Applicant{{NIK: f.held.Applicants[0].NIK}}
+		}),
 		hold("a Saturday in the past", quota.ErrPast, -1, func(_ *advFixture, r *HoldRequest) { r.Date = calendar.NewDate(2026, 10, 31) }),
 		hold("full, NIK booked", quota.ErrFull, -1, func(f *advFixture, r *HoldRequest) {
 			r.Applicants = append(aps(100, 3), Applicant{NIK: f.held.Applicants[0].NIK})

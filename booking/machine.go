@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"maps"
 	"strconv"
@@ -110,7 +111,7 @@ func newMachine(o *Options, j journal.Journal) *machine {
 		collectionDays: o.CollectionServiceDays,
 		feed:           newFeed(o.FeedBuffered),
 	}
-	m.niks.m = m
+	m.niks.m, m.niks.seed = m, maphash.MakeSeed()
 	m.slab.m = m
 	m.accounts = newAccountIndex(&m.slab)
 	return m
@@ -124,10 +125,10 @@ func (m *machine) presize(records uint64) {
 	n := int(min(records, uint64(m.bookingsMax)))
 	per := n/shardCount + 1
 	for i := range m.accounts.shards {
-		m.accounts.shards[i].latest = make(map[uint64]uint64, per)
+		m.accounts.shards[i].latest.reserve(per)
 	}
 	for i := range m.niks.shards {
-		m.niks.shards[i].latest = make(map[NIK]uint64, per)
+		m.niks.shards[i].latest.reserve(per)
 	}
 }
 

@@ -219,10 +219,10 @@ func TestEngineModel(t *testing.T) {
 				for _, k := range who {
 					req.Applicants = append(req.Applicants, Applicant{NIK: niks[k]})
 				}
-				var want error
-				if m.unpaid(acc) >= m.maxHolds {
+				want := m.seatErr(d, slot, pool, len(who))
+				if want == nil && m.unpaid(acc) >= m.maxHolds {
 					want = ErrTooManyHolds
-				} else if want = m.seatErr(d, slot, pool, len(who)); want == nil {
+				} else if want == nil {
 					for _, k := range who {
 						if want = m.nikErr(k); want != nil {
 							break

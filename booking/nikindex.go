@@ -1,6 +1,7 @@
 package booking
 
 import (
+	"hash/maphash"
 	"slices"
 	"sync"
 	"time"
@@ -18,27 +19,29 @@ import (
 // is not told when a booking ends.
 type nikIndex struct {
 	m      *machine // for the office zones, the policy and expiry
+	seed   maphash.Seed
 	shards [shardCount]nikShard
 }
 
-// nikShard keeps the entries of its NIKs in two tables of integers, which
-// the collector never scans, millions of entries at a rush: each NIK's
-// latest booking, by sequence number (found in the slab, which keeps every
+// nikShard keeps the entries of its NIKs in two tables the collector never
+// scans, millions of entries at a rush: each NIK's latest booking, by
+// sequence number in a seqTable (found in the slab, which keeps every
 // booking until the NIKs have let go of it: release comes before the
 // slab's removal, see machine.archive), and, apart, the re-apply instant
-// of the NIKs that have one. Apart, because at a rush almost none has one:
-// a table of 8-byte values costs a NIK about 30 bytes where one of 16-byte
-// entries cost 45.
+// of the NIKs that have one. Apart, because at a rush almost none has one.
+// A NIK's entry is told from others with its tag by its booking, which
+// lists the NIK (nikIndex.of).
 type nikShard struct {
-	mu      sync.Mutex     // guards the maps
-	latest  map[NIK]uint64 // the sequence number of the NIK's latest booking
-	windows map[NIK]int64  // nikEntry.reapplyFrom, for the NIKs whose is not 0
-	_       [64 - 24]byte
+	mu      sync.Mutex    // guards the tables
+	latest  seqTable      // hash of the NIK → the sequence number of its latest booking
+	windows map[NIK]int64 // nikEntry.reapplyFrom, for the NIKs whose is not 0
+	_       [128 - 8 - 40 - 8]byte
 }
 
-// get returns n's entry; the caller holds mu.
-func (sh *nikShard) get(n NIK) nikEntry {
-	en := nikEntry{latest: sh.latest[n]}
+// get returns n's entry, whose hash is h; the caller holds sh.mu.
+func (x *nikIndex) get(sh *nikShard, n NIK, h uint64) nikEntry {
+	en := nikEntry{}
+	en.latest, _ = sh.latest.get(h, x.of(n))
 	if len(sh.windows) > 0 {
 		en.reapplyFrom = sh.windows[n]
 	}
@@ -46,15 +49,12 @@ func (sh *nikShard) get(n NIK) nikEntry {
 }
 
 // set makes en n's entry, and forgets n when en holds nothing; the caller
-// holds mu.
-func (sh *nikShard) set(n NIK, en nikEntry) {
+// holds sh.mu.
+func (x *nikIndex) set(sh *nikShard, n NIK, h uint64, en nikEntry) {
 	if en.latest != 0 {
-		if sh.latest == nil {
-			sh.latest = make(map[NIK]uint64)
-		}
-		sh.latest[n] = en.latest
+		sh.latest.set(h, en.latest, x.of(n))
 	} else {
-		delete(sh.latest, n)
+		sh.latest.remove(h, x.of(n))
 	}
 	if en.reapplyFrom != 0 {
 		if sh.windows == nil {
@@ -63,6 +63,14 @@ func (sh *nikShard) set(n NIK, en nikEntry) {
 		sh.windows[n] = en.reapplyFrom
 	} else if len(sh.windows) > 0 {
 		delete(sh.windows, n)
+	}
+}
+
+// of returns the match of n's entry: its booking lists n.
+func (x *nikIndex) of(n NIK) func(seq uint64) bool {
+	return func(seq uint64) bool {
+		b := x.m.slab.get(seq)
+		return b != nil && slices.Contains(b.niks(), n)
 	}
 }
 
@@ -75,9 +83,15 @@ type nikEntry struct {
 	reapplyFrom int64
 }
 
-func (x *nikIndex) shardOf(n NIK) int {
-	// NIK digits are structured (province first); mix before picking.
-	return int((n.n * 0x9E3779B97F4A7C15) >> 58)
+// hash returns n's hash: seeded, so that nobody can choose NIKs that
+// crowd one shard or one run of a table.
+func (x *nikIndex) hash(n NIK) uint64 { return maphash.Comparable(x.seed, n.n) }
+
+// locate returns the shard of n and its hash. The shard is the hash's low
+// bits, the table's slot its top ones.
+func (x *nikIndex) locate(n NIK) (*nikShard, uint64) {
+	h := x.hash(n)
+	return &x.shards[h%shardCount], h
 }
 
 // claim makes a new booking at office o, whose applicants are apps, the
@@ -96,10 +110,12 @@ func (x *nikIndex) shardOf(n NIK) int {
 // while the NIKs stand still. A latest booking whose expiry or no-show is
 // due is recorded first (live), so that it is judged as reads show it.
 func (x *nikIndex) claim(o *office, apps []Applicant, atNs int64, commit func(refused error) (seq uint64, err error)) error {
+	var hashes [ApplicantsMax]uint64
 	var held [ApplicantsMax]int // the shards to lock, ascending, once each
 	n := 0
-	for _, a := range apps {
-		i := x.shardOf(a.NIK)
+	for k, a := range apps {
+		hashes[k] = x.hash(a.NIK)
+		i := int(hashes[k] % shardCount)
 		if !slices.Contains(held[:n], i) {
 			held[n] = i
 			n++
@@ -118,7 +134,8 @@ func (x *nikIndex) claim(o *office, apps []Applicant, atNs int64, commit func(re
 	var next [ApplicantsMax]nikEntry
 	loc := x.m.loc(o)
 	for i, a := range apps {
-		en, err := x.judge(x.shards[x.shardOf(a.NIK)].get(a.NIK), atNs, loc)
+		h := hashes[i]
+		en, err := x.judge(x.get(&x.shards[h%shardCount], a.NIK, h), atNs, loc)
 		if err != nil {
 			refused := &ApplicantError{Index: i, Err: err}
 			if _, err := commit(refused); err != nil {
@@ -134,7 +151,8 @@ func (x *nikIndex) claim(o *office, apps []Applicant, atNs int64, commit func(re
 	}
 	for i, a := range apps {
 		next[i].latest = seq
-		x.shards[x.shardOf(a.NIK)].set(a.NIK, next[i])
+		h := hashes[i]
+		x.set(&x.shards[h%shardCount], a.NIK, h, next[i])
 	}
 	return nil
 }
@@ -194,15 +212,15 @@ func (x *nikIndex) release(b *booking, atNs int64) {
 	s := b.state()
 	use := b.nikUse(s, atNs, x.m.loc(b.office()))
 	for _, n := range b.niks() {
-		sh := &x.shards[x.shardOf(n)]
+		sh, h := x.locate(n)
 		sh.mu.Lock()
-		if en := sh.get(n); en.latest == b.seq {
+		if en := x.get(sh, n, h); en.latest == b.seq {
 			en = x.fold(en, b, s, use)
 			en.latest = 0
 			if en.reapplyFrom <= atNs {
 				en.reapplyFrom = 0 // nothing left to keep
 			}
-			sh.set(n, en)
+			x.set(sh, n, h, en)
 		}
 		sh.mu.Unlock()
 	}
@@ -210,8 +228,8 @@ func (x *nikIndex) release(b *booking, atNs int64) {
 
 // latest returns the latest booking of NIK n, or nil.
 func (x *nikIndex) latest(n NIK) *booking {
-	sh := &x.shards[x.shardOf(n)]
+	sh, h := x.locate(n)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	return x.m.slab.get(sh.latest[n])
+	return x.m.slab.get(x.get(sh, n, h).latest)
 }

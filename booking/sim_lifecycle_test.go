@@ -97,11 +97,11 @@ func (m *simModel) holdAnswer(r *simRequest, now time.Time) (replay *simBooking,
 			return nil, ErrIdempotencyConflict
 		}
 	}
-	if m.unpaid(r.req.Account, now) >= m.maxHolds {
-		return nil, ErrTooManyHolds
-	}
 	if err := m.seatErr(r.cell, len(r.niks), now); err != nil {
 		return nil, err
+	}
+	if m.unpaid(r.req.Account, now) >= m.maxHolds {
+		return nil, ErrTooManyHolds
 	}
 	for i, k := range r.niks {
 		if err := m.nikErr(k, now); err != nil {

@@ -1,0 +1,156 @@
+package booking
+
+import "math/bits"
+
+// seqTable files booking numbers under 64-bit hashes, eight bytes an
+// entry: the engine's indexes of accounts, idempotency keys and NIKs, which
+// at a rush hold millions of entries each. A Go map of the same (a 16-byte
+// key and value) cost about 37 bytes an entry; this table costs 8 over its
+// load, 11 to 21.
+//
+// An entry keeps the booking number (seqBits) and the top tagBits of the
+// hash, not the key: the caller tells its own entry from others with the
+// same tag by looking at the booking (match), as it would check any
+// hash's answer. So keys whose hashes are equal need no spill of their
+// own: they are entries with the same tag, each found by its booking.
+//
+// The table is open-addressed, linearly probed, with 2^k slots, and a hash
+// starts at its top k bits: an entry's start is its tag's top k bits, so
+// growing and deleting (a backward shift, with no tombstones) need only the
+// entries. Its limits: a booking number below 2^seqBits
+// (bookingNumbersMax) and not 0 (an empty slot), and 2^tagBits slots,
+// more than any shard's share of BookingsMaxLimit's NIKs needs.
+//
+// Growing rehashes the whole table under the caller's lock: a shard of a
+// million entries takes a few milliseconds, once, at two million.
+type seqTable struct {
+	slots []uint64 // 0 when free; else tag<<seqBits | seq
+	n     int      // entries filed
+	shift uint8    // 64 − k, where len(slots) = 2^k
+}
+
+const (
+	seqBits = 36 // bookingNumbersMax fits
+	tagBits = 64 - seqBits
+	seqMask = 1<<seqBits - 1
+
+	seqTableMinBits = 4 // 16 slots, the first table's
+	// seqTableLoad bounds the share of slots in use, in eighths: beyond
+	// three quarters, a linear probe's run grows long.
+	seqTableLoad = 6
+)
+
+// Every booking number fits an entry.
+var _ = [1]struct{}{}[bookingNumbersMax>>seqBits]
+
+// start returns the slot a probe for x (a hash, or an entry) begins at.
+func (t *seqTable) start(x uint64) int { return int(x >> t.shift) }
+
+// get returns the number filed under h that match accepts (match is asked
+// about each entry with h's tag, in probe order) and its slot; 0 and -1
+// when none is.
+func (t *seqTable) get(h uint64, match func(seq uint64) bool) (uint64, int) {
+	if t.n == 0 {
+		return 0, -1
+	}
+	tag, last := h>>seqBits, len(t.slots)-1
+	for i := t.start(h); ; i = (i + 1) & last {
+		e := t.slots[i]
+		if e == 0 {
+			return 0, -1
+		}
+		if e>>seqBits == tag && match(e&seqMask) {
+			return e & seqMask, i
+		}
+	}
+}
+
+// set files seq under h, in place of the entry match accepts, or as a new
+// one, and returns the number it replaced (0 for none).
+func (t *seqTable) set(h, seq uint64, match func(seq uint64) bool) (was uint64) {
+	if was, i := t.get(h, match); i >= 0 {
+		t.slots[i] = h>>seqBits<<seqBits | seq
+		return was
+	}
+	if (t.n+1)*8 > len(t.slots)*seqTableLoad {
+		t.grow()
+	}
+	t.place(h>>seqBits<<seqBits | seq)
+	t.n++
+	return 0
+}
+
+// remove takes out the entry match accepts under h, if any.
+func (t *seqTable) remove(h uint64, match func(seq uint64) bool) {
+	_, i := t.get(h, match)
+	if i < 0 {
+		return
+	}
+	// Shift back each entry of the run after i that may sit in i: one
+	// whose start is not cyclically within (i, j].
+	last := len(t.slots) - 1
+	for j := (i + 1) & last; t.slots[j] != 0; j = (j + 1) & last {
+		s := t.start(t.slots[j])
+		if (j-s)&last >= (j-i)&last {
+			t.slots[i] = t.slots[j]
+			i = j
+		}
+	}
+	t.slots[i] = 0
+	t.n--
+	if t.n == 0 {
+		*t = seqTable{} // a shard emptied by archiving gives its slots back
+	}
+}
+
+// place puts entry e in the first free slot of its probe; there is one.
+func (t *seqTable) place(e uint64) {
+	last := len(t.slots) - 1
+	i := t.start(e)
+	for t.slots[i] != 0 {
+		i = (i + 1) & last
+	}
+	t.slots[i] = e
+}
+
+// reserve gives the table room for n entries, so that filing them does
+// not grow it step by step.
+func (t *seqTable) reserve(n int) {
+	k := seqTableMinBits
+	for n*8 > (1<<k)*seqTableLoad {
+		k++
+	}
+	if 1<<k > len(t.slots) {
+		t.rehash(k)
+	}
+}
+
+// grow doubles the table, or makes its first.
+func (t *seqTable) grow() {
+	k := seqTableMinBits
+	if len(t.slots) > 0 {
+		k = bits.Len(uint(len(t.slots))) // one more than log2
+	}
+	t.rehash(k)
+}
+
+// rehash makes the table 2^k slots, and files every entry again.
+func (t *seqTable) rehash(k int) {
+	if k > tagBits {
+		// Unreachable: 2^tagBits slots hold 200 million entries, and the
+		// largest index, the NIKs', holds at most ApplicantsMax ×
+		// BookingsMaxLimit, 500 million, over shardCount shards by a
+		// seeded hash: about 8 million a shard.
+		panic("booking: seqTable beyond 2^tagBits slots")
+	}
+	old := t.slots
+	t.slots, t.shift = make([]uint64, 1<<k), uint8(64-k)
+	for _, e := range old {
+		if e != 0 {
+			t.place(e)
+		}
+	}
+}
+
+// len returns the number of entries.
+func (t *seqTable) len() int { return t.n }
