@@ -23,7 +23,7 @@ const shardCount = 64
 //
 // The index holds no pointer for the collector to trace through millions
 // of accounts: an account is filed under a 64-bit hash of its ID in a
-// seqTable, and its latest booking is a sequence number, found in the
+// seqIndex, and its latest booking is a sequence number, found in the
 // slab, which keeps a booking until the index has let go of it (remove
 // comes before the slab's removal, see machine.archive). An entry is told
 // to be the account's by its booking, so accounts whose hashes are equal
@@ -41,9 +41,8 @@ type accountIndex struct {
 
 type accountShard struct {
 	mu     sync.Mutex // guards the tables, and serializes holds
-	latest seqTable   // hash of the account → its latest booking's number
-	idem   seqTable   // hash of account and key → the booking made under the key
-	_      [128 - 8 - 2*40]byte
+	latest seqIndex   // hash of the account → its latest booking's number
+	idem   seqIndex   // hash of account and key → the booking made under the key
 }
 
 func newAccountIndex(s *slab) *accountIndex {
@@ -77,8 +76,7 @@ func (x *accountIndex) locate(account string) (*accountShard, uint64) {
 // latestAt returns the latest booking of account, whose hash is h and
 // shard s (locate), or nil; the caller holds s.
 func (x *accountIndex) latestAt(s *accountShard, h uint64, account string) *booking {
-	seq, _ := s.latest.get(h, x.madeBy(account))
-	return x.slab.get(seq) // 0, no entry, finds nothing
+	return x.slab.get(s.latest.get(h, x.madeBy(account))) // 0, no entry, finds nothing
 }
 
 // madeBy returns the match of account's entries: their booking is the
@@ -110,8 +108,7 @@ func (x *accountIndex) prev(b *booking) *booking {
 // idemBooking returns the booking account made under the idempotency key
 // key, or nil; the caller holds the account's shard s.
 func (x *accountIndex) idemBooking(s *accountShard, account, key string) *booking {
-	seq, _ := s.idem.get(x.idemHash(account, key), x.madeUnderKey(account, key))
-	return x.slab.get(seq)
+	return x.slab.get(s.idem.get(x.idemHash(account, key), x.madeUnderKey(account, key)))
 }
 
 // madeUnder reports whether b was made by account under the idempotency

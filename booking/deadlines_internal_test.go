@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -146,4 +147,12 @@ func TestDeadlineAwaitIsBounded(t *testing.T) {
 	require.GreaterOrEqual(t, time.Since(start), flightWaitMax)
 	x.land(f)
 	require.True(t, x.await(10, every))
+}
+
+// The shards of a deadlineIndex each fill one cache line of their own:
+// the holds of two cores lock neighbouring shards at once.
+func TestDeadlineShardsKeepToCacheLines(t *testing.T) {
+	var x deadlineIndex
+	require.Equal(t, uintptr(64), unsafe.Sizeof(x.shards[0]))
+	require.Zero(t, unsafe.Offsetof(x.shards)%64)
 }

@@ -112,27 +112,23 @@ func (e *Engine) Indexes() (niks, latest, idem map[string]string) {
 	for i := range m.niks.shards {
 		sh := &m.niks.shards[i]
 		sh.mu.Lock()
-		for _, e := range sh.latest.slots {
+		for _, e := range sh.latest.entries() {
 			if e == 0 {
 				continue
 			}
-			// The entry's NIK is the booking's whose hash has its tag.
-			seq, nik := e&seqMask, ""
+			// The entry names its booking and the NIK's place there.
+			seq, at := (e&valMask)>>nikPlaceBits, int(e&(1<<nikPlaceBits-1))
 			b := m.slab.get(seq)
-			if b == nil {
+			switch {
+			case b == nil:
 				niks[fmt.Sprintf("an entry of booking %d", seq)] = "not in the slab"
-				continue
+			case at >= len(b.niks()):
+				niks[fmt.Sprintf("an entry of booking %d", seq)] = fmt.Sprintf("for applicant %d of %d", at, len(b.niks()))
+			case m.niks.hash(b.niks()[at])>>valBits != e>>valBits:
+				niks[fmt.Sprintf("an entry of booking %d", seq)] = "under another NIK's hash"
+			default:
+				niks[b.niks()[at].Digits()] = b.codeString()
 			}
-			for _, n := range b.niks() {
-				if m.niks.hash(n)>>seqBits == e>>seqBits {
-					nik = n.Digits()
-				}
-			}
-			if nik == "" {
-				niks[fmt.Sprintf("an entry of booking %d", seq)] = "for none of its NIKs"
-				continue
-			}
-			niks[nik] = b.codeString()
 		}
 		sh.mu.Unlock()
 	}
@@ -145,8 +141,8 @@ func (e *Engine) Indexes() (niks, latest, idem map[string]string) {
 			}
 			return fmt.Sprintf("booking %d, not in the slab", seq)
 		}
-		for _, e := range sh.latest.slots {
-			if seq := e & seqMask; e != 0 {
+		for _, e := range sh.latest.entries() {
+			if seq := e & valMask; e != 0 {
 				if b := m.slab.get(seq); b != nil {
 					latest[b.accountID()] = code(seq)
 				} else {
@@ -154,8 +150,8 @@ func (e *Engine) Indexes() (niks, latest, idem map[string]string) {
 				}
 			}
 		}
-		for _, e := range sh.idem.slots {
-			if seq := e & seqMask; e != 0 {
+		for _, e := range sh.idem.entries() {
+			if seq := e & valMask; e != 0 {
 				if b := m.slab.get(seq); b != nil {
 					if key, _, ok := b.key(); ok {
 						idem[b.accountID()+"\x00"+key] = code(seq)
@@ -204,3 +200,16 @@ func (e *Engine) ForgeProof(b Booking, niks []NIK) string {
 // HoldExpiryWaitsGivenUp returns how many times a caller of the engine
 // gave up waiting for another sweep's expiries (deadlineIndex.await).
 func HoldExpiryWaitsGivenUp(e *Engine) int64 { return e.m.holds.gaveUp.Load() }
+
+// entries returns the index's entries, in no order.
+func (x *seqIndex) entries() []uint64 {
+	var out []uint64
+	for i := range x.parts {
+		for _, e := range x.parts[i].slots {
+			if e != 0 {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}

@@ -25,7 +25,7 @@ type nikIndex struct {
 
 // nikShard keeps the entries of its NIKs in two tables the collector never
 // scans, millions of entries at a rush: each NIK's latest booking, by
-// sequence number in a seqTable (found in the slab, which keeps every
+// sequence number in a seqIndex (found in the slab, which keeps every
 // booking until the NIKs have let go of it: release comes before the
 // slab's removal, see machine.archive), and, apart, the re-apply instant
 // of the NIKs that have one. Apart, because at a rush almost none has one.
@@ -33,15 +33,22 @@ type nikIndex struct {
 // lists the NIK (nikIndex.of).
 type nikShard struct {
 	mu      sync.Mutex    // guards the tables
-	latest  seqTable      // hash of the NIK → the sequence number of its latest booking
+	latest  seqIndex      // hash of the NIK → its latest booking's number and the NIK's place in it
 	windows map[NIK]int64 // nikEntry.reapplyFrom, for the NIKs whose is not 0
-	_       [128 - 8 - 40 - 8]byte
 }
+
+// nikPlaceBits hold a NIK's place among its booking's applicants, beside
+// the booking's number, in a value of nikShard.latest: the value names the
+// NIK, not only a booking that lists it, so that two NIKs of one booking
+// whose tags are equal are never taken for each other.
+const nikPlaceBits = 3
+
+var _ = [1 << nikPlaceBits]struct{}{}[ApplicantsMax-1]
 
 // get returns n's entry, whose hash is h; the caller holds sh.mu.
 func (x *nikIndex) get(sh *nikShard, n NIK, h uint64) nikEntry {
 	en := nikEntry{}
-	en.latest, _ = sh.latest.get(h, x.of(n))
+	en.latest = sh.latest.get(h, x.of(n)) >> nikPlaceBits
 	if len(sh.windows) > 0 {
 		en.reapplyFrom = sh.windows[n]
 	}
@@ -52,7 +59,7 @@ func (x *nikIndex) get(sh *nikShard, n NIK, h uint64) nikEntry {
 // holds sh.mu.
 func (x *nikIndex) set(sh *nikShard, n NIK, h uint64, en nikEntry) {
 	if en.latest != 0 {
-		sh.latest.set(h, en.latest, x.of(n))
+		sh.latest.set(h, x.value(en.latest, n), x.of(n))
 	} else {
 		sh.latest.remove(h, x.of(n))
 	}
@@ -66,12 +73,23 @@ func (x *nikIndex) set(sh *nikShard, n NIK, h uint64, en nikEntry) {
 	}
 }
 
-// of returns the match of n's entry: its booking lists n.
-func (x *nikIndex) of(n NIK) func(seq uint64) bool {
-	return func(seq uint64) bool {
-		b := x.m.slab.get(seq)
-		return b != nil && slices.Contains(b.niks(), n)
+// of returns the match of n's entry: its value names n.
+func (x *nikIndex) of(n NIK) func(v uint64) bool {
+	return func(v uint64) bool {
+		b := x.m.slab.get(v >> nikPlaceBits)
+		if b == nil {
+			return false
+		}
+		niks, at := b.niks(), int(v&(1<<nikPlaceBits-1))
+		return at < len(niks) && niks[at] == n
 	}
+}
+
+// value returns the value that names NIK n of the booking numbered seq,
+// which lists it.
+func (x *nikIndex) value(seq uint64, n NIK) uint64 {
+	at := slices.Index(x.m.slab.get(seq).niks(), n)
+	return seq<<nikPlaceBits | uint64(at)
 }
 
 // nikEntry is what the engine knows about one NIK (nikShard keeps it).

@@ -8,31 +8,32 @@ import "math/bits"
 // key and value) cost about 37 bytes an entry; this table costs 8 over its
 // load, 11 to 21.
 //
-// An entry keeps the booking number (seqBits) and the top tagBits of the
-// hash, not the key: the caller tells its own entry from others with the
-// same tag by looking at the booking (match), as it would check any
-// hash's answer. So keys whose hashes are equal need no spill of their
-// own: they are entries with the same tag, each found by its booking.
+// An entry keeps a value of valBits — a booking number, or one with the
+// place of a NIK among its booking's applicants (nikIndex) — and the top
+// tagBits of the hash, not the key: the caller tells its own entry from
+// others with the same tag by what the value names (match), as it would
+// check any hash's answer. So the value must name one key only, and keys
+// whose hashes are equal need no spill of their own: they are entries
+// with the same tag, each found by its value.
 //
 // The table is open-addressed, linearly probed, with 2^k slots, and a hash
 // starts at its top k bits: an entry's start is its tag's top k bits, so
 // growing and deleting (a backward shift, with no tombstones) need only the
-// entries. Its limits: a booking number below 2^seqBits
-// (bookingNumbersMax) and not 0 (an empty slot), and 2^tagBits slots,
-// more than any shard's share of BookingsMaxLimit's NIKs needs.
+// entries. Its limits: a value below 2^valBits and not 0 (an empty slot),
+// and 2^tagBits slots.
 //
 // Growing rehashes the whole table under the caller's lock: a shard of a
 // million entries takes a few milliseconds, once, at two million.
 type seqTable struct {
-	slots []uint64 // 0 when free; else tag<<seqBits | seq
+	slots []uint64 // 0 when free; else tag<<valBits | value
 	n     int      // entries filed
 	shift uint8    // 64 − k, where len(slots) = 2^k
 }
 
 const (
-	seqBits = 36 // bookingNumbersMax fits
-	tagBits = 64 - seqBits
-	seqMask = 1<<seqBits - 1
+	valBits = 39 // a booking number (bookingNumbersMax) and a NIK's place (nikIndex.entry)
+	tagBits = 64 - valBits
+	valMask = 1<<valBits - 1
 
 	seqTableMinBits = 4 // 16 slots, the first table's
 	// seqTableLoad bounds the share of slots in use, in eighths: beyond
@@ -40,48 +41,48 @@ const (
 	seqTableLoad = 6
 )
 
-// Every booking number fits an entry.
-var _ = [1]struct{}{}[bookingNumbersMax>>seqBits]
+// Every booking number fits a value with a NIK's place beside it.
+var _ = [1]struct{}{}[bookingNumbersMax<<nikPlaceBits>>valBits]
 
 // start returns the slot a probe for x (a hash, or an entry) begins at.
 func (t *seqTable) start(x uint64) int { return int(x >> t.shift) }
 
-// get returns the number filed under h that match accepts (match is asked
+// get returns the value filed under h that match accepts (match is asked
 // about each entry with h's tag, in probe order) and its slot; 0 and -1
 // when none is.
-func (t *seqTable) get(h uint64, match func(seq uint64) bool) (uint64, int) {
+func (t *seqTable) get(h uint64, match func(v uint64) bool) (uint64, int) {
 	if t.n == 0 {
 		return 0, -1
 	}
-	tag, last := h>>seqBits, len(t.slots)-1
+	tag, last := h>>valBits, len(t.slots)-1
 	for i := t.start(h); ; i = (i + 1) & last {
 		e := t.slots[i]
 		if e == 0 {
 			return 0, -1
 		}
-		if e>>seqBits == tag && match(e&seqMask) {
-			return e & seqMask, i
+		if e>>valBits == tag && match(e&valMask) {
+			return e & valMask, i
 		}
 	}
 }
 
-// set files seq under h, in place of the entry match accepts, or as a new
-// one, and returns the number it replaced (0 for none).
-func (t *seqTable) set(h, seq uint64, match func(seq uint64) bool) (was uint64) {
+// set files v under h, in place of the entry match accepts, or as a new
+// one, and returns the value it replaced (0 for none).
+func (t *seqTable) set(h, v uint64, match func(v uint64) bool) (was uint64) {
 	if was, i := t.get(h, match); i >= 0 {
-		t.slots[i] = h>>seqBits<<seqBits | seq
+		t.slots[i] = h>>valBits<<valBits | v
 		return was
 	}
 	if (t.n+1)*8 > len(t.slots)*seqTableLoad {
 		t.grow()
 	}
-	t.place(h>>seqBits<<seqBits | seq)
+	t.place(h>>valBits<<valBits | v)
 	t.n++
 	return 0
 }
 
 // remove takes out the entry match accepts under h, if any.
-func (t *seqTable) remove(h uint64, match func(seq uint64) bool) {
+func (t *seqTable) remove(h uint64, match func(v uint64) bool) {
 	_, i := t.get(h, match)
 	if i < 0 {
 		return
@@ -137,7 +138,7 @@ func (t *seqTable) grow() {
 // rehash makes the table 2^k slots, and files every entry again.
 func (t *seqTable) rehash(k int) {
 	if k > tagBits {
-		// Unreachable: 2^tagBits slots hold 200 million entries, and the
+		// Unreachable: 2^tagBits slots hold 25 million entries, and the
 		// largest index, the NIKs', holds at most ApplicantsMax ×
 		// BookingsMaxLimit, 500 million, over shardCount shards by a
 		// seeded hash: about 8 million a shard.
@@ -154,3 +155,47 @@ func (t *seqTable) rehash(k int) {
 
 // len returns the number of entries.
 func (t *seqTable) len() int { return t.n }
+
+// seqIndex is a seqTable split seqIndexParts ways by the hash's bits 6 to
+// 11 (a shard of the engine's indexes takes bits 0 to 5, a table's slot
+// its top bits), so that growing rehashes one part: a shard's tables grow
+// while its callers wait on its lock, and one table of 50,000 entries took
+// 2 ms to rehash, which put the national rush's p99 hold at 2 ms. Split,
+// a rush of a million applicants rehashes a few thousand entries at most.
+type seqIndex struct {
+	parts [seqIndexParts]seqTable
+}
+
+const seqIndexParts = 64
+
+func (x *seqIndex) part(h uint64) *seqTable { return &x.parts[h>>6%seqIndexParts] }
+
+// get returns the value filed under h that match accepts; see seqTable.get.
+func (x *seqIndex) get(h uint64, match func(v uint64) bool) uint64 {
+	v, _ := x.part(h).get(h, match)
+	return v
+}
+
+// set files v under h; see seqTable.set.
+func (x *seqIndex) set(h, v uint64, match func(v uint64) bool) (was uint64) {
+	return x.part(h).set(h, v, match)
+}
+
+// remove takes out the entry match accepts under h, if any.
+func (x *seqIndex) remove(h uint64, match func(v uint64) bool) { x.part(h).remove(h, match) }
+
+// reserve gives the index room for n entries spread by their hashes.
+func (x *seqIndex) reserve(n int) {
+	for i := range x.parts {
+		x.parts[i].reserve(n/seqIndexParts + 1)
+	}
+}
+
+// len returns the number of entries.
+func (x *seqIndex) len() int {
+	n := 0
+	for i := range x.parts {
+		n += x.parts[i].len()
+	}
+	return n
+}

@@ -13,9 +13,9 @@ import (
 // or differ only below the tag, one start under different tags, and starts
 // at the last slot of every table size, so that runs wrap to slot 0.
 var seqHashes = []uint64{
-	0, 1, 1 << 35, 1 << seqBits, // start 0: one tag, then another
-	1 << 63, 1<<63 | 1, 1<<63 | 1<<seqBits, ^uint64(0) >> 1, // mid-table
-	^uint64(0), ^uint64(0) - 1, ^uint64(0) >> seqBits << seqBits, 0xF << 60, // last slot
+	0, 1, 1 << 35, 1 << valBits, // start 0: one tag, then another
+	1 << 63, 1<<63 | 1, 1<<63 | 1<<valBits, ^uint64(0) >> 1, // mid-table
+	^uint64(0), ^uint64(0) - 1, ^uint64(0) >> valBits << valBits, 0xF << 60, // last slot
 }
 
 // seqTableFault returns what breaks t's invariants, or "": its shape, its
@@ -62,13 +62,13 @@ func TestSeqTableModel(t *testing.T) {
 		match := func(t *rapid.T, key int) func(uint64) bool {
 			return func(s uint64) bool {
 				k, ok := keyOf[s]
-				if !ok || hashOf[k]>>seqBits != hashOf[key]>>seqBits {
+				if !ok || hashOf[k]>>valBits != hashOf[key]>>valBits {
 					t.Fatalf("match for key %d asked about seq %d (key %d, filed %v)", key, s, k, ok)
 				}
 				return k == key
 			}
 		}
-		seqs := rapid.OneOf(rapid.Uint64Range(1, 100), rapid.Uint64Range(seqMask-100, seqMask))
+		seqs := rapid.OneOf(rapid.Uint64Range(1, 100), rapid.Uint64Range(valMask-100, valMask))
 		rt.Repeat(map[string]func(*rapid.T){
 			"set": func(t *rapid.T) {
 				key, seq := rapid.IntRange(0, keys-1).Draw(t, "key"), seqs.Draw(t, "seq")
@@ -113,7 +113,7 @@ func TestSeqTableModel(t *testing.T) {
 				for key := range keys {
 					got, i := tbl.get(hashOf[key], match(t, key))
 					want, filed := seqOf[key]
-					if got != want || filed != (i >= 0) || (filed && tbl.slots[i]&seqMask != want) {
+					if got != want || filed != (i >= 0) || (filed && tbl.slots[i]&valMask != want) {
 						t.Fatalf("get key %d (hash %#x): %d at slot %d, model %d", key, hashOf[key], got, i, want)
 					}
 				}
@@ -204,14 +204,14 @@ func TestSeqTableWrap(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var tbl seqTable
-			hash := func(seq uint64) uint64 { return uint64(tt.starts[seq-1])<<60 | seq<<seqBits }
+			hash := func(seq uint64) uint64 { return uint64(tt.starts[seq-1])<<60 | seq<<valBits }
 			is := func(seq uint64) func(uint64) bool { return func(s uint64) bool { return s == seq } }
 			layout := func() map[int]uint64 {
 				m := map[int]uint64{}
 				for i, e := range tbl.slots {
 					if e != 0 {
-						m[i] = e & seqMask
-						require.Equal(t, hash(e&seqMask)>>seqBits, e>>seqBits, "tag of slot %d", i)
+						m[i] = e & valMask
+						require.Equal(t, hash(e&valMask)>>valBits, e>>valBits, "tag of slot %d", i)
 					}
 				}
 				return m
