@@ -38,7 +38,8 @@ func (v Violation) String() string {
 //   - every booking takes seats only in a cell that exists, or on a day
 //     that has left the table;
 //   - every booking and billing code finds its own booking;
-//   - no NIK has two live bookings (held, or paid and not past the date);
+//   - no NIK has two live bookings (held, or paid and not past the date),
+//     and the NIK index finds each NIK's live booking;
 //   - the per-state counts in Stats match the bookings.
 //
 // Check reads every booking and cell: it costs about a second per million
@@ -102,6 +103,13 @@ func (m *machine) check(ctx context.Context, nowNs int64) ([]Violation, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	// Each live booking's NIKs lead the index to it: the NIK rule is
+	// judged from there (nikIndex.claim).
+	for _, n := range slices.SortedFunc(maps.Keys(live), func(a, b NIK) int { return cmp.Compare(a.n, b.n) }) {
+		if b := live[n]; m.niks.latest(n) != b {
+			out = append(out, Violation{Code: b.codeString(), Problem: "an applicant's NIK leads the NIK index elsewhere"})
+		}
 	}
 	for st := Held; st <= NoShow; st++ {
 		if got := m.states[st].Load(); got != states[st] {

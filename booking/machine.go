@@ -111,7 +111,7 @@ func newMachine(o *Options, j journal.Journal) *machine {
 		collectionDays: o.CollectionServiceDays,
 		feed:           newFeed(o.FeedBuffered),
 	}
-	m.niks.m, m.niks.seed = m, maphash.MakeSeed()
+	m.niks.m, m.niks.seed, m.niks.mask = m, maphash.MakeSeed(), ^uint64(0)
 	m.slab.m = m
 	m.accounts = newAccountIndex(&m.slab)
 	return m
