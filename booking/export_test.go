@@ -209,9 +209,15 @@ func HoldExpiryWaitsGivenUp(e *Engine) int64 { return e.m.holds.gaveUp.Load() }
 
 // entries returns the index's entries, in no order.
 func (x *seqIndex) entries() []uint64 {
+	tables := []*seqTable{&x.whole}
+	if x.parts != nil {
+		for i := range x.parts {
+			tables = append(tables, &x.parts[i])
+		}
+	}
 	var out []uint64
-	for i := range x.parts {
-		for _, e := range x.parts[i].slots {
+	for _, t := range tables {
+		for _, e := range t.slots {
 			if e != 0 {
 				out = append(out, e)
 			}

@@ -32,8 +32,9 @@ type nikIndex struct {
 // booking until the NIKs have let go of it: release comes before the
 // slab's removal, see machine.archive), and, apart, the re-apply instant
 // of the NIKs that have one. Apart, because at a rush almost none has one.
-// A NIK's entry is told from others with its tag by its booking, which
-// lists the NIK (nikIndex.of).
+// A NIK's entry is told from others with its tag by its value, which
+// names the NIK: its booking's number and the NIK's place among the
+// booking's applicants (nikIndex.of).
 type nikShard struct {
 	mu      sync.Mutex    // guards the tables
 	latest  seqIndex      // hash of the NIK → its latest booking's number and the NIK's place in it

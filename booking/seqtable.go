@@ -17,10 +17,11 @@ import "math/bits"
 // with the same tag, each found by its value.
 //
 // The table is open-addressed, linearly probed, with 2^k slots, and a hash
-// starts at its top k bits: an entry's start is its tag's top k bits, so
-// growing and deleting (a backward shift, with no tombstones) need only the
+// starts at its top k bits after the top skip (which chose the table, in
+// a seqIndex): an entry's start is the same bits of its tag, so growing
+// and deleting (a backward shift, with no tombstones) need only the
 // entries. Its limits: a value below 2^valBits and not 0 (an empty slot),
-// and 2^tagBits slots.
+// and 2^(tagBits − skip) slots.
 //
 // Growing rehashes the whole table under the caller's lock: a shard of a
 // million entries takes a few milliseconds, once, at two million.
@@ -28,6 +29,7 @@ type seqTable struct {
 	slots []uint64 // 0 when free; else tag<<valBits | value
 	n     int      // entries filed
 	shift uint8    // 64 − k, where len(slots) = 2^k
+	skip  uint8    // top bits of the hash that chose the table (seqIndex)
 }
 
 const (
@@ -45,7 +47,7 @@ const (
 var _ = [1]struct{}{}[bookingNumbersMax<<nikPlaceBits>>valBits]
 
 // start returns the slot a probe for x (a hash, or an entry) begins at.
-func (t *seqTable) start(x uint64) int { return int(x >> t.shift) }
+func (t *seqTable) start(x uint64) int { return int(x << t.skip >> t.shift) }
 
 // get returns the value filed under h that match accepts (match is asked
 // about each entry with h's tag, in probe order) and its slot; 0 and -1
@@ -73,12 +75,18 @@ func (t *seqTable) set(h, v uint64, match func(v uint64) bool) (was uint64) {
 		t.slots[i] = h>>valBits<<valBits | v
 		return was
 	}
+	t.add(h>>valBits<<valBits | v)
+	return 0
+}
+
+// add files entry e, which is not in the table, growing it first when its
+// load would pass seqTableLoad.
+func (t *seqTable) add(e uint64) {
 	if (t.n+1)*8 > len(t.slots)*seqTableLoad {
 		t.grow()
 	}
-	t.place(h>>valBits<<valBits | v)
+	t.place(e)
 	t.n++
-	return 0
 }
 
 // remove takes out the entry match accepts under h, if any.
@@ -100,7 +108,7 @@ func (t *seqTable) remove(h uint64, match func(v uint64) bool) {
 	t.slots[i] = 0
 	t.n--
 	if t.n == 0 {
-		*t = seqTable{} // a shard emptied by archiving gives its slots back
+		*t = seqTable{skip: t.skip} // a shard emptied by archiving gives its slots back
 	}
 }
 
@@ -137,11 +145,12 @@ func (t *seqTable) grow() {
 
 // rehash makes the table 2^k slots, and files every entry again.
 func (t *seqTable) rehash(k int) {
-	if k > tagBits {
-		// Unreachable: 2^tagBits slots hold 25 million entries, and the
-		// largest index, the NIKs', holds at most ApplicantsMax ×
-		// BookingsMaxLimit, 500 million, over shardCount shards by a
-		// seeded hash: about 8 million a shard.
+	if k > tagBits-int(t.skip) {
+		// Unreachable: the largest index, the NIKs', holds at most
+		// ApplicantsMax × BookingsMaxLimit entries, 500 million, over
+		// shardCount shards by a seeded hash, about 8 million a shard;
+		// a shard's seqIndex holds 25 million (its parts' 2^(tagBits −
+		// seqIndexPartBits) slots each, at the load).
 		panic("booking: seqTable beyond 2^tagBits slots")
 	}
 	old := t.slots
@@ -156,19 +165,34 @@ func (t *seqTable) rehash(k int) {
 // len returns the number of entries.
 func (t *seqTable) len() int { return t.n }
 
-// seqIndex is a seqTable split seqIndexParts ways by the hash's bits 6 to
-// 11 (a shard of the engine's indexes takes bits 0 to 5, a table's slot
-// its top bits), so that growing rehashes one part: a shard's tables grow
-// while its callers wait on its lock, and one table of 50,000 entries took
-// 2 ms to rehash, which put the national rush's p99 hold at 2 ms. Split,
-// a rush of a million applicants rehashes a few thousand entries at most.
+// seqIndex is a seqTable that splits seqIndexParts ways by the hash's
+// top bits once it holds seqIndexSplitAt entries, so that growing
+// rehashes one part: a shard's tables grow while its callers wait on its
+// lock, and one table of 50,000 entries took 2 ms to rehash, which put the
+// national rush's p99 hold at 2 ms. Split, a rush of a million applicants
+// rehashes a few thousand entries at most. Unsplit until then, because
+// the engine has 64 shards of each index and an engine of a few thousand
+// bookings would otherwise pay for 4,096 small tables in each.
 type seqIndex struct {
-	parts [seqIndexParts]seqTable
+	whole seqTable                 // every entry, until parts is made
+	parts *[seqIndexParts]seqTable // by the hash's top seqIndexPartBits, from seqIndexSplitAt entries on
 }
 
-const seqIndexParts = 64
+const (
+	seqIndexPartBits = 6
+	seqIndexParts    = 1 << seqIndexPartBits
+	// seqIndexSplitAt is the entries at which an index splits: its
+	// table then takes about 20 µs to rehash.
+	seqIndexSplitAt = 1024
+)
 
-func (x *seqIndex) part(h uint64) *seqTable { return &x.parts[h>>6%seqIndexParts] }
+// part returns the table of hash h.
+func (x *seqIndex) part(h uint64) *seqTable {
+	if x.parts == nil {
+		return &x.whole
+	}
+	return &x.parts[h>>(64-seqIndexPartBits)]
+}
 
 // get returns the value filed under h that match accepts; see seqTable.get.
 func (x *seqIndex) get(h uint64, match func(v uint64) bool) uint64 {
@@ -178,14 +202,39 @@ func (x *seqIndex) get(h uint64, match func(v uint64) bool) uint64 {
 
 // set files v under h; see seqTable.set.
 func (x *seqIndex) set(h, v uint64, match func(v uint64) bool) (was uint64) {
+	if x.parts == nil && x.whole.n >= seqIndexSplitAt {
+		x.split()
+	}
 	return x.part(h).set(h, v, match)
 }
 
 // remove takes out the entry match accepts under h, if any.
 func (x *seqIndex) remove(h uint64, match func(v uint64) bool) { x.part(h).remove(h, match) }
 
+// split files the whole table's entries in parts, each starting below the
+// top bits that chose it.
+func (x *seqIndex) split() {
+	parts := new([seqIndexParts]seqTable)
+	for i := range parts {
+		parts[i].skip = seqIndexPartBits
+	}
+	for _, e := range x.whole.slots {
+		if e != 0 {
+			parts[e>>(64-seqIndexPartBits)].add(e) // an entry's tag is its hash's top bits
+		}
+	}
+	x.whole, x.parts = seqTable{}, parts
+}
+
 // reserve gives the index room for n entries spread by their hashes.
 func (x *seqIndex) reserve(n int) {
+	if x.parts == nil && n < seqIndexSplitAt {
+		x.whole.reserve(n)
+		return
+	}
+	if x.parts == nil {
+		x.split()
+	}
 	for i := range x.parts {
 		x.parts[i].reserve(n/seqIndexParts + 1)
 	}
@@ -193,6 +242,9 @@ func (x *seqIndex) reserve(n int) {
 
 // len returns the number of entries.
 func (x *seqIndex) len() int {
+	if x.parts == nil {
+		return x.whole.len()
+	}
 	n := 0
 	for i := range x.parts {
 		n += x.parts[i].len()

@@ -231,3 +231,76 @@ func TestSeqTableWrap(t *testing.T) {
 		})
 	}
 }
+
+// TestSeqIndexSplits protects the split: an index filed past
+// seqIndexSplitAt moves its entries into parts chosen by the hash's top
+// bits, each table starting below them, and every key is found before and
+// after, through removals and replacements, with each part's invariants
+// whole and its entries spread over its slots (not crowded into the
+// sixty-fourth that shares the part's bits); one reserved beyond the split
+// is split from the start.
+func TestSeqIndexSplits(t *testing.T) {
+	const n = 3 * seqIndexSplitAt
+	hashes := make([]uint64, n+1) // by value; 0 unused
+	h := uint64(0x9E3779B97F4A7C15)
+	for v := 1; v <= n; v++ {
+		h = h*6364136223846793005 + 1442695040888963407
+		hashes[v] = h
+	}
+	is := func(want uint64) func(uint64) bool { return func(v uint64) bool { return v == want } }
+	var x seqIndex
+	check := func(step string, filed func(v int) bool) {
+		t.Helper()
+		count := 0
+		for v := 1; v <= n; v++ {
+			want := uint64(0)
+			if filed(v) {
+				want, count = uint64(v), count+1
+			}
+			require.Equal(t, want, x.get(hashes[v], is(uint64(v))), "%s: value %d", step, v)
+		}
+		require.Equal(t, count, x.len(), step)
+		tables := []*seqTable{&x.whole}
+		if x.parts != nil {
+			for i := range x.parts {
+				tables = append(tables, &x.parts[i])
+			}
+		}
+		for i, tb := range tables {
+			require.Empty(t, seqTableFault(tb), "%s: table %d", step, i)
+		}
+	}
+	for v := 1; v <= n; v++ {
+		require.Zero(t, x.set(hashes[v], uint64(v), is(uint64(v))))
+		if v == seqIndexSplitAt {
+			require.Nil(t, x.parts, "not split at %d entries", v)
+			check("whole", func(w int) bool { return w <= v })
+		}
+	}
+	require.NotNil(t, x.parts)
+	check("split", func(int) bool { return true })
+	for i := range x.parts {
+		p := &x.parts[i]
+		require.Equal(t, uint8(seqIndexPartBits), p.skip)
+		// Random hashes fill a part's slots evenly: its upper half holds
+		// about half of its entries.
+		upper := 0
+		for _, e := range p.slots[len(p.slots)/2:] {
+			if e != 0 {
+				upper++
+			}
+		}
+		require.InDelta(t, p.n/2, upper, float64(p.n)/4+4, "part %d: %d of %d entries in the upper half", i, upper, p.n)
+	}
+	for v := 1; v <= n; v += 2 {
+		x.remove(hashes[v], is(uint64(v)))
+	}
+	check("odd values removed", func(v int) bool { return v%2 == 0 })
+
+	var r seqIndex
+	r.reserve(2 * seqIndexSplitAt)
+	require.NotNil(t, r.parts, "reserved beyond the split")
+	for i := range r.parts {
+		require.GreaterOrEqual(t, len(r.parts[i].slots)*seqTableLoad, 8*(2*seqIndexSplitAt/seqIndexParts+1))
+	}
+}
