@@ -25,8 +25,9 @@ import (
 // request under the same idempotency key (the same booking back, or
 // ErrIdempotencyConflict), the seats (quota.ErrPast, ErrOutsideHorizon,
 // ErrClosed, ErrNotOpened, ErrNoQuota, ErrFull: looked at before anything
-// is built or any lock taken, so that the rush's common answer costs no
-// allocation and no wait), the account's unpaid holds (ErrTooManyHolds),
+// is built and, for a request without an idempotency key, before any
+// lock is taken, so that the rush's common answer costs no allocation and
+// no wait), the account's unpaid holds (ErrTooManyHolds),
 // Options.BookingsMax (ErrTooManyBookings), and each NIK's other bookings
 // (ErrNIKBooked, reschedule.ErrReapplyTooSoon, as an *ApplicantError). A
 // refusal changes nothing.
@@ -100,9 +101,15 @@ func (e *Engine) holdNow(req *HoldRequest, o *office, slot, pool uint8) (*bookin
 			}
 			return b, b.lastLSN(), nil
 		}
-		if err := seats(); err != nil {
-			return nil, 0, err
-		}
+	}
+	// Asked (again) under the lock, where the account's unpaid holds can
+	// only fall: a refusal for them is then one the seats allowed at an
+	// instant the account had them. Without it, another hold of the
+	// account could take the last seat between the first look and the
+	// count, and this one be refused for holds the full cell never let
+	// it reach.
+	if err := seats(); err != nil {
+		return nil, 0, err
 	}
 	if e.unpaidHolds(e.m.accounts.latestAt(sh, h, req.Account), nowNs) >= e.opts.MaxHoldsPerAccount {
 		return nil, 0, fmt.Errorf("%w: limit %d", ErrTooManyHolds, e.opts.MaxHoldsPerAccount)

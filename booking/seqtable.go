@@ -23,8 +23,9 @@ import "math/bits"
 // entries. Its limits: a value below 2^valBits and not 0 (an empty slot),
 // and 2^(tagBits − skip) slots.
 //
-// Growing rehashes the whole table under the caller's lock: a shard of a
-// million entries takes a few milliseconds, once, at two million.
+// Growing rehashes the whole table under the caller's lock, about 2 ms for
+// 50,000 entries: the engine's indexes are seqIndexes, which keep each of
+// their tables small.
 type seqTable struct {
 	slots []uint64 // 0 when free; else tag<<valBits | value
 	n     int      // entries filed
@@ -33,7 +34,7 @@ type seqTable struct {
 }
 
 const (
-	valBits = 39 // a booking number (bookingNumbersMax) and a NIK's place (nikIndex.entry)
+	valBits = 39 // a booking number (bookingNumbersMax) and a NIK's place (nikIndex.value)
 	tagBits = 64 - valBits
 	valMask = 1<<valBits - 1
 

@@ -24,8 +24,8 @@
 // limits):
 //
 //   - Hold refuses, in the engine's documented order, with
-//     ErrTooManyHolds while the account has its limit of unpaid holds,
 //     quota.ErrFull when the cell has fewer seats left than applicants,
+//     ErrTooManyHolds while the account has its limit of unpaid holds,
 //     ErrNIKBooked naming the first applicant whose NIK has a live (held
 //     or paid) booking; otherwise it takes the seats and the booking is
 //     Held, under the code it returned.

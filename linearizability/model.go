@@ -316,18 +316,18 @@ func (spec Spec) step(s *state, in Input, out Output) (bool, *state) {
 	return false, s // a KindLeave of a booking not moving
 }
 
-// hold checks, as Engine.Hold does and in its order, the account's
-// unpaid holds, the seats, then each NIK.
+// hold checks, as Engine.Hold does and in its order, the seats, the
+// account's unpaid holds, then each NIK.
 func (spec Spec) hold(s *state, in Input, out Output) (bool, *state) {
 	caps, n := spec.Capacity[in.Office], len(in.NIKs)
 	if in.Slot >= len(caps) {
 		return false, s
 	}
 	switch {
-	case s.unpaid(in.Account) >= spec.HoldsPerAccountMax:
-		return out.Outcome == TooManyHolds, s
 	case s.taken[in.Slot]+n > caps[in.Slot]:
 		return out.Outcome == Full, s
+	case s.unpaid(in.Account) >= spec.HoldsPerAccountMax:
+		return out.Outcome == TooManyHolds, s
 	}
 	for i, nik := range in.NIKs {
 		if s.live(nik) {
