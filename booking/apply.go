@@ -88,8 +88,9 @@ func (m *machine) hold(c *change) (uint64, error) {
 // seats, the NIKs, the numbers and the journal as they were.
 //
 // When a NIK is refused, the seats' own refusal, if any, comes first (see
-// Engine.Hold): it is judged while the NIKs are held, so both answers are
-// true of one instant. Before the NIKs, the booking is counted against
+// Engine.Hold): it is judged while the NIKs are held, and the NIK judged
+// again after it (nikIndex.claim), so both answers are true of one
+// instant. Before the NIKs, the booking is counted against
 // bookingsMax, and in replay its stored number is checked, so that an
 // error names it.
 func (m *machine) enter(c *change, h holder, last *snapshot, seated bool, history func(b *booking, first *snapshot) *snapshot) (uint64, error) {

@@ -126,11 +126,12 @@ func (x *nikIndex) locate(n NIK) (*nikShard, uint64) {
 // It holds the shards of the NIKs from the check to the claim, and calls
 // commit in between with the refusal, or nil, and claims only when both
 // are nil, for the booking whose number commit returns (the booking is
-// made there); commit's error comes before the refusal. So the claims of
-// one NIK reach the journal in the order they were made, an error leaves
-// every NIK as it was, and commit may weigh a refusal against its own
-// while the NIKs stand still. A latest booking whose expiry or no-show is
-// due is recorded first (live), so that it is judged as reads show it.
+// made there); commit's error comes before the refusal, and a refusal
+// still stands after commit's look. So the claims of one NIK reach the
+// journal in the order they were made, an error leaves every NIK as it
+// was, and commit may weigh a refusal against its own while the NIKs
+// stand still. A latest booking whose expiry or no-show is due is
+// recorded first (live), so that it is judged as reads show it.
 func (x *nikIndex) claim(o *office, apps []Applicant, atNs int64, commit func(refused error) (seq uint64, err error)) error {
 	var hashes [ApplicantsMax]uint64
 	var held [ApplicantsMax]int // the shards to lock, ascending, once each
@@ -155,15 +156,28 @@ func (x *nikIndex) claim(o *office, apps []Applicant, atNs int64, commit func(re
 
 	var next [ApplicantsMax]nikEntry
 	loc := x.m.loc(o)
-	for i, a := range apps {
+	judgeAt := func(i int) (nikEntry, error) {
 		h := hashes[i]
-		en, err := x.judge(x.get(&x.shards[h%shardCount], a.NIK, h), atNs, loc)
+		return x.judge(x.get(&x.shards[h%shardCount], apps[i].NIK, h), atNs, loc)
+	}
+	// A refusal is judged again after commit has looked at the seats.
+	// While the NIKs are held no booking of theirs can begin, but one can
+	// end (a cancellation takes no NIK's lock): a NIK still refused after
+	// the look was refused at it too, when the seats were as commit saw
+	// them, so both answers are true of one instant. A NIK refused no
+	// longer starts the judging over, at most once a NIK, since each
+	// NIK's latest booking ends once.
+	for i := 0; i < len(apps); i++ {
+		en, err := judgeAt(i)
 		if err != nil {
-			refused := &ApplicantError{Index: i, Err: err}
-			if _, err := commit(refused); err != nil {
+			if _, err := commit(&ApplicantError{Index: i, Err: err}); err != nil {
 				return err // its own refusal, which comes first
 			}
-			return refused
+			if _, err := judgeAt(i); err != nil {
+				return &ApplicantError{Index: i, Err: err}
+			}
+			i = -1 // every NIK again
+			continue
 		}
 		next[i] = en
 	}
