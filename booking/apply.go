@@ -114,7 +114,7 @@ func (m *machine) enter(c *change, h holder, last *snapshot, seated bool, histor
 					return 0, err
 				}
 			}
-			return 0, refused
+			return 0, nil // no refusal of its own: the NIK's stands
 		}
 		if seated {
 			if err := m.take(h, last, c.at); err != nil {

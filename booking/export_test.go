@@ -54,6 +54,12 @@ func (e *Engine) Cell(office string, d calendar.Date, slot, pool int) (quota.Cel
 // engine with no booking yet.
 func CollideHashes(e *Engine) { e.m.niks.mask, e.m.accounts.mask = 0, 0 }
 
+// ClaimNIKs runs the NIK index's claim of apps at office, as of the
+// engine's clock, with commit in place of the engine's (nikIndex.claim).
+func ClaimNIKs(e *Engine, office string, apps []Applicant, commit func(refused error) (uint64, error)) error {
+	return e.m.niks.claim(e.m.lookupOffice(office), apps, e.nowNs(), commit)
+}
+
 // CodeOf and BillingOf give the codes of sequence number seq, booked or
 // not.
 func (e *Engine) CodeOf(seq uint64) string    { return formatCode(e.m.codes.Load().code(seq)) }

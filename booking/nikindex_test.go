@@ -1,6 +1,7 @@
 package booking_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -46,4 +47,43 @@ func TestNIKIndexWhenHashesCollide(t *testing.T) {
 	niks, _, _ = e.Indexes()
 	require.Equal(t, map[string]string{first.Digits(): b3.Code, second.Digits(): b2.Code}, niks)
 	kt.RequireConsistent(t, e)
+}
+
+// TestNIKRefusalStandsAfterTheSeats: a NIK refused is judged again after
+// commit has looked at the seats, so that the refusal and the seats are
+// true of one instant. A booking can end while its NIK is held (a
+// cancellation takes no NIK's lock): then the NIK is free after all, and
+// commit is asked to make the booking.
+func TestNIKRefusalStandsAfterTheSeats(t *testing.T) {
+	e, _ := kt.NewEngine(t, nil)
+	held, err := e.Hold(bg, kt.HoldRequest(t, 1))
+	require.NoError(t, err)
+	apps := []Applicant{{NIK: kt.NIK(t, 2)}, {NIK: kt.NIK(t, 1)}}
+
+	var asked []error
+	err = ClaimNIKs(e, kt.Office, apps, func(refused error) (uint64, error) {
+		asked = append(asked, refused)
+		return 0, nil // the seats fit
+	})
+	var ae *ApplicantError
+	require.ErrorAs(t, err, &ae)
+	require.Equal(t, 1, ae.Index)
+	require.ErrorIs(t, err, ErrNIKBooked, "still held after the look")
+	require.Len(t, asked, 1)
+
+	made := errors.New("asked to make the booking")
+	asked = nil
+	err = ClaimNIKs(e, kt.Office, apps, func(refused error) (uint64, error) {
+		asked = append(asked, refused)
+		if refused != nil {
+			_, err := e.Cancel(bg, held.Code, Reason{}) // while the seats are looked at
+			require.NoError(t, err)
+			return 0, nil
+		}
+		return 0, made
+	})
+	require.ErrorIs(t, err, made, "the NIK's booking ended during the look")
+	require.Len(t, asked, 2)
+	require.ErrorIs(t, asked[0], ErrNIKBooked)
+	require.Nil(t, asked[1])
 }
