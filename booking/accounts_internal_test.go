@@ -3,6 +3,7 @@ package booking
 import (
 	"fmt"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -178,4 +179,11 @@ func fileTestBooking(sl *slab, seq uint64, account, key string) *booking {
 	b.fill(&b.page().arena, c)
 	sl.put(b)
 	return b
+}
+
+// The account and NIK shards are two cache lines each, so that two
+// shards' locks and tables never share one, wherever the array starts.
+func TestIndexShardsKeepApart(t *testing.T) {
+	require.Equal(t, uintptr(128), unsafe.Sizeof(accountShard{}))
+	require.Equal(t, uintptr(128), unsafe.Sizeof(nikShard{}))
 }
