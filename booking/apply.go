@@ -51,11 +51,13 @@ func (m *machine) apply(c *change) (uint64, error) {
 	return 0, fmt.Errorf("%w: change %d", ErrCorrupt, c.op)
 }
 
-// hold applies opHold. A cell without room refuses at once, before any
-// NIK is locked; otherwise the new booking claims its NIKs, and while it holds
+// hold applies opHold: the new booking claims its NIKs, and while it holds
 // them takes its seats, its sequence number and its place in the journal;
 // only then can anyone find it. A refused hold leaves no trace another
 // caller could see: it takes its seats only once its NIKs are judged free.
+// Live, its caller (Engine.holdNow) has just looked at the seats under the
+// account's lock, so that a cell without room refuses before any NIK is
+// locked; take decides.
 func (m *machine) hold(c *change) (uint64, error) {
 	o := c.o
 	if o == nil {
@@ -69,13 +71,6 @@ func (m *machine) hold(c *change) (uint64, error) {
 	// The booking's first state, until it has a record to be written in.
 	first := firstState(c)
 	h := holder{o: o, n: len(c.applicants), seq: c.seq}
-	if !m.replaying {
-		// The quota-opening rush ends here for most callers: a sold-out
-		// cell costs one atomic load.
-		if err := m.fits(h, &first, c.at); err != nil {
-			return 0, err
-		}
-	}
 	return m.enter(c, h, &first, true, nil)
 }
 

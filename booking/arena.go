@@ -51,7 +51,7 @@ func (a *arena) alloc(n int) (ref, []byte) {
 	if n < 0 || n > arenaBytesMax {
 		panic(fmt.Sprintf("booking: arena allocation of %d bytes", n)) // every caller is bounded by a named limit
 	}
-	size := uint64(n+7) &^ 7
+	size := uint64(align8(n))
 	for {
 		cur := a.next.Load()
 		segs := a.segments()

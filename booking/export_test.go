@@ -125,9 +125,6 @@ func (e *Engine) Indexes() (niks, latest, idem map[string]string) {
 		sh := &m.niks.shards[i]
 		sh.mu.Lock()
 		for _, e := range sh.latest.entries() {
-			if e == 0 {
-				continue
-			}
 			// The entry names its booking and the NIK's place there.
 			seq, at := (e&valMask)>>nikPlaceBits, int(e&(1<<nikPlaceBits-1))
 			b := m.slab.get(seq)
@@ -154,24 +151,22 @@ func (e *Engine) Indexes() (niks, latest, idem map[string]string) {
 			return fmt.Sprintf("booking %d, not in the slab", seq)
 		}
 		for _, e := range sh.latest.entries() {
-			if seq := e & valMask; e != 0 {
-				if b := m.slab.get(seq); b != nil {
-					latest[b.accountID()] = code(seq)
-				} else {
-					latest[fmt.Sprint("unknown account of ", seq)] = code(seq)
-				}
+			seq := e & valMask
+			if b := m.slab.get(seq); b != nil {
+				latest[b.accountID()] = code(seq)
+			} else {
+				latest[fmt.Sprint("unknown account of ", seq)] = code(seq)
 			}
 		}
 		for _, e := range sh.idem.entries() {
-			if seq := e & valMask; e != 0 {
-				if b := m.slab.get(seq); b != nil {
-					if key, _, ok := b.key(); ok {
-						idem[b.accountID()+"\x00"+key] = code(seq)
-						continue
-					}
+			seq := e & valMask
+			if b := m.slab.get(seq); b != nil {
+				if key, _, ok := b.key(); ok {
+					idem[b.accountID()+"\x00"+key] = code(seq)
+					continue
 				}
-				idem[fmt.Sprint("unknown key of ", seq)] = code(seq)
 			}
+			idem[fmt.Sprint("unknown key of ", seq)] = code(seq)
 		}
 		sh.mu.Unlock()
 	}

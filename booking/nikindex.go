@@ -52,8 +52,8 @@ var _ = [1 << nikPlaceBits]struct{}{}[ApplicantsMax-1]
 
 // get returns n's entry, whose hash is h; the caller holds sh.mu.
 func (x *nikIndex) get(sh *nikShard, n NIK, h uint64) nikEntry {
-	en := nikEntry{}
-	en.latest = sh.latest.get(h, x.of(n)) >> nikPlaceBits
+	v := sh.latest.get(h, x.of(n))
+	en := nikEntry{latest: v >> nikPlaceBits, place: uint8(v & (1<<nikPlaceBits - 1))}
 	if len(sh.windows) > 0 {
 		en.reapplyFrom = sh.windows[n]
 	}
@@ -64,7 +64,7 @@ func (x *nikIndex) get(sh *nikShard, n NIK, h uint64) nikEntry {
 // holds sh.mu.
 func (x *nikIndex) set(sh *nikShard, n NIK, h uint64, en nikEntry) {
 	if en.latest != 0 {
-		sh.latest.set(h, x.value(en.latest, n), x.of(n))
+		sh.latest.set(h, en.latest<<nikPlaceBits|uint64(en.place), x.of(n))
 	} else {
 		sh.latest.remove(h, x.of(n))
 	}
@@ -90,16 +90,10 @@ func (x *nikIndex) of(n NIK) func(v uint64) bool {
 	}
 }
 
-// value returns the value that names NIK n of the booking numbered seq,
-// which lists it.
-func (x *nikIndex) value(seq uint64, n NIK) uint64 {
-	at := slices.Index(x.m.slab.get(seq).niks(), n)
-	return seq<<nikPlaceBits | uint64(at)
-}
-
 // nikEntry is what the engine knows about one NIK (nikShard keeps it).
 type nikEntry struct {
 	latest uint64 // the sequence number of the NIK's latest booking; 0 for none
+	place  uint8  // the NIK's place among that booking's applicants
 	// reapplyFrom is the instant, Unix ns, from which the NIK may hold a
 	// new booking because of an earlier one that reached its date; 0
 	// when none did.
@@ -187,7 +181,7 @@ func (x *nikIndex) claim(o *office, apps []Applicant, atNs int64, commit func(re
 		return err
 	}
 	for i, a := range apps {
-		next[i].latest = seq
+		next[i].latest, next[i].place = seq, uint8(i) // fill keeps the applicants in order
 		h := hashes[i]
 		x.set(&x.shards[h%shardCount], a.NIK, h, next[i])
 	}
