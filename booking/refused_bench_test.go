@@ -1,6 +1,7 @@
 package booking_test
 
 import (
+	"context"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -16,7 +17,8 @@ import (
 // run, quota's own refusal of a sold-out cell (the yardstick: a refused
 // Hold should cost at most twice it, and allocate nothing). The request is
 // a one-applicant family without an idempotency key, made once and sent
-// again and again, as a client retrying.
+// again and again, as a client retrying. "signature" is the floor under
+// that yardstick: what a call of Hold's shape costs with nothing inside.
 func BenchmarkHoldRefusedFull(b *testing.B) {
 	b.Run("quota", func(b *testing.B) {
 		l := quota.NewLedger()
@@ -36,6 +38,22 @@ func BenchmarkHoldRefusedFull(b *testing.B) {
 			for pb.Next() {
 				if l.Reserve(id, benchFirst, 0, 0, 1, kt.T1) != quota.ErrFull {
 					b.Fatal("want ErrFull")
+				}
+			}
+		})
+	})
+	// "signature": a function of Hold's signature that checks its context
+	// and returns a zero Booking and ErrFull, doing nothing else — the
+	// least any Hold can cost, to read the engine's figure against.
+	b.Run("signature", func(b *testing.B) {
+		req := HoldRequest{Account: "second", Office: "OFC0", Date: benchFirst, Slot: benchStarts[0], Pool: kt.Online,
+			Applicants: []Applicant{{NIK: benchNIK(1)}}}
+		b.ReportAllocs()
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := holdSignature(bg, req); err != quota.ErrFull {
+					b.Fatal("want ErrFull, got", err)
 				}
 			}
 		})
@@ -80,4 +98,19 @@ func BenchmarkHoldRefusedFull(b *testing.B) {
 			})
 		})
 	}
+}
+
+// holdSignature is Hold's signature with nothing behind it but the
+// context's check; kept out of line, as Hold is, so that the call and the
+// return of a Booking are paid.
+//
+//go:noinline
+func holdSignature(ctx context.Context, req HoldRequest) (Booking, error) {
+	if err := ctx.Err(); err != nil {
+		return Booking{}, err
+	}
+	if req.Account == "" {
+		return Booking{}, ErrBadAccount
+	}
+	return Booking{}, quota.ErrFull
 }
