@@ -172,9 +172,19 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 	)
 	r.Refusals = map[string]int{}
 	stop := startProgress(cfg.Progress, label, len(people), func() int { return int(min(next.Load(), int64(len(people)))) })
-	start := time.Now()
-	for range max(1, cfg.Workers) {
+	// The workers start before the release and wait at a gate: a
+	// server's goroutines are running when the quota opens. Started in
+	// the measured window, the first workers ran while the loop that
+	// starts the others queued behind them for a processor, and the
+	// window timed the harness's start-up along with the system.
+	workers := max(1, cfg.Workers)
+	var ready sync.WaitGroup
+	ready.Add(workers)
+	gate := make(chan struct{})
+	for range workers {
 		wg.Go(func() {
+			ready.Done()
+			<-gate
 			var lat []time.Duration
 			refused := map[string]int{}
 			booked := 0
@@ -207,6 +217,9 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 			mu.Unlock()
 		})
 	}
+	ready.Wait()
+	start := time.Now() // the release: every worker at the gate
+	close(gate)
 	wg.Wait()
 	stop()
 	r.Elapsed = time.Since(start)
