@@ -137,13 +137,16 @@ type outcome struct {
 // days of pool and their slots with enough seats, and on a full answer move
 // to the next option, at most maxRetries times. It reads the all-pools
 // views (Month and Day) and narrows them to pool by name, which every
-// system implements the same way — except the month of a system that
-// offers it as day states alone (kuota: the colours a calendar page shows,
-// see monthStater): then a green day's seats are first counted in its Day
-// view.
+// system implements the same way — except where a system offers cheaper
+// reads of what a client shows (kuota): the month as day states alone,
+// the colours a calendar page shows (see monthStater), where a green
+// day's seats are first counted in its day's slots; and a day's slots in
+// one pool into a kept slice (see dayStater).
 func book(sys System, a *applicant, year int, month time.Month, pool string) outcome {
 	buf := dayBufs.Get().(*[]monthDay)
 	defer dayBufs.Put(buf)
+	slotBuf := slotBufs.Get().(*[]quota.SlotState)
+	defer slotBufs.Put(slotBuf)
 	days, err := monthOf((*buf)[:0], sys, a.office, pool, year, month)
 	*buf = days
 	if err != nil {
@@ -160,12 +163,13 @@ func book(sys System, a *applicant, year int, month time.Month, pool string) out
 		if d.state != calendar.Available || d.left < a.n {
 			continue
 		}
-		day, err := sys.Day(a.office, d.date)
+		slots, err := slotsOf((*slotBuf)[:0], sys, a.office, pool, d.date)
+		*slotBuf = slots
 		if err != nil {
 			return outcome{reason: reasonOf(err)}
 		}
-		for _, s := range day.Slots {
-			if s.StateIn(pool) != calendar.Available || seatsLeft(s.Pools, pool) < a.n {
+		for _, s := range slots {
+			if s.State != calendar.Available || s.Left < a.n {
 				continue
 			}
 			slot := quota.FormatClock(s.Start)
@@ -193,13 +197,18 @@ func book(sys System, a *applicant, year int, month time.Month, pool string) out
 	return o
 }
 
-// seatsLeft returns the seats left in the pool called pool among a view's
-// pools, 0 when the view does not count it.
 // monthStater is a system whose month calendar also comes as day states
 // alone, without seat counts: a cheaper read, which book takes where a
 // system offers it.
 type monthStater interface {
 	AppendMonthIn(dst []quota.DayState, office, pool string, year int, month time.Month) ([]quota.DayState, error)
+}
+
+// dayStater is a system whose day also comes as the states and seats of
+// its slots in one pool, appended to the caller's slice: a read without
+// allocation, which book takes where a system offers it.
+type dayStater interface {
+	AppendDayIn(dst []quota.SlotState, office, pool string, d calendar.Date) ([]quota.SlotState, error)
 }
 
 // monthDay is what book needs of a day of the month: its state in the pool
@@ -211,13 +220,14 @@ type monthDay struct {
 	left  int
 }
 
-// stateBufs keeps month-sized slices of day states for monthOf, and
-// dayBufs its answers for book: a client that reads a month per
+// stateBufs keeps month-sized slices of day states for monthOf, dayBufs
+// its answers for book, and slotBufs the slots of a day for book: a client that reads a month per
 // applicant reuses its buffers, as a server would, so that the rush
 // measures the engine's garbage rather than the harness's.
 var (
 	stateBufs = sync.Pool{New: func() any { return new([]quota.DayState) }}
 	dayBufs   = sync.Pool{New: func() any { return new([]monthDay) }}
+	slotBufs  = sync.Pool{New: func() any { return new([]quota.SlotState) }}
 )
 
 // monthOf appends the days of a month, as book sees them in pool, to dst.
@@ -245,6 +255,25 @@ func monthOf(dst []monthDay, sys System, office, pool string, year int, month ti
 	return dst, nil
 }
 
+// slotsOf appends the slots of a day, as book sees them in pool, to dst:
+// AppendDayIn's where the system offers it, else its Day view narrowed to
+// the pool.
+func slotsOf(dst []quota.SlotState, sys System, office, pool string, d calendar.Date) ([]quota.SlotState, error) {
+	if ds, ok := sys.(dayStater); ok {
+		return ds.AppendDayIn(dst, office, pool, d)
+	}
+	day, err := sys.Day(office, d)
+	if err != nil {
+		return dst, err
+	}
+	for _, s := range day.Slots {
+		dst = append(dst, quota.SlotState{Slot: s.Slot, Start: s.Start, End: s.End, State: s.StateIn(pool), Reason: s.Reason, Left: seatsLeft(s.Pools, pool)})
+	}
+	return dst, nil
+}
+
+// seatsLeft returns the seats left in the pool called pool among a view's
+// pools, 0 when the view does not count it.
 func seatsLeft(pools []quota.PoolSeats, pool string) int {
 	for _, p := range pools {
 		if p.Pool == pool {

@@ -138,6 +138,13 @@ func (k *kuotaSystem) Month(office string, year int, month time.Month) ([]quota.
 	return k.e.Month(bg, office, year, month)
 }
 
+// kuota offers the cheaper reads book takes where it can: the month as
+// day states, a day's slots into a kept slice.
+var (
+	_ monthStater = (*kuotaSystem)(nil)
+	_ dayStater   = (*kuotaSystem)(nil)
+)
+
 // AppendMonthIn is the month as day states alone (monthStater): kuota
 // answers it from per-day counters, without reading every cell.
 func (k *kuotaSystem) AppendMonthIn(dst []quota.DayState, office, pool string, year int, month time.Month) ([]quota.DayState, error) {
@@ -145,6 +152,12 @@ func (k *kuotaSystem) AppendMonthIn(dst []quota.DayState, office, pool string, y
 }
 func (k *kuotaSystem) Day(office string, d calendar.Date) (quota.DayView, error) {
 	return k.e.Day(bg, office, d)
+}
+
+// AppendDayIn is a day's slots in one pool, into the caller's slice
+// (dayStater): kuota answers it without allocating.
+func (k *kuotaSystem) AppendDayIn(dst []quota.SlotState, office, pool string, d calendar.Date) ([]quota.SlotState, error) {
+	return k.e.AppendDayIn(bg, dst, office, pool, d)
 }
 func (k *kuotaSystem) Hold(req booking.HoldRequest) (Ticket, error) {
 	b, err := k.e.Hold(bg, req)

@@ -184,6 +184,10 @@ var advValidCalls = []struct {
 		_, err := f.e.DayIn(ctx, kt.Office, kt.WalkIn, kt.Dec10)
 		return err
 	}},
+	{"day in as slot states", "AppendDayIn", func(ctx context.Context, f *advFixture) error {
+		_, err := f.e.AppendDayIn(ctx, nil, kt.Office, kt.WalkIn, kt.Dec10)
+		return err
+	}},
 	{"day bookings", "DayBookings", func(ctx context.Context, f *advFixture) error {
 		_, err := f.e.DayBookings(ctx, kt.Office, kt.Dec10)
 		return err

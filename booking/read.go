@@ -142,6 +142,24 @@ func (e *Engine) DayIn(ctx context.Context, officeCode, pool string, d calendar.
 	return e.m.ledger.DayIn(o.id, p, d, now)
 }
 
+// AppendDayIn appends to dst the state and seats left of each slot of one
+// day of an office in the named pool, as DayIn shows them, and returns the
+// extended slice: a slot picker's page on a hot path, with a slice kept
+// from call to call, allocates nothing (see quota.Ledger.AppendDayIn). A
+// day outside the office's window has no slots; AppendMonthIn says why.
+// On error it returns dst unchanged.
+func (e *Engine) AppendDayIn(ctx context.Context, dst []quota.SlotState, officeCode, pool string, d calendar.Date) ([]quota.SlotState, error) {
+	o, now, err := e.view(ctx, officeCode)
+	if err != nil {
+		return dst, err
+	}
+	p, err := e.m.ledger.PoolIndex(o.id, pool)
+	if err != nil {
+		return dst, ErrUnknownPool
+	}
+	return e.m.ledger.AppendDayIn(dst, o.id, p, d, now)
+}
+
 // view starts a calendar view: it finds the office, reads the clock and
 // expires overdue holds, so that the view shows the engine's seats rather
 // than the counters' (which still count a lapsed hold until it is swept).

@@ -50,7 +50,8 @@ func statesOf(days []DayView) []DayState {
 
 // statesMismatch compares AppendMonth with Month, and AppendMonthIn with
 // MonthIn for every pool, for one month at one instant; at rest they must
-// agree day for day.
+// agree day for day. It compares AppendDayIn with DayIn too, for every
+// day of the month and every pool, slot for slot.
 func statesMismatch(l *Ledger, id OfficeID, year int, month time.Month, now time.Time) error {
 	all, err := l.Month(id, year, month, now)
 	if err != nil {
@@ -75,6 +76,34 @@ func statesMismatch(l *Ledger, id OfficeID, year int, month time.Month, now time
 		}
 		if err := sameStates(statesOf(in), got); err != nil {
 			return fmt.Errorf("pool %d at %v: %w", p, now, err)
+		}
+		for _, d := range in {
+			if err := slotsMismatch(l, id, p, d.Date, now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// slotsMismatch compares AppendDayIn with DayIn for one day and pool at
+// one instant.
+func slotsMismatch(l *Ledger, id OfficeID, pool int, d calendar.Date, now time.Time) error {
+	view, err := l.DayIn(id, pool, d, now)
+	if err != nil {
+		return err
+	}
+	got, err := l.AppendDayIn(nil, id, pool, d, now)
+	if err != nil {
+		return err
+	}
+	if len(got) != len(view.Slots) {
+		return fmt.Errorf("%s pool %d at %v: %d slots, want %d", d, pool, now, len(got), len(view.Slots))
+	}
+	for i, w := range view.Slots {
+		want := SlotState{Slot: w.Slot, Start: w.Start, End: w.End, State: w.State, Reason: w.Reason, Left: w.Pools[0].Left}
+		if got[i] != want {
+			return fmt.Errorf("%s pool %d at %v: slot %d is %+v, want %+v", d, pool, now, i, got[i], want)
 		}
 	}
 	return nil

@@ -54,6 +54,10 @@
 // rather than every cell: a few hundred nanoseconds and no allocation for
 // a month, against microseconds and two allocations. They are the ones for
 // a hot path.
+// [Ledger.AppendDayIn] does the same for the page after it, the slots of
+// the chosen day in one pool: [SlotState] — state, reason, seats left —
+// appended to the caller's slice, as DayIn shows them, without DayIn's
+// three allocations.
 //
 // Callers name a slot by its start, "08:00": [ParseClock] reads it,
 // [Ledger.SlotAt] (or [Layout.SlotAt]) finds the slot, and [FormatClock]
@@ -78,16 +82,17 @@
 // # Time
 //
 // Nothing here reads the clock. Reserve, Month, MonthIn, AppendMonth,
-// AppendMonthIn, Day and DayIn take now; a day's boundaries and release
-// instants are computed in the office's time zone. A slot can be booked
-// until it starts. A clock time such as "08:00" ([ParseClock]) is an
-// offset from the local midnight that begins a day, not an instant.
+// AppendMonthIn, Day, DayIn and AppendDayIn take now; a day's boundaries
+// and release instants are computed in the office's time zone. A slot can
+// be booked until it starts. A clock time such as "08:00" ([ParseClock])
+// is an offset from the local midnight that begins a day, not an instant.
 //
 // # Concurrency
 //
 // Reserve, Release, Cell, Month, MonthIn, AppendMonth, AppendMonthIn, Day,
-// DayIn and SlotAt take no lock, and Reserve, Release, SlotAt, AppendMonth
-// and AppendMonthIn (into a slice that holds a month) do not allocate.
+// DayIn, AppendDayIn and SlotAt take no lock, and Reserve, Release,
+// SlotAt, AppendMonth and AppendMonthIn (into a slice that holds a month)
+// and AppendDayIn (into one that holds a day's slots) do not allocate.
 // Reserve tells ErrNoQuota from ErrFull by the capacity in the cell word
 // it has already loaded, so neither refusal costs a load more than the
 // other. A cell changes by compare-and-swap of its one word, so a group of

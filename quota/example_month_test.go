@@ -55,3 +55,44 @@ func ExampleLedger_AppendMonthIn() {
 	// January  ...YYYYY..YYYYY..YYYYY..YYYYY..
 	// 2027-01-04 not opened from 2026-12-15 08:00 WIB
 }
+
+// The page after the calendar: the slots of the chosen day in the online
+// pool, from a slice kept from request to request. One office with three
+// slots on 10 December 2026: the first is sold out, the operator closed
+// the third.
+func ExampleLedger_AppendDayIn() {
+	jakarta := calendar.Jakarta()
+	holidays, _ := calendar.NewHolidays()
+	ledger := quota.NewLedger()
+	office, _ := ledger.AddOffice(quota.Config{
+		Schedule: calendar.Schedule{Location: jakarta, Holidays: holidays},
+		Layout: quota.Layout{
+			Pools: []string{"online", "walk-in"},
+			Slots: []quota.Slot{
+				{Start: 8 * time.Hour, End: 9 * time.Hour, Seats: []int{2, 5}},
+				{Start: 9 * time.Hour, End: 10 * time.Hour, Seats: []int{2, 5}},
+				{Start: 10 * time.Hour, End: 11 * time.Hour, Seats: []int{2, 5}},
+			},
+		},
+		First: calendar.NewDate(2026, time.December, 1),
+		Days:  31,
+	})
+	day := calendar.NewDate(2026, time.December, 10)
+	now := time.Date(2026, time.December, 1, 9, 0, 0, 0, jakarta)
+	_ = ledger.Reserve(office, day, 0, 0, 2, now)
+	_ = ledger.CloseSlot(office, day, 2, "listrik padam")
+
+	var slots []quota.SlotState // kept from request to request
+	slots, _ = ledger.AppendDayIn(slots[:0], office, 0, day, now)
+	for _, s := range slots {
+		line := fmt.Sprintf("%s %v %d", quota.FormatClock(s.Start), s.State, s.Left)
+		if s.Reason != "" {
+			line += " " + s.Reason
+		}
+		fmt.Println(line)
+	}
+	// Output:
+	// 08:00 full 0
+	// 09:00 available 2
+	// 10:00 holiday 2 listrik padam
+}

@@ -343,14 +343,21 @@ func (vw *viewer) slotViews(dy *day, reasons []string) []SlotView {
 			left += int(l)
 			sv.Pools[i] = PoolSeats{Pool: names[i], Left: int(l), Capacity: int(c)}
 		}
-		var reason string
-		if s < len(reasons) {
-			reason = reasons[s]
-		}
-		sv.State, sv.Reason = dy.gate(t.slotStart[s], slotClosed, vw.nowNs).state(dy, capacity, left, reason)
+		sv.State, sv.Reason = vw.slotState(dy, s, reasons, slotClosed, capacity, left)
 		views[s] = sv
 	}
 	return views
+}
+
+// slotState returns the state and reason of slot s of dy, given the
+// capacity and seats left of the cells the view counts and whether the
+// slot is closed: the day-state order, as Reserve follows it for the slot.
+func (vw *viewer) slotState(dy *day, s int, reasons []string, closed bool, capacity, left int) (calendar.State, string) {
+	var reason string
+	if s < len(reasons) {
+		reason = reasons[s]
+	}
+	return dy.gate(vw.t.slotStart[s], closed, vw.nowNs).state(dy, capacity, left, reason)
 }
 
 // firstReason returns the first reason an operator gave for closing a slot
