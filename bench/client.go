@@ -221,9 +221,10 @@ type monthDay struct {
 }
 
 // stateBufs keeps month-sized slices of day states for monthOf, dayBufs
-// its answers for book, and slotBufs the slots of a day for book: a client that reads a month per
-// applicant reuses its buffers, as a server would, so that the rush
-// measures the engine's garbage rather than the harness's.
+// its answers for book, and slotBufs a day's slots for book: a client
+// that reads a month per applicant reuses its buffers, as a server would,
+// so that the rush measures the engine's garbage rather than the
+// harness's.
 var (
 	stateBufs = sync.Pool{New: func() any { return new([]quota.DayState) }}
 	dayBufs   = sync.Pool{New: func() any { return new([]monthDay) }}
