@@ -77,13 +77,9 @@ func (e *Engine) Month(ctx context.Context, officeCode string, year int, month t
 // MonthIn is Month as seen by someone booking in the named pool: each
 // day's state and seats count that pool only.
 func (e *Engine) MonthIn(ctx context.Context, officeCode, pool string, year int, month time.Month) ([]quota.DayView, error) {
-	o, now, err := e.view(ctx, officeCode)
+	o, p, now, err := e.viewIn(ctx, officeCode, pool)
 	if err != nil {
 		return nil, err
-	}
-	p, err := e.m.ledger.PoolIndex(o.id, pool)
-	if err != nil {
-		return nil, ErrUnknownPool
 	}
 	return e.m.ledger.MonthIn(o.id, p, year, month, now)
 }
@@ -107,13 +103,9 @@ func (e *Engine) AppendMonth(ctx context.Context, dst []quota.DayState, officeCo
 // AppendMonthIn is AppendMonth as seen by someone booking in the named
 // pool.
 func (e *Engine) AppendMonthIn(ctx context.Context, dst []quota.DayState, officeCode, pool string, year int, month time.Month) ([]quota.DayState, error) {
-	o, now, err := e.view(ctx, officeCode)
+	o, p, now, err := e.viewIn(ctx, officeCode, pool)
 	if err != nil {
 		return dst, err
-	}
-	p, err := e.m.ledger.PoolIndex(o.id, pool)
-	if err != nil {
-		return dst, ErrUnknownPool
 	}
 	return e.m.ledger.AppendMonthIn(dst, o.id, p, year, month, now)
 }
@@ -131,13 +123,9 @@ func (e *Engine) Day(ctx context.Context, officeCode string, d calendar.Date) (q
 
 // DayIn is Day as seen by someone booking in the named pool.
 func (e *Engine) DayIn(ctx context.Context, officeCode, pool string, d calendar.Date) (quota.DayView, error) {
-	o, now, err := e.view(ctx, officeCode)
+	o, p, now, err := e.viewIn(ctx, officeCode, pool)
 	if err != nil {
 		return quota.DayView{}, err
-	}
-	p, err := e.m.ledger.PoolIndex(o.id, pool)
-	if err != nil {
-		return quota.DayView{}, ErrUnknownPool
 	}
 	return e.m.ledger.DayIn(o.id, p, d, now)
 }
@@ -149,15 +137,25 @@ func (e *Engine) DayIn(ctx context.Context, officeCode, pool string, d calendar.
 // day outside the office's window has no slots; AppendMonthIn says why.
 // On error it returns dst unchanged.
 func (e *Engine) AppendDayIn(ctx context.Context, dst []quota.SlotState, officeCode, pool string, d calendar.Date) ([]quota.SlotState, error) {
-	o, now, err := e.view(ctx, officeCode)
+	o, p, now, err := e.viewIn(ctx, officeCode, pool)
 	if err != nil {
 		return dst, err
 	}
+	return e.m.ledger.AppendDayIn(dst, o.id, p, d, now)
+}
+
+// viewIn is view for a view of one pool: it also finds the pool's index,
+// refusing ErrUnknownPool.
+func (e *Engine) viewIn(ctx context.Context, officeCode, pool string) (*office, int, time.Time, error) {
+	o, now, err := e.view(ctx, officeCode)
+	if err != nil {
+		return nil, 0, time.Time{}, err
+	}
 	p, err := e.m.ledger.PoolIndex(o.id, pool)
 	if err != nil {
-		return dst, ErrUnknownPool
+		return nil, 0, time.Time{}, ErrUnknownPool
 	}
-	return e.m.ledger.AppendDayIn(dst, o.id, p, d, now)
+	return o, p, now, nil
 }
 
 // view starts a calendar view: it finds the office, reads the clock and
