@@ -34,7 +34,7 @@ type seqTable struct {
 }
 
 const (
-	valBits = 39 // a booking number (bookingNumbersMax) and a NIK's place (nikIndex.value)
+	valBits = 39 // a booking number, with a NIK's place beside it in the NIK index (nikPlaceBits)
 	tagBits = 64 - valBits
 	valMask = 1<<valBits - 1
 
