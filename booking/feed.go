@@ -108,15 +108,16 @@ func (e *Engine) LatestLSN() uint64 { return e.m.feed.high.Load() }
 func (m *machine) event(lsn uint64, v eventValue) FeedEvent {
 	date := calendar.DateFromEpochDays(int64(v.cell >> 24))
 	slot := uint8(v.cell >> 16)
+	o := m.officeByID(int(v.office)) // offices are never removed
 	return FeedEvent{
 		LSN:    lsn,
 		Code:   formatCode(m.codes.Load().code(v.seq)),
-		Office: v.office.code,
+		Office: o.code,
 		From:   State(v.cell >> 8),
 		To:     State(v.cell),
 		Date:   date,
-		Slot:   quota.FormatClock(m.slot(v.office, slot).Start),
-		At:     time.Unix(0, v.at).In(m.loc(v.office)),
+		Slot:   quota.FormatClock(m.slot(o, slot).Start),
+		At:     time.Unix(0, v.at).In(m.loc(o)),
 	}
 }
 
@@ -131,14 +132,19 @@ func (m *machine) event(lsn uint64, v eventValue) FeedEvent {
 // handing them over. Replay refills the ring from the journal, so a
 // consumer that keeps its cursor goes on after a restart.
 
-// eventSlot is one entry of the ring. lsn is 0 while a writer fills it:
-// a reader takes the fields only between two loads of the same lsn.
+// eventSlot is one entry of the ring. lsn is slotBusy while a writer
+// fills it: a reader takes the fields only between two loads of the same
+// lsn. It holds no pointer (the office is its number, as in a booking),
+// so that the collector never reads the ring: a megabyte or more that a
+// mark phase would otherwise walk, and, in a new engine, whose untouched
+// pages it would map to the kernel's zero page — each then copied, and
+// every CPU's TLB flushed, at its first write (see write).
 type eventSlot struct {
 	lsn    atomic.Uint64
 	seq    atomic.Uint64 // the booking's number; 0: no event at this LSN
 	at     atomic.Int64
 	cell   atomic.Uint64 // epoch days<<24 | slot<<16 | from<<8 | to
-	office atomic.Pointer[office]
+	office atomic.Uint64 // the booking's office, by its number in the ledger (machine.officeByID)
 }
 
 // feed is the ring of the latest events.
@@ -174,17 +180,23 @@ const slotBusy = math.MaxUint64
 // and may get there in either order: a writer claims the slot from an
 // older LSN only, so the later record keeps it, and a reader of the
 // earlier one learns it is lost.
+//
+// In the ring's first lap a slot is empty and its page may be untouched
+// since the ring was made: write claims it with a compare-and-swap, a
+// write, before reading it. Read first, the page would be mapped to the
+// kernel's zero page and the write after it would copy the page and flush
+// every CPU's TLB, an interrupt to each: in a new engine's rush, before
+// this, a twentieth of the CPU to the sell-out (bench/README.md).
 func (f *feed) write(lsn uint64, b *booking, from, to *snapshot) {
 	s := &f.ring[lsn&f.mask]
-	for spins := 0; ; spins++ {
+	claimed := lsn <= f.mask && s.lsn.CompareAndSwap(0, slotBusy)
+	for spins := 0; !claimed; spins++ {
 		cur := s.lsn.Load()
 		if cur != slotBusy {
 			if cur > lsn {
 				return // a later record has the slot
 			}
-			if s.lsn.CompareAndSwap(cur, slotBusy) {
-				break
-			}
+			claimed = s.lsn.CompareAndSwap(cur, slotBusy)
 		}
 		if spins > 64 {
 			runtime.Gosched()
@@ -200,7 +212,7 @@ func (f *feed) write(lsn uint64, b *booking, from, to *snapshot) {
 		s.seq.Store(b.seq)
 		s.at.Store(to.at)
 		s.cell.Store(uint64(to.date.EpochDays())<<24 | uint64(to.slot)<<16 | uint64(was)<<8 | uint64(to.state))
-		s.office.Store(b.office())
+		s.office.Store(uint64(b.officeID))
 	}
 	s.lsn.Store(lsn)
 }
@@ -240,7 +252,7 @@ type eventValue struct {
 	seq    uint64
 	at     int64
 	cell   uint64
-	office *office
+	office uint64 // its number in the ledger
 }
 
 // get copies out the event at lsn. ok is false when the slot holds a later
