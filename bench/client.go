@@ -118,6 +118,10 @@ func (c *crowd) draw(n int, offices []string) []applicant {
 	return out
 }
 
+// reasonSoldOut is the outcome of an applicant who found no day or slot
+// with seats for the family.
+const reasonSoldOut = "sold out"
+
 // maxRetries is how many more options a client tries after a full answer,
 // as a real client would before giving up.
 const maxRetries = 3
@@ -192,7 +196,7 @@ func book(sys System, a *applicant, year int, month time.Month, pool string) out
 		}
 	}
 	if o.reason == "" {
-		o.reason = "sold out"
+		o.reason = reasonSoldOut
 	}
 	return o
 }

@@ -13,7 +13,7 @@ import (
 // Command is a program that runs scenarios on systems and prints their
 // table: bench/cmd/rush, and bench/postgres's pgrush, which adds systems
 // and flags of its own. Its flags: -scenarios, -systems, -scale, -seed,
-// -workers, -durability, -json, -dir, -quiet, and Flags'.
+// -workers, -durability, -json, -dir, -quiet, -perf-control, and Flags'.
 type Command struct {
 	Name      string   // in the flag set and every message
 	Scenarios []string // -scenarios' default
@@ -41,6 +41,7 @@ func (c Command) Run(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print JSON instead of a markdown table")
 	dir := fs.String("dir", "", "directory for the database files (default: a temporary one)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	perf := fs.String("perf-control", "", "ctl,ack: the FIFOs of a perf record --control fifo:ctl,ack -D -1 around this run, turned on for each rush's window alone (bench/README.md)")
 	var setup func([]string) (string, error)
 	if c.Flags != nil {
 		setup = c.Flags(fs)
@@ -72,6 +73,15 @@ func (c Command) Run(args []string, stdout, stderr io.Writer) int {
 	cfg := Config{Scale: *scale, Seed: *seed, Workers: *workers, NoSync: *durability == "nosync"}
 	if !*quiet {
 		cfg.Progress = stderr
+	}
+	if *perf != "" {
+		p, err := openPerfControl(*perf)
+		if err != nil {
+			fmt.Fprintln(stderr, c.Name+":", err)
+			return 2
+		}
+		defer p.Close()
+		cfg.Window = p.window
 	}
 	start := time.Now()
 	results, err := Run(splitList(*scenarios), splitList(*systems), *dir, cfg)

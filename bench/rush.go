@@ -30,6 +30,15 @@ type Config struct {
 	// NoSync runs the durable systems without fsync, to see what the
 	// disk costs.
 	NoSync bool
+	// Window, when set, is told when each wave's window opens (true: every
+	// client is at the gate, and the release is next) and when it closes
+	// (false): when the first applicant finds the month sold out or, if
+	// none does, when the wave ends. In the office rush that is the
+	// sell-out; in the national rush, the first office's. It lets a
+	// profiler see the rush alone (see Command's -perf-control), not the
+	// set-up or the refusals after it. The first error it returns ends
+	// the telling: later windows are not reported, and Run returns it.
+	Window func(open bool) error
 }
 
 func (c Config) scaled(n int) int { return max(1, int(float64(n)*c.Scale)) }
@@ -106,7 +115,9 @@ func officeRush(sys System, clk *Clock, cfg Config, scenario string, office book
 	clk.Set(rushRelease.ReleaseAt(calendar.NewDate(rushYear, rushMonth, 1), office.Quota.Schedule.Location))
 	r := Result{Scenario: scenario, System: sys.Name()}
 	mem := startMemory()
-	runWave(sys, people, cfg, &r, scenario+" "+sys.Name())
+	if err := runWave(sys, people, cfg, &r, scenario+" "+sys.Name()); err != nil {
+		return r, err
+	}
 	mem.finish(&r, people)
 	return r, audit(sys, &r)
 }
@@ -144,7 +155,9 @@ func NationalRush(sys System, clk *Clock, cfg Config) (Result, error) {
 	for z, zone := range zones {
 		clk.Set(rushRelease.ReleaseAt(calendar.NewDate(rushYear, rushMonth, 1), zone.loc))
 		w := Result{}
-		runWave(sys, waves[z], cfg, &w, fmt.Sprintf("national rush %s, wave %d/3", sys.Name(), z+1))
+		if err := runWave(sys, waves[z], cfg, &w, fmt.Sprintf("national rush %s, wave %d/3", sys.Name(), z+1)); err != nil {
+			return r, err
+		}
 		merge(&r, &w)
 		if w.Bookings > 0 {
 			soldOut = time.Since(start) - w.Elapsed + w.SoldOut
@@ -161,15 +174,24 @@ func NationalRush(sys System, clk *Clock, cfg Config) (Result, error) {
 
 // runWave runs the applicants of one release on cfg.Workers goroutines and
 // fills r with what happened. All of them arrive at once: the clock stands
-// at the release instant.
-func runWave(sys System, people []applicant, cfg Config, r *Result, label string) {
+// at the release instant. Its error is cfg.Window's.
+func runWave(sys System, people []applicant, cfg Config, r *Result, label string) error {
 	var (
 		next    atomic.Int64
 		lastAt  atomic.Int64
 		mu      sync.Mutex // guards the merged fields of r
 		latency []time.Duration
 		wg      sync.WaitGroup
+		closing sync.Once // cfg.Window(false), at the first sold-out answer or the end
+		winErr  error     // cfg.Window's first error, set before closing is done
 	)
+	closeWindow := func() {
+		closing.Do(func() {
+			if cfg.Window != nil {
+				winErr = cfg.Window(false)
+			}
+		})
+	}
 	r.Refusals = map[string]int{}
 	stop := startProgress(cfg.Progress, label, len(people), func() int { return int(min(next.Load(), int64(len(people)))) })
 	// The workers start before the release and wait at a gate: a
@@ -205,6 +227,9 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 						}
 					}
 				} else {
+					if o.reason == reasonSoldOut {
+						closeWindow()
+					}
 					refused[o.reason]++
 				}
 			}
@@ -218,9 +243,19 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 		})
 	}
 	ready.Wait()
+	if cfg.Window != nil {
+		if err := cfg.Window(true); err != nil {
+			next.Store(int64(len(people))) // nobody left to serve: the workers end
+			close(gate)
+			wg.Wait()
+			stop()
+			return err
+		}
+	}
 	start := time.Now() // the release: every worker at the gate
 	close(gate)
 	wg.Wait()
+	closeWindow()
 	stop()
 	r.Elapsed = time.Since(start)
 	r.Applicants = len(people)
@@ -231,6 +266,7 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 	r.OpsPerSec = float64(r.Applicants) / r.Elapsed.Seconds()
 	r.percentiles(latency)
 	r.latency = latency
+	return winErr
 }
 
 // merge adds a wave's counts and latencies to the run's.

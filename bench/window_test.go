@@ -1,0 +1,101 @@
+package bench
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kuota/kuota/booking"
+	"github.com/kuota/kuota/quota"
+)
+
+// countingSystem counts the holds a system grants, the calls to Hold and
+// the months it shows (one an applicant: it hides kuota's AppendMonthIn).
+type countingSystem struct {
+	System
+	granted, calls, months atomic.Int64
+}
+
+func (s *countingSystem) Month(office string, year int, month time.Month) ([]quota.DayView, error) {
+	s.months.Add(1)
+	return s.System.Month(office, year, month)
+}
+
+func (s *countingSystem) Hold(req booking.HoldRequest) (Ticket, error) {
+	s.calls.Add(1)
+	t, err := s.System.Hold(req)
+	if err == nil {
+		s.granted.Add(1)
+	}
+	return t, err
+}
+
+// The window opens once before the first hold and closes once, at the
+// sell-out: every booking of the run is made by then, and the wave goes
+// on after it with the applicants who find nothing left. A rush that
+// does not sell out closes at the wave's end.
+func TestWindowClosesAtTheSellOut(t *testing.T) {
+	clk, inner := testSystem(t, KuotaMemory)
+	sys := &countingSystem{System: inner}
+	var mu sync.Mutex
+	var calls []bool
+	var grantedAtClose, callsAtOpen, callsAtClose, monthsAtClose int64
+	cfg := Config{Scale: 0.2, Seed: 1, Workers: 8, Window: func(open bool) error {
+		mu.Lock()
+		defer mu.Unlock()
+		calls = append(calls, open)
+		if open {
+			callsAtOpen = sys.calls.Load()
+		} else {
+			grantedAtClose, callsAtClose, monthsAtClose = sys.granted.Load(), sys.calls.Load(), sys.months.Load()
+		}
+		return nil
+	}}
+	r, err := OfficeRush(sys, clk, cfg)
+	require.NoError(t, err)
+	require.Positive(t, r.Refusals[reasonSoldOut], "20,000 applicants for 6,600 seats: the rush sells out")
+	require.Equal(t, []bool{true, false}, calls)
+	require.Zero(t, callsAtOpen, "open before the first hold")
+	// An applicant finds the month sold out once the last seats are
+	// held, but holds already under way may still take a seat or two
+	// that were given back; none can be more than a worker's.
+	require.GreaterOrEqual(t, grantedAtClose, int64(r.Bookings)-int64(cfg.Workers))
+	require.Less(t, monthsAtClose, int64(r.Applicants), "closed while applicants were still arriving")
+	require.Less(t, r.SoldOut, r.Elapsed, "the wave goes on after the sell-out")
+
+	// Roomy: a seat for everyone, nobody finds it sold out; the window
+	// closes when the wave ends, after every hold.
+	clk, inner = testSystem(t, KuotaMemory)
+	sys = &countingSystem{System: inner}
+	calls = nil
+	r, err = RoomyRush(sys, clk, Config{Scale: 0.01, Seed: 1, Workers: 8, Window: cfg.Window})
+	require.NoError(t, err)
+	require.Equal(t, []bool{true, false}, calls)
+	require.Equal(t, int64(r.Bookings), grantedAtClose)
+	require.Equal(t, sys.calls.Load(), callsAtClose)
+	require.Equal(t, int64(r.Applicants), monthsAtClose)
+}
+
+// A window that fails ends the run with its error: at the opening, before
+// any applicant is served; at the closing, once the wave is done.
+func TestWindowErrorEndsTheRun(t *testing.T) {
+	broken := errors.New("profiler gone")
+	clk, inner := testSystem(t, KuotaMemory)
+	sys := &countingSystem{System: inner}
+	_, err := OfficeRush(sys, clk, Config{Scale: 0.01, Seed: 1, Workers: 4, Window: func(open bool) error { return broken }})
+	require.ErrorIs(t, err, broken)
+	require.Zero(t, sys.calls.Load(), "nobody served after the window failed to open")
+
+	clk, inner = testSystem(t, KuotaMemory)
+	_, err = OfficeRush(inner, clk, Config{Scale: 0.01, Seed: 1, Workers: 4, Window: func(open bool) error {
+		if !open {
+			return broken
+		}
+		return nil
+	}})
+	require.ErrorIs(t, err, broken)
+}
