@@ -245,11 +245,10 @@ func (e *Engine) join(o *office, req *HoldRequest, slot, pool uint8, nowNs int64
 	if len(d.entrants) >= DrawEntrantsMax {
 		return nil, nil, fmt.Errorf("%w: limit %d", ErrDrawFull, DrawEntrantsMax)
 	}
-	en := &entrant{ticket: len(d.entrants) + 1, req: *req, slot: slot, pool: pool, done: make(chan struct{})}
-	en.req.Applicants = cloneApplicants(req.Applicants)
+	en := &entrant{ticket: len(d.entrants) + 1, req: cloneRequest(req), slot: slot, pool: pool, done: make(chan struct{})}
 	d.entrants = append(d.entrants, en)
 	d.count = len(d.entrants)
-	d.accounts[req.Account] = true
+	d.accounts[en.req.Account] = true
 	for _, a := range req.Applicants {
 		d.niks[a.NIK] = true
 	}

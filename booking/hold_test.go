@@ -449,3 +449,36 @@ func TestHoldKeepsItsOwnApplicants(t *testing.T) {
 		require.Equal(t, `{"name":"Siti"}`, string(got.Applicants[0].Meta))
 	}
 }
+
+// Hold keeps nothing of its request: a caller's applicants, in an array
+// on its own stack, stay there (the request is copied only for an opening
+// draw, which keeps it), so a hold made from such an array allocates no
+// more than one made from a slice the caller allocated once, up front.
+func TestHoldKeepsNothingOfItsRequest(t *testing.T) {
+	e, _ := kt.NewEngine(t, nil)
+	req := kt.HoldRequest(t, 1)
+	kept := slices.Clone(req.Applicants) // allocated once, outside the runs
+	holdAndCancel := func(r HoldRequest) {
+		b, err := e.Hold(bg, r)
+		if err != nil {
+			panic(err)
+		}
+		if _, err := e.Cancel(bg, b.Code, Reason{}); err != nil {
+			panic(err)
+		}
+	}
+	heap := testing.AllocsPerRun(200, func() {
+		r := req
+		r.Applicants = kept
+		holdAndCancel(r)
+	})
+	stack := testing.AllocsPerRun(200, func() {
+		var family [1]Applicant // on this frame's stack, unless Hold keeps it
+		family[0] = kept[0]
+		r := req
+		r.Applicants = family[:]
+		holdAndCancel(r)
+	})
+	require.Positive(t, heap, "the views Hold and Cancel return")
+	require.Equal(t, heap, stack, "allocations of a hold and its cancelling: the array on the stack moved to the heap")
+}

@@ -466,7 +466,10 @@ func (m *machine) slotAt(o *office, slot string) (uint8, error) {
 	}
 	i, err := m.ledger.SlotAt(o.id, start)
 	if err != nil {
-		return 0, fmt.Errorf("%w: no slot starts at %s", ErrUnknownSlot, slot)
+		// A copy: the caller's string, in its request, stays its own
+		// (escape analysis would move every HoldRequest's contents to
+		// the heap for this error's sake).
+		return 0, fmt.Errorf("%w: no slot starts at %s", ErrUnknownSlot, strings.Clone(slot))
 	}
 	return uint8(i), nil
 }

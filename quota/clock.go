@@ -2,6 +2,7 @@ package quota
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -47,12 +48,14 @@ func twoDigits(a, b byte) (int, bool) {
 
 // badClock builds ParseClock's error. It quotes the input only when it has
 // the length of a clock time, so that a message stays short whatever a
-// caller passed; %q escapes what is not printable.
+// caller passed; %q escapes what is not printable. It quotes a copy: s
+// handed to fmt would escape, and with it, to the compiler, whatever
+// struct the caller's s came from (booking.HoldRequest, on every hold).
 func badClock(s string) error {
 	if len(s) != clockLen {
 		return fmt.Errorf("%w: %d bytes, want HH:MM from 00:00 to 23:59", ErrBadClock, len(s))
 	}
-	return fmt.Errorf("%w: %q, want HH:MM from 00:00 to 23:59", ErrBadClock, s)
+	return fmt.Errorf("%w: %q, want HH:MM from 00:00 to 23:59", ErrBadClock, strings.Clone(s))
 }
 
 // FormatClock formats an offset from midnight as "HH:MM": 8*time.Hour is

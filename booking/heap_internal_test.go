@@ -1,10 +1,17 @@
 package booking
 
+// What the collector and the heap see of the engine's records, and of a
+// caller's request.
+
 import (
 	"reflect"
 	"testing"
+	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/kuota/kuota/calendar"
 )
 
 // The records a rush makes by the million, and the feed's ring, hold no
@@ -50,4 +57,30 @@ func pointersIn(typ reflect.Type, path string) []string {
 		return out
 	}
 	return []string{path} // pointers, strings, slices, maps, channels, functions, interfaces
+}
+
+// cloneRequest copies every field of a HoldRequest, and shares no byte
+// with it: a draw's entrant keeps the copy while its caller may reuse the
+// request. Every field is set here, so that a field added to HoldRequest
+// and forgotten by cloneRequest fails the test.
+func TestCloneRequestCopiesEveryField(t *testing.T) {
+	nik, err := ParseNIK("3171010101900001")
+	require.NoError(t, err)
+	card, err := ParseFamilyCard("3171010101900002")
+	require.NoError(t, err)
+	in := HoldRequest{
+		Account: "acc-1", Office: "JKT", Date: calendar.NewDate(2026, time.December, 1), Slot: "08:00", Pool: "online",
+		Applicants: []Applicant{{NIK: nik, Meta: []byte(`{"name":"Siti"}`)}}, FamilyCard: card, IdempotencyKey: "key-1",
+	}
+	v := reflect.ValueOf(in)
+	for i := range v.NumField() {
+		require.False(t, v.Field(i).IsZero(), "set HoldRequest.%s in this test", v.Type().Field(i).Name)
+	}
+	out := cloneRequest(&in)
+	require.Equal(t, in, out)
+	for _, s := range [][2]string{{in.Account, out.Account}, {in.Office, out.Office}, {in.Slot, out.Slot}, {in.Pool, out.Pool}, {in.IdempotencyKey, out.IdempotencyKey}} {
+		require.NotSame(t, unsafe.StringData(s[0]), unsafe.StringData(s[1]), s[0])
+	}
+	require.NotSame(t, &in.Applicants[0], &out.Applicants[0])
+	require.NotSame(t, &in.Applicants[0].Meta[0], &out.Applicants[0].Meta[0])
 }
