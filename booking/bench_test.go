@@ -284,3 +284,27 @@ func memoryPerBooking(b *testing.B, family int) (held, paid float64) {
 	// by the second reading.
 	return float64(afterHolds.HeapAlloc-before.HeapAlloc)/n - 8, float64(afterPays.HeapAlloc-before.HeapAlloc) / n
 }
+
+// BenchmarkGet: one op is one booking's view, as Get, Hold and every
+// change return it — a hold (one event), and the same booking paid (two
+// events, a payment reference, a queue number).
+func BenchmarkGet(b *testing.B) {
+	e := benchEngine(b, 1, 10, nil)
+	bk, err := e.Hold(bg, HoldRequest{Account: "a1", Office: "OFC0", Date: benchFirst, Slot: benchStarts[0], Pool: kt.Online, Applicants: []Applicant{{NIK: benchNIK(1)}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	get := func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := e.Get(bg, bk.Code); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("held", get)
+	if _, err := e.Pay(bg, bk.BillingCode, "ref-123"); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("paid", get)
+}

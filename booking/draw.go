@@ -255,31 +255,31 @@ func (e *Engine) join(o *office, req *HoldRequest, slot, pool uint8, nowNs int64
 	return en, d, nil
 }
 
-// await waits for en's draw and returns what Hold returns. A caller that
-// leaves (ctx, Close) before its admission began withdraws: its place is
-// kept and skipped, and nothing is made. One whose admission began waits
-// for it: the hold is made or refused, and settle says so as for any
-// hold (ctx.Err() while the disk has not confirmed it).
-func (e *Engine) await(ctx context.Context, en *entrant, d *draw) (Booking, error) {
+// await waits for en's draw, fills *v and returns the error that Hold
+// returns. A caller that leaves (ctx, Close) before its admission began
+// withdraws: its place is kept and skipped, and nothing is made. One whose
+// admission began waits for it: the hold is made or refused, and settle
+// says so as for any hold (ctx.Err() while the disk has not confirmed it).
+func (e *Engine) await(ctx context.Context, v *Booking, en *entrant, d *draw) error {
 	select {
 	case <-en.done:
 	case <-ctx.Done():
 		if e.withdraw(en) {
-			return Booking{}, ctx.Err()
+			return ctx.Err()
 		}
 		<-en.done
 	case <-e.stop:
 		if e.withdraw(en) {
-			return Booking{}, ErrEngineClosed
+			return ErrEngineClosed
 		}
 		<-en.done
 	}
 	if en.err != nil {
-		return Booking{}, &DrawError{Ticket: en.ticket, Place: en.place, Entrants: d.count, Err: en.err}
+		return &DrawError{Ticket: en.ticket, Place: en.place, Entrants: d.count, Err: en.err}
 	}
-	v, err := e.settle(ctx, en.b, en.lsn)
+	err := e.settle(ctx, v, en.b, en.lsn)
 	v.DrawTicket, v.DrawPlace, v.DrawEntrants = en.ticket, en.place, d.count
-	return v, err
+	return err
 }
 
 // withdraw takes en out of its draw unless its admission began, and

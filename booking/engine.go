@@ -208,13 +208,14 @@ func (e *Engine) wait(ctx context.Context, lsn uint64) error {
 	return journalError(e.m.journal.Wait(ctx, lsn))
 }
 
-// settle waits for the change lsn of b, then returns b's view as of the
-// engine's clock.
-func (e *Engine) settle(ctx context.Context, b *booking, lsn uint64) (Booking, error) {
+// settle waits for the change lsn of b, then fills *v with b's view as of
+// the engine's clock; *v is left as it was when the wait fails.
+func (e *Engine) settle(ctx context.Context, v *Booking, b *booking, lsn uint64) error {
 	if err := e.wait(ctx, lsn); err != nil {
-		return Booking{}, err
+		return err
 	}
-	return e.m.view(b, e.nowNs()), nil
+	e.m.view(v, b, e.nowNs())
+	return nil
 }
 
 // Policy returns the windows the engine enforces (Options.Policy, or

@@ -51,13 +51,15 @@ func (e *Engine) Hold(ctx context.Context, req HoldRequest) (Booking, error) {
 	if err != nil {
 		return Booking{}, err
 	}
+	var v Booking // filled in place (see machine.view)
 	if o.window.Load() != 0 || e.draws.active.Load() != 0 {
 		en, d, err := e.join(o, &req, slot, pool, e.nowNs())
 		if err != nil {
 			return Booking{}, err
 		}
 		if en != nil {
-			return e.await(ctx, en, d)
+			err := e.await(ctx, &v, en, d)
+			return v, err
 		}
 	}
 	b, lsn, err := e.holdNow(&req, o, slot, pool)
@@ -66,7 +68,8 @@ func (e *Engine) Hold(ctx context.Context, req HoldRequest) (Booking, error) {
 	}
 	// A new booking and an idempotent replay alike return once the
 	// booking is durable.
-	return e.settle(ctx, b, lsn)
+	err = e.settle(ctx, &v, b, lsn)
+	return v, err
 }
 
 // holdNow makes the hold req asks for, checked by checkHold, at the

@@ -36,7 +36,8 @@ func (e *Engine) Pay(ctx context.Context, billingCode, paymentRef string) (Booki
 		return Booking{}, err
 	}
 	nowNs := e.nowNs()
-	return e.change(ctx, b, nowNs, func(s *snapshot) (change, error) {
+	var v Booking // filled in place (see machine.view)
+	err = e.change(ctx, &v, b, nowNs, func(s *snapshot) (change, error) {
 		switch ref := b.payment(s); {
 		case ref != "" && ref == paymentRef:
 			return change{}, nil // paid already, by this payment
@@ -48,6 +49,7 @@ func (e *Engine) Pay(ctx context.Context, billingCode, paymentRef string) (Booki
 		}
 		return change{op: opPay, at: nowNs, text: paymentRef}, nil
 	})
+	return v, err
 }
 
 // Cancel cancels a booking at its holder's request, with a reason or
@@ -65,7 +67,8 @@ func (e *Engine) Cancel(ctx context.Context, code string, reason Reason) (Bookin
 	}
 	now := e.now()
 	nowNs := nanos(now)
-	return e.change(ctx, b, nowNs, func(s *snapshot) (change, error) {
+	var v Booking // filled in place (see machine.view)
+	err = e.change(ctx, &v, b, nowNs, func(s *snapshot) (change, error) {
 		if err := can(opCancel, s.state); err != nil {
 			return change{}, err
 		}
@@ -76,6 +79,7 @@ func (e *Engine) Cancel(ctx context.Context, code string, reason Reason) (Bookin
 		}
 		return change{op: opCancel, at: nowNs, reason: reason.Kind, text: reason.Text}, nil
 	})
+	return v, err
 }
 
 // Reschedule moves a paid booking to another date and slot (its start,
@@ -99,7 +103,8 @@ func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date
 		return Booking{}, err
 	}
 	now := e.now()
-	return e.change(ctx, b, nanos(now), func(s *snapshot) (change, error) {
+	var v Booking // filled in place (see machine.view)
+	err = e.change(ctx, &v, b, nanos(now), func(s *snapshot) (change, error) {
 		if err := can(opReschedule, s.state); err != nil {
 			return change{}, err
 		}
@@ -114,6 +119,7 @@ func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date
 		}
 		return change{op: opReschedule, at: nanos(now), date: date, slot: to}, nil
 	})
+	return v, err
 }
 
 // CheckIn records that the applicants arrived: Paid becomes CheckedIn,
@@ -125,7 +131,8 @@ func (e *Engine) CheckIn(ctx context.Context, code string) (Booking, error) {
 		return Booking{}, err
 	}
 	now := e.now()
-	return e.change(ctx, b, nanos(now), func(s *snapshot) (change, error) {
+	var v Booking // filled in place (see machine.view)
+	err = e.change(ctx, &v, b, nanos(now), func(s *snapshot) (change, error) {
 		if err := can(opCheckIn, s.state); err != nil {
 			return change{}, err
 		}
@@ -135,6 +142,7 @@ func (e *Engine) CheckIn(ctx context.Context, code string) (Booking, error) {
 		}
 		return change{op: opCheckIn, at: nanos(now)}, nil
 	})
+	return v, err
 }
 
 // Reject records that the office refused a paid or checked-in booking, and
@@ -156,12 +164,14 @@ func (e *Engine) Reject(ctx context.Context, code string, reason Reason) (Bookin
 		return Booking{}, err
 	}
 	nowNs := e.nowNs()
-	return e.change(ctx, b, nowNs, func(s *snapshot) (change, error) {
+	var v Booking // filled in place (see machine.view)
+	err = e.change(ctx, &v, b, nowNs, func(s *snapshot) (change, error) {
 		if err := can(opReject, s.state); err != nil {
 			return change{}, err
 		}
 		return change{op: opReject, at: nowNs, reason: reason.Kind, text: reason.Text}, nil
 	})
+	return v, err
 }
 
 // change runs one operation on b at nowNs: decide turns the state the
@@ -170,26 +180,26 @@ func (e *Engine) Reject(ctx context.Context, code string, reason Reason) (Bookin
 // b is still in that state, else decide looks again. The state decide
 // looks at is the one every read shows at nowNs: an expiry or no-show
 // whose instant has come is recorded first, so that an operation refused
-// before the sweep is refused the same way after it. It returns b's view
-// once b's latest change is durable. The change is a value, so that it
-// stays on the stack.
-func (e *Engine) change(ctx context.Context, b *booking, nowNs int64, decide func(*snapshot) (change, error)) (Booking, error) {
+// before the sweep is refused the same way after it. It fills *v with b's
+// view once b's latest change is durable, and leaves it as it was on an
+// error. The change is a value, so that it stays on the stack.
+func (e *Engine) change(ctx context.Context, v *Booking, b *booking, nowNs int64, decide func(*snapshot) (change, error)) error {
 	for {
 		s := b.settled()
 		if err := e.m.recordDue(b, s, nowNs); err == errStale {
 			continue
 		} else if err != nil {
-			return Booking{}, err
+			return err
 		}
 		if b.state() != s {
 			continue // the due change was recorded: decide on it
 		}
 		c, err := decide(s)
 		if err != nil {
-			return Booking{}, err
+			return err
 		}
 		if c.op == 0 {
-			return e.settle(ctx, b, b.lastLSN())
+			return e.settle(ctx, v, b, b.lastLSN())
 		}
 		c.seq, c.from = b.seq, s
 		lsn, err := e.m.apply(&c)
@@ -197,9 +207,9 @@ func (e *Engine) change(ctx context.Context, b *booking, nowNs int64, decide fun
 			continue
 		}
 		if err != nil {
-			return Booking{}, err
+			return err
 		}
-		return e.settle(ctx, b, lsn)
+		return e.settle(ctx, v, b, lsn)
 	}
 }
 

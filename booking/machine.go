@@ -397,64 +397,67 @@ func (m *machine) asOf(b *booking, s *snapshot, nowNs int64) *snapshot {
 	return s
 }
 
-// view returns the public snapshot of b as of nowNs (see asOf), once no
-// change of b is under way (settled).
-func (m *machine) view(b *booking, nowNs int64) Booking {
+// view fills *v with the public snapshot of b as of nowNs (see asOf),
+// once no change of b is under way (settled). It fills the caller's
+// Booking, field by field, rather than returning one: a Booking is 432
+// bytes, and each copy of it on the way out (view, settle, Hold) was as
+// much more stack, which a new goroutine — a server's request — grows by
+// copying it.
+func (m *machine) view(v *Booking, b *booking, nowNs int64) {
 	s := m.asOf(b, b.settled(), nowNs)
 	o := b.office()
 	loc := m.loc(o) // instants read as the office's clock
 	slot := m.slot(o, s.slot)
 	pool, _ := m.ledger.PoolName(o.id, int(s.pool))
-	n := 0
+	// Every string of the view the engine does not keep as it is — the
+	// codes, the account, the payment reference, the notes — in one
+	// allocation, which shares nothing with the engine's arena.
+	account, payment := b.accountID(), b.payment(s)
+	n, size := 0, codeSymbols+billingDigits+len(account)+len(payment)
 	for h := s; h != nil; h = b.snap(h.prev) {
 		n++
+		size += len(b.note(h))
 	}
-	// Both codes and the account in one string, one allocation, which
-	// shares nothing with the engine's arena.
-	account := b.accountID()
-	var buf [codeSymbols + billingDigits + AccountBytesMax]byte
+	var text strings.Builder
+	text.Grow(size)
+	var buf [codeSymbols + billingDigits]byte
 	code, billing := b.codes()
-	codes := string(append(strconv.AppendUint(appendCode(buf[:0], code), billing, 10), account...))
-	w := m.policy.WindowsOf(s.date, slot.Start, slot.End, loc)
-	v := Booking{
-		Code:          codes[:codeSymbols],
-		BillingCode:   codes[codeSymbols : codeSymbols+billingDigits],
-		Account:       codes[codeSymbols+billingDigits:],
-		Office:        o.code,
-		Date:          s.date,
-		Slot:          quota.FormatClock(slot.Start),
-		SlotStart:     w.Arrival.Add(slot.Start),
-		SlotEnd:       w.Arrival.Add(slot.End),
-		Pool:          pool,
-		Applicants:    b.applicantsCopy(),
-		FamilyCard:    b.familyCard(),
-		State:         s.state,
-		PaymentRef:    strings.Clone(b.payment(s)),
-		Reschedules:   int(s.reschedules),
-		History:       make([]Event, n),
-		PayBy:         time.Unix(0, b.deadline).In(loc),
-		RescheduleBy:  w.RescheduleBy,
-		CancelBy:      w.CancelBy,
-		CheckInOpens:  w.CheckInOpens,
-		CheckInCloses: w.CheckInCloses,
-		ReadyOn:       m.readyOn(o, s),
+	text.Write(strconv.AppendUint(appendCode(buf[:0], code), billing, 10))
+	text.WriteString(account)
+	text.WriteString(payment)
+	// The notes follow, oldest last, as the walk below finds them.
+	for h := s; h != nil; h = b.snap(h.prev) {
+		text.WriteString(b.note(h))
 	}
+	all := text.String()
+	at := codeSymbols + billingDigits + len(account)
+	w := m.policy.WindowsOf(s.date, slot.Start, slot.End, loc)
+
+	*v = Booking{} // no field from before, whatever the caller passed
+	v.Code, v.BillingCode, v.Account = all[:codeSymbols], all[codeSymbols:codeSymbols+billingDigits], all[codeSymbols+billingDigits:at]
+	v.PaymentRef, at = all[at:at+len(payment)], at+len(payment)
+	v.Office, v.Date, v.Slot, v.Pool = o.code, s.date, quota.FormatClock(slot.Start), pool
+	v.SlotStart, v.SlotEnd = w.Arrival.Add(slot.Start), w.Arrival.Add(slot.End)
+	v.Applicants, v.FamilyCard = b.applicantsCopy(), b.familyCard()
+	v.State, v.Reschedules = s.state, int(s.reschedules)
 	if s.queue != 0 {
 		v.Queue = QueueNumber{Slot: int(s.slot), Number: int(s.queue)}
 	}
+	v.PayBy = time.Unix(0, b.deadline).In(loc)
+	v.RescheduleBy, v.CancelBy, v.CheckInOpens, v.CheckInCloses = w.RescheduleBy, w.CancelBy, w.CheckInOpens, w.CheckInCloses
+	v.ReadyOn = m.readyOn(o, s)
+	v.History = make([]Event, n)
 	for h := s; h != nil; h = b.snap(h.prev) {
 		n--
-		e := Event{At: time.Unix(0, h.at).In(loc), State: h.state, Note: b.note(h)}
-		if h.textLen > 0 {
-			e.Note = strings.Clone(e.Note) // the arena's bytes stay the engine's
-		}
+		e := &v.History[n]
+		note := all[at : at+len(b.note(h))]
+		at += len(note)
+		e.At, e.State, e.Note = time.Unix(0, h.at).In(loc), h.state, note
 		if h.reason != ReasonNone {
-			e.Reason = Reason{Kind: h.reason, Text: e.Note}
+			e.Reason = Reason{Kind: h.reason, Text: note}
 		}
-		v.History[n] = e
 	}
 	v.Created = v.History[0].At
-	return v
 }
 
 // slotAt returns the index of the office's slot that starts at slot,

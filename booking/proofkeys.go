@@ -196,7 +196,8 @@ func (e *Engine) Proof(ctx context.Context, code string) (string, error) {
 			return "", err
 		}
 	}
-	v := e.m.view(b, e.nowNs())
+	var v Booking
+	e.m.view(&v, b, e.nowNs())
 	if v.State != Paid && v.State != CheckedIn {
 		return "", &StateError{Op: "prove", State: v.State}
 	}

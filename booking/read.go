@@ -24,7 +24,9 @@ func (e *Engine) Get(ctx context.Context, code string) (Booking, error) {
 	if err != nil {
 		return Booking{}, err
 	}
-	return e.m.view(b, e.nowNs()), nil
+	var v Booking
+	e.m.view(&v, b, e.nowNs())
+	return v, nil
 }
 
 // ByBillingCode returns the booking with the given billing code.
@@ -40,7 +42,9 @@ func (e *Engine) ByBillingCode(ctx context.Context, billingCode string) (Booking
 	if err != nil {
 		return Booking{}, err
 	}
-	return e.m.view(b, e.nowNs()), nil
+	var v Booking
+	e.m.view(&v, b, e.nowNs())
+	return v, nil
 }
 
 // AccountBookings returns the bookings of an account, oldest first:
@@ -55,7 +59,7 @@ func (e *Engine) AccountBookings(ctx context.Context, account string) ([]Booking
 	nowNs := e.nowNs()
 	out := make([]Booking, len(list))
 	for i, b := range list {
-		out[i] = e.m.view(b, nowNs)
+		e.m.view(&out[i], b, nowNs)
 	}
 	return out, nil
 }
@@ -199,7 +203,8 @@ func (e *Engine) DayBookings(ctx context.Context, officeCode string, d calendar.
 	nowNs := e.nowNs()
 	e.m.slab.all(func(b *booking) {
 		if b.office() == o && b.settled().date == d {
-			out = append(out, e.m.view(b, nowNs))
+			out = append(out, Booking{})
+			e.m.view(&out[len(out)-1], b, nowNs)
 		}
 	})
 	slices.SortFunc(out, func(a, b Booking) int {

@@ -300,7 +300,8 @@ func (m *machine) archivedView(c *change, scratch *page) (ArchivedBooking, error
 	b := &scratch.slots[slotOf(a.seq)]
 	b.seq = a.seq
 	b.publish(m.rebuild(b, m.write(b, a, o), a))
-	v := ArchivedBooking{Booking: m.view(b, c.at), FamilyCard: b.familyCard().Digits(), ArchivedAt: time.Unix(0, c.at).In(m.loc(o))}
+	v := ArchivedBooking{FamilyCard: b.familyCard().Digits(), ArchivedAt: time.Unix(0, c.at).In(m.loc(o))}
+	m.view(&v.Booking, b, c.at)
 	for _, ap := range v.Booking.Applicants {
 		v.Applicants = append(v.Applicants, ArchivedApplicant{NIK: ap.NIK.Digits(), Meta: ap.Meta})
 	}
