@@ -8,6 +8,10 @@
 //	go run ./bench/cmd/rush -scenarios rush -scale 0.1
 //	go run ./bench/cmd/rush -systems kuota-durable,bolt-update -json
 //	go run ./bench/cmd/rush -scenarios roomy,rush -systems kuota-memory,mutex-norules -workers 64
+//	perf record -g -D -1 --control fifo:ctl,ack -- rush -scenarios rush -perf-control ctl,ack
+//
+// The last profiles each rush's sell-out alone (bench/README.md says how,
+// and bench/cmd/perfshare sums such profiles).
 //
 // A run at full size takes about twenty minutes on 2 cores, most of it the
 // bbolt baseline, whose every change waits for its own fsync. A
