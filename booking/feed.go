@@ -186,7 +186,7 @@ const slotBusy = math.MaxUint64
 // write, before reading it. Read first, the page would be mapped to the
 // kernel's zero page and the write after it would copy the page and flush
 // every CPU's TLB, an interrupt to each: in a new engine's rush, before
-// this, a twentieth of the CPU to the sell-out (bench/README.md).
+// this, 6% of the CPU to the sell-out (bench/README.md).
 func (f *feed) write(lsn uint64, b *booking, from, to *snapshot) {
 	s := &f.ring[lsn&f.mask]
 	claimed := lsn <= f.mask && s.lsn.CompareAndSwap(0, slotBusy)

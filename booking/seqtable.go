@@ -159,9 +159,9 @@ func (t *seqTable) rehash(k int) {
 	// Write every slot before place reads any. A new table's pages may be
 	// new to the process too, and a read of such a page maps the kernel's
 	// zero page, which the first write then copies, flushing every CPU's
-	// TLB: in a new engine's rush a twentieth of the CPU to the sell-out
-	// went there (bench/README.md). Written first, a page is only
-	// allocated. The make has zeroed the slots already; this writes them.
+	// TLB: in a new engine's rush, 9% of the CPU to the sell-out went
+	// there (bench/README.md). Written first, a page is only allocated.
+	// The make has zeroed the slots already; this writes them.
 	clear(t.slots)
 	for _, e := range old {
 		if e != 0 {
