@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 )
 
 // perfControl drives a Linux perf record from inside the run, so that
@@ -18,24 +19,24 @@ import (
 //
 // and each window's opening writes "enable" to ctl, its closing "disable",
 // and both wait for perf's "ack" on ack: the events are on before the
-// gate opens, and off before the next command. Where perf is missing the
-// FIFOs have no reader, and opening them waits; the flag is for a
-// profiling session, not for CI.
+// gate opens, and off before the next command. A ctl FIFO that nothing
+// reads — no perf around the run — is refused at once.
 type perfControl struct {
 	ctl io.WriteCloser
 	ack io.ReadCloser
 }
 
 // openPerfControl opens the FIFOs named by spec, "ctl,ack": ctl first, as
-// perf opens them (a FIFO's open waits for the other end).
+// perf opens them. ctl is opened without waiting, which fails when no
+// process reads it; ack's open then waits for perf, which holds both.
 func openPerfControl(spec string) (*perfControl, error) {
 	ctlPath, ackPath, ok := strings.Cut(spec, ",")
 	if !ok || ctlPath == "" || ackPath == "" {
 		return nil, fmt.Errorf("-perf-control wants two FIFOs, ctl,ack (perf record --control fifo:ctl,ack); got %q", spec)
 	}
-	ctl, err := os.OpenFile(ctlPath, os.O_WRONLY, 0)
+	ctl, err := os.OpenFile(ctlPath, os.O_WRONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("-perf-control: %w (is perf record --control fifo:%s,%s running around this command?)", err, ctlPath, ackPath)
 	}
 	ack, err := os.Open(ackPath)
 	if err != nil {
