@@ -158,7 +158,8 @@ func (m *machine) enter(c *change, h holder, last *snapshot, seated bool, histor
 // its first state, unpublished: the caller writes the rest of its
 // history, if any.
 func (m *machine) write(b *booking, c *change, o *office) *snapshot {
-	b.code = m.codes.Load().code(b.seq) // number checked the keys are there
+	cd := m.codes.Load() // number checked the keys are there
+	b.code, b.billing = cd.code(b.seq), cd.billingOf(b.seq)
 	b.prevOfAccount = 0
 	b.deadline = c.deadline
 	b.officeID = uint16(o.id)
