@@ -24,7 +24,10 @@ import (
 // queueShards spreads the slots' counters over locks: a payment takes one
 // for as long as the journal's Append, so 64 keep two cores from meeting
 // on one in a rush that pays into many slots at once.
-const queueShards = 64
+const (
+	queueShardBits = 6
+	queueShards    = 1 << queueShardBits
+)
 
 // queuePruneEvery is how often the sweeper forgets the counters of days
 // gone by, and queueKeep how long after its day a counter is kept: a hold
@@ -44,9 +47,9 @@ type queueNumbers struct {
 }
 
 type queueShard struct {
-	mu   sync.Mutex          // guards last
-	last map[queueKey]uint32 // by slot of a day: the last number handed out
-	_    [48]byte            // a shard per cache line
+	mu   sync.Mutex   // guards last
+	last counterTable // by slot of a day: the last number handed out
+	_    [24]byte     // a shard per cache line
 }
 
 // queueKey names a slot of a day of an office, packed into a number so
@@ -79,10 +82,7 @@ func (q *queueNumbers) take(b *booking, to *snapshot) queueKey {
 	k := newQueueKey(b.office().id, to.date, to.slot)
 	sh := q.shardOf(k)
 	sh.mu.Lock()
-	if sh.last == nil {
-		sh.last = map[queueKey]uint32{}
-	}
-	to.queue = sh.last[k] + 1
+	to.queue = sh.last.get(k) + 1
 	return k
 }
 
@@ -90,7 +90,7 @@ func (q *queueNumbers) take(b *booking, to *snapshot) queueKey {
 func (q *queueNumbers) settle(k queueKey, to *snapshot, err error) {
 	sh := q.shardOf(k)
 	if err == nil {
-		sh.last[k] = to.queue
+		sh.last.set(k, to.queue)
 	} else {
 		to.queue = 0
 	}
@@ -98,11 +98,13 @@ func (q *queueNumbers) settle(k queueKey, to *snapshot, err error) {
 }
 
 func (q *queueNumbers) shardOf(k queueKey) *queueShard {
-	// Mix office, day and slot, then take the top bits: every day and slot
-	// of an office spreads over the shards.
-	h := uint64(k) * 0x9E3779B97F4A7C15
-	return &q.shards[h>>(64-6)] // queueShards is 2⁶
+	return &q.shards[queueMix(k)>>(64-queueShardBits)]
 }
+
+// queueMix mixes office, day and slot: its top queueShardBits choose the
+// shard, so that every day and slot of an office spreads over the shards,
+// and the bits below, the counter's slot in the shard's table.
+func queueMix(k queueKey) uint64 { return uint64(k) * 0x9E3779B97F4A7C15 }
 
 // prune forgets the counters of days more than queueKeepDays before
 // nowNs's date, at most once per queuePruneEvery.
@@ -115,11 +117,7 @@ func (q *queueNumbers) prune(nowNs int64) {
 	for i := range q.shards {
 		sh := &q.shards[i]
 		sh.mu.Lock()
-		for k := range sh.last {
-			if k.date().Before(before) {
-				delete(sh.last, k)
-			}
-		}
+		sh.last.retain(func(k queueKey) bool { return !k.date().Before(before) })
 		sh.mu.Unlock()
 	}
 }
