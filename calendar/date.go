@@ -85,6 +85,8 @@ func (d Date) IsZero() bool { return d.n == 0 }
 // before it). It is meaningless for the zero Date.
 func (d Date) EpochDays() int64 { return int64(d.n) - epochOrdinal }
 
+const secondsPerDay = 24 * 60 * 60
+
 // Date returns the year, month and day of d, or zeros for the zero Date.
 func (d Date) Date() (year int, month time.Month, day int) {
 	if d.n == 0 {
@@ -169,8 +171,23 @@ func (d Date) Start(loc *time.Location) time.Time {
 	if loc == nil {
 		loc = time.UTC
 	}
-	y, m, dd := d.Date()
-	return time.Date(y, m, dd, 0, 0, 0, 0, loc)
+	// time.Date(y, m, d, 0, 0, 0, 0, loc), as time.Date computes it but
+	// from d's day number, not its year, month and day, which d would
+	// compute and time.Date turn back into a day number: a booking's
+	// view asks for three midnights, and the round trip was half their
+	// cost. As time.Date: the zone's offset at the midnight read as UTC,
+	// and if that instant less the offset lies outside the offset's span,
+	// the offset at that instant. TestStartIsTimeDate holds the two equal.
+	unix := d.EpochDays() * secondsPerDay
+	t := time.Unix(unix, 0).In(loc)
+	if _, offset := t.Zone(); offset != 0 {
+		utc := unix - int64(offset)
+		if start, end := t.ZoneBounds(); !start.IsZero() && utc < start.Unix() || !end.IsZero() && utc >= end.Unix() {
+			_, offset = time.Unix(utc, 0).In(loc).Zone()
+		}
+		unix -= int64(offset)
+	}
+	return time.Unix(unix, 0).In(loc)
 }
 
 // String formats d as "2026-12-10", and the zero Date as "0000-00-00".

@@ -205,3 +205,57 @@ func TestDaysIn(t *testing.T) {
 		}
 	}
 }
+
+// TestStartIsTimeDate holds Start, which computes a local midnight from
+// the day number, equal to time.Date(y, m, d, 0, 0, 0, 0, loc), which it
+// replaces: every day from 1900 to 2040, and every 97th day of the whole
+// range, in zones whose offset changes at or near midnight (São Paulo,
+// Havana, Beirut, Santiago), that skipped a whole day (Apia, 2011-12-30),
+// that shift by half an hour (Lord Howe), that never change (UTC, fixed
+// zones at the extremes), and Indonesia's three.
+func TestStartIsTimeDate(t *testing.T) {
+	names := []string{"America/Sao_Paulo", "America/Havana", "Asia/Beirut", "America/Santiago",
+		"Pacific/Apia", "Australia/Lord_Howe", "America/New_York", "Europe/London",
+		"Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "UTC"}
+	zones := []*time.Location{time.FixedZone("-12", -12*3600), time.FixedZone("+14", 14*3600)}
+	for _, name := range names {
+		loc, err := time.LoadLocation(name)
+		require.NoError(t, err)
+		zones = append(zones, loc)
+	}
+	check := func(loc *time.Location, x Date) {
+		y, m, dd := x.Date()
+		if got, want := x.Start(loc), time.Date(y, m, dd, 0, 0, 0, 0, loc); got != want {
+			t.Fatalf("%s in %s: Start %v, time.Date %v", x, loc, got, want)
+		}
+	}
+	first, last := NewDate(YearMin, 1, 1), NewDate(YearMax, 12, 31)
+	for _, loc := range zones {
+		for x := NewDate(1900, 1, 1); x.Before(NewDate(2041, 1, 1)); x = x.AddDays(1) {
+			check(loc, x)
+		}
+		for n := first.EpochDays(); n <= last.EpochDays(); n += 97 {
+			check(loc, DateFromEpochDays(n))
+		}
+		check(loc, last)
+	}
+}
+
+// BenchmarkStart compares Start with the time.Date call it replaces, over
+// 300 days in Jakarta.
+func BenchmarkStart(b *testing.B) {
+	x := d(2026, time.December, 10)
+	var sink time.Time
+	b.Run("Start", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			sink = x.AddDays(i % 300).Start(wib)
+		}
+	})
+	b.Run("time.Date", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			y, m, dd := x.AddDays(i % 300).Date()
+			sink = time.Date(y, m, dd, 0, 0, 0, 0, wib)
+		}
+	})
+	_ = sink
+}
