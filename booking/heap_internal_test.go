@@ -84,3 +84,23 @@ func TestCloneRequestCopiesEveryField(t *testing.T) {
 	require.NotSame(t, &in.Applicants[0], &out.Applicants[0])
 	require.NotSame(t, &in.Applicants[0].Meta[0], &out.Applicants[0].Meta[0])
 }
+
+// TestViewSlicesAreExactAndApart checks that a view's applicants and
+// history, whether they share an allocation or not, have the lengths
+// asked, no room beyond them, and that appending to one leaves the other
+// as it was.
+func TestViewSlicesAreExactAndApart(t *testing.T) {
+	for _, shape := range [][2]int{{1, 1}, {1, 2}, {1, 3}, {2, 1}, {ApplicantsMax, 5}} {
+		apps, events := viewSlices(shape[0], shape[1])
+		require.Len(t, apps, shape[0])
+		require.Len(t, events, shape[1])
+		require.Equal(t, len(apps), cap(apps), "shape %v", shape)
+		require.Equal(t, len(events), cap(events), "shape %v", shape)
+		events[len(events)-1].Note = "last"
+		_ = append(apps, Applicant{NIK: NIK{n: 1}, Meta: []byte("spill")})
+		require.Equal(t, "last", events[len(events)-1].Note, "shape %v", shape)
+		for _, a := range apps {
+			require.Zero(t, a)
+		}
+	}
+}

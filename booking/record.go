@@ -124,13 +124,20 @@ func (b *booking) familyCard() FamilyCard {
 // applicantsCopy returns b's applicants, their metadata copied in one
 // allocation.
 func (b *booking) applicantsCopy() []Applicant {
+	out := make([]Applicant, b.nApps)
+	b.copyApplicants(out)
+	return out
+}
+
+// copyApplicants writes b's applicants into out, which has room for
+// exactly them, their metadata copied in one allocation.
+func (b *booking) copyApplicants(out []Applicant) {
 	niks := b.niks()
-	out := make([]Applicant, len(niks))
 	for i, n := range niks {
-		out[i].NIK = n
+		out[i] = Applicant{NIK: n}
 	}
 	if b.metaBytes == 0 {
-		return out
+		return
 	}
 	at := lensAt(len(niks), b.hasFamilyCard)
 	raw := b.page().arena.bytes(b.applicants, at+2*len(niks)+int(b.metaBytes))
@@ -140,7 +147,6 @@ func (b *booking) applicantsCopy() []Applicant {
 			out[i].Meta, meta = meta[:l:l], meta[l:]
 		}
 	}
-	return out
 }
 
 // fill writes what b keeps of c, the change that makes it, into arena a,
