@@ -45,7 +45,7 @@ type accountShard struct {
 	idem   seqIndex   // hash of account and key → the booking made under the key
 	// Two cache lines a shard: wherever the array starts, no line holds
 	// the lock or a table of two shards, which two cores take at once.
-	_ [128 - 8 - 2*48]byte
+	_ [128 - 8 - 2*56]byte // a seqIndex is 56 bytes
 }
 
 func newAccountIndex(s *slab) *accountIndex {

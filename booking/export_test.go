@@ -211,9 +211,9 @@ func HoldExpiryWaitsGivenUp(e *Engine) int64 { return e.m.holds.gaveUp.Load() }
 // entries returns the index's entries, in no order.
 func (x *seqIndex) entries() []uint64 {
 	tables := []*seqTable{&x.whole}
-	if x.parts != nil {
-		for i := range x.parts {
-			tables = append(tables, &x.parts[i])
+	if parts := x.parts.Load(); parts != nil {
+		for i := range parts {
+			tables = append(tables, &parts[i])
 		}
 	}
 	var out []uint64

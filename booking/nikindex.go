@@ -39,7 +39,7 @@ type nikShard struct {
 	mu      sync.Mutex     // guards the tables
 	latest  seqIndex       // hash of the NIK → its latest booking's number and the NIK's place in it
 	windows map[NIK]int64  // nikEntry.reapplyFrom, for the NIKs whose is not 0
-	_       [128 - 64]byte // two cache lines a shard, as accountShard
+	_       [128 - 72]byte // two cache lines a shard, as accountShard
 }
 
 // nikPlaceBits hold a NIK's place among its booking's applicants, beside
@@ -109,6 +109,15 @@ func (x *nikIndex) hash(n NIK) uint64 { return maphash.Comparable(x.seed, n.n) &
 func (x *nikIndex) locate(n NIK) (*nikShard, uint64) {
 	h := x.hash(n)
 	return &x.shards[h%shardCount], h
+}
+
+// prefetch asks the CPU for the index slots of apps' NIKs, without the
+// shards' locks (see seqTable.prefetch).
+func (x *nikIndex) prefetch(apps []Applicant) {
+	for _, a := range apps {
+		sh, h := x.locate(a.NIK)
+		sh.latest.prefetch(h)
+	}
 }
 
 // claim makes a new booking at office o, whose applicants are apps, the

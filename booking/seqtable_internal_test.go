@@ -2,7 +2,9 @@ package booking
 
 import (
 	"fmt"
+	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
@@ -23,13 +25,16 @@ var seqHashes = []uint64{
 // that a probe reaches it without meeting an empty slot.
 func seqTableFault(t *seqTable) string {
 	if t.slots == nil {
-		if t.n != 0 || t.shift != 0 {
-			return fmt.Sprintf("no slots but n=%d shift=%d", t.n, t.shift)
+		if t.n != 0 || t.shift != 0 || t.base.Load() != 0 || t.k.Load() != 0 {
+			return fmt.Sprintf("no slots but n=%d shift=%d base=%#x k=%d", t.n, t.shift, t.base.Load(), t.k.Load())
 		}
 		return ""
 	}
 	if len(t.slots) != 1<<(64-t.shift) {
 		return fmt.Sprintf("%d slots under shift %d", len(t.slots), t.shift)
+	}
+	if base, k := t.base.Load(), t.k.Load(); base != uintptr(unsafe.Pointer(&t.slots[0])) || 1<<k != len(t.slots) {
+		return fmt.Sprintf("published base %#x and k %d for %d slots at %p", base, k, len(t.slots), &t.slots[0])
 	}
 	last, filed := len(t.slots)-1, 0
 	for i, e := range t.slots {
@@ -162,7 +167,7 @@ func TestSeqTableEmptied(t *testing.T) {
 		require.Equal(t, []any{uint64(0), -1}, []any{got, slot}, "entry %d removed", i)
 		require.Empty(t, seqTableFault(&tbl))
 	}
-	require.Equal(t, seqTable{}, tbl)
+	requireZeroTable(t, &tbl)
 	tbl.set(spread(1), 1, func(uint64) bool { return false })
 	require.Equal(t, 1, tbl.len())
 }
@@ -177,7 +182,15 @@ func TestSeqTableZero(t *testing.T) {
 		require.Equal(t, []any{uint64(0), -1}, []any{got, slot})
 		tbl.remove(h, never)
 	}
-	require.Equal(t, seqTable{}, tbl)
+	requireZeroTable(t, &tbl)
+}
+
+// requireZeroTable fails unless tbl is as the zero table is: no slots,
+// nothing filed, nothing published for prefetch.
+func requireZeroTable(t *testing.T, tbl *seqTable) {
+	t.Helper()
+	require.Nil(t, tbl.slots)
+	require.Equal(t, []any{0, uint8(0), uintptr(0), uint32(0)}, []any{tbl.n, tbl.shift, tbl.base.Load(), tbl.k.Load()})
 }
 
 // TestSeqTableWrap protects the table's end: in a table of 16 slots, an
@@ -261,9 +274,9 @@ func TestSeqIndexSplits(t *testing.T) {
 		}
 		require.Equal(t, count, x.len(), step)
 		tables := []*seqTable{&x.whole}
-		if x.parts != nil {
-			for i := range x.parts {
-				tables = append(tables, &x.parts[i])
+		if parts := x.parts.Load(); parts != nil {
+			for i := range parts {
+				tables = append(tables, &parts[i])
 			}
 		}
 		for i, tb := range tables {
@@ -273,14 +286,15 @@ func TestSeqIndexSplits(t *testing.T) {
 	for v := 1; v <= n; v++ {
 		require.Zero(t, x.set(hashes[v], uint64(v), is(uint64(v))))
 		if v == seqIndexSplitAt {
-			require.Nil(t, x.parts, "not split at %d entries", v)
+			require.Nil(t, x.parts.Load(), "not split at %d entries", v)
 			check("whole", func(w int) bool { return w <= v })
 		}
 	}
-	require.NotNil(t, x.parts)
+	parts := x.parts.Load()
+	require.NotNil(t, parts)
 	check("split", func(int) bool { return true })
-	for i := range x.parts {
-		p := &x.parts[i]
+	for i := range parts {
+		p := &parts[i]
 		require.Equal(t, uint8(seqIndexPartBits), p.skip)
 		// Random hashes fill a part's slots evenly: its upper half holds
 		// about half of its entries.
@@ -299,8 +313,52 @@ func TestSeqIndexSplits(t *testing.T) {
 
 	var r seqIndex
 	r.reserve(2 * seqIndexSplitAt)
-	require.NotNil(t, r.parts, "reserved beyond the split")
-	for i := range r.parts {
-		require.GreaterOrEqual(t, len(r.parts[i].slots)*seqTableLoad, 8*(2*seqIndexSplitAt/seqIndexParts+1))
+	rparts := r.parts.Load()
+	require.NotNil(t, rparts, "reserved beyond the split")
+	for i := range rparts {
+		require.GreaterOrEqual(t, len(rparts[i].slots)*seqTableLoad, 8*(2*seqIndexSplitAt/seqIndexParts+1))
+	}
+}
+
+// TestSeqIndexPrefetch protects prefetch's address: for hashes spread
+// over an index, whole and then split, it is the slot where get's probe
+// starts. And prefetching without the lock while another goroutine files
+// entries under it, growing and splitting the tables, is no race (run
+// with -race, as .ci/run does).
+func TestSeqIndexPrefetch(t *testing.T) {
+	var x seqIndex
+	var mu sync.Mutex
+	checkAt := func(step string) {
+		mu.Lock()
+		defer mu.Unlock()
+		for i := range 500 {
+			h := spread(i) ^ uint64(i)<<60
+			tb := x.part(h)
+			if tb.slots == nil {
+				require.Zero(t, tb.startAddr(h), "%s: hash %#x of a table without slots", step, h)
+				continue
+			}
+			require.Equal(t, uintptr(unsafe.Pointer(&tb.slots[tb.start(h)])), tb.startAddr(h), "%s: hash %#x", step, h)
+		}
+	}
+	checkAt("empty")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 3 * seqIndexSplitAt {
+			mu.Lock()
+			x.set(spread(i+1), uint64(i+1), func(v uint64) bool { return v == uint64(i+1) })
+			mu.Unlock()
+		}
+	}()
+	for i := 0; ; i++ {
+		select {
+		case <-done:
+			checkAt("split")
+			require.NotNil(t, x.parts.Load())
+			return
+		default:
+			x.prefetch(spread(i))
+		}
 	}
 }
