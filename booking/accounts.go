@@ -76,6 +76,13 @@ func (x *accountIndex) locate(account string) (*accountShard, uint64) {
 	return &x.shards[h%shardCount], h
 }
 
+// prefetch asks the CPU for the index slot of account's latest booking,
+// without the shard's lock (see seqTable.prefetch).
+func (x *accountIndex) prefetch(account string) {
+	s, h := x.locate(account)
+	s.latest.prefetch(h)
+}
+
 // latestAt returns the latest booking of account, whose hash is h and
 // shard s (locate), or nil; the caller holds s.
 func (x *accountIndex) latestAt(s *accountShard, h uint64, account string) *booking {

@@ -42,7 +42,7 @@ var benchStarts = func() (s [benchSlots]string) {
 // slots, seats online seats per slot, open every day and released at once.
 // Its clock starts at t1 and ticks a nanosecond per reading, like a real
 // one: a clock that stands still gives every hold the same deadline.
-func benchEngine(b *testing.B, offices, seats int, opts *Options) *Engine {
+func benchEngine(b testing.TB, offices, seats int, opts *Options) *Engine {
 	b.Helper()
 	o := Options{}
 	if opts != nil {
@@ -60,7 +60,7 @@ func benchEngine(b *testing.B, offices, seats int, opts *Options) *Engine {
 	return e
 }
 
-func registerBenchOffices(b *testing.B, e *Engine, offices, seats int) {
+func registerBenchOffices(b testing.TB, e *Engine, offices, seats int) {
 	slots := make([]quota.Slot, benchSlots)
 	for i := range slots {
 		start := benchSlotStart(i)

@@ -226,3 +226,7 @@ func (x *seqIndex) entries() []uint64 {
 	}
 	return out
 }
+
+// NIKIndexLarge reports whether the NIK index has grown past the caches,
+// so that Hold prefetches its index slots (nikIndex.large).
+func (e *Engine) NIKIndexLarge() bool { return e.m.niks.large() }

@@ -90,19 +90,21 @@ func (e *Engine) holdNow(req *HoldRequest, o *office, slot, pool uint8) (*bookin
 	// earlier request under it first, since a retry of the hold that took
 	// the last seat is owed that booking, not ErrFull.
 	seats := func() error { return e.m.seatsFor(o, req.Date, slot, pool, len(req.Applicants), nowNs) }
-	// The account's and the NIKs' slots in their indexes, a cache miss
-	// each in an engine of millions of bookings, are asked for before
-	// the seats, whose cell is a miss too, so that the three waits
-	// overlap: Hold+Pay 1.08× (bench/README.md). A refusal of a full
-	// cell pays for it, 24 → 30 ns.
-	sh, h := e.m.accounts.locate(req.Account)
-	sh.latest.prefetch(h)
-	e.m.niks.prefetch(req.Applicants)
+	// In an engine of many bookings, the account's and the NIKs' slots in
+	// their indexes are a cache miss each: they are asked for before the
+	// seats, whose cell is a miss too, so that the three waits overlap
+	// (Hold+Pay 1.08×, bench/README.md). A refusal of a full cell pays
+	// for it then, 24 → 30 ns.
+	if e.m.niks.large() {
+		e.m.accounts.prefetch(req.Account)
+		e.m.niks.prefetch(req.Applicants)
+	}
 	if idem == nil {
 		if err := seats(); err != nil {
 			return nil, 0, err
 		}
 	}
+	sh, h := e.m.accounts.locate(req.Account)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if idem != nil {

@@ -482,3 +482,55 @@ func TestHoldKeepsNothingOfItsRequest(t *testing.T) {
 	require.Positive(t, heap, "the views Hold and Cancel return")
 	require.Equal(t, heap, stack, "allocations of a hold and its cancelling: the array on the stack moved to the heap")
 }
+
+// TestHoldsInALargeEngine holds in an engine whose NIK index grows past
+// the caches, from where Hold asks the CPU for its index slots without
+// the indexes' locks: from two goroutines at once, while the indexes
+// split and grow under them. Every hold is made, each booking keeps its
+// own applicants, and a NIK already booked is still refused.
+func TestHoldsInALargeEngine(t *testing.T) {
+	const offices, families = 10, 16_000 // 80,000 NIKs: about 1,250 in each of the 64 shards, past the 1,024 of a split
+	e := benchEngine(t, offices, 1000, nil)
+	family := func(i int) []Applicant {
+		apps := make([]Applicant, ApplicantsMax)
+		for k := range apps {
+			apps[k].NIK = benchNIK(uint64(i*ApplicantsMax + k))
+		}
+		return apps
+	}
+	request := func(i int) HoldRequest {
+		return HoldRequest{
+			Account: "acct" + strconv.Itoa(i), Office: fmt.Sprint("OFC", i%offices),
+			Date: benchFirst.AddDays(i / offices % 60), Slot: benchStarts[i/(offices*60)%len(benchStarts)],
+			Pool: kt.Online, Applicants: family(i),
+		}
+	}
+	codes := make([]string, families)
+	errs := make(chan error, 2)
+	for w := range 2 {
+		go func() {
+			for i := w; i < families; i += 2 {
+				b, err := e.Hold(bg, request(i))
+				if err != nil {
+					errs <- fmt.Errorf("family %d: %w", i, err)
+					return
+				}
+				codes[i] = b.Code
+			}
+			errs <- nil
+		}()
+	}
+	require.NoError(t, <-errs)
+	require.NoError(t, <-errs)
+	require.True(t, e.NIKIndexLarge(), "%d NIKs did not split the index", families*ApplicantsMax)
+	for _, i := range []int{0, 1, 1023, families / 2, families - 1} {
+		b, err := e.Get(bg, codes[i])
+		require.NoError(t, err)
+		require.Equal(t, family(i), b.Applicants, "family %d", i)
+		require.Equal(t, "acct"+strconv.Itoa(i), b.Account)
+	}
+	again := request(families)
+	again.Applicants[3].NIK = benchNIK(uint64(ApplicantsMax*(families/3) + 5))
+	_, err := e.Hold(bg, again)
+	require.ErrorIs(t, err, ErrNIKBooked)
+}

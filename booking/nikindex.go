@@ -111,6 +111,13 @@ func (x *nikIndex) locate(n NIK) (*nikShard, uint64) {
 	return &x.shards[h%shardCount], h
 }
 
+// large reports whether the index has grown past the caches: whether its
+// first shard has split its table (seqIndexSplitAt), as, NIKs being
+// spread by a seeded hash, the others have about as well. Until then the
+// index holds under a million entries, a few megabytes, and prefetching
+// its slots costs more than the caches leave to save.
+func (x *nikIndex) large() bool { return x.shards[0].latest.parts.Load() != nil }
+
 // prefetch asks the CPU for the index slots of apps' NIKs, without the
 // shards' locks (see seqTable.prefetch).
 func (x *nikIndex) prefetch(apps []Applicant) {

@@ -277,8 +277,14 @@ func (x *seqIndex) set(h, v uint64, match func(v uint64) bool) (was uint64) {
 func (x *seqIndex) remove(h uint64, match func(v uint64) bool) { x.part(h).remove(h, match) }
 
 // prefetch asks the CPU for the slot a probe for h starts at, without the
-// caller's lock (see seqTable.prefetch).
-func (x *seqIndex) prefetch(h uint64) { x.part(h).prefetch(h) }
+// caller's lock (see seqTable.prefetch), once the index has split: before,
+// it holds under seqIndexSplitAt entries, and the engine's 64 such
+// indexes together less than a megabyte, which the caches keep.
+func (x *seqIndex) prefetch(h uint64) {
+	if parts := x.parts.Load(); parts != nil {
+		parts[h>>(64-seqIndexPartBits)].prefetch(h)
+	}
+}
 
 // split files the whole table's entries in parts, each starting below the
 // top bits that chose it.
