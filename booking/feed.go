@@ -123,8 +123,8 @@ func (m *machine) event(lsn uint64, v eventValue) FeedEvent {
 
 // The feed: every change the state machine commits writes its event into
 // a ring at the index of its LSN, with no lock (the reservation path gains
-// a compare-and-swap and six atomic stores to a line no other writer shares
-// for long); a record
+// a compare-and-swap and six atomic stores to a cache line of the slot's
+// own); a record
 // that is not a booking's change (an office, an override, the code keys,
 // an archived booking) writes an empty one, so that a reader knows every
 // LSN up to the last has been seen. A reader copies events out with a
@@ -139,13 +139,23 @@ func (m *machine) event(lsn uint64, v eventValue) FeedEvent {
 // mark phase would otherwise walk, and, in a new engine, whose untouched
 // pages it would map to the kernel's zero page — each then copied, and
 // every CPU's TLB flushed, at its first write (see write).
+//
+// A slot fills a cache line: consecutive LSNs are written by whichever
+// cores made the changes, and two 40-byte slots sharing a line sent it
+// from core to core at every change (Hold+Pay 1.04× once apart,
+// bench/README.md). The ring is page-aligned, as Go allocates a large
+// object, so slot i is line i.
 type eventSlot struct {
 	lsn    atomic.Uint64
 	seq    atomic.Uint64 // the booking's number; 0: no event at this LSN
 	at     atomic.Int64
 	cell   atomic.Uint64 // epoch days<<24 | slot<<16 | from<<8 | to
 	office atomic.Uint64 // the booking's office, by its number in the ledger (machine.officeByID)
+	_      [eventSlotBytes - 5*8]byte
 }
+
+// eventSlotBytes is a slot's size, a cache line's.
+const eventSlotBytes = 64
 
 // feed is the ring of the latest events.
 type feed struct {

@@ -104,3 +104,14 @@ func TestViewSlicesAreExactAndApart(t *testing.T) {
 		}
 	}
 }
+
+// TestFeedSlotsFillALine checks that a slot of the feed's ring is a cache
+// line, and that the ring starts on a line: two slots never share one.
+func TestFeedSlotsFillALine(t *testing.T) {
+	require.Equal(t, uintptr(eventSlotBytes), unsafe.Sizeof(eventSlot{}))
+	require.Equal(t, 64, eventSlotBytes)
+	for _, n := range []int{1, 1000, DefaultFeedBuffered} {
+		f := newFeed(n)
+		require.Zero(t, uintptr(unsafe.Pointer(&f.ring[0]))%eventSlotBytes, "a ring of %d slots", len(f.ring))
+	}
+}

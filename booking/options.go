@@ -47,7 +47,7 @@ const (
 	// CollectionServiceDaysMax bounds Options.CollectionServiceDays.
 	CollectionServiceDaysMax = 60
 	// FeedBufferedMax bounds Options.FeedBuffered: 16M records'
-	// events, 640 MiB.
+	// events, 1 GiB.
 	FeedBufferedMax = 1 << 24
 	// RetentionMin and RetentionMax bound Options.Retention: a booking
 	// stays at least a day after it ended, so that its holder can read
@@ -78,7 +78,7 @@ const (
 	// collection three service days after the interview.
 	DefaultCollectionServiceDays = 3
 	// DefaultFeedBuffered keeps the events of the latest 65,536 journal
-	// records, 2.5 MiB: a consumer that sends an SMS per event may fall
+	// records, 4 MiB: a consumer that sends an SMS per event may fall
 	// a minute behind a rush of a thousand changes a second.
 	DefaultFeedBuffered = 1 << 16
 	// DefaultRetention keeps an ended booking in memory for a year: an
