@@ -6,13 +6,11 @@ import (
 	"hash/maphash"
 	"log/slog"
 	"maps"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/internal/journal"
 	"github.com/kuota/kuota/quota"
 	"github.com/kuota/kuota/reschedule"
@@ -362,125 +360,6 @@ func (m *machine) file(b *booking, o op, from, to *snapshot) {
 			slog.Int("seats", b.seats()),
 		)
 	}
-}
-
-// readyOn returns the collection date of a booking in state s (see
-// Booking.ReadyOn).
-func (m *machine) readyOn(o *office, s *snapshot) calendar.Date {
-	if !s.state.holdsSeats() { // it will not be served
-		return calendar.Date{}
-	}
-	d, ok, _ := m.ledger.ServiceDaysAfter(o.id, s.date, m.collectionDays)
-	if !ok {
-		return calendar.Date{}
-	}
-	return d
-}
-
-// noShowAt returns the instant a paid booking in state s becomes a no-show.
-func (m *machine) noShowAt(b *booking, s *snapshot) int64 {
-	return nanos(m.policy.NoShowAt(s.date, m.slot(b.office(), s.slot).End, m.loc(b.office())))
-}
-
-// asOf returns the state readers see of b, in state s, at nowNs: s, or
-// the expiry or no-show whose instant has come though nobody has recorded
-// it yet — the state the change that records it will write (next).
-func (m *machine) asOf(b *booking, s *snapshot, nowNs int64) *snapshot {
-	switch {
-	case b.overdue(s, nowNs):
-		return s.virtual(moves[opExpire].to, b.deadline)
-	case s.state == Paid:
-		if at := m.noShowAt(b, s); nowNs >= at {
-			return s.virtual(moves[opNoShow].to, at)
-		}
-	}
-	return s
-}
-
-// view fills *v with the public snapshot of b as of nowNs (see asOf),
-// once no change of b is under way (settled). It fills the caller's
-// Booking, field by field, rather than returning one: a Booking is 432
-// bytes, and each copy of it on the way out (view, settle, Hold) was as
-// much more stack, which a new goroutine — a server's request — grows by
-// copying it.
-func (m *machine) view(v *Booking, b *booking, nowNs int64) {
-	s := m.asOf(b, b.settled(), nowNs)
-	o := b.office()
-	loc := m.loc(o) // instants read as the office's clock
-	slot := m.slot(o, s.slot)
-	pool, _ := m.ledger.PoolName(o.id, int(s.pool))
-	// Every string of the view the engine does not keep as it is — the
-	// codes, the account, the payment reference, the notes — in one
-	// allocation, which shares nothing with the engine's arena.
-	account, payment := b.accountID(), b.payment(s)
-	n, size := 0, codeSymbols+billingDigits+len(account)+len(payment)
-	for h := s; h != nil; h = b.snap(h.prev) {
-		n++
-		size += len(b.note(h))
-	}
-	var text strings.Builder
-	text.Grow(size)
-	var buf [codeSymbols + billingDigits]byte
-	code, billing := b.codes()
-	text.Write(strconv.AppendUint(appendCode(buf[:0], code), billing, 10))
-	text.WriteString(account)
-	text.WriteString(payment)
-	// The notes follow, oldest last, as the walk below finds them.
-	for h := s; h != nil; h = b.snap(h.prev) {
-		text.WriteString(b.note(h))
-	}
-	all := text.String()
-	at := codeSymbols + billingDigits + len(account)
-	w := m.policy.WindowsOf(s.date, slot.Start, slot.End, loc)
-
-	*v = Booking{} // no field from before, whatever the caller passed
-	v.Code, v.BillingCode, v.Account = all[:codeSymbols], all[codeSymbols:codeSymbols+billingDigits], all[codeSymbols+billingDigits:at]
-	v.PaymentRef, at = all[at:at+len(payment)], at+len(payment)
-	v.Office, v.Date, v.Slot, v.Pool = o.code, s.date, quota.FormatClock(slot.Start), pool
-	v.SlotStart, v.SlotEnd = w.Arrival.Add(slot.Start), w.Arrival.Add(slot.End)
-	v.Applicants, v.History = viewSlices(int(b.nApps), n)
-	b.copyApplicants(v.Applicants)
-	v.FamilyCard = b.familyCard()
-	v.State, v.Reschedules = s.state, int(s.reschedules)
-	if s.queue != 0 {
-		v.Queue = QueueNumber{Slot: int(s.slot), Number: int(s.queue)}
-	}
-	v.PayBy = time.Unix(0, b.deadline).In(loc)
-	v.RescheduleBy, v.CancelBy, v.CheckInOpens, v.CheckInCloses = w.RescheduleBy, w.CancelBy, w.CheckInOpens, w.CheckInCloses
-	v.ReadyOn = m.readyOn(o, s)
-	for h := s; h != nil; h = b.snap(h.prev) {
-		n--
-		e := &v.History[n]
-		note := all[at : at+len(b.note(h))]
-		at += len(note)
-		e.At, e.State, e.Note = time.Unix(0, h.at).In(loc), h.state, note
-		if h.reason != ReasonNone {
-			e.Reason = Reason{Kind: h.reason, Text: note}
-		}
-	}
-	v.Created = v.History[0].At
-}
-
-// viewSlices returns a view's applicants and its history of events, in
-// one allocation for the shapes of most views — one applicant, held (one
-// event) or paid (two) — and in one each otherwise. An allocation is
-// about 2% of a hold and its payment, which show two views.
-func viewSlices(apps, events int) ([]Applicant, []Event) {
-	switch {
-	case apps == 1 && events == 1:
-		p := new(struct {
-			a [1]Applicant
-			e [1]Event
-		})
-		return p.a[:], p.e[:]
-	case apps == 1 && events == 2:
-		p := new(struct {
-			a [1]Applicant
-			e [2]Event
-		})
-		return p.a[:], p.e[:]
-	}
-	return make([]Applicant, apps), make([]Event, events)
 }
 
 // slotAt returns the index of the office's slot that starts at slot,
