@@ -62,10 +62,16 @@ func (m *machine) view(v *Booking, b *booking, nowNs int64) {
 	// codes, the account, the payment reference, the notes — in one
 	// allocation, which shares nothing with the engine's arena.
 	account, payment := b.accountID(), b.payment(s)
-	n, size := 0, codeSymbols+billingDigits+len(account)+len(payment)
+	// The history, newest first, as the chain of states runs, walked once
+	// into arrays on the stack (a longer one spills to the heap): its
+	// texts are sized, copied and sliced from them.
+	var statesBuf [viewHistoryInline]*snapshot
+	var notesBuf [viewHistoryInline]string
+	states, notes := statesBuf[:0], notesBuf[:0]
+	size := codeSymbols + billingDigits + len(account) + len(payment)
 	for h := s; h != nil; h = b.snap(h.prev) {
-		n++
-		size += len(b.note(h))
+		states, notes = append(states, h), append(notes, b.note(h))
+		size += len(notes[len(notes)-1])
 	}
 	var text strings.Builder
 	text.Grow(size)
@@ -74,9 +80,8 @@ func (m *machine) view(v *Booking, b *booking, nowNs int64) {
 	text.Write(strconv.AppendUint(appendCode(buf[:0], code), billing, 10))
 	text.WriteString(account)
 	text.WriteString(payment)
-	// The notes follow, oldest last, as the walk below finds them.
-	for h := s; h != nil; h = b.snap(h.prev) {
-		text.WriteString(b.note(h))
+	for _, note := range notes { // newest first
+		text.WriteString(note)
 	}
 	all := text.String()
 	at := codeSymbols + billingDigits + len(account)
@@ -87,7 +92,7 @@ func (m *machine) view(v *Booking, b *booking, nowNs int64) {
 	v.PaymentRef, at = all[at:at+len(payment)], at+len(payment)
 	v.Office, v.Date, v.Slot, v.Pool = o.code, s.date, quota.FormatClock(slot.Start), pool
 	v.SlotStart, v.SlotEnd = w.Arrival.Add(slot.Start), w.Arrival.Add(slot.End)
-	v.Applicants, v.History = viewSlices(int(b.nApps), n)
+	v.Applicants, v.History = viewSlices(int(b.nApps), len(states))
 	b.copyApplicants(v.Applicants)
 	v.FamilyCard = b.familyCard()
 	v.State, v.Reschedules = s.state, int(s.reschedules)
@@ -97,10 +102,9 @@ func (m *machine) view(v *Booking, b *booking, nowNs int64) {
 	v.PayBy = time.Unix(0, b.deadline).In(loc)
 	v.RescheduleBy, v.CancelBy, v.CheckInOpens, v.CheckInCloses = w.RescheduleBy, w.CancelBy, w.CheckInOpens, w.CheckInCloses
 	v.ReadyOn = m.readyOn(o, s)
-	for h := s; h != nil; h = b.snap(h.prev) {
-		n--
-		e := &v.History[n]
-		note := all[at : at+len(b.note(h))]
+	for k, h := range states {
+		e := &v.History[len(states)-1-k] // oldest first
+		note := all[at : at+len(notes[k])]
 		at += len(note)
 		e.At, e.State, e.Note = time.Unix(0, h.at).In(loc), h.state, note
 		if h.reason != ReasonNone {
@@ -109,6 +113,10 @@ func (m *machine) view(v *Booking, b *booking, nowNs int64) {
 	}
 	v.Created = v.History[0].At
 }
+
+// viewHistoryInline is the history a view walks without allocating: a
+// hold, a payment, a check-in or a cancelling, and reschedules.
+const viewHistoryInline = 8
 
 // viewSlices returns a view's applicants and its history of events, in
 // one allocation for the shapes of most views — one applicant, held (one
