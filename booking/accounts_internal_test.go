@@ -181,9 +181,11 @@ func fileTestBooking(sl *slab, seq uint64, account, key string) *booking {
 	return b
 }
 
-// The account and NIK shards are two cache lines each, so that two
-// shards' locks and tables never share one, wherever the array starts.
+// The account, NIK and queue-counter shards are two cache lines each, so
+// that two shards' locks and tables never share one, wherever the array
+// starts.
 func TestIndexShardsKeepApart(t *testing.T) {
 	require.Equal(t, uintptr(128), unsafe.Sizeof(accountShard{}))
 	require.Equal(t, uintptr(128), unsafe.Sizeof(nikShard{}))
+	require.Equal(t, uintptr(128), unsafe.Sizeof(queueShard{}))
 }

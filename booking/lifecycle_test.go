@@ -106,6 +106,42 @@ func TestReschedule(t *testing.T) {
 	kt.RequireConsistent(t, e)
 }
 
+// A booking rescheduled as often as a policy allows has a history longer
+// than a view walks on its stack (viewHistoryInline): its view lists
+// every event, oldest first, each with its own note.
+func TestViewOfALongHistory(t *testing.T) {
+	p := reschedule.Default()
+	p.ReschedulesMax = reschedule.ReschedulesMaxLimit
+	e, clk := kt.NewEngine(t, &Options{Policy: &p})
+	b := holdAndPay(t, e, 1)
+	clk.Set(kt.T2)
+	var want []string
+	for i := range p.ReschedulesMax {
+		from, to := "2026-12-10 08:00–09:00", kt.Dec11
+		slot := kt.Slot1
+		if i%2 == 1 {
+			from, to, slot = "2026-12-11 09:00–10:00", kt.Dec10, kt.Slot0
+		}
+		moved, err := e.Reschedule(bg, b.Code, to, slot)
+		require.NoError(t, err, "reschedule %d", i+1)
+		want = append(want, "rescheduled from "+from)
+		require.Len(t, moved.History, 2+i+1)
+	}
+	got, err := e.Get(bg, b.Code)
+	require.NoError(t, err)
+	require.Len(t, got.History, 2+p.ReschedulesMax)
+	require.Equal(t, []State{Held, Paid}, []State{got.History[0].State, got.History[1].State})
+	var notes []string
+	for k, ev := range got.History[2:] {
+		require.Equal(t, Paid, ev.State, "event %d", k+2)
+		require.False(t, ev.At.Before(got.History[k+1].At), "event %d before the one before it", k+2)
+		notes = append(notes, ev.Note)
+	}
+	require.Equal(t, want, notes)
+	require.Equal(t, got.History[0].At, got.Created)
+	require.Equal(t, p.ReschedulesMax, got.Reschedules)
+}
+
 // The reschedule window closes at the end of H-1: its last instant still
 // moves the booking, the next one does not.
 func TestRescheduleUntilTheEndOfH1(t *testing.T) {
