@@ -13,18 +13,22 @@ import (
 // deadlineIndex orders bookings by an instant: holds by their payment
 // deadline, paid bookings by the end of their slot. It is split into
 // shards with their own locks so that concurrent holds do not queue on one
-// tree. Each shard publishes its earliest instant in an atomic, updated in
-// the same critical section as its contents, so "is anything due?" is a
-// few atomic loads and never misses an entry.
+// tree, each core filing in a shard of its own (coreHint), so that the
+// shard's lock and tail stay in that core's cache: chosen by instant, the
+// shards' lines crossed between two cores at every hold (Hold+Pay 1.09×
+// once apart, bench/README.md). Each shard publishes its earliest instant
+// in an atomic, updated in the same critical section as its contents, so
+// "is anything due?" is a few atomic loads and never misses an entry.
 //
 // Each shard keeps entries two ways. Hold deadlines are the time of the
 // hold plus a fixed TTL, so they nearly always arrive in order: they are
-// appended to an in-order tail, a fraction of the cost of a tree insert in
-// a heap of millions of bookings. Entries that arrive out of order go to a
-// btree.BTreeG of buckets, one per instant, found through a map: slot ends
-// come in any order but are shared by every paid booking of the slot, so a
-// payment appends to its slot's bucket and only the first one of a slot
-// touches the tree. The earliest entry is the smaller of the two heads.
+// appended to a tail in pop's order (by instant, then booking number), a
+// fraction of the cost of a tree insert in a heap of millions of bookings.
+// Entries that arrive out of that order go to a btree.BTreeG of buckets,
+// one per instant, found through a map: slot ends come in any order but
+// are shared by every paid booking of the slot, so a payment appends to
+// its slot's bucket and only the first one of a slot touches the tree. The
+// earliest entry is the smaller of the two heads.
 //
 // Entries are not removed when a booking moves on (paid before its
 // deadline, rescheduled to another slot): the sweep that pops an entry
@@ -97,7 +101,8 @@ type deadlineItem struct {
 // deadlineBucket holds the bookings filed under one instant.
 type deadlineBucket struct {
 	at       int64
-	bookings []uint64 // sequence numbers
+	bookings []uint64 // sequence numbers, ascending when sorted
+	sorted   bool     // set by pop's sort, cleared by add
 }
 
 func bucketLess(a, b *deadlineBucket) bool { return a.at < b.at }
@@ -114,15 +119,20 @@ func newDeadlineIndex() *deadlineIndex {
 	return x
 }
 
-// add files booking seq under instant at.
-func (x *deadlineIndex) add(at int64, seq uint64) {
-	i := uint64(at) % deadlineShards
+// add files booking seq under instant at, in the calling core's shard
+// (coreHint): any shard may hold any entry, and one core's holds arrive
+// in the order of their deadlines, so its shard's tail stays in order.
+func (x *deadlineIndex) add(at int64, seq uint64) { x.addIn(coreHint()%deadlineShards, at, seq) }
+
+// addIn files booking seq under instant at in shard i.
+func (x *deadlineIndex) addIn(i uint32, at int64, seq uint64) {
 	s := &x.shards[i]
 	s.mu.Lock()
-	if n := len(s.tail); n == s.head || at >= s.tail[n-1].at {
-		s.tail = append(s.tail, deadlineItem{at: at, seq: seq})
+	it := deadlineItem{at: at, seq: seq}
+	if n := len(s.tail); n == s.head || !it.before(s.tail[n-1]) {
+		s.tail = append(s.tail, it) // the tail stays in pop's order
 	} else if bk := s.buckets[at]; bk != nil {
-		bk.bookings = append(bk.bookings, seq)
+		bk.bookings, bk.sorted = append(bk.bookings, seq), false
 	} else {
 		bk = &deadlineBucket{at: at, bookings: []uint64{seq}}
 		s.buckets[at] = bk
@@ -162,54 +172,104 @@ func (x *deadlineIndex) nextAt() int64 {
 // and wait for at most a chunk of another's.
 const sweepChunk = 256
 
-// pop removes up to limit entries due at now from the shards and returns
-// them, with their instants, as a flight that due still reports until
-// the caller lands it; nil when nothing was due.
+// pop removes up to limit entries due at now and returns them, with their
+// instants, as a flight that due still reports until the caller lands it;
+// nil when nothing was due. It takes them in pop's order — by instant,
+// then by booking number — from every shard at once, so which entries a
+// pop takes, and in what order, depends on what the index holds and not
+// on which shard holds each: add files by core, and a sweep still records
+// its expiries in one order however they were filed (the simulation
+// replays a seed byte for byte). It holds the locks of the shards with a
+// due entry while it takes a chunk: an add waits for at most that.
 func (x *deadlineIndex) pop(now int64, limit int) *flight {
-	var f *flight
-	var out []deadlineItem
+	var due [deadlineShards]int // the shards with an entry due, locked, ascending
+	var heads [deadlineShards]deadlineHead
+	n := 0
 	for i := range x.shards {
-		if f != nil && len(f.items) >= limit {
+		if x.mins[i].Load() <= now {
+			x.shards[i].mu.Lock()
+			due[n], heads[n] = i, x.shards[i].first(now)
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	var out []deadlineItem
+	for len(out) < limit {
+		best := -1
+		for k := range n {
+			if heads[k].ok && (best < 0 || heads[k].item.before(heads[best].item)) {
+				best = k
+			}
+		}
+		if best < 0 {
 			break
 		}
+		s := &x.shards[due[best]]
+		out = append(out, heads[best].item)
+		s.take(heads[best])
+		heads[best] = s.first(now)
+	}
+	var f *flight
+	if len(out) > 0 {
+		f = x.fly(nil, out) // before the shards' minimums rise: see due
+	}
+	for _, i := range due[:n] {
 		s := &x.shards[i]
-		if x.mins[i].Load() > now {
-			continue
-		}
-		left := limit
-		if f != nil {
-			left -= len(f.items)
-		}
-		s.mu.Lock()
-		for s.head < len(s.tail) && s.tail[s.head].at <= now && len(out) < left {
-			out = append(out, s.tail[s.head])
-			s.head++
-		}
 		s.compact()
-		for len(out) < left {
-			bk, ok := s.tree.Min()
-			if !ok || bk.at > now {
-				break
-			}
-			k := min(len(bk.bookings), left-len(out))
-			for _, seq := range bk.bookings[:k] {
-				out = append(out, deadlineItem{at: bk.at, seq: seq})
-			}
-			if k < len(bk.bookings) {
-				bk.bookings = bk.bookings[k:]
-				break
-			}
-			s.tree.DeleteMin()
-			delete(s.buckets, bk.at)
-		}
-		if len(out) > 0 {
-			f = x.fly(f, out)
-			out = out[:0]
-		}
 		x.mins[i].Store(s.earliest())
 		s.mu.Unlock()
 	}
 	return f
+}
+
+// before reports whether it comes before o in pop's order: by instant,
+// then by booking number.
+func (it deadlineItem) before(o deadlineItem) bool {
+	return it.at < o.at || it.at == o.at && it.seq < o.seq
+}
+
+// deadlineHead is a shard's first entry due, in pop's order, and where it
+// lies: the tail's head, or the first booking of the tree's first bucket.
+type deadlineHead struct {
+	item     deadlineItem
+	ok       bool // there is one
+	fromTail bool
+}
+
+// first returns the shard's first entry due at now; the caller holds mu.
+// The tail is in pop's order (add); a bucket is sorted here, once after
+// each add to it.
+func (s *deadlineShard) first(now int64) deadlineHead {
+	var h deadlineHead
+	if s.head < len(s.tail) && s.tail[s.head].at <= now {
+		h = deadlineHead{item: s.tail[s.head], ok: true, fromTail: true}
+	}
+	if bk, ok := s.tree.Min(); ok && bk.at <= now {
+		if !bk.sorted {
+			slices.Sort(bk.bookings)
+			bk.sorted = true
+		}
+		if it := (deadlineItem{at: bk.at, seq: bk.bookings[0]}); !h.ok || it.before(h.item) {
+			h = deadlineHead{item: it, ok: true}
+		}
+	}
+	return h
+}
+
+// take removes h, which first returned, from the shard; the caller holds
+// mu.
+func (s *deadlineShard) take(h deadlineHead) {
+	if h.fromTail {
+		s.head++
+		return
+	}
+	bk, _ := s.tree.Min()
+	if bk.bookings = bk.bookings[1:]; len(bk.bookings) == 0 {
+		s.tree.DeleteMin()
+		delete(s.buckets, bk.at)
+	}
 }
 
 // fly adds items to flight f (a new flight when f is nil) and returns it.

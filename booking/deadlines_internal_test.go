@@ -6,7 +6,11 @@ package booking
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"runtime/debug"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unsafe"
@@ -33,7 +37,7 @@ func TestDeadlineIndex(t *testing.T) {
 					at += rng.Int64N(30) - 15
 				}
 				ats = append(ats, at)
-				x.add(at, uint64(i+1))
+				x.addIn(uint32(i%deadlineShards), at, uint64(i+1)) // every shard, each in the given order
 			}
 			slices.Sort(ats)
 			require.Equal(t, ats[0], x.nextAt())
@@ -71,6 +75,54 @@ func TestDeadlineIndex(t *testing.T) {
 			require.Zero(t, x.len())
 		})
 	}
+}
+
+// Entries filed at once from many goroutines, each in its core's shard,
+// are each popped once, with their instants, by a pop at the last.
+func TestDeadlineIndexFromManyCores(t *testing.T) {
+	x := newDeadlineIndex()
+	const goroutines, each = 8, 2000
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			for i := range each {
+				seq := uint64(g*each + i + 1)
+				x.add(int64(seq)*7, seq)
+			}
+		})
+	}
+	wg.Wait()
+	require.Equal(t, goroutines*each, x.len())
+	f := x.pop(math.MaxInt64-1, math.MaxInt)
+	require.NotNil(t, f)
+	seen := make(map[uint64]bool, goroutines*each)
+	for _, it := range f.items {
+		require.False(t, seen[it.seq], "seq %d popped twice", it.seq)
+		require.Equal(t, int64(it.seq)*7, it.at)
+		seen[it.seq] = true
+	}
+	require.Len(t, seen, goroutines*each)
+	x.land(f)
+	require.Zero(t, x.len())
+}
+
+// With one P, and no collection to empty the pool, coreHint keeps
+// returning the P's number: every time, but under the race detector,
+// whose sync.Pool drops a quarter of what is put back, so that about
+// three calls in four still return the number of the call before.
+func TestCoreHintStaysWithItsP(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	const calls = 1000
+	same, last := 0, coreHint()
+	for range calls {
+		n := coreHint()
+		if n == last {
+			same++
+		}
+		last = n
+	}
+	require.Greater(t, same, calls/2, "%d of %d calls kept the number of the call before", same, calls)
 }
 
 // every is await's pending for a caller that waits for every entry.
@@ -155,4 +207,36 @@ func TestDeadlineShardsKeepToCacheLines(t *testing.T) {
 	var x deadlineIndex
 	require.Equal(t, uintptr(64), unsafe.Sizeof(x.shards[0]))
 	require.Zero(t, unsafe.Offsetof(x.shards)%64)
+}
+
+// BenchmarkDeadlinePop pops 100,000 due holds, a chunk (sweepChunk) at a
+// time, as a sweep does when an opening's holds lapse at once: filed as
+// holds file them, by four goroutines at once, each under the instant it
+// read from a clock they share.
+func BenchmarkDeadlinePop(b *testing.B) {
+	const entries, filers = 100_000, 4
+	for b.Loop() {
+		b.StopTimer()
+		x := newDeadlineIndex()
+		var clock, seq atomic.Int64
+		var wg sync.WaitGroup
+		for range filers {
+			wg.Go(func() {
+				for range entries / filers {
+					x.add(clock.Add(1), uint64(seq.Add(1)))
+				}
+			})
+		}
+		wg.Wait()
+		b.StartTimer()
+		popped := 0
+		for f := x.pop(entries, sweepChunk); f != nil; f = x.pop(entries, sweepChunk) {
+			popped += len(f.items)
+			x.land(f)
+		}
+		if popped != entries {
+			b.Fatalf("popped %d of %d", popped, entries)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*entries), "ns/entry")
 }
