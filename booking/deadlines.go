@@ -233,9 +233,9 @@ func (it deadlineItem) before(o deadlineItem) bool {
 // deadlineHead is a shard's first entry due, in pop's order, and where it
 // lies: the tail's head, or the first booking of the tree's first bucket.
 type deadlineHead struct {
-	item     deadlineItem
-	ok       bool // there is one
-	fromTail bool
+	item deadlineItem
+	ok   bool            // there is one
+	bk   *deadlineBucket // its bucket; nil when it is the tail's head
 }
 
 // first returns the shard's first entry due at now; the caller holds mu.
@@ -244,7 +244,7 @@ type deadlineHead struct {
 func (s *deadlineShard) first(now int64) deadlineHead {
 	var h deadlineHead
 	if s.head < len(s.tail) && s.tail[s.head].at <= now {
-		h = deadlineHead{item: s.tail[s.head], ok: true, fromTail: true}
+		h = deadlineHead{item: s.tail[s.head], ok: true}
 	}
 	if bk, ok := s.tree.Min(); ok && bk.at <= now {
 		if !bk.sorted {
@@ -252,7 +252,7 @@ func (s *deadlineShard) first(now int64) deadlineHead {
 			bk.sorted = true
 		}
 		if it := (deadlineItem{at: bk.at, seq: bk.bookings[0]}); !h.ok || it.before(h.item) {
-			h = deadlineHead{item: it, ok: true}
+			h = deadlineHead{item: it, ok: true, bk: bk}
 		}
 	}
 	return h
@@ -261,13 +261,13 @@ func (s *deadlineShard) first(now int64) deadlineHead {
 // take removes h, which first returned, from the shard; the caller holds
 // mu.
 func (s *deadlineShard) take(h deadlineHead) {
-	if h.fromTail {
+	bk := h.bk
+	if bk == nil {
 		s.head++
 		return
 	}
-	bk, _ := s.tree.Min()
 	if bk.bookings = bk.bookings[1:]; len(bk.bookings) == 0 {
-		s.tree.DeleteMin()
+		s.tree.DeleteMin() // bk is the tree's first
 		delete(s.buckets, bk.at)
 	}
 }
