@@ -23,7 +23,8 @@ import (
 // Each shard keeps entries two ways. Hold deadlines are the time of the
 // hold plus a fixed TTL, so they nearly always arrive in order: they are
 // appended to a tail in pop's order (by instant, then booking number), a
-// fraction of the cost of a tree insert in a heap of millions of bookings.
+// fraction of the cost of a tree insert in a heap of millions of bookings
+// (deadlineTail).
 // Entries that arrive out of that order go to a btree.BTreeG of buckets,
 // one per instant, found through a map: slot ends come in any order but
 // are shared by every paid booking of the slot, so a payment appends to
@@ -85,9 +86,8 @@ const flightWaitMax = time.Second
 const deadlineShards = 16
 
 type deadlineShard struct {
-	mu      sync.Mutex // guards the fields below, and the shard's deadlineIndex.mins
-	tail    []deadlineItem
-	head    int                       // tail[head:] are live, in order of at
+	mu      sync.Mutex                // guards the fields below, and the shard's deadlineIndex.mins
+	tail    deadlineTail              // in pop's order
 	buckets map[int64]*deadlineBucket // instant → bucket, for those in tree
 	tree    *btree.BTreeG[*deadlineBucket]
 	_       [8]byte // the fields fill one 64-byte cache line
@@ -129,8 +129,8 @@ func (x *deadlineIndex) addIn(i uint32, at int64, seq uint64) {
 	s := &x.shards[i]
 	s.mu.Lock()
 	it := deadlineItem{at: at, seq: seq}
-	if n := len(s.tail); n == s.head || !it.before(s.tail[n-1]) {
-		s.tail = append(s.tail, it) // the tail stays in pop's order
+	if s.tail.empty() || !it.before(s.tail.last()) {
+		s.tail.push(it) // the tail stays in pop's order
 	} else if bk := s.buckets[at]; bk != nil {
 		bk.bookings, bk.sorted = append(bk.bookings, seq), false
 	} else {
@@ -217,7 +217,6 @@ func (x *deadlineIndex) pop(now int64, limit int) *flight {
 	}
 	for _, i := range due[:n] {
 		s := &x.shards[i]
-		s.compact()
 		x.mins[i].Store(s.earliest())
 		s.mu.Unlock()
 	}
@@ -243,8 +242,8 @@ type deadlineHead struct {
 // each add to it.
 func (s *deadlineShard) first(now int64) deadlineHead {
 	var h deadlineHead
-	if s.head < len(s.tail) && s.tail[s.head].at <= now {
-		h = deadlineHead{item: s.tail[s.head], ok: true}
+	if !s.tail.empty() && s.tail.first().at <= now {
+		h = deadlineHead{item: s.tail.first(), ok: true}
 	}
 	if bk, ok := s.tree.Min(); ok && bk.at <= now {
 		if !bk.sorted {
@@ -263,7 +262,7 @@ func (s *deadlineShard) first(now int64) deadlineHead {
 func (s *deadlineShard) take(h deadlineHead) {
 	bk := h.bk
 	if bk == nil {
-		s.head++
+		s.tail.take()
 		return
 	}
 	if bk.bookings = bk.bookings[1:]; len(bk.bookings) == 0 {
@@ -362,24 +361,11 @@ func (x *deadlineIndex) flightOf(now int64, pending func(seq uint64) bool) *flig
 	return nil
 }
 
-// compact drops the popped front of the tail once it is at least half the
-// slice, so the tail's memory follows the live entries.
-func (s *deadlineShard) compact() {
-	if s.head == len(s.tail) {
-		s.tail, s.head = s.tail[:0], 0
-		return
-	}
-	if s.head > 1024 && s.head*2 >= len(s.tail) {
-		n := copy(s.tail, s.tail[s.head:])
-		s.tail, s.head = s.tail[:n], 0
-	}
-}
-
 // earliest returns the earliest instant of the shard; the caller holds mu.
 func (s *deadlineShard) earliest() int64 {
 	e := int64(math.MaxInt64)
-	if s.head < len(s.tail) {
-		e = s.tail[s.head].at
+	if !s.tail.empty() {
+		e = s.tail.first().at
 	}
 	if bk, ok := s.tree.Min(); ok {
 		e = min(e, bk.at)
@@ -393,7 +379,7 @@ func (x *deadlineIndex) len() int {
 	for i := range x.shards {
 		s := &x.shards[i]
 		s.mu.Lock()
-		n += len(s.tail) - s.head
+		n += s.tail.len()
 		for _, bk := range s.buckets {
 			n += len(bk.bookings)
 		}
