@@ -35,6 +35,7 @@ func (e *Engine) Pay(ctx context.Context, billingCode, paymentRef string) (Booki
 	if err != nil {
 		return Booking{}, err
 	}
+	e.m.queue.prefetch(b, b.state()) // a hint: the state may change meanwhile
 	nowNs := e.nowNs()
 	var v Booking // filled in place (see machine.view)
 	err = e.change(ctx, &v, b, nowNs, func(s *snapshot) (change, error) {

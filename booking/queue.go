@@ -52,7 +52,7 @@ type queueShard struct {
 	// Two cache lines a shard, as accountShard: wherever the array
 	// starts (the machine holds it at no particular offset), no line
 	// holds the lock or the table of two shards.
-	_ [128 - 40]byte
+	_ [128 - 56]byte
 }
 
 // queueKey names a slot of a day of an office, packed into a number so
@@ -87,6 +87,16 @@ func (q *queueNumbers) take(b *booking, to *snapshot) queueKey {
 	sh.mu.Lock()
 	to.queue = sh.last.get(k) + 1
 	return k
+}
+
+// prefetch asks the CPU for the counter a payment of b, in state s, will
+// take, without the shard's lock: Pay asks for it as soon as it has found
+// the booking, so that the counter's cache miss — 84% of take's time,
+// with the bookings of 100 offices' days and slots paid at once — overlaps
+// the work before commit rather than following it (bench/README.md).
+func (q *queueNumbers) prefetch(b *booking, s *snapshot) {
+	k := newQueueKey(b.office().id, s.date, s.slot)
+	q.shardOf(k).last.prefetch(k)
 }
 
 // settle ends take: the number is spent if the commit succeeded (err nil).

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
@@ -80,10 +81,16 @@ func TestCounterTableModel(t *testing.T) {
 // counterTableFault returns what breaks t's invariants, or "".
 func counterTableFault(t *counterTable) string {
 	if t.slots == nil {
-		if t.n != 0 {
-			return fmt.Sprintf("no slots but n=%d", t.n)
+		if t.n != 0 || t.base.Load() != 0 {
+			return fmt.Sprintf("no slots but n=%d, base %#x", t.n, t.base.Load())
 		}
 		return ""
+	}
+	// What prefetch reads without the lock names the slot get starts at.
+	for _, k := range []queueKey{1, 0x1234_5678_9abc, 1<<63 | 77} {
+		if got, want := t.startAddr(k), uintptr(unsafe.Pointer(&t.slots[t.start(k)])); got != want {
+			return fmt.Sprintf("key %#x: prefetch at %#x, its probe starts at %#x", k, got, want)
+		}
 	}
 	if len(t.slots)&(len(t.slots)-1) != 0 || len(t.slots) < 1<<counterTableMinBits {
 		return fmt.Sprintf("%d slots", len(t.slots))

@@ -1,6 +1,12 @@
 package booking
 
-import "math/bits"
+import (
+	"math/bits"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/kuota/kuota/internal/prefetch"
+)
 
 // counterTable is one queue shard's counters: each slot of a day's last
 // number, under its queueKey, in an open-addressed, linearly probed table
@@ -16,6 +22,11 @@ import "math/bits"
 type counterTable struct {
 	slots []counterSlot
 	n     int // entries filed
+	// base and k publish slots' address and log2 of their number for
+	// prefetch, which reads them without the shard's lock; 0 when the
+	// table has no slots. Written with slots (setSlots).
+	k    atomic.Uint32
+	base atomic.Uintptr
 }
 
 type counterSlot struct {
@@ -77,7 +88,8 @@ func (t *counterTable) retain(keep func(queueKey) bool) {
 			kept++
 		}
 	}
-	*t = counterTable{}
+	t.setSlots(nil)
+	t.n = 0
 	if kept == 0 {
 		return
 	}
@@ -85,7 +97,7 @@ func (t *counterTable) retain(keep func(queueKey) bool) {
 	for kept*8 > (1<<k)*counterTableLoad {
 		k++
 	}
-	t.slots = make([]counterSlot, 1<<k)
+	t.setSlots(make([]counterSlot, 1<<k))
 	for _, s := range old {
 		if s.key != 0 && keep(s.key) {
 			t.place(s)
@@ -97,7 +109,7 @@ func (t *counterTable) retain(keep func(queueKey) bool) {
 // rehash makes the table 2^k slots and files every entry again.
 func (t *counterTable) rehash(k int) {
 	old := t.slots
-	t.slots = make([]counterSlot, 1<<k)
+	t.setSlots(make([]counterSlot, 1<<k))
 	clear(t.slots) // written before read: see seqTable.rehash
 	for _, s := range old {
 		if s.key != 0 {
@@ -115,4 +127,37 @@ func (t *counterTable) place(s counterSlot) {
 		i = (i + 1) & last
 	}
 	t.slots[i] = s
+}
+
+// setSlots makes slots the table's (nil for none) and publishes them for
+// prefetch. It leaves n to the caller.
+func (t *counterTable) setSlots(slots []counterSlot) {
+	t.slots = slots
+	var base uintptr
+	if len(slots) > 0 {
+		base = uintptr(unsafe.Pointer(&slots[0]))
+	}
+	t.k.Store(uint32(bits.TrailingZeros(uint(len(slots)))))
+	t.base.Store(base)
+}
+
+// prefetch asks the CPU for the slot a probe for k starts at, without the
+// shard's lock, as seqTable.prefetch does for the indexes: a stale or torn
+// base and size cost a wasted prefetch, never a fault.
+func (t *counterTable) prefetch(k queueKey) {
+	if addr := t.startAddr(k); addr != 0 {
+		prefetch.Line(addr)
+	}
+}
+
+// startAddr returns the address of the slot a probe for k starts at, as
+// the table publishes its slots (without the lock: see prefetch); 0 when
+// it has none.
+func (t *counterTable) startAddr(k queueKey) uintptr {
+	base, bits := t.base.Load(), t.k.Load()
+	if base == 0 {
+		return 0
+	}
+	i := int(queueMix(k)<<queueShardBits>>32) & (1<<bits - 1) // start, from bits rather than len
+	return base + uintptr(i)*unsafe.Sizeof(counterSlot{})
 }
