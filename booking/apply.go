@@ -30,6 +30,7 @@ var errStale = errors.New("booking: changed concurrently")
 // account index; the caller of an office or operator change holds
 // adminMu.
 func (m *machine) apply(c *change) (uint64, error) {
+	c.core = coreHint()
 	switch c.op {
 	case opKeys:
 		return m.setKeys(c)
@@ -149,7 +150,7 @@ func (m *machine) enter(c *change, h holder, last *snapshot, seated bool, histor
 		return 0, err
 	}
 	m.accounts.add(b)
-	m.file(b, c.op, nil, s)
+	m.file(b, c, nil, s)
 	return lsn, nil
 }
 
@@ -267,7 +268,7 @@ func (m *machine) step(c *change) (uint64, error) {
 	b.publish(to)
 	b.lsn.Store(lsn)
 	b.mu.Unlock()
-	m.file(b, c.op, from, to)
+	m.file(b, c, from, to)
 	return lsn, nil
 }
 
@@ -278,17 +279,17 @@ func (m *machine) next(b *booking, from *snapshot, c *change) *snapshot {
 	to := moves[c.op].to
 	switch c.op {
 	case opPay:
-		return b.record(from, to, c.at, c.text) // the text of a payment is its reference
+		return b.record(from, to, c, c.text) // the text of a payment is its reference
 	case opReschedule:
-		n := b.record(from, to, c.at, "rescheduled from "+from.date.String()+" "+m.slot(b.office(), from.slot).Span())
+		n := b.record(from, to, c, "rescheduled from "+from.date.String()+" "+m.slot(b.office(), from.slot).Span())
 		n.date, n.slot, n.reschedules = c.date, c.slot, from.reschedules+1
 		return n
 	case opCancel, opReject:
-		n := b.record(from, to, c.at, c.text)
+		n := b.record(from, to, c, c.text)
 		n.reason = c.reason
 		return n
 	}
-	return b.record(from, to, c.at, "")
+	return b.record(from, to, c, "")
 }
 
 // checkCell checks a slot and pool against the office's layout: the rules

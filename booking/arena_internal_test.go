@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
 
 // TestArenaAllocationsNeverOverlap allocates from one arena on several
 // goroutines at once, sizes from 1 byte to arenaBytesMax, so that many
-// allocations meet a segment's end; each fills its bytes with a pattern of
-// its own, and every pattern is intact at the end: no two allocations
-// share a byte, none straddles two segments, and no ref is the zero one.
+// allocations meet a segment's end, two goroutines in each lane, so that
+// lanes are raced for as a goroutine moving between cores would; each
+// fills its bytes with a pattern of its own, and every pattern is intact
+// at the end: no two allocations share a byte, none straddles two
+// segments, and no ref is the zero one.
 func TestArenaAllocationsNeverOverlap(t *testing.T) {
 	var a arena
 	type alloc struct {
@@ -30,7 +33,7 @@ func TestArenaAllocationsNeverOverlap(t *testing.T) {
 				if i%3 == 0 {
 					n = 1 + i%40 // many small ones too
 				}
-				r, raw := a.alloc(n)
+				r, raw := a.allocIn(uint32(w/2), n)
 				require.Len(t, raw, n)
 				fill := byte(w*each + i)
 				for k := range raw {
@@ -48,7 +51,7 @@ func TestArenaAllocationsNeverOverlap(t *testing.T) {
 			require.Equal(t, bytes.Repeat([]byte{al.fill}, al.n), a.bytes(al.r, al.n))
 		}
 	}
-	require.Panics(t, func() { a.alloc(arenaBytesMax + 1) }, "beyond the named limit")
+	require.Panics(t, func() { a.allocIn(0, arenaBytesMax+1) }, "beyond the named limit")
 }
 
 // TestArenaFreshRace starts eight goroutines at once on a fresh arena, many
@@ -67,7 +70,7 @@ func TestArenaFreshRace(t *testing.T) {
 			done.Go(func() {
 				start.Wait()
 				for range each {
-					r, _ := a.alloc(40)
+					r, _ := a.allocIn(uint32(w%3), 40)
 					refs[w] = append(refs[w], r)
 				}
 			})
@@ -80,6 +83,28 @@ func TestArenaFreshRace(t *testing.T) {
 				require.False(t, seen[r], "round %d: ref %#x handed out twice", round, r)
 				seen[r] = true
 			}
+		}
+	}
+}
+
+// Two cores' allocations — two lanes' — never share a cache line, nor
+// with an allocation too large for a chunk, cut from the shared offset.
+func TestArenaLanesKeepApart(t *testing.T) {
+	var a arena
+	line := func(r ref) uintptr { return uintptr(unsafe.Pointer(&a.bytes(r, 1)[0])) / 64 }
+	owner := map[uintptr]int{} // line → lane, or 2 for the shared offset's
+	for i := range 3000 {
+		lane := uint32(i % 2)
+		n, who := 8+i%200, int(lane)
+		if i%101 == 0 {
+			n, who = arenaChunkBytes/4+8, 2
+		}
+		r, _ := a.allocIn(lane, n)
+		for l := line(r); l <= line(r+ref(n-1)); l++ {
+			if was, ok := owner[l]; ok && was != who && (was < 2 || who < 2) {
+				t.Fatalf("allocation %d (lane %d, %d bytes) shares line %#x with %d's", i, who, n, l, was)
+			}
+			owner[l] = who
 		}
 	}
 }

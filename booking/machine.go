@@ -321,11 +321,11 @@ func (m *machine) override(c *change) (uint64, error) {
 	return lsn, nil
 }
 
-// file does the bookkeeping of a booking that change o moved from state
+// file does the bookkeeping of a booking that change c moved from state
 // from (nil for a new booking) to to: it lists every index a state belongs
-// to. The slab, the account and the NIKs are filed by the making of the
-// booking itself, once.
-func (m *machine) file(b *booking, o op, from, to *snapshot) {
+// to, in c's shard of each (c.core). The slab, the account and the NIKs
+// are filed by the making of the booking itself, once.
+func (m *machine) file(b *booking, c *change, from, to *snapshot) {
 	if from != nil {
 		m.states[from.state].Add(-1)
 	}
@@ -334,10 +334,10 @@ func (m *machine) file(b *booking, o op, from, to *snapshot) {
 	switch {
 	case to.state == Held:
 		at = b.deadline
-		m.holds.add(at, b.seq)
+		m.holds.addIn(c.core%deadlineShards, at, b.seq)
 	case to.state == Paid:
 		at = m.noShowAt(b, to)
-		m.arrivals.add(at, b.seq)
+		m.arrivals.addIn(c.core%deadlineShards, at, b.seq)
 	default:
 		m.fileEnd(b, to)
 		at = addNanos(to.at, m.retention)
@@ -352,7 +352,7 @@ func (m *machine) file(b *booking, o op, from, to *snapshot) {
 	if m.log.Enabled(ctx, slog.LevelInfo) {
 		// Never the account, a NIK, a family card or metadata: only what
 		// identifies the booking to an operator.
-		m.log.LogAttrs(ctx, slog.LevelInfo, "booking "+moves[o].done,
+		m.log.LogAttrs(ctx, slog.LevelInfo, "booking "+moves[c.op].done,
 			slog.String("code", b.codeString()),
 			slog.String("office", b.office().code),
 			slog.String("date", to.date.String()),

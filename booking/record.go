@@ -176,7 +176,7 @@ func (b *booking) fill(a *arena, c *change) *snapshot {
 	accountAt := snapshotBytes
 	keyAt := accountAt + align8(len(c.account))
 	appsAt := keyAt + align8(keyBytes)
-	r, raw := a.alloc(appsAt + appsBytes)
+	r, raw := a.allocIn(c.core%arenaLanes, appsAt+appsBytes)
 
 	first := (*snapshot)(unsafe.Pointer(&raw[0]))
 	*first = firstState(c)

@@ -108,20 +108,20 @@ func (b *booking) note(s *snapshot) string {
 // expiredNote is the note of every expiry.
 const expiredNote = "payment deadline passed"
 
-// record writes into b's arena the state after s: in state, at, with
-// text (the payment reference or the note; none for an expiry, see
-// note), and returns it, unpublished.
-func (b *booking) record(s *snapshot, state State, at int64, text string) *snapshot {
+// record writes into b's arena, in c's lane, the state after s that c
+// makes: in state, at c.at, with text (the payment reference or the note;
+// none for an expiry, see note), and returns it, unpublished.
+func (b *booking) record(s *snapshot, state State, c *change, text string) *snapshot {
 	if state == Expired {
 		text = ""
 	}
 	// Every text is checked against its limit (Pay, Cancel, Reject, the
 	// decoder), all within textBytesMax, which fits textLen and alloc.
-	r, raw := b.page().arena.alloc(snapshotBytes + len(text))
+	r, raw := b.page().arena.allocIn(c.core%arenaLanes, snapshotBytes+len(text))
 	copy(raw[snapshotBytes:], text)
 	n := (*snapshot)(unsafe.Pointer(&raw[0]))
 	*n = *s
-	n.ref, n.prev, n.state, n.at, n.reason, n.textLen = r, s.ref, state, at, ReasonNone, uint16(len(text))
+	n.ref, n.prev, n.state, n.at, n.reason, n.textLen = r, s.ref, state, c.at, ReasonNone, uint16(len(text))
 	return n
 }
 
