@@ -30,7 +30,6 @@ var errStale = errors.New("booking: changed concurrently")
 // account index; the caller of an office or operator change holds
 // adminMu.
 func (m *machine) apply(c *change) (uint64, error) {
-	c.core = coreHint()
 	switch c.op {
 	case opKeys:
 		return m.setKeys(c)
@@ -90,6 +89,7 @@ func (m *machine) hold(c *change) (uint64, error) {
 // bookingsMax, and in replay its stored number is checked, so that an
 // error names it.
 func (m *machine) enter(c *change, h holder, last *snapshot, seated bool, history func(b *booking, first *snapshot) *snapshot) (uint64, error) {
+	c.core = coreHint()
 	if m.total.Add(1) > m.bookingsMax {
 		m.total.Add(-1)
 		return 0, fmt.Errorf("%w: limit %d", ErrTooManyBookings, m.bookingsMax)
@@ -221,6 +221,7 @@ func (m *machine) number(c *change) error {
 // before the new state is published, and readers of a booking wait for
 // its lock (settled): whoever sees the change sees its seats free.
 func (m *machine) step(c *change) (uint64, error) {
+	c.core = coreHint()
 	b, err := m.find(c.seq)
 	if err != nil {
 		return 0, err

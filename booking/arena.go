@@ -14,14 +14,14 @@ import (
 // never scans; what is written into an arena is never written again, and
 // lives until its page goes, with every booking of it.
 //
-// Space is handed out by bumping an offset with a compare-and-swap, so the
-// holds of two cores filling one page do not take a lock; adding a segment
-// does. Each core bumps its own offset, in a chunk of its own (a lane): one
+// Space is handed out by bumping an offset. Each core bumps its own, in a
+// chunk of its own (a lane), under a lock only it takes, mostly: one
 // offset shared by every core was a cache line both wrote at every
 // allocation, and the bookings two cores made at once had their bytes side
 // by side, in lines both wrote too (bench/README.md). Chunks are cut from
-// the shared offset, once in arenaChunkBytes; an allocation too large for
-// a chunk is cut from it directly.
+// the shared offset with a compare-and-swap, once in arenaChunkBytes; an
+// allocation too large for a chunk is cut from it directly; adding a
+// segment takes a lock.
 type arena struct {
 	mu   sync.Mutex                 // serializes adding a segment
 	segs atomic.Pointer[[]*segment] // copied on write when a segment is added
@@ -32,28 +32,40 @@ type arena struct {
 	lanes [arenaLanes]arenaLane
 }
 
-// arenaLane is one core's chunk: the segment's index in the high 16 bits,
-// the offset of its next allocation in the 24 below, the chunk's end in
-// the low 24; 0 before its first chunk.
+// arenaLane is one core's chunk: its segment's index, and the offsets of
+// its next allocation and of its end, in that segment; end 0 before its
+// first chunk. A lock, not a compare-and-swap on one word: a goroutine
+// that needed a new chunk could wait in between (for the segment's lock,
+// or to help the collector) while another of its core took one too, and
+// one of the two chunks was lost — 9% of the national rush's arenas.
 type arenaLane struct {
-	at atomic.Uint64
-	_  [56]byte
+	mu            sync.Mutex
+	seg, off, end uint32
+	_             [64 - 8 - 12]byte
 }
 
 // arenaLanes is how many cores have a chunk of their own in an arena
 // (coreHint; beyond it, cores share one), and arenaChunkBytes a chunk's
-// size: a core's allocations take a chunk from the shared offset once in
-// 20 holds, and at a page's end each lane leaves at most a chunk unused
-// (a few bytes a booking).
+// size: a core takes a chunk from the shared offset once in some forty
+// holds (about 100 bytes each), leaves less than an allocation unused at
+// a chunk's end, and at a page's end at most a chunk (a byte a booking).
 const (
 	arenaLanes      = 8
 	arenaChunkBytes = 4 << 10
 )
 
-// segmentBytes sizes a segment at 64 KiB: a page of bookings fills a few,
-// and a ref addresses a byte of any of 65,536 of them (4 GiB, far beyond
-// what a page of pageSize bookings can write: see arenaBytesMax).
-const segmentBytes = 64 << 10
+// segmentBytes sizes a segment at 16 KiB: a page of bookings fills a
+// dozen or more, and leaves half a segment unused at its end on average
+// (2 bytes a booking; 8 with segments of 64 KiB, and at the national rush,
+// whose pages' bookings filled four segments of 64 KiB to the brim, the
+// few bytes a lane leaves at a chunk's end added a fifth: 16 bytes a
+// booking). A ref addresses a byte of any of 65,536 of them (1 GiB, far
+// beyond what a page of pageSize bookings can write: see arenaBytesMax).
+const segmentBytes = 16 << 10
+
+// A segment holds the largest allocation: this fails to compile if
+// arenaBytesMax ever outgrows it.
+const _ = uint(segmentBytes - 8 - arenaBytesMax)
 
 type segment [segmentBytes]byte
 
@@ -79,32 +91,32 @@ func (a *arena) allocIn(i uint32, n int) (ref, []byte) {
 	}
 	size := uint64(align8(n))
 	if size > arenaChunkBytes/4 {
-		r := a.cut(size, 8)
+		r, _ := a.cut(size, size, 8)
 		return r, a.bytes(r, n)
 	}
 	l := &a.lanes[i]
-	for {
-		cur := l.at.Load()
-		si, off, end := cur>>48, cur>>24&(1<<24-1), cur&(1<<24-1)
-		if cur == 0 || off+size > end {
-			// A new chunk, aligned to a cache line; the rest of the
-			// old one stays unused. Whoever else of the lane took one
-			// meanwhile keeps theirs, and this one is lost.
-			r := a.cut(arenaChunkBytes, 64)
-			si, off = uint64(r>>16), uint64(r&(1<<16-1))
-			l.at.CompareAndSwap(cur, si<<48|off<<24|(off+arenaChunkBytes))
-			continue
-		}
-		if l.at.CompareAndSwap(cur, si<<48|(off+size)<<24|end) {
-			r := ref(si<<16 | off)
-			return r, a.bytes(r, n)
-		}
+	l.mu.Lock()
+	if l.end-l.off < uint32(size) {
+		// A new chunk, from a cache line of its own; the rest of the
+		// old one stays unused.
+		r, got := a.cut(arenaChunkBytes, size, 64)
+		l.seg, l.off = uint32(r>>16), uint32(r&(1<<16-1))
+		l.end = l.off + uint32(got)
 	}
+	r := ref(l.seg<<16 | l.off)
+	l.off += uint32(size)
+	l.mu.Unlock()
+	return r, a.bytes(r, n)
 }
 
-// cut returns the ref of size bytes from the shared offset, starting at a
-// multiple of align (8 or 64), within one segment.
-func (a *arena) cut(size, align uint64) ref {
+// cut returns the ref of want bytes from the shared offset, starting at a
+// multiple of align (8 or 64), within one segment, and how many it cut:
+// want, or what is left of the segment if that is less but at least need.
+// A chunk takes a segment's last bytes rather than leave them: cut whole,
+// chunks left most of a chunk unused at each segment's end, and at the
+// national rush a page's bookings spilled into one more segment than
+// without lanes (16 bytes a booking more).
+func (a *arena) cut(want, need, align uint64) (ref, uint64) {
 	for {
 		cur := a.next.Load()
 		segs := a.segments()
@@ -117,12 +129,13 @@ func (a *arena) cut(size, align uint64) ref {
 		case si >= uint64(len(segs)):
 			a.grow(len(segs)) // segment si is being added, or there is none yet
 			continue
-		case off+size > segmentBytes:
+		case off+need > segmentBytes:
 			a.grow(int(si) + 1) // segment si is full
 			continue
 		}
-		if a.next.CompareAndSwap(cur, si<<32|(off+size)) {
-			return ref(si<<16 | off)
+		got := min(want, segmentBytes-off)
+		if a.next.CompareAndSwap(cur, si<<32|(off+got)) {
+			return ref(si<<16 | off), got
 		}
 	}
 }

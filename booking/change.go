@@ -47,8 +47,9 @@ type change struct {
 	// o is the office of a hold (replay looks it up by officeCode); from
 	// is the state of the booking the rules decided on, and apply refuses
 	// with errStale if the booking has moved on since (nil: whatever it is).
-	// core is the applying core's hint (coreHint), taken once by apply
-	// for the arena lane and the deadline shard the change writes in.
+	// core is the applying core's hint (coreHint), taken once by enter
+	// or step, for the arena lane and the deadline shards the change
+	// writes in.
 	o    *office
 	from *snapshot
 	core uint32

@@ -7,6 +7,7 @@ package booking
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/internal/journal"
@@ -230,3 +231,43 @@ func (x *seqIndex) entries() []uint64 {
 // NIKIndexLarge reports whether the NIK index has grown past the caches,
 // so that Hold prefetches its index slots (nikIndex.large).
 func (e *Engine) NIKIndexLarge() bool { return e.m.niks.large() }
+
+// TakeCoreHint makes the calling P's core hint one that ok accepts, taking
+// new numbers until one is, and returns it. The caller keeps to one P
+// (GOMAXPROCS 1) and keeps the collector off, which would drop the hint.
+func TakeCoreHint(ok func(uint32) bool) uint32 {
+	for {
+		h := coreHints.Get().(*uint32)
+		if ok(*h) {
+			coreHints.Put(h)
+			return *h
+		}
+	}
+}
+
+// CorePlaces returns the places e's changes wrote in that are chosen by
+// core: the arena lanes with a chunk in any page, and the shards of the
+// hold and the arrival deadline indexes with an entry.
+func CorePlaces(e *Engine) (lanes, holdShards, arrivalShards []int) {
+	for _, pg := range *e.m.slab.dir.Load() {
+		for i := range pg.arena.lanes {
+			if pg.arena.lanes[i].end != 0 && !slices.Contains(lanes, i) {
+				lanes = append(lanes, i)
+			}
+		}
+	}
+	shards := func(x *deadlineIndex) (out []int) {
+		for i := range x.shards {
+			s := &x.shards[i]
+			if !s.tail.empty() || s.tree.Len() > 0 {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
+	return lanes, shards(e.m.holds), shards(e.m.arrivals)
+}
+
+// ArenaLanes and DeadlineShards are how many lanes an arena and shards a
+// deadline index have (CorePlaces).
+const ArenaLanes, DeadlineShards = arenaLanes, deadlineShards

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -533,4 +535,32 @@ func TestHoldsInALargeEngine(t *testing.T) {
 	again.Applicants[3].NIK = benchNIK(uint64(ApplicantsMax*(families/3) + 5))
 	_, err := e.Hold(bg, again)
 	require.ErrorIs(t, err, ErrNIKBooked)
+}
+
+// A change writes in its core's places: the arena lane and the deadline
+// shards of the core that makes it (coreHint), so that two cores' holds
+// and payments write apart. The test keeps to one core, with a hint that
+// is neither lane's nor shard's 0, and the collector off, which would give
+// the core a new hint.
+func TestChangesWriteInTheirCoresPlaces(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	e := benchEngine(t, 4, 1000, nil)
+	h := TakeCoreHint(func(h uint32) bool { return h%DeadlineShards != 0 && h%ArenaLanes != 0 })
+	for i := range uint64(50) {
+		b, err := e.Hold(bg, HoldRequest{
+			Account: "acct" + strconv.FormatUint(i, 10), Office: fmt.Sprint("OFC", i%4),
+			Date: benchFirst.AddDays(int(i)), Slot: benchStarts[0], Pool: kt.Online,
+			Applicants: []Applicant{{NIK: benchNIK(i)}},
+		})
+		require.NoError(t, err)
+		if i%2 == 0 {
+			_, err = e.Pay(bg, b.BillingCode, "ref")
+			require.NoError(t, err)
+		}
+	}
+	lanes, holds, arrivals := CorePlaces(e)
+	require.Equal(t, []int{int(h % ArenaLanes)}, lanes, "arena lanes, core hint %d", h)
+	require.Equal(t, []int{int(h % DeadlineShards)}, holds, "hold deadline shards")
+	require.Equal(t, []int{int(h % DeadlineShards)}, arrivals, "arrival deadline shards")
 }
