@@ -4,7 +4,9 @@ package booking
 // caller's request.
 
 import (
+	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -85,23 +87,28 @@ func TestCloneRequestCopiesEveryField(t *testing.T) {
 	require.NotSame(t, &in.Applicants[0].Meta[0], &out.Applicants[0].Meta[0])
 }
 
-// TestViewSlicesAreExactAndApart checks that a view's applicants and
-// history, whether they share an allocation or not, have the lengths
-// asked, no room beyond them, and that appending to one leaves the other
-// as it was.
+// TestViewSlicesAreExactAndApart checks that a view's applicants, history
+// and text, whether they share an allocation or not, have the lengths
+// asked, no room beyond them, and that appending to one leaves the others
+// as they were.
 func TestViewSlicesAreExactAndApart(t *testing.T) {
-	for _, shape := range [][2]int{{1, 1}, {1, 2}, {1, 3}, {2, 1}, {ApplicantsMax, 5}} {
-		apps, events := viewSlices(shape[0], shape[1])
+	for _, shape := range [][3]int{{1, 1, 30}, {1, 2, viewInlineText}, {1, 2, viewInlineText + 1}, {1, 3, 30}, {2, 1, 30}, {ApplicantsMax, 5, 300}} {
+		apps, events, text := viewSlices(shape[0], shape[1], shape[2])
 		require.Len(t, apps, shape[0])
 		require.Len(t, events, shape[1])
+		require.Empty(t, text)
 		require.Equal(t, len(apps), cap(apps), "shape %v", shape)
 		require.Equal(t, len(events), cap(events), "shape %v", shape)
+		require.Equal(t, shape[2], cap(text), "shape %v", shape)
 		events[len(events)-1].Note = "last"
+		text = append(text, bytes.Repeat([]byte{'x'}, shape[2])...)
 		_ = append(apps, Applicant{NIK: NIK{n: 1}, Meta: []byte("spill")})
+		_ = append(text, "spill"...)
 		require.Equal(t, "last", events[len(events)-1].Note, "shape %v", shape)
 		for _, a := range apps {
 			require.Zero(t, a)
 		}
+		require.Equal(t, strings.Repeat("x", shape[2]), string(text), "shape %v", shape)
 	}
 }
 
@@ -114,4 +121,21 @@ func TestFeedSlotsFillALine(t *testing.T) {
 		f := newFeed(n)
 		require.Zero(t, uintptr(unsafe.Pointer(&f.ring[0]))%eventSlotBytes, "a ring of %d slots", len(f.ring))
 	}
+}
+
+// The common shapes of a view fill the allocator's size classes (192 and
+// 256 bytes), so the room left for their text costs nothing.
+func TestViewSlicesFillTheirSizeClasses(t *testing.T) {
+	held := unsafe.Sizeof(struct {
+		a [1]Applicant
+		e [1]Event
+		t [viewInlineText]byte
+	}{})
+	paid := unsafe.Sizeof(struct {
+		a [1]Applicant
+		e [2]Event
+		t [viewInlineText]byte
+	}{})
+	require.Equal(t, uintptr(184), held, "held: 192-byte class, 8 to spare")
+	require.Equal(t, uintptr(256), paid)
 }
