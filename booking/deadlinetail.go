@@ -1,5 +1,7 @@
 package booking
 
+import "unsafe"
+
 // deadlineTail is a queue of deadline entries in pop's order, the
 // in-order part of a deadline shard (deadlineShard): appended at the
 // back, taken from the front. It keeps its entries in blocks of a fixed
@@ -46,7 +48,9 @@ func (t *deadlineTail) last() deadlineItem { return t.blocks[len(t.blocks)-1][t.
 // push appends it at the back.
 func (t *deadlineTail) push(it deadlineItem) {
 	if len(t.blocks) == 0 || t.n == deadlineBlockItems {
-		t.blocks, t.n = append(t.blocks, new(deadlineBlock)), 0
+		blk := new(deadlineBlock)
+		writeFirst(unsafe.Pointer(blk))
+		t.blocks, t.n = append(t.blocks, blk), 0
 	}
 	t.blocks[len(t.blocks)-1][t.n] = it
 	t.n++

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // slab holds every booking at the index of its sequence number. Booking and
@@ -53,6 +54,14 @@ type page struct {
 	kept  atomic.Int32
 	arena arena
 	m     *machine
+}
+
+// newPage returns an empty page of m's bookings, its first OS page
+// written (see writeFirst).
+func newPage(m *machine) *page {
+	pg := &page{m: m}
+	writeFirst(unsafe.Pointer(pg))
+	return pg
 }
 
 // get returns the booking with sequence number seq, or nil: nil until it
@@ -160,7 +169,7 @@ func (s *slab) grow(c uint64) *[]*page {
 		// A page dropped by remove, wanted again: only a replay files
 		// an old number, and only before it archives its booking.
 		next := slices.Clone(cur)
-		next[c] = &page{m: s.m}
+		next[c] = newPage(s.m)
 		s.dir.Store(&next)
 		return &next
 	}
@@ -168,7 +177,7 @@ func (s *slab) grow(c uint64) *[]*page {
 	// between hold nothing yet (replay fills them as it meets them).
 	next := make([]*page, c+1)
 	copy(next, cur)
-	next[c] = &page{m: s.m}
+	next[c] = newPage(s.m)
 	s.dir.Store(&next)
 	return &next
 }
