@@ -160,7 +160,7 @@ func (m *machine) enter(c *change, h holder, last *snapshot, seated bool, histor
 // history, if any.
 func (m *machine) write(b *booking, c *change, o *office) *snapshot {
 	cd := m.codes.Load() // number checked the keys are there
-	b.code, b.billing = cd.code(b.seq), cd.billingOf(b.seq)
+	b.code, b.billing = cd.codesOf(b.seq)
 	b.prevOfAccount = 0
 	b.deadline = c.deadline
 	b.officeID = uint16(o.id)

@@ -80,6 +80,13 @@ func (c codec) code(seq uint64) uint64       { return c.booking.Encode(seq) }
 func (c codec) billingOf(seq uint64) uint64  { return billingMin + c.billing.Encode(seq) }
 func (c codec) seqOfCode(code uint64) uint64 { return c.booking.Decode(code) }
 
+// codesOf returns code(seq) and billingOf(seq), computed side by side
+// (codeperm.EncodeBoth: 72 against 98 ns).
+func (c codec) codesOf(seq uint64) (code, billing uint64) {
+	code, billing = codeperm.EncodeBoth(c.booking, c.billing, seq)
+	return code, billingMin + billing
+}
+
 // seqOfBilling assumes billing passed parseBilling, so it lies in
 // [billingMin, billingMin+billingSpan).
 func (c codec) seqOfBilling(billing uint64) uint64 { return c.billing.Decode(billing - billingMin) }

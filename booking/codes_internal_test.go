@@ -20,6 +20,8 @@ func TestCodes(t *testing.T) {
 	c, other := newCodec(keys), newCodec(otherKeys)
 	for seq := uint64(1); seq <= 1000; seq++ {
 		code, billing := c.code(seq), c.billingOf(seq)
+		bothCode, bothBilling := c.codesOf(seq)
+		require.Equal(t, [2]uint64{code, billing}, [2]uint64{bothCode, bothBilling}, "codesOf(%d)", seq)
 		require.Equal(t, seq, c.seqOfCode(code))
 		require.Equal(t, seq, c.seqOfBilling(billing))
 		require.NotEqual(t, code, other.code(seq), "another engine, other codes")

@@ -82,3 +82,41 @@ func BenchmarkEncode(b *testing.B) {
 		x = p.Encode(x + 1)
 	}
 }
+
+// EncodeBoth is two Encodes, under keys and domains of every kind the
+// callers use, cycle walks included (a domain just above a power of four
+// walks most often).
+func TestEncodeBothIsTwoEncodes(t *testing.T) {
+	perms := []*Perm{New([16]byte{1}, 1<<50), New([16]byte{2}, 900_000_000_000_000), New([16]byte{3}, 1<<20+1), New([16]byte{4}, 7)}
+	for _, p := range perms {
+		for _, q := range perms {
+			for x := uint64(0); x < 2000 && x < min(p.n, q.n); x++ {
+				a, b := EncodeBoth(p, q, x)
+				require.Equal(t, p.Encode(x), a, "p(%d)", x)
+				require.Equal(t, q.Encode(x), b, "q(%d)", x)
+			}
+		}
+	}
+	m, n := sipHash24x2(1, 2, 3, 4, 5, 6)
+	require.Equal(t, sipHash24(1, 2, 3), m)
+	require.Equal(t, sipHash24(4, 5, 6), n)
+}
+
+// BenchmarkEncodeBoth makes a booking's two codes: side by side
+// (EncodeBoth) and one after the other.
+func BenchmarkEncodeBoth(b *testing.B) {
+	p, q := New([16]byte{1}, 1<<50), New([16]byte{2}, 900_000_000_000_000)
+	b.Run("both", func(b *testing.B) {
+		x := uint64(0)
+		for b.Loop() {
+			c, d := EncodeBoth(p, q, x+1)
+			x = c ^ d
+		}
+	})
+	b.Run("apart", func(b *testing.B) {
+		x := uint64(0)
+		for b.Loop() {
+			x = p.Encode(x+1) ^ q.Encode(x+1)
+		}
+	})
+}
