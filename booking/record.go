@@ -155,9 +155,9 @@ func (b *booking) copyApplicants(out []Applicant) {
 // applicants — the NIKs, 8 bytes each; the family card, if not the zero
 // one; and when any applicant has metadata, every applicant's length, 2
 // bytes each, and the metadata. It returns the first state, unpublished.
-// One allocation, not one for each, because allocating is a
-// compare-and-swap on a word every core filling the page shares. The
-// caller has checked c against the limits (Hold, the decoder).
+// One allocation, not one for each, because each allocation takes the
+// lock of the core's lane of the arena, and aligns. The caller has
+// checked c against the limits (Hold, the decoder).
 func (b *booking) fill(a *arena, c *change) *snapshot {
 	apps, fc := c.applicants, c.familyCard
 	meta := 0

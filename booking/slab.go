@@ -100,7 +100,7 @@ func (s *slab) reserve(seq uint64) *booking {
 		// of its own, not later by a hold that holds the locks of its
 		// account and NIKs meanwhile (and may have to help the
 		// collector, in proportion to what it allocates): that moved the
-		// national rush's p99 hold latency from 1.0 to 1.5 ms. (A 64 KiB
+		// national rush's p99 hold latency from 1.0 to 1.5 ms. (An
 		// arena segment allocated ahead the same way made no difference
 		// measurable, and left one unused in most pages.)
 		go s.grow(c + 1)
