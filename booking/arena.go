@@ -38,10 +38,13 @@ type arena struct {
 // that needed a new chunk could wait in between (for the segment's lock,
 // or to help the collector) while another of its core took one too, and
 // one of the two chunks was lost — 9% of the national rush's arenas.
+// Two cache lines a lane, as accountShard: wherever the arena starts (a
+// page holds it at no particular offset), no line holds the fields of
+// two lanes.
 type arenaLane struct {
 	mu            sync.Mutex
 	seg, off, end uint32
-	_             [64 - 8 - 12]byte
+	_             [128 - 8 - 12]byte
 }
 
 // arenaLanes is how many cores have a chunk of their own in an arena

@@ -90,6 +90,7 @@ func TestArenaFreshRace(t *testing.T) {
 // Two cores' allocations — two lanes' — never share a cache line, nor
 // with an allocation too large for a chunk, cut from the shared offset.
 func TestArenaLanesKeepApart(t *testing.T) {
+	require.Equal(t, uintptr(128), unsafe.Sizeof(arenaLane{}), "two lines a lane")
 	var a arena
 	line := func(r ref) uintptr { return uintptr(unsafe.Pointer(&a.bytes(r, 1)[0])) / 64 }
 	owner := map[uintptr]int{} // line → lane, or 2 for the shared offset's
