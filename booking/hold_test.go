@@ -541,7 +541,10 @@ func TestHoldsInALargeEngine(t *testing.T) {
 // shards of the core that makes it (coreHint), so that two cores' holds
 // and payments write apart. The test keeps to one core, with a hint that
 // is neither lane's nor shard's 0, and the collector off, which would give
-// the core a new hint.
+// the core a new hint. Under the race detector, whose pool drops a quarter
+// of what is put back, the core's hint changes every few changes: there
+// the changes must still not all write in lane and shard 0, as they did
+// when a hold never took its hint.
 func TestChangesWriteInTheirCoresPlaces(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
@@ -560,7 +563,12 @@ func TestChangesWriteInTheirCoresPlaces(t *testing.T) {
 		}
 	}
 	lanes, holds, arrivals := CorePlaces(e)
-	require.Equal(t, []int{int(h % ArenaLanes)}, lanes, "arena lanes, core hint %d", h)
-	require.Equal(t, []int{int(h % DeadlineShards)}, holds, "hold deadline shards")
-	require.Equal(t, []int{int(h % DeadlineShards)}, arrivals, "arrival deadline shards")
+	if !raceEnabled {
+		require.Equal(t, []int{int(h % ArenaLanes)}, lanes, "arena lanes, core hint %d", h)
+		require.Equal(t, []int{int(h % DeadlineShards)}, holds, "hold deadline shards")
+		require.Equal(t, []int{int(h % DeadlineShards)}, arrivals, "arrival deadline shards")
+	}
+	require.NotEqual(t, []int{0}, lanes, "arena lanes")
+	require.NotEqual(t, []int{0}, holds, "hold deadline shards")
+	require.NotEqual(t, []int{0}, arrivals, "arrival deadline shards")
 }
