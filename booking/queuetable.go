@@ -2,7 +2,6 @@ package booking
 
 import (
 	"math/bits"
-	"sync/atomic"
 	"unsafe"
 
 	"github.com/kuota/kuota/internal/prefetch"
@@ -21,12 +20,8 @@ import (
 // the table (retain), once an hour at most, so no deletion is needed.
 type counterTable struct {
 	slots []counterSlot
-	n     int // entries filed
-	// base and k publish slots' address and log2 of their number for
-	// prefetch, which reads them without the shard's lock; 0 when the
-	// table has no slots. Written with slots (setSlots).
-	k    atomic.Uint32
-	base atomic.Uintptr
+	n     int            // entries filed
+	pub   publishedSlots // slots, for prefetch; written with them (setSlots)
 }
 
 type counterSlot struct {
@@ -133,17 +128,12 @@ func (t *counterTable) place(s counterSlot) {
 // prefetch. It leaves n to the caller.
 func (t *counterTable) setSlots(slots []counterSlot) {
 	t.slots = slots
-	var base uintptr
-	if len(slots) > 0 {
-		base = uintptr(unsafe.Pointer(&slots[0]))
-	}
-	t.k.Store(uint32(bits.TrailingZeros(uint(len(slots)))))
-	t.base.Store(base)
+	t.pub.publish(unsafe.Pointer(unsafe.SliceData(slots)), len(slots))
 }
 
 // prefetch asks the CPU for the slot a probe for k starts at, without the
-// shard's lock, as seqTable.prefetch does for the indexes: a stale or torn
-// base and size cost a wasted prefetch, never a fault.
+// shard's lock, as seqTable.prefetch does for the indexes (see
+// publishedSlots).
 func (t *counterTable) prefetch(k queueKey) {
 	if addr := t.startAddr(k); addr != 0 {
 		prefetch.Line(addr)
@@ -154,7 +144,7 @@ func (t *counterTable) prefetch(k queueKey) {
 // the table publishes its slots (without the lock: see prefetch); 0 when
 // it has none.
 func (t *counterTable) startAddr(k queueKey) uintptr {
-	base, bits := t.base.Load(), t.k.Load()
+	base, bits := t.pub.load()
 	if base == 0 {
 		return 0
 	}

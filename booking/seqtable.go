@@ -40,11 +40,7 @@ type seqTable struct {
 	// set before the table is shared, never changed, as prefetch reads
 	// it without the lock.
 	skip uint8
-	// base and k publish slots' address and log2 of their number for
-	// prefetch, which reads them without the caller's lock; 0 when the
-	// table has no slots. Written with slots (setSlots).
-	k    atomic.Uint32
-	base atomic.Uintptr
+	pub  publishedSlots // slots, for prefetch; written with them (setSlots)
 }
 
 const (
@@ -131,23 +127,16 @@ func (t *seqTable) remove(h uint64, match func(v uint64) bool) {
 // publishes them for prefetch. It leaves n to the caller.
 func (t *seqTable) setSlots(slots []uint64) {
 	t.slots, t.shift = slots, 0
-	var base uintptr
-	k := 0
 	if len(slots) > 0 {
-		k = bits.TrailingZeros(uint(len(slots)))
-		t.shift, base = uint8(64-k), uintptr(unsafe.Pointer(&slots[0]))
+		t.shift = uint8(64 - bits.TrailingZeros(uint(len(slots))))
 	}
-	t.k.Store(uint32(k))
-	t.base.Store(base)
+	t.pub.publish(unsafe.Pointer(unsafe.SliceData(slots)), len(slots))
 }
 
 // prefetch asks the CPU for the slot a probe for h starts at, without the
 // caller's lock: a hold asks for its account's and its NIKs' slots before
 // it looks at the seats, so that the three cache misses overlap rather
-// than follow each other (bench/README.md). A rehash may be changing the
-// table meanwhile: an address made of the old table's base and the new
-// one's size, or the other way round, or of a freed table, costs a wasted
-// prefetch, which never faults (package prefetch).
+// than follow each other (bench/README.md; see publishedSlots).
 func (t *seqTable) prefetch(h uint64) {
 	if addr := t.startAddr(h); addr != 0 {
 		prefetch.Line(addr)
@@ -158,13 +147,38 @@ func (t *seqTable) prefetch(h uint64) {
 // the table publishes its slots (without the lock: see prefetch); 0 when
 // it has none.
 func (t *seqTable) startAddr(h uint64) uintptr {
-	base, k := t.base.Load(), t.k.Load()
+	base, k := t.pub.load()
 	if base == 0 || k == 0 {
 		return 0
 	}
 	i := h << t.skip >> (64 - k) // start, from k rather than shift
 	return base + uintptr(i)*8
 }
+
+// publishedSlots publishes a table's slots — their address, and log2 of
+// their number, a power of two — for prefetches made without the lock
+// that guards the table (seqTable, counterTable). A rehash may be changing
+// the table meanwhile: an address made of the old slots' base and the new
+// ones' size, or the other way round, or of slots since freed, costs a
+// wasted prefetch, which never faults (package prefetch).
+type publishedSlots struct {
+	k    atomic.Uint32
+	base atomic.Uintptr
+}
+
+// publish makes the n slots at first (nil and 0: none) the published ones.
+func (p *publishedSlots) publish(first unsafe.Pointer, n int) {
+	var k int
+	if n > 0 {
+		k = bits.TrailingZeros(uint(n))
+	}
+	p.k.Store(uint32(k))
+	p.base.Store(uintptr(first))
+}
+
+// load returns the published slots' address, 0 for none, and log2 of
+// their number.
+func (p *publishedSlots) load() (base uintptr, k uint32) { return p.base.Load(), p.k.Load() }
 
 // place puts entry e in the first free slot of its probe; there is one.
 func (t *seqTable) place(e uint64) {
