@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/quota"
@@ -52,7 +53,7 @@ type queueShard struct {
 	// Two cache lines a shard, as accountShard: wherever the array
 	// starts (the machine holds it at no particular offset), no line
 	// holds the lock or the table of two shards.
-	_ [128 - 56]byte
+	_ [128 - unsafe.Sizeof(sync.Mutex{}) - unsafe.Sizeof(counterTable{})]byte
 }
 
 // queueKey names a slot of a day of an office, packed into a number so

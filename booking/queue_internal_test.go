@@ -81,8 +81,8 @@ func TestCounterTableModel(t *testing.T) {
 // counterTableFault returns what breaks t's invariants, or "".
 func counterTableFault(t *counterTable) string {
 	if t.slots == nil {
-		if t.n != 0 || t.pub.base.Load() != 0 {
-			return fmt.Sprintf("no slots but n=%d, base %#x", t.n, t.pub.base.Load())
+		if base, _ := t.pub.load(); t.n != 0 || base != 0 {
+			return fmt.Sprintf("no slots but n=%d, base %#x", t.n, base)
 		}
 		return ""
 	}

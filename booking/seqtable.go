@@ -157,28 +157,33 @@ func (t *seqTable) startAddr(h uint64) uintptr {
 
 // publishedSlots publishes a table's slots — their address, and log2 of
 // their number, a power of two — for prefetches made without the lock
-// that guards the table (seqTable, counterTable). A rehash may be changing
-// the table meanwhile: an address made of the old slots' base and the new
-// ones' size, or the other way round, or of slots since freed, costs a
-// wasted prefetch, which never faults (package prefetch).
+// that guards the table (seqTable, counterTable), in one word: the
+// address of slots of 128 bytes or more, a power of two, is a multiple of
+// 64 (the allocator's size classes), so its low six bits hold the log.
+// One word is never torn; it may be stale, naming slots a rehash has
+// since replaced, which costs a wasted prefetch and never faults
+// (package prefetch). Slots at another address are not published, and
+// their table is not prefetched (TestSeqIndexPrefetch would fail).
 type publishedSlots struct {
-	k    atomic.Uint32
-	base atomic.Uintptr
+	w atomic.Uintptr
 }
 
 // publish makes the n slots at first (nil and 0: none) the published ones.
 func (p *publishedSlots) publish(first unsafe.Pointer, n int) {
-	var k int
-	if n > 0 {
-		k = bits.TrailingZeros(uint(n))
+	base := uintptr(first)
+	if n == 0 || base&63 != 0 {
+		p.w.Store(0)
+		return
 	}
-	p.k.Store(uint32(k))
-	p.base.Store(uintptr(first))
+	p.w.Store(base | uintptr(bits.TrailingZeros(uint(n))))
 }
 
 // load returns the published slots' address, 0 for none, and log2 of
 // their number.
-func (p *publishedSlots) load() (base uintptr, k uint32) { return p.base.Load(), p.k.Load() }
+func (p *publishedSlots) load() (base uintptr, k uint32) {
+	w := p.w.Load()
+	return w &^ 63, uint32(w & 63)
+}
 
 // place puts entry e in the first free slot of its probe; there is one.
 func (t *seqTable) place(e uint64) {

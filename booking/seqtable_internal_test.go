@@ -25,15 +25,15 @@ var seqHashes = []uint64{
 // that a probe reaches it without meeting an empty slot.
 func seqTableFault(t *seqTable) string {
 	if t.slots == nil {
-		if t.n != 0 || t.shift != 0 || t.pub.base.Load() != 0 || t.pub.k.Load() != 0 {
-			return fmt.Sprintf("no slots but n=%d shift=%d base=%#x k=%d", t.n, t.shift, t.pub.base.Load(), t.pub.k.Load())
+		if base, k := t.pub.load(); t.n != 0 || t.shift != 0 || base != 0 || k != 0 {
+			return fmt.Sprintf("no slots but n=%d shift=%d base=%#x k=%d", t.n, t.shift, base, k)
 		}
 		return ""
 	}
 	if len(t.slots) != 1<<(64-t.shift) {
 		return fmt.Sprintf("%d slots under shift %d", len(t.slots), t.shift)
 	}
-	if base, k := t.pub.base.Load(), t.pub.k.Load(); base != uintptr(unsafe.Pointer(&t.slots[0])) || 1<<k != len(t.slots) {
+	if base, k := t.pub.load(); base != uintptr(unsafe.Pointer(&t.slots[0])) || 1<<k != len(t.slots) {
 		return fmt.Sprintf("published base %#x and k %d for %d slots at %p", base, k, len(t.slots), &t.slots[0])
 	}
 	last, filed := len(t.slots)-1, 0
@@ -190,7 +190,8 @@ func TestSeqTableZero(t *testing.T) {
 func requireZeroTable(t *testing.T, tbl *seqTable) {
 	t.Helper()
 	require.Nil(t, tbl.slots)
-	require.Equal(t, []any{0, uint8(0), uintptr(0), uint32(0)}, []any{tbl.n, tbl.shift, tbl.pub.base.Load(), tbl.pub.k.Load()})
+	base, k := tbl.pub.load()
+	require.Equal(t, []any{0, uint8(0), uintptr(0), uint32(0)}, []any{tbl.n, tbl.shift, base, k})
 }
 
 // TestSeqTableWrap protects the table's end: in a table of 16 slots, an
