@@ -20,7 +20,8 @@ type deadlineTail struct {
 
 // deadlineBlockItems sizes a block at 16 KiB (1,024 entries): large
 // enough that a block is allocated once every thousand holds of a core,
-// small enough that an idle shard keeps little.
+// small enough that what an emptied shard keeps — its last block — is
+// little (768 KiB at most for an engine's three indexes of 16 shards).
 const deadlineBlockItems = 1024
 
 type deadlineBlock [deadlineBlockItems]deadlineItem
