@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"slices"
 	"sync"
+	"unsafe"
 )
 
 // The engine's lookup tables are split into shards, each with its own
@@ -45,7 +46,7 @@ type accountShard struct {
 	idem   seqIndex   // hash of account and key → the booking made under the key
 	// Two cache lines a shard: wherever the array starts, no line holds
 	// the lock or a table of two shards, which two cores take at once.
-	_ [128 - 8 - 2*56]byte // a seqIndex is 56 bytes
+	_ [128 - unsafe.Sizeof(sync.Mutex{}) - 2*unsafe.Sizeof(seqIndex{})]byte
 }
 
 func newAccountIndex(s *slab) *accountIndex {

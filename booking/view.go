@@ -127,22 +127,29 @@ const viewHistoryInline = 8
 func viewSlices(apps, events, text int) ([]Applicant, []Event, []byte) {
 	switch {
 	case apps == 1 && events == 1 && text <= viewInlineText:
-		p := new(struct {
-			a [1]Applicant
-			e [1]Event
-			t [viewInlineText]byte
-		})
+		p := new(viewHeld)
 		return p.a[:], p.e[:], p.t[:0:text]
 	case apps == 1 && events == 2 && text <= viewInlineText:
-		p := new(struct {
-			a [1]Applicant
-			e [2]Event
-			t [viewInlineText]byte
-		})
+		p := new(viewPaid)
 		return p.a[:], p.e[:], p.t[:0:text]
 	}
 	return make([]Applicant, apps), make([]Event, events), make([]byte, 0, text)
 }
+
+// viewHeld and viewPaid are the two common shapes of a view's allocation
+// (viewSlices): one applicant, one event or two, and the text after them.
+type (
+	viewHeld struct {
+		a [1]Applicant
+		e [1]Event
+		t [viewInlineText]byte
+	}
+	viewPaid struct {
+		a [1]Applicant
+		e [2]Event
+		t [viewInlineText]byte
+	}
+)
 
 // viewInlineText is the text a view of the common shapes keeps beside its
 // slices: its codes (25 bytes), and an account ID and a payment reference
