@@ -7,6 +7,7 @@ package booking
 
 import (
 	"crypto/rand"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -52,6 +53,27 @@ func TestCodes(t *testing.T) {
 	for _, bad := range []string{"", "12345678901234", "1234567890123456", "012345678901234", "12345678901234x", " 12345678901234"} {
 		_, err := parseBilling(bad)
 		require.ErrorIs(t, err, ErrBadBillingCode, bad)
+	}
+}
+
+// TestCrockfordValuesEveryByte checks the symbol table against Crockford's
+// rules, spelled out byte by byte: a symbol of crockford in either case
+// is its place there, I and L are 1, O is 0, and anything else — U among
+// it — is no symbol.
+func TestCrockfordValuesEveryByte(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		up := byte(c)
+		if up >= 'a' && up <= 'z' {
+			up -= 'a' - 'A'
+		}
+		want := int8(strings.IndexByte(crockford, up))
+		switch up {
+		case 'I', 'L':
+			want = 1
+		case 'O':
+			want = 0
+		}
+		require.Equal(t, want, crockfordValues[c], "byte %#x", c)
 	}
 }
 
