@@ -219,7 +219,8 @@ func (m *machine) number(c *change) error {
 // reschedule takes its new seats there, so that a refusal for want of them
 // is true of the booking as it stands. Seats a change frees are given back
 // before the new state is published, and readers of a booking wait for
-// its lock (settled): whoever sees the change sees its seats free.
+// its lock while a change marks it busy (settled): whoever sees the
+// change sees its seats free.
 func (m *machine) step(c *change) (uint64, error) {
 	c.core = coreHint()
 	b, err := m.find(c.seq)
@@ -241,6 +242,10 @@ func (m *machine) step(c *change) (uint64, error) {
 	default:
 		err = can(c.op, from.state)
 	}
+	busy := err == nil
+	if busy {
+		b.busy() // readers wait for the lock from here (settled)
+	}
 	var moved *snapshot // a reschedule's new cell
 	if err == nil && c.op == opReschedule {
 		if err = m.checkCell(b.office(), c.slot, from.pool); err == nil {
@@ -260,14 +265,17 @@ func (m *machine) step(c *change) (uint64, error) {
 		if moved != nil {
 			m.release(b.holder(), moved)
 		}
+		if busy {
+			b.idle()
+		}
 		b.mu.Unlock()
 		return 0, err
 	}
 	if from.state.holdsSeats() && (moved != nil || !to.state.holdsSeats()) {
 		m.release(b.holder(), from)
 	}
+	b.lsn.Store(lsn) // before the state: whoever sees the state waits for its LSN
 	b.publish(to)
-	b.lsn.Store(lsn)
 	b.mu.Unlock()
 	m.file(b, c, from, to)
 	return lsn, nil

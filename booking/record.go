@@ -47,8 +47,9 @@ type booking struct {
 	officeID                  uint16 // the office's number in the ledger (machine.officeByID)
 
 	mu sync.Mutex // serializes changes of this booking (see apply)
-	// st is the ref of the current state in the page's arena, and
-	// filedBit once the slab files the booking (slab.put, slab.remove).
+	// st is the ref of the current state in the page's arena, with
+	// filedBit once the slab files the booking (slab.put, slab.remove)
+	// and busyBit while a change is under way (settled).
 	st atomic.Uint32
 	// lsn is the log sequence number of the latest change of this booking
 	// (lastLSN): a caller returning the booking waits for it to be
@@ -67,8 +68,13 @@ var (
 )
 
 // filedBit marks, in booking.st, a booking the slab finds: a ref's
-// lowest bits are always clear (alloc hands out multiples of 8).
+// lowest three bits are always clear (alloc hands out multiples of 8).
 const filedBit = 1
+
+// busyBit marks, in booking.st, a booking a change is under way on: set
+// under mu before the change's first effect anyone else can see, cleared
+// when it publishes its state or gives up (see settled).
+const busyBit = 2
 
 // archivedBit marks an archived booking in booking.lsn: LSNs never reach
 // it.
@@ -233,16 +239,22 @@ func (b *booking) archived() bool { return b.lsn.Load()&archivedBit != 0 }
 // state returns b's current state, read without waiting for a change
 // under way: for a caller that holds mu, or one to which a state just
 // replaced is as good (it checks again under mu, or only looks).
-func (b *booking) state() *snapshot { return b.snap(ref(b.st.Load() &^ filedBit)) }
+func (b *booking) state() *snapshot { return b.snap(ref(b.st.Load() &^ (filedBit | busyBit))) }
 
-// publish makes s, written into b's arena (record), b's current state.
-// It keeps filedBit as it is without a compare-and-swap: the bit changes
-// only when the booking is filed, after its first state is published, by
-// the same goroutine, and when it is removed, after its archiving, which
-// no change follows.
+// publish makes s, written into b's arena (record), b's current state,
+// and ends the change under way (busyBit). It keeps filedBit as it is
+// without a compare-and-swap: the bit changes only when the booking is
+// filed, after its first state is published, by the same goroutine, and
+// when it is removed, after its archiving, which no change follows.
 func (b *booking) publish(s *snapshot) {
 	b.st.Store(b.st.Load()&filedBit | uint32(s.ref))
 }
+
+// busy marks a change under way on b, idle one that gives up without
+// publishing a state; the caller holds mu, and b is not archived, so that
+// nothing else writes st meanwhile (see publish).
+func (b *booking) busy() { b.st.Store(b.st.Load() | busyBit) }
+func (b *booking) idle() { b.st.Store(b.st.Load() &^ busyBit) }
 
 // settled returns b's state once no change of b is under way. A change
 // gives back the seats it frees before it publishes its state (see
@@ -251,10 +263,23 @@ func (b *booking) publish(s *snapshot) {
 // seats of one instant. Every read that answers a caller, and every rule
 // that refuses on a booking's state without applying a change (the NIK
 // rule, the account's hold limit), reads it settled; a change reads it
-// under the lock anyway. Changes hold mu while they apply, not while their
-// record is synced, so the wait is short: it is long only when the
-// journal's queue is full and a change waits there for room.
+// under the lock anyway.
+//
+// A change marks the booking busy before its first effect (the seats it
+// takes or gives back), and publishing its state clears the mark, with its
+// LSN stored before (step). So a reader that finds no mark, in the same
+// load as the state, has the state of an instant with no change under
+// way, without the lock: it waits for the lock only while a change is
+// under way, and, as sync/atomic's operations are sequentially
+// consistent, whoever saw a change's seats move after it marked the
+// booking finds the mark or the change's published state. The wait is
+// short: changes hold mu while they apply, not while their record is
+// synced, unless the journal's queue is full and a change waits for room.
+// The lock a read took every time was 5% of a Get.
 func (b *booking) settled() *snapshot {
+	if st := b.st.Load(); st&busyBit == 0 {
+		return b.snap(ref(st &^ filedBit))
+	}
 	b.mu.Lock()
 	s := b.state()
 	b.mu.Unlock()
