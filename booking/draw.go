@@ -277,7 +277,7 @@ func (e *Engine) await(ctx context.Context, v *Booking, en *entrant, d *draw) er
 	if en.err != nil {
 		return &DrawError{Ticket: en.ticket, Place: en.place, Entrants: d.count, Err: en.err}
 	}
-	err := e.settle(ctx, v, en.b, en.lsn)
+	err := e.settle(ctx, v, en.b, en.lsn, e.nowNs()) // after the draw: the request's instant is long gone
 	v.DrawTicket, v.DrawPlace, v.DrawEntrants = en.ticket, en.place, d.count
 	return err
 }
@@ -321,7 +321,7 @@ func (e *Engine) runDraw(d *draw) {
 		case e.closed.Load():
 			en.err = ErrEngineClosed
 		default:
-			en.b, en.lsn, en.err = e.holdNow(&en.req, d.key.office, en.slot, en.pool)
+			en.b, en.lsn, en.err = e.holdNow(&en.req, d.key.office, en.slot, en.pool, e.nowNs())
 		}
 		close(en.done)
 	}

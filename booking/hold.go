@@ -52,8 +52,9 @@ func (e *Engine) Hold(ctx context.Context, req HoldRequest) (Booking, error) {
 		return Booking{}, err
 	}
 	var v Booking // filled in place (see machine.view)
+	nowNs := e.nowNs()
 	if o.window.Load() != 0 || e.draws.active.Load() != 0 {
-		en, d, err := e.join(o, &req, slot, pool, e.nowNs())
+		en, d, err := e.join(o, &req, slot, pool, nowNs)
 		if err != nil {
 			return Booking{}, err
 		}
@@ -62,23 +63,22 @@ func (e *Engine) Hold(ctx context.Context, req HoldRequest) (Booking, error) {
 			return v, err
 		}
 	}
-	b, lsn, err := e.holdNow(&req, o, slot, pool)
+	b, lsn, err := e.holdNow(&req, o, slot, pool, nowNs)
 	if err != nil {
 		return Booking{}, err
 	}
 	// A new booking and an idempotent replay alike return once the
 	// booking is durable.
-	err = e.settle(ctx, &v, b, lsn)
+	err = e.settle(ctx, &v, b, lsn, nowNs)
 	return v, err
 }
 
-// holdNow makes the hold req asks for, checked by checkHold, at the
-// engine's clock: the booking, or the earlier one for a replayed
+// holdNow makes the hold req asks for, checked by checkHold, at nowNs,
+// the engine's clock as Hold read it: the booking, or the earlier one for a replayed
 // idempotency key, and the LSN to wait for. It runs under the mutex of the
 // account's shard of the index, and builds the change only once the seats
 // are known to fit: the rush's common refusal builds nothing.
-func (e *Engine) holdNow(req *HoldRequest, o *office, slot, pool uint8) (*booking, uint64, error) {
-	nowNs := e.nowNs()
+func (e *Engine) holdNow(req *HoldRequest, o *office, slot, pool uint8, nowNs int64) (*booking, uint64, error) {
 	var idem *idempotency
 	if req.IdempotencyKey != "" {
 		idem = &idempotency{key: req.IdempotencyKey, hash: requestHash(req, slot)}

@@ -200,7 +200,7 @@ func (e *Engine) change(ctx context.Context, v *Booking, b *booking, nowNs int64
 			return err
 		}
 		if c.op == 0 {
-			return e.settle(ctx, v, b, b.lastLSN())
+			return e.settle(ctx, v, b, b.lastLSN(), nowNs)
 		}
 		c.seq, c.from = b.seq, s
 		lsn, err := e.m.apply(&c)
@@ -210,7 +210,7 @@ func (e *Engine) change(ctx context.Context, v *Booking, b *booking, nowNs int64
 		if err != nil {
 			return err
 		}
-		return e.settle(ctx, v, b, lsn)
+		return e.settle(ctx, v, b, lsn, nowNs)
 	}
 }
 
