@@ -35,13 +35,21 @@ func (m *machine) noShowAt(b *booking, s *snapshot) int64 {
 // the expiry or no-show whose instant has come though nobody has recorded
 // it yet — the state the change that records it will write (next).
 func (m *machine) asOf(b *booking, s *snapshot, nowNs int64) *snapshot {
+	var noShowNs int64
+	if s.state == Paid {
+		noShowNs = m.noShowAt(b, s)
+	}
+	return asOfWith(b, s, nowNs, noShowNs)
+}
+
+// asOfWith is asOf for a caller that has the instant a paid s becomes a
+// no-show (noShowAt), read only when s is Paid.
+func asOfWith(b *booking, s *snapshot, nowNs, noShowNs int64) *snapshot {
 	switch {
 	case b.overdue(s, nowNs):
 		return s.virtual(moves[opExpire].to, b.deadline)
-	case s.state == Paid:
-		if at := m.noShowAt(b, s); nowNs >= at {
-			return s.virtual(moves[opNoShow].to, at)
-		}
+	case s.state == Paid && nowNs >= noShowNs:
+		return s.virtual(moves[opNoShow].to, noShowNs)
 	}
 	return s
 }
@@ -53,10 +61,15 @@ func (m *machine) asOf(b *booking, s *snapshot, nowNs int64) *snapshot {
 // much more stack, which a new goroutine — a server's request — grows by
 // copying it.
 func (m *machine) view(v *Booking, b *booking, nowNs int64) {
-	s := m.asOf(b, b.settled(), nowNs)
+	s := b.settled()
 	o := b.office()
 	loc := m.loc(o) // instants read as the office's clock
 	slot := m.slot(o, s.slot)
+	// The windows of the booking's date and slot, which a state asOf
+	// finds due keeps; their CheckInCloses is the no-show instant
+	// (reschedule.Windows), which asOf would compute again.
+	w := m.policy.WindowsOf(s.date, slot.Start, slot.End, loc)
+	s = asOfWith(b, s, nowNs, nanos(w.CheckInCloses))
 	pool, _ := m.ledger.PoolName(o.id, int(s.pool))
 	// Every string of the view the engine does not keep as it is — the
 	// codes, the account, the payment reference, the notes — in one
@@ -84,13 +97,12 @@ func (m *machine) view(v *Booking, b *booking, nowNs int64) {
 	}
 	all := unsafe.String(unsafe.SliceData(text), len(text)) // never written again
 	at := codeSymbols + billingDigits + len(account)
-	w := m.policy.WindowsOf(s.date, slot.Start, slot.End, loc)
 
 	*v = Booking{} // no field from before, whatever the caller passed
 	v.Code, v.BillingCode, v.Account = all[:codeSymbols], all[codeSymbols:codeSymbols+billingDigits], all[codeSymbols+billingDigits:at]
 	v.PaymentRef, at = all[at:at+len(payment)], at+len(payment)
 	v.Office, v.Date, v.Slot, v.Pool = o.code, s.date, quota.FormatClock(slot.Start), pool
-	v.SlotStart, v.SlotEnd = w.Arrival.Add(slot.Start), w.Arrival.Add(slot.End)
+	v.SlotStart, v.SlotEnd = w.Arrival.Add(slot.Start), w.CheckInCloses // the slot's end
 	v.Applicants, v.History = apps, events
 	b.copyApplicants(v.Applicants)
 	v.FamilyCard = b.familyCard()
