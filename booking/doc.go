@@ -81,6 +81,13 @@
 // run their own scheduler (Options.NoSweeper) call [Engine.ExpireDue] and
 // [Engine.MarkNoShows], which read the engine's clock too.
 //
+// The booking a change returns — from Hold, Pay, Cancel, Reschedule or
+// CheckIn — is read once the change is durable, as of the change's own
+// instant: it may show a later change of the booking, but not an expiry
+// or a no-show whose instant came while the change waited for the disk;
+// the next read shows that. (A hold admitted by an opening draw is read
+// as of its admission's answer.)
+//
 // # Concurrency
 //
 // An Engine is safe for concurrent use. Seats are taken with a lock-free
