@@ -117,9 +117,61 @@ func TestClockOptions(t *testing.T) {
 	o, err := (&Options{}).resolve()
 	require.NoError(t, err)
 	require.NotNil(t, o.Monotonic, "the real clock is guarded by the real monotonic clock")
+	require.False(t, o.realSince.IsZero(), "the real clock is read in one time.Now")
+	again, err := o.resolve()
+	require.NoError(t, err)
+	require.True(t, again.realSince.IsZero(), "resolved options passed again have a Now of their own")
 	require.Equal(t, DefaultClockJumpHold, o.ClockJumpHold)
 	for _, bad := range []time.Duration{-time.Second, ClockJumpHoldMax + 1} {
 		_, err := (&Options{ClockJumpHold: bad}).resolve()
 		require.ErrorIs(t, err, ErrBadOptions)
+	}
+}
+
+// TestRealClockReadsBothClocksAtOnce checks the real clock's reading, which
+// takes the wall and the monotonic clock from one time.Now: each reading
+// lies between two of time.Now around it, and readings never go back.
+func TestRealClockReadsBothClocksAtOnce(t *testing.T) {
+	o, err := (&Options{}).resolve()
+	require.NoError(t, err)
+	c := newClock(&o)
+	last := int64(0)
+	for range 1000 {
+		before := time.Now().UnixNano()
+		got := c.now()
+		after := time.Now().UnixNano()
+		require.GreaterOrEqual(t, got, last, "never backwards")
+		// The guard may hold the engine's time at the last reading it
+		// handed out, never beyond the wall clock's.
+		require.LessOrEqual(t, got, after)
+		require.GreaterOrEqual(t, got, min(before, last))
+		last = got
+	}
+	// The monotonic reading is the one the guard's anchor was taken
+	// with: a reading agrees with the anchor's prediction.
+	a := c.anchor.Load()
+	now := time.Now()
+	predicted := a.wallNs + int64(now.Sub(o.realSince)) - a.monoNs
+	require.InDelta(t, float64(now.UnixNano()), float64(predicted), float64(clockSlack/1000), "wall and monotonic clocks measured from the same start")
+}
+
+// BenchmarkClockNow compares a reading of the real clock, both clocks from
+// one time.Now, with the same clocks given as Options.Now and
+// Options.Monotonic, each read by itself.
+func BenchmarkClockNow(b *testing.B) {
+	real, err := (&Options{}).resolve()
+	require.NoError(b, err)
+	start := time.Now()
+	apart := Options{Now: time.Now, Monotonic: func() time.Duration { return time.Since(start) }, ClockJumpHold: DefaultClockJumpHold}
+	for _, bc := range []struct {
+		name string
+		o    *Options
+	}{{"real", &real}, {"apart", &apart}} {
+		b.Run(bc.name, func(b *testing.B) {
+			c := newClock(bc.o)
+			for b.Loop() {
+				c.now()
+			}
+		})
 	}
 }

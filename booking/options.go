@@ -213,6 +213,11 @@ type Options struct {
 	// share a file, but not with a process that has it open for writing:
 	// Open then waits LockTimeout and returns ErrLocked.
 	ReadOnly bool
+
+	// realSince is set by resolve when Now is nil: the instant the real
+	// monotonic clock is measured from, so that the engine reads the wall
+	// and the monotonic clock in one time.Now (see clock.now).
+	realSince time.Time
 }
 
 // resolve returns opts with defaults filled in, or an error for values out
@@ -226,6 +231,9 @@ func (o *Options) resolve() (Options, error) {
 		start := time.Now()
 		r.Now = time.Now
 		r.Monotonic = func() time.Duration { return time.Since(start) } // monotonic: see time's doc
+		r.realSince = start
+	} else {
+		r.realSince = time.Time{} // Options copied from a resolved one keep their own clock
 	}
 	if r.ClockJumpHold == 0 {
 		r.ClockJumpHold = DefaultClockJumpHold
