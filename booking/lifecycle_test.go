@@ -10,6 +10,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -498,4 +499,43 @@ func advRescheduleCalls() []advCall {
 		}})
 	}
 	return calls
+}
+
+// TestAChangeAnswersAsOfItsInstant: the booking a change returns is read
+// as of the change's own instant, not at a later reading of the clock
+// (booking's doc, Time). On a clock that leaps ahead after every reading,
+// a hold comes back held though the next instant is past its deadline,
+// and a payment comes back paid though the next is past the slot; the
+// next read shows what those instants bring.
+func TestAChangeAnswersAsOfItsInstant(t *testing.T) {
+	var mu sync.Mutex
+	now, leap := kt.T1, time.Duration(0)
+	clock := func() time.Time { // each reading moves the clock on by leap
+		mu.Lock()
+		defer mu.Unlock()
+		at := now
+		now = now.Add(leap)
+		return at
+	}
+	setLeap := func(d time.Duration) { mu.Lock(); leap = d; mu.Unlock() }
+	e, err := New(&Options{Now: clock, NoSweeper: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { e.Close() })
+	require.NoError(t, e.RegisterOffice(bg, kt.OfficeConfig(t)))
+
+	setLeap(DefaultHoldTTL + time.Minute)
+	lapsed, err := e.Hold(bg, kt.HoldRequest(t, 1))
+	require.NoError(t, err)
+	require.Equal(t, Held, lapsed.State, "as of the hold's instant")
+	setLeap(0)
+	require.Equal(t, Expired, getBooking(t, e, lapsed.Code).State, "the next read is past the deadline")
+
+	b, err := e.Hold(bg, kt.HoldRequest(t, 2))
+	require.NoError(t, err)
+	setLeap(kt.Dec10.AddDays(1).Start(kt.WIB).Sub(kt.T1)) // past the slot's end
+	paid, err := e.Pay(bg, b.BillingCode, "ref-1")
+	require.NoError(t, err)
+	require.Equal(t, Paid, paid.State, "as of the payment's instant")
+	setLeap(0)
+	require.Equal(t, NoShow, getBooking(t, e, b.Code).State, "the next read is past the slot")
 }
