@@ -81,12 +81,13 @@
 // run their own scheduler (Options.NoSweeper) call [Engine.ExpireDue] and
 // [Engine.MarkNoShows], which read the engine's clock too.
 //
-// The booking a change returns — from Hold, Pay, Cancel, Reschedule or
-// CheckIn — is read once the change is durable, as of the change's own
-// instant: it may show a later change of the booking, but not an expiry
-// or a no-show whose instant came while the change waited for the disk;
-// the next read shows that. (A hold admitted by an opening draw is read
-// as of its admission's answer.)
+// The booking a change returns — from Hold, Pay, Cancel, Reschedule,
+// CheckIn or Reject — is read once the change is durable, as of the
+// change's own instant: it shows a later change of the booking already
+// recorded (by another caller, or the sweeper), but not an expiry or a
+// no-show whose instant came while the change waited for the disk and
+// that nobody has recorded yet; the next read shows that. (A hold
+// admitted by an opening draw is read once the draw has answered.)
 //
 // # Concurrency
 //

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -176,6 +177,39 @@ func TestLateHoldRunsTheDrawFirst(t *testing.T) {
 	for range 3 {
 		r := <-results
 		require.NoError(t, r.err)
+	}
+}
+
+// TestLateHoldIsMadeAfterTheDraw: a hold that comes once the window has
+// closed runs the draw first and is made after it — on a clock that moves
+// on at every reading, its instant comes after every admission's.
+func TestLateHoldIsMadeAfterTheDraw(t *testing.T) {
+	var mu sync.Mutex
+	now, step := kt.T0, time.Duration(0)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		at := now
+		now = now.Add(step)
+		return at
+	}
+	e, err := New(&Options{Now: clock, NoSweeper: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { e.Close() })
+	cfg := kt.OfficeConfig(t)
+	cfg.OpeningWindow = drawWindow
+	cfg.Quota.Layout.Slots[0].Seats[0] = 4
+	require.NoError(t, e.RegisterOffice(bg, cfg))
+	results := enter(t, e, bg, []int{1, 2, 3})
+	mu.Lock()
+	now, step = kt.T0.Add(drawWindow+time.Second), time.Second
+	mu.Unlock()
+	late, err := e.Hold(bg, kt.HoldRequest(t, 4))
+	require.NoError(t, err)
+	for range 3 {
+		r := <-results
+		require.NoError(t, r.err)
+		require.True(t, r.b.Created.Before(late.Created), "account %d admitted at %v, the late hold made at %v", r.acc, r.b.Created, late.Created)
 	}
 }
 

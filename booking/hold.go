@@ -62,6 +62,7 @@ func (e *Engine) Hold(ctx context.Context, req HoldRequest) (Booking, error) {
 			err := e.await(ctx, &v, en, d)
 			return v, err
 		}
+		nowNs = e.nowNs() // join may have run a draw meanwhile: the hold is made now
 	}
 	b, lsn, err := e.holdNow(&req, o, slot, pool, nowNs)
 	if err != nil {

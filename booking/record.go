@@ -265,16 +265,20 @@ func (b *booking) idle() { b.st.Store(b.st.Load() &^ busyBit) }
 // rule, the account's hold limit), reads it settled; a change reads it
 // under the lock anyway.
 //
-// A change marks the booking busy before its first effect (the seats it
-// takes or gives back), and publishing its state clears the mark, with its
-// LSN stored before (step). So a reader that finds no mark, in the same
+// A change of the booking's state (step) marks the booking busy before its
+// first effect (the seats it takes or gives back), and publishing its
+// state clears the mark, with its LSN stored before. (Archiving gives a
+// checked-in booking's seats back unmarked: it publishes no state, so a
+// reader sees the booking checked in before and after, as it did when
+// every read took the lock.) So a reader that finds no mark, in the same
 // load as the state, has the state of an instant with no change under
 // way, without the lock: it waits for the lock only while a change is
 // under way, and, as sync/atomic's operations are sequentially
 // consistent, whoever saw a change's seats move after it marked the
 // booking finds the mark or the change's published state. The wait is
 // short: changes hold mu while they apply, not while their record is
-// synced, unless the journal's queue is full and a change waits for room.
+// synced, unless the journal's queue is full and a change waits for room
+// (or a reschedule's take first records the lapsed holds of a full cell).
 // The lock a read took every time was 5% of a Get.
 func (b *booking) settled() *snapshot {
 	if st := b.st.Load(); st&busyBit == 0 {

@@ -39,7 +39,8 @@ func TestSimSeesAMissingFsync(t *testing.T) {
 // has its place in the journal) is proved by hand, in a scratch copy,
 // never here (the engine has no hook to break itself with): in
 // machine.step (apply.go), either give the old seats back before
-// m.commit(c), or b.st.Store(to) before it; then run
+// m.commit(c), or b.publish(to) before it (which also clears the busy mark
+// early: see booking.settled); then run
 //
 //	go test ./booking -run 'TestSim$'
 //
