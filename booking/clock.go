@@ -44,8 +44,9 @@ type clock struct {
 	hold time.Duration
 	// since, when not zero, is the real clock's (Options.realSince): a
 	// reading takes the wall and the monotonic clock from one time.Now,
-	// as the Time it returns carries both — 45 ns on this VM where
-	// calling wall and mono took 70 (bench/README.md).
+	// as the Time it returns carries both — 52 ns a reading on the
+	// benchmarks' VM, where calling wall and then mono took 75
+	// (BenchmarkClockNow).
 	since time.Time
 
 	last      atomic.Int64           // the latest instant handed out, Unix ns

@@ -233,7 +233,7 @@ func (o *Options) resolve() (Options, error) {
 		r.Monotonic = func() time.Duration { return time.Since(start) } // monotonic: see time's doc
 		r.realSince = start
 	} else {
-		r.realSince = time.Time{} // Options copied from a resolved one keep their own clock
+		r.realSince = time.Time{} // the caller's Now, read as given (even in Options an engine resolved)
 	}
 	if r.ClockJumpHold == 0 {
 		r.ClockJumpHold = DefaultClockJumpHold
