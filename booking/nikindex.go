@@ -37,10 +37,11 @@ type nikIndex struct {
 // names the NIK: its booking's number and the NIK's place among the
 // booking's applicants (nikIndex.of).
 type nikShard struct {
-	mu      sync.Mutex                                                                                              // guards the tables
-	latest  seqIndex                                                                                                // hash of the NIK → its latest booking's number and the NIK's place in it
-	windows map[NIK]int64                                                                                           // nikEntry.reapplyFrom, for the NIKs whose is not 0
-	_       [128 - unsafe.Sizeof(sync.Mutex{}) - unsafe.Sizeof(seqIndex{}) - unsafe.Sizeof(map[NIK]int64(nil))]byte // two cache lines a shard, as accountShard
+	mu      sync.Mutex    // guards the tables
+	latest  seqIndex      // hash of the NIK → its latest booking's number and the NIK's place in it
+	windows map[NIK]int64 // nikEntry.reapplyFrom, for the NIKs whose is not 0
+	// Two cache lines a shard, as accountShard.
+	_ [128 - unsafe.Sizeof(sync.Mutex{}) - unsafe.Sizeof(seqIndex{}) - unsafe.Sizeof(map[NIK]int64(nil))]byte
 }
 
 // nikPlaceBits hold a NIK's place among its booking's applicants, beside
