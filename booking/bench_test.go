@@ -183,7 +183,7 @@ func BenchmarkHoldPay(b *testing.B) {
 // before the timer starts (benchNIK parses each, about 60 ns, 3% of a
 // pair on one core), each worker formats its account IDs into a buffer of
 // its own, which the engine does not keep (HoldRequest), rather than into
-// a new string (an allocation of each pair's three, until 2026-11-30),
+// a new string (the third of the three allocations a pair counted before),
 // and workers take their i in blocks of holdPayBlock from the counter
 // they share, as requests reach a server from many connections rather
 // than from one sequence (bench/README.md).
