@@ -123,7 +123,7 @@ func (m *machine) event(lsn uint64, v eventValue) FeedEvent {
 
 // The feed: every change the state machine commits writes its event into
 // a ring at the index of its LSN, with no lock (the reservation path gains
-// a compare-and-swap and five atomic stores to a cache line of the slot's
+// a compare-and-swap and four atomic stores to a cache line of the slot's
 // own); a record
 // that is not a booking's change (an office, an override, the code keys,
 // an archived booking) writes an empty one, so that a reader knows every
