@@ -49,6 +49,17 @@ type Result struct {
 	// its last collection; what ran after that is in neither part, and a
 	// run too short to collect at all shows 0.
 	GCShare float64 `json:"gc_cpu_share"`
+	// CPUShare is how much of its processors the process ran on while
+	// the release's seats went: the CPU time its threads used from the
+	// release to the first sold-out answer (or the end), over that time
+	// × GOMAXPROCS. Below 1, it ran on less than it had — its goroutines
+	// left a processor idle, or the machine (another process; on a VM,
+	// the host) did not run it — whatever its code did. On the
+	// benchmarks' 2-core VM one build ranged from 0.6 to 1.0 between runs
+	// (bench/README.md), which moves bookings/s as much. 0 where not
+	// measured: the steady day and the recovery (no release), the
+	// national rush (three), and a system without getrusage.
+	CPUShare float64 `json:"sold_out_cpu_share"`
 	// The audit at the end: a run is correct when Oversold is zero (no
 	// cell with more seats taken than capacity, and no cell whose seats
 	// taken differ from its bookings') and Taken + Left = Capacity.
@@ -151,16 +162,16 @@ func (m *memory) finish(r *Result, keep any) {
 // with each kuota system's ratio to each baseline of the same scenario.
 func WriteMarkdown(w io.Writer, results []Result) error {
 	var b strings.Builder
-	b.WriteString("| scenario | system | applicants | bookings | bookings/s | ops/s | to sell-out | hold p50 | p99 | p99.9 | allocs/op | heap B/booking | GC | audit |\n")
-	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	b.WriteString("| scenario | system | applicants | bookings | bookings/s | ops/s | to sell-out | hold p50 | p99 | p99.9 | allocs/op | heap B/booking | GC | CPU share | audit |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, r := range results {
 		audit := "ok"
 		if !r.Correct() {
 			audit = fmt.Sprintf("**%d violations**", r.Oversold)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %s | %s | %s | %s | %s | %.1f | %.0f | %.1f%% | %s |\n",
+		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %s | %s | %s | %s | %s | %.1f | %.0f | %.1f%% | %s | %s |\n",
 			r.Scenario, r.System, r.Applicants, r.Bookings, rate(r.BookingsPerSec), rate(r.OpsPerSec),
-			dur(r.SoldOut), dur(r.P50), dur(r.P99), dur(r.P999), r.AllocsPerOp, r.HeapPerBooking, 100*r.GCShare, audit)
+			dur(r.SoldOut), dur(r.P50), dur(r.P99), dur(r.P999), r.AllocsPerOp, r.HeapPerBooking, 100*r.GCShare, share(r.CPUShare), audit)
 	}
 	b.WriteString("\n")
 	for _, r := range results {
@@ -229,6 +240,23 @@ func rate(v float64) string {
 		return fmt.Sprintf("%.1fk", v/1e3)
 	}
 	return fmt.Sprintf("%.0f", v)
+}
+
+// cpuShare is the CPU time cpu over wall × procs (Result.CPUShare); 0
+// for a window of no time.
+func cpuShare(cpu, wall time.Duration, procs int) float64 {
+	if wall <= 0 || procs <= 0 {
+		return 0
+	}
+	return float64(cpu) / float64(wall) / float64(procs)
+}
+
+// share formats a CPUShare: a percentage, "–" when not measured.
+func share(v float64) string {
+	if v == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f%%", 100*v)
 }
 
 func dur(d time.Duration) string {

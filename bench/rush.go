@@ -184,9 +184,17 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 		wg      sync.WaitGroup
 		closing sync.Once // cfg.Window(false), at the first sold-out answer or the end
 		winErr  error     // cfg.Window's first error, set before closing is done
+		// The window's wall and CPU time (Result.CPUShare), from the
+		// release to closeWindow.
+		start, end       time.Time
+		startCPU, endCPU time.Duration
+		cpuOK            bool
 	)
 	closeWindow := func() {
 		closing.Do(func() {
+			end = time.Now()
+			cpu, ok := processCPU()
+			endCPU, cpuOK = cpu, cpuOK && ok
 			if cfg.Window != nil {
 				winErr = cfg.Window(false)
 			}
@@ -252,7 +260,8 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 			return err
 		}
 	}
-	start := time.Now() // the release: every worker at the gate
+	startCPU, cpuOK = processCPU()
+	start = time.Now() // the release: every worker at the gate
 	close(gate)
 	wg.Wait()
 	closeWindow()
@@ -264,6 +273,9 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 		r.BookingsPerSec = float64(r.Bookings) / r.SoldOut.Seconds()
 	}
 	r.OpsPerSec = float64(r.Applicants) / r.Elapsed.Seconds()
+	if cpuOK {
+		r.CPUShare = cpuShare(endCPU-startCPU, end.Sub(start), runtime.GOMAXPROCS(0))
+	}
 	r.percentiles(latency)
 	r.latency = latency
 	return winErr

@@ -99,3 +99,28 @@ func TestWindowErrorEndsTheRun(t *testing.T) {
 	}})
 	require.ErrorIs(t, err, broken)
 }
+
+// The CPU share of a rush's window is the CPU its threads used over the
+// window's time on every processor: a process that used 3 ms of CPU in 2
+// ms on two processors had three quarters of them. A rush on this
+// machine measures one where the system can (getrusage), and it can be
+// neither nothing nor much beyond every processor.
+func TestCPUShareOfTheWindow(t *testing.T) {
+	require.InDelta(t, 0.75, cpuShare(3*time.Millisecond, 2*time.Millisecond, 2), 1e-12)
+	require.Zero(t, cpuShare(time.Millisecond, 0, 2), "a window of no time")
+	require.Equal(t, "75%", share(0.75))
+	require.Equal(t, "–", share(0))
+
+	clk, sys := testSystem(t, KuotaMemory)
+	r, err := OfficeRush(sys, clk, Config{Scale: 0.2, Seed: 1, Workers: 8})
+	require.NoError(t, err)
+	if _, ok := processCPU(); !ok {
+		require.Zero(t, r.CPUShare, "no getrusage, no share")
+		return
+	}
+	require.Positive(t, r.CPUShare)
+	// Threads without a processor (sysmon, one in a system call) may add
+	// a little CPU beyond GOMAXPROCS: room above 1, not for a unit
+	// mistaken.
+	require.LessOrEqual(t, r.CPUShare, 1.5)
+}
