@@ -55,7 +55,7 @@ type Result struct {
 	// × GOMAXPROCS. Below 1, it ran on less than it had — its goroutines
 	// left a processor idle, or the machine (another process; on a VM,
 	// the host) did not run it — whatever its code did. On the
-	// benchmarks' 2-core VM one build ranged from 0.6 to 1.0 between runs
+	// benchmarks' 2-core VM one build ranged from 0.55 to 1.0 between runs
 	// (bench/README.md), which moves bookings/s as much. 0 where not
 	// measured: the steady day and the recovery (no release), the
 	// national rush (three), and a system without getrusage.
