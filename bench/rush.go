@@ -225,7 +225,7 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 				// whole time slice and starve the goroutines that commit.
 				runtime.Gosched()
 				o := book(sys, &people[i], rushYear, rushMonth, rushPool)
-				lat = append(lat, o.holds...)
+				lat = append(lat, o.latencies()...)
 				if o.booked {
 					booked++
 					for at := o.onClock.UnixNano(); ; {

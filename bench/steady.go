@@ -73,10 +73,10 @@ func SteadyDay(sys System, clk *Clock, cfg Config) (Result, error) {
 		batch := people[min(len(people), m*perMinute):min(len(people), (m+1)*perMinute)]
 		parallel(cfg.Workers, len(batch), func(i int) {
 			o := book(sys, &batch[i], 2026, time.December, rushPool)
-			ops.Add(int64(1 + len(o.holds)))
+			ops.Add(int64(1 + o.calls))
 			mu.Lock()
 			defer mu.Unlock()
-			latency = append(latency, o.holds...)
+			latency = append(latency, o.latencies()...)
 			if !o.booked {
 				r.Refusals[o.reason]++
 				return
