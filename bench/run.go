@@ -28,6 +28,9 @@ func Run(scenarios, systems []string, dir string, cfg Config) ([]Result, error) 
 	return out, nil
 }
 
+// notRunOnSeats is the note of the scenarios QuotaSeats does not run.
+const notRunOnSeats = "not run: " + QuotaSeats + " keeps no bookings to pay, change or recover"
+
 func runOne(scenario, kind, dir string, cfg Config) (Result, error) {
 	sub, err := os.MkdirTemp(dir, scenario+"-"+kind+"-")
 	if err != nil {
@@ -35,6 +38,10 @@ func runOne(scenario, kind, dir string, cfg Config) (Result, error) {
 	}
 	defer os.RemoveAll(sub)
 	clk := &Clock{}
+	if kind == QuotaSeats && (scenario == "steady" || scenario == "recovery") {
+		name := map[string]string{"steady": "steady day", "recovery": "recovery"}[scenario]
+		return Result{Scenario: name, System: kind, Note: notRunOnSeats}, nil
+	}
 	if scenario == "recovery" {
 		return Recovery(kind, clk, sub, cfg)
 	}

@@ -85,6 +85,8 @@ func NewSystem(kind string, clk *Clock, dir string, holdsPerAccount int, noSync 
 		return newMutexEngine(clk, holdsPerAccount), nil
 	case MutexNoRules:
 		return newNoRulesEngine(clk), nil // no account limit to keep
+	case QuotaSeats:
+		return newSeatsOnly(clk), nil // no account to limit
 	case BoltUpdate:
 		return newBoltEngine(clk, filepath.Join(dir, "bolt-update.db"), holdsPerAccount, noSync)
 	}

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -68,7 +69,7 @@ func TestFullCellKeepsItsExpiries(t *testing.T) {
 // has, as kuota does: quota.ErrNoQuota and a yellow NoQuota day or slot in
 // that pool, never a red Full one; booking.ErrUnknownSlot.
 func TestNoQuotaAndSlotStarts(t *testing.T) {
-	for _, kind := range AllSystems {
+	for _, kind := range append(slices.Clone(AllSystems), QuotaSeats) {
 		t.Run(kind, func(t *testing.T) {
 			clk, sys := testSystem(t, kind)
 			office := rushOffice("JKT", calendar.Jakarta())

@@ -3,11 +3,14 @@
 // 125 offices, a steady day and recovery — on kuota (durable and in
 // memory), on two baselines with kuota's rules and on a rule-less one, in
 // one process, and prints a markdown table (or JSON) of the results.
+// Asked by name, it also runs the rushes on quota-seats, the floor under
+// kuota in memory: its seat layer alone (bench.QuotaSeats).
 //
 //	go run ./bench/cmd/rush                        # everything, full size
 //	go run ./bench/cmd/rush -scenarios rush -scale 0.1
 //	go run ./bench/cmd/rush -systems kuota-durable,bolt-update -json
 //	go run ./bench/cmd/rush -scenarios roomy,rush -systems kuota-memory,mutex-norules -workers 64
+//	go run ./bench/cmd/rush -scenarios rush -systems kuota-memory,quota-seats -workers 64
 //	perf record -g -D -1 --control fifo:ctl,ack -- rush -scenarios rush -perf-control ctl,ack
 //
 // The last profiles each rush's sell-out alone (bench/README.md says how,

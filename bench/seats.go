@@ -1,0 +1,202 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/kuota/kuota/booking"
+	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/quota"
+)
+
+// QuotaSeats is the floor under kuota in memory: kuota's seat layer alone
+// (package quota's lock-free cells and the calendar views over them) and
+// nothing above it. It is not a booking engine and not in [AllSystems]:
+// run it beside kuota-memory, in the rushes only, to see what of a rush's
+// time the booking layer takes — its records, its rules, its answers —
+// and what the harness, the views and the seats take whatever is built on
+// them (bench/README.md).
+const QuotaSeats = "quota-seats"
+
+// errNoBookings is quota-seats' answer to every call on a booking: it
+// keeps none.
+var errNoBookings = fmt.Errorf("bench: %s keeps no bookings: %w", QuotaSeats, errors.ErrUnsupported)
+
+// seatsOnly is the QuotaSeats system. A hold takes its seats in the
+// office's quota.Ledger, as kuota's engine does, and is forgotten: no
+// booking, no code, no NIK, account or idempotency rule, no deadline, no
+// journal, no answer beyond the ticket. Only the seats and the
+// calendar's rules of the ledger itself hold (a release instant, a past
+// or closed slot). So it runs the rushes, whose clients only view and
+// hold; the steady day and the recovery need the bookings it does not
+// keep, and are not run on it (runOne).
+type seatsOnly struct {
+	clk    *Clock
+	ledger *quota.Ledger
+	mu     sync.Mutex                              // serialises Register
+	byCode atomic.Pointer[map[string]*seatsOffice] // replaced whole by Register, read without a lock
+	// The counters every hold adds to, on a cache line of their own, away
+	// from the fields every request reads.
+	_            [64]byte
+	holds, seats atomic.Int64 // holds made, and the seats they took
+}
+
+// seatsOffice is an office of quota-seats: its ledger ID, and its layout
+// for the slot and pool a request names.
+type seatsOffice struct {
+	id quota.OfficeID
+	*baseOffice
+}
+
+func newSeatsOnly(clk *Clock) *seatsOnly {
+	s := &seatsOnly{clk: clk, ledger: quota.NewLedger()}
+	s.byCode.Store(&map[string]*seatsOffice{})
+	return s
+}
+
+func (s *seatsOnly) Name() string { return QuotaSeats }
+
+// Register adds an office to the ledger. An office registered twice is
+// refused: the rushes register each once.
+func (s *seatsOnly) Register(cfg booking.OfficeConfig) error {
+	base, err := newBaseOffice(cfg)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := *s.byCode.Load()
+	if _, dup := old[cfg.Code]; dup {
+		return fmt.Errorf("bench: %s: office %s registered twice", QuotaSeats, cfg.Code)
+	}
+	id, err := s.ledger.AddOffice(cfg.Quota)
+	if err != nil {
+		return err
+	}
+	next := make(map[string]*seatsOffice, len(old)+1)
+	for k, v := range old {
+		next[k] = v
+	}
+	next[cfg.Code] = &seatsOffice{id: id, baseOffice: base}
+	s.byCode.Store(&next)
+	return nil
+}
+
+// office returns the office of code, or booking.ErrUnknownOffice.
+func (s *seatsOnly) office(code string) (*seatsOffice, error) {
+	if o := (*s.byCode.Load())[code]; o != nil {
+		return o, nil
+	}
+	return nil, booking.ErrUnknownOffice
+}
+
+// quota-seats offers the reads book takes where it can, as kuota does.
+var (
+	_ monthStater = (*seatsOnly)(nil)
+	_ dayStater   = (*seatsOnly)(nil)
+)
+
+func (s *seatsOnly) Month(office string, year int, month time.Month) ([]quota.DayView, error) {
+	o, err := s.office(office)
+	if err != nil {
+		return nil, err
+	}
+	return s.ledger.Month(o.id, year, month, s.clk.Now())
+}
+
+func (s *seatsOnly) AppendMonthIn(dst []quota.DayState, office, pool string, year int, month time.Month) ([]quota.DayState, error) {
+	o, err := s.office(office)
+	if err != nil {
+		return dst, err
+	}
+	p, ok := o.pools[pool]
+	if !ok {
+		return dst, booking.ErrUnknownPool
+	}
+	return s.ledger.AppendMonthIn(dst, o.id, p, year, month, s.clk.Now())
+}
+
+func (s *seatsOnly) Day(office string, d calendar.Date) (quota.DayView, error) {
+	o, err := s.office(office)
+	if err != nil {
+		return quota.DayView{}, err
+	}
+	return s.ledger.Day(o.id, d, s.clk.Now())
+}
+
+func (s *seatsOnly) AppendDayIn(dst []quota.SlotState, office, pool string, d calendar.Date) ([]quota.SlotState, error) {
+	o, err := s.office(office)
+	if err != nil {
+		return dst, err
+	}
+	p, ok := o.pools[pool]
+	if !ok {
+		return dst, booking.ErrUnknownPool
+	}
+	return s.ledger.AppendDayIn(dst, o.id, p, d, s.clk.Now())
+}
+
+// Hold takes the request's seats in its cell, or refuses as the ledger
+// does (quota.ErrFull, quota.ErrNotOpened, …): the whole system.
+func (s *seatsOnly) Hold(req booking.HoldRequest) (Ticket, error) {
+	o, err := s.office(req.Office)
+	if err != nil {
+		return Ticket{}, err
+	}
+	slot, pool, err := checkRequest(o.baseOffice, &req)
+	if err != nil {
+		return Ticket{}, err
+	}
+	n := len(req.Applicants)
+	if err := s.ledger.Reserve(o.id, req.Date, slot, pool, n, s.clk.Now()); err != nil {
+		return Ticket{}, err
+	}
+	s.holds.Add(1)
+	s.seats.Add(int64(n))
+	return Ticket{}, nil
+}
+
+func (s *seatsOnly) Pay(Ticket, string) error                       { return errNoBookings }
+func (s *seatsOnly) Cancel(Ticket) error                            { return errNoBookings }
+func (s *seatsOnly) Reschedule(Ticket, calendar.Date, string) error { return errNoBookings }
+func (s *seatsOnly) CheckIn(Ticket) error                           { return errNoBookings }
+
+// Sweep has nothing to do: no hold lapses, as none is kept.
+func (s *seatsOnly) Sweep() error { return nil }
+
+// Audit reads every cell of every office: a cell with more seats left
+// than it offers, or fewer than none, is a violation, and so are seats
+// taken over all cells that differ from those the holds took.
+func (s *seatsOnly) Audit() (Audit, error) {
+	var a Audit
+	for _, o := range *s.byCode.Load() {
+		q := &o.cfg.Quota
+		for i := range q.Days {
+			d := q.First.AddDays(i)
+			for slot, sl := range q.Layout.Slots {
+				for pool := range sl.Seats {
+					c, err := s.ledger.Cell(o.id, d, slot, pool)
+					if err != nil {
+						return a, err
+					}
+					a.Capacity += c.Capacity
+					a.Left += c.Left
+					if c.Left < 0 || c.Left > c.Capacity {
+						a.Violations++
+					}
+				}
+			}
+		}
+	}
+	a.Taken = a.Capacity - a.Left
+	if int64(a.Taken) != s.seats.Load() {
+		a.Violations++
+	}
+	a.LiveBookings = int(s.holds.Load())
+	return a, nil
+}
+
+func (s *seatsOnly) Close() error { return nil }
