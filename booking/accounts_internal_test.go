@@ -2,6 +2,7 @@ package booking
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 	"unsafe"
 
@@ -181,11 +182,25 @@ func fileTestBooking(sl *slab, seq uint64, account, key string) *booking {
 	return b
 }
 
-// The account, NIK and queue-counter shards are two cache lines each, so
-// that two shards' locks and tables never share one, wherever the array
-// starts.
-func TestIndexShardsKeepApart(t *testing.T) {
-	require.Equal(t, uintptr(128), unsafe.Sizeof(accountShard{}))
-	require.Equal(t, uintptr(128), unsafe.Sizeof(nikShard{}))
-	require.Equal(t, uintptr(128), unsafe.Sizeof(queueShard{}))
+// The account, NIK, queue-counter and deadline shards, and the arena's
+// lanes, end in padding of 56 bytes or more: a cache line holds whole
+// 8-byte words, so a line that held a word of two shards' locks or
+// tables would hold 48 bytes between them at most. So no line does,
+// wherever the array starts (the engine holds the arrays at no
+// particular offset), and a shard is whole lines.
+func TestShardsKeepApart(t *testing.T) {
+	mu := unsafe.Sizeof(sync.Mutex{})
+	for _, s := range []struct {
+		name       string
+		size, used uintptr
+	}{
+		{"account", unsafe.Sizeof(accountShard{}), mu + 2*unsafe.Sizeof(seqIndex{})},
+		{"NIK", unsafe.Sizeof(nikShard{}), mu + unsafe.Sizeof(seqIndex{}) + unsafe.Sizeof(map[NIK]int64(nil))},
+		{"queue", unsafe.Sizeof(queueShard{}), mu + unsafe.Sizeof(counterTable{})},
+		{"deadline", unsafe.Sizeof(deadlineShard{}), unsafe.Offsetof(deadlineShard{}.tree) + unsafe.Sizeof(deadlineShard{}.tree)},
+		{"arena lane", unsafe.Sizeof(arenaLane{}), unsafe.Offsetof(arenaLane{}.end) + unsafe.Sizeof(arenaLane{}.end)},
+	} {
+		require.GreaterOrEqual(t, s.size-s.used, uintptr(56), "%s shard: %d bytes used of %d", s.name, s.used, s.size)
+		require.Zero(t, s.size%64, "%s shard: %d bytes", s.name, s.size)
+	}
 }

@@ -38,9 +38,9 @@ type arena struct {
 // that needed a new chunk could wait in between (for the segment's lock,
 // or to help the collector) while another of its core took one too, and
 // one of the two chunks was lost — 9% of the national rush's arenas.
-// Two cache lines a lane, as accountShard: wherever the arena starts (a
-// page holds it at no particular offset), no line holds the fields of
-// two lanes.
+// Two cache lines a lane, 108 bytes of them padding: wherever the arena
+// starts (a page holds it at no particular offset), no line holds the
+// fields of two lanes.
 type arenaLane struct {
 	mu            sync.Mutex
 	seg, off, end uint32

@@ -13,7 +13,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -199,14 +198,6 @@ func TestDeadlineAwaitIsBounded(t *testing.T) {
 	require.GreaterOrEqual(t, time.Since(start), flightWaitMax)
 	x.land(f)
 	require.True(t, x.await(10, every))
-}
-
-// The shards of a deadlineIndex each fill one cache line of their own:
-// the holds of two cores lock neighbouring shards at once.
-func TestDeadlineShardsKeepToCacheLines(t *testing.T) {
-	var x deadlineIndex
-	require.Equal(t, uintptr(64), unsafe.Sizeof(x.shards[0]))
-	require.Zero(t, unsafe.Offsetof(x.shards)%64)
 }
 
 // BenchmarkDeadlinePop pops 100,000 due holds, a chunk (sweepChunk) at a
