@@ -1,9 +1,6 @@
 package bench
 
 import (
-	"errors"
-	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -44,45 +41,6 @@ func requireBalanced(t *testing.T, sys System) Audit {
 	require.Zero(t, a.Violations)
 	require.Equal(t, a.Capacity, a.Taken+a.Left)
 	return a
-}
-
-// The rule-less engine sells a cell's seats once, however many callers
-// race for them: the one rule it keeps.
-func TestNoRulesNeverOversells(t *testing.T) {
-	e, _, _ := newNoRulesOffice(t)
-	day := calendar.NewDate(rushYear, rushMonth, 1)
-	const callers, tries = 16, 20
-	var mu sync.Mutex // guards held and other
-	held, other := 0, 0
-	var wg sync.WaitGroup
-	for c := range callers {
-		wg.Go(func() {
-			for i := range tries {
-				n := 1 + (c+i)%3
-				niks := make([]booking.NIK, n)
-				for j := range niks {
-					niks[j] = kt.NIK(t, (c*tries+i)*3+j)
-				}
-				_, err := e.Hold(holdFor(fmt.Sprint("acct", c), day, 0, niks...))
-				mu.Lock()
-				switch {
-				case err == nil:
-					held += n
-				case !errors.Is(err, quota.ErrFull):
-					other++
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	require.Zero(t, other, "refusals other than full")
-	v, err := e.Day("JKT", day)
-	require.NoError(t, err)
-	require.Equal(t, rushOnlineSeats[0]-held, seatsLeft(v.Slots[0].Pools, rushPool))
-	require.LessOrEqual(t, held, rushOnlineSeats[0])
-	require.Greater(t, held, rushOnlineSeats[0]-3, "sold out but for less than the largest family")
-	require.Equal(t, held, requireBalanced(t, e).Taken)
 }
 
 // The rule-less engine answers yes where the mutex-and-map baseline, with

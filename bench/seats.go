@@ -107,16 +107,26 @@ func (s *seatsOnly) Month(office string, year int, month time.Month) ([]quota.Da
 	return s.ledger.Month(o.id, year, month, s.clk.Now())
 }
 
-func (s *seatsOnly) AppendMonthIn(dst []quota.DayState, office, pool string, year int, month time.Month) ([]quota.DayState, error) {
-	o, err := s.office(office)
+// officePool returns the office of code and the index of its pool named
+// pool, or booking.ErrUnknownOffice or booking.ErrUnknownPool.
+func (s *seatsOnly) officePool(code, pool string) (quota.OfficeID, int, error) {
+	o, err := s.office(code)
 	if err != nil {
-		return dst, err
+		return 0, 0, err
 	}
 	p, ok := o.pools[pool]
 	if !ok {
-		return dst, booking.ErrUnknownPool
+		return 0, 0, booking.ErrUnknownPool
 	}
-	return s.ledger.AppendMonthIn(dst, o.id, p, year, month, s.clk.Now())
+	return o.id, p, nil
+}
+
+func (s *seatsOnly) AppendMonthIn(dst []quota.DayState, office, pool string, year int, month time.Month) ([]quota.DayState, error) {
+	id, p, err := s.officePool(office, pool)
+	if err != nil {
+		return dst, err
+	}
+	return s.ledger.AppendMonthIn(dst, id, p, year, month, s.clk.Now())
 }
 
 func (s *seatsOnly) Day(office string, d calendar.Date) (quota.DayView, error) {
@@ -128,15 +138,11 @@ func (s *seatsOnly) Day(office string, d calendar.Date) (quota.DayView, error) {
 }
 
 func (s *seatsOnly) AppendDayIn(dst []quota.SlotState, office, pool string, d calendar.Date) ([]quota.SlotState, error) {
-	o, err := s.office(office)
+	id, p, err := s.officePool(office, pool)
 	if err != nil {
 		return dst, err
 	}
-	p, ok := o.pools[pool]
-	if !ok {
-		return dst, booking.ErrUnknownPool
-	}
-	return s.ledger.AppendDayIn(dst, o.id, p, d, s.clk.Now())
+	return s.ledger.AppendDayIn(dst, id, p, d, s.clk.Now())
 }
 
 // Hold takes the request's seats in its cell, or refuses as the ledger

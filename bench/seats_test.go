@@ -2,7 +2,6 @@ package bench
 
 import (
 	"errors"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -10,7 +9,6 @@ import (
 	"github.com/kuota/kuota/booking"
 	"github.com/kuota/kuota/calendar"
 	kt "github.com/kuota/kuota/internal/kuotatest"
-	"github.com/kuota/kuota/quota"
 )
 
 // The floor runs the rushes as kuota in memory does: the same clients
@@ -47,41 +45,6 @@ func TestQuotaSeatsRunsTheRushes(t *testing.T) {
 	// The office rush sells out whatever answers: its seats all go.
 	require.Equal(t, taken["office rush"][KuotaMemory], taken["office rush"][QuotaSeats])
 	require.Positive(t, taken["office rush"][QuotaSeats])
-}
-
-// The floor sells a cell's seats once, however many callers race for
-// them, and its audit counts them: the ledger's one rule.
-func TestQuotaSeatsNeverOversells(t *testing.T) {
-	clk, sys := testSystem(t, QuotaSeats)
-	office := rushOffice("JKT", calendar.Jakarta())
-	require.NoError(t, sys.Register(office))
-	clk.Set(rushRelease.ReleaseAt(calendar.NewDate(rushYear, rushMonth, 1), calendar.Jakarta()))
-	day := calendar.NewDate(rushYear, rushMonth, 1)
-	const callers, tries = 16, 20
-	var mu sync.Mutex // guards held and other
-	held, other := 0, 0
-	var wg sync.WaitGroup
-	for c := range callers {
-		wg.Go(func() {
-			for i := range tries {
-				_, err := sys.Hold(holdFor("acct", day, 0, kt.NIK(t, c*tries+i)))
-				mu.Lock()
-				switch {
-				case err == nil:
-					held++
-				case !errors.Is(err, quota.ErrFull):
-					other++
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	require.Zero(t, other)
-	require.Equal(t, rushOnlineSeats[0], held)
-	a := requireBalanced(t, sys)
-	require.Equal(t, held, a.LiveBookings)
-	require.Equal(t, held, a.Taken)
 }
 
 // The floor keeps no bookings: every call on one is refused as

@@ -1,8 +1,10 @@
 package bench
 
 import (
+	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -121,4 +123,53 @@ func testSystem(t *testing.T, kind string) (*Clock, System) {
 	require.NoError(t, err)
 	t.Cleanup(func() { sys.Close() })
 	return clk, sys
+}
+
+// The systems that keep none of kuota's rules but the seats' — the
+// rule-less engine and the floor — sell a cell's seats once, however many
+// callers race for them, and their audits count what they sold.
+func TestRuleLessSystemsNeverOversell(t *testing.T) {
+	for _, kind := range []string{MutexNoRules, QuotaSeats} {
+		t.Run(kind, func(t *testing.T) {
+			clk, sys := testSystem(t, kind)
+			require.NoError(t, sys.Register(rushOffice("JKT", calendar.Jakarta())))
+			clk.Set(rushRelease.ReleaseAt(calendar.NewDate(rushYear, rushMonth, 1), calendar.Jakarta()))
+			day := calendar.NewDate(rushYear, rushMonth, 1)
+			const callers, tries = 16, 20
+			var mu sync.Mutex // guards held, holds and other
+			held, holds, other := 0, 0, 0
+			var wg sync.WaitGroup
+			for c := range callers {
+				wg.Go(func() {
+					for i := range tries {
+						n := 1 + (c+i)%3
+						niks := make([]booking.NIK, n)
+						for j := range niks {
+							niks[j] = kt.NIK(t, (c*tries+i)*3+j)
+						}
+						_, err := sys.Hold(holdFor(fmt.Sprint("acct", c), day, 0, niks...))
+						mu.Lock()
+						switch {
+						case err == nil:
+							held += n
+							holds++
+						case !errors.Is(err, quota.ErrFull):
+							other++
+						}
+						mu.Unlock()
+					}
+				})
+			}
+			wg.Wait()
+			require.Zero(t, other, "refusals other than full")
+			v, err := sys.Day("JKT", day)
+			require.NoError(t, err)
+			require.Equal(t, rushOnlineSeats[0]-held, seatsLeft(v.Slots[0].Pools, rushPool))
+			require.LessOrEqual(t, held, rushOnlineSeats[0])
+			require.Greater(t, held, rushOnlineSeats[0]-3, "sold out but for less than the largest family")
+			a := requireBalanced(t, sys)
+			require.Equal(t, held, a.Taken)
+			require.Equal(t, holds, a.LiveBookings)
+		})
+	}
 }
