@@ -28,14 +28,14 @@ var registry struct {
 // dir, expecting to find its bookings: a kind that keeps them elsewhere
 // and does not find them again must not be run in it.
 //
-// RegisterSystem panics when kind is empty, is one of [AllSystems] or is
-// already registered, or when build is nil: each is a programmer error,
+// RegisterSystem panics when kind is empty, is one of [AllSystems] or
+// [QuotaSeats] or is already registered, or when build is nil: each is a programmer error,
 // as in database/sql.Register. It is safe for concurrent use.
 func RegisterSystem(kind string, build Builder) {
 	if kind == "" || build == nil {
 		panic("bench: RegisterSystem with an empty kind or a nil builder")
 	}
-	if slices.Contains(AllSystems, kind) {
+	if slices.Contains(AllSystems, kind) || kind == QuotaSeats {
 		panic("bench: RegisterSystem of a built-in kind " + kind)
 	}
 	registry.mu.Lock()

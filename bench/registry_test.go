@@ -53,6 +53,7 @@ func TestRegisterSystemRefusesProgrammerErrors(t *testing.T) {
 		{"empty kind", "", build},
 		{"nil builder", "another", nil},
 		{"built-in kind", MutexMap, build},
+		{"the floor", QuotaSeats, build},
 		{"twice", fakeKind, build},
 	}
 	for _, tt := range tests {

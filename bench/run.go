@@ -29,19 +29,19 @@ func Run(scenarios, systems []string, dir string, cfg Config) ([]Result, error) 
 }
 
 // notRunOnSeats is the note of the scenarios QuotaSeats does not run.
-const notRunOnSeats = "not run: " + QuotaSeats + " keeps no bookings to pay, change or recover"
+const notRunOnSeats = "not run: " + QuotaSeats + " keeps no holds to let lapse, pay, change or recover"
 
 func runOne(scenario, kind, dir string, cfg Config) (Result, error) {
+	if kind == QuotaSeats && scenario != "rush" && scenario != "roomy" {
+		name := map[string]string{"national": "national rush", "steady": "steady day", "recovery": "recovery"}[scenario]
+		return Result{Scenario: name, System: kind, Note: notRunOnSeats}, nil
+	}
 	sub, err := os.MkdirTemp(dir, scenario+"-"+kind+"-")
 	if err != nil {
 		return Result{}, err
 	}
 	defer os.RemoveAll(sub)
 	clk := &Clock{}
-	if kind == QuotaSeats && (scenario == "steady" || scenario == "recovery") {
-		name := map[string]string{"steady": "steady day", "recovery": "recovery"}[scenario]
-		return Result{Scenario: name, System: kind, Note: notRunOnSeats}, nil
-	}
 	if scenario == "recovery" {
 		return Recovery(kind, clk, sub, cfg)
 	}

@@ -2,7 +2,6 @@ package booking
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"unsafe"
 
@@ -183,24 +182,26 @@ func fileTestBooking(sl *slab, seq uint64, account, key string) *booking {
 }
 
 // The account, NIK, queue-counter and deadline shards, and the arena's
-// lanes, end in padding of 56 bytes or more: a cache line holds whole
-// 8-byte words, so a line that held a word of two shards' locks or
-// tables would hold 48 bytes between them at most. So no line does,
-// wherever the array starts (the engine holds the arrays at no
-// particular offset), and a shard is whole lines.
+// lanes, each end in padding (pad) that keeps any two of them out of one
+// cache line, wherever the array starts (the engine holds the arrays at
+// no particular offset): an array of structs aligned to a bytes starts
+// a multiple of a bytes into a line, and so do a shard's last field's
+// end and the next one's first field, so a line holding bytes of both
+// holds at most 64 − 2a bytes between them. Padding of 64 − a bytes or
+// more is more than that. And each shard is whole lines.
 func TestShardsKeepApart(t *testing.T) {
-	mu := unsafe.Sizeof(sync.Mutex{})
 	for _, s := range []struct {
-		name       string
-		size, used uintptr
+		name                      string
+		size, align, padAt, padOf uintptr
 	}{
-		{"account", unsafe.Sizeof(accountShard{}), mu + 2*unsafe.Sizeof(seqIndex{})},
-		{"NIK", unsafe.Sizeof(nikShard{}), mu + unsafe.Sizeof(seqIndex{}) + unsafe.Sizeof(map[NIK]int64(nil))},
-		{"queue", unsafe.Sizeof(queueShard{}), mu + unsafe.Sizeof(counterTable{})},
-		{"deadline", unsafe.Sizeof(deadlineShard{}), unsafe.Offsetof(deadlineShard{}.tree) + unsafe.Sizeof(deadlineShard{}.tree)},
-		{"arena lane", unsafe.Sizeof(arenaLane{}), unsafe.Offsetof(arenaLane{}.end) + unsafe.Sizeof(arenaLane{}.end)},
+		{"account", unsafe.Sizeof(accountShard{}), unsafe.Alignof(accountShard{}), unsafe.Offsetof(accountShard{}.pad), unsafe.Sizeof(accountShard{}.pad)},
+		{"NIK", unsafe.Sizeof(nikShard{}), unsafe.Alignof(nikShard{}), unsafe.Offsetof(nikShard{}.pad), unsafe.Sizeof(nikShard{}.pad)},
+		{"queue", unsafe.Sizeof(queueShard{}), unsafe.Alignof(queueShard{}), unsafe.Offsetof(queueShard{}.pad), unsafe.Sizeof(queueShard{}.pad)},
+		{"deadline", unsafe.Sizeof(deadlineShard{}), unsafe.Alignof(deadlineShard{}), unsafe.Offsetof(deadlineShard{}.pad), unsafe.Sizeof(deadlineShard{}.pad)},
+		{"arena lane", unsafe.Sizeof(arenaLane{}), unsafe.Alignof(arenaLane{}), unsafe.Offsetof(arenaLane{}.pad), unsafe.Sizeof(arenaLane{}.pad)},
 	} {
-		require.GreaterOrEqual(t, s.size-s.used, uintptr(56), "%s shard: %d bytes used of %d", s.name, s.used, s.size)
-		require.Zero(t, s.size%64, "%s shard: %d bytes", s.name, s.size)
+		require.Equal(t, s.size, s.padAt+s.padOf, "%s: pad is not the last %d bytes", s.name, s.padOf)
+		require.GreaterOrEqual(t, s.padOf, 64-s.align, "%s: %d bytes of padding, aligned to %d", s.name, s.padOf, s.align)
+		require.Zero(t, s.size%64, "%s: %d bytes", s.name, s.size)
 	}
 }

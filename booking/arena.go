@@ -44,7 +44,7 @@ type arena struct {
 type arenaLane struct {
 	mu            sync.Mutex
 	seg, off, end uint32
-	_             [128 - 8 - 12]byte
+	pad           [128 - 8 - 12]byte
 }
 
 // arenaLanes is how many cores have a chunk of their own in an arena

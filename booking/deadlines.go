@@ -91,11 +91,11 @@ type deadlineShard struct {
 	buckets map[int64]*deadlineBucket // instant → bucket, for those in tree
 	tree    *btree.BTreeG[*deadlineBucket]
 	// Two cache lines a shard, the last 72 bytes padding: wherever the
-	// index starts (the machine holds it at no particular offset), no line
-	// holds the fields of two shards (TestShardsKeepApart). In one
-	// line, as until 2026-11-30, a shard straddled two lines unless the
-	// index happened to start on one.
-	_ [72]byte
+	// index's shards start (8 bytes into a line in the engine, after the
+	// allocator's header), no line holds the fields of two shards
+	// (TestShardsKeepApart). In one line, only the 8 bytes after tree
+	// would keep them apart, from one offset to the next.
+	pad [72]byte
 }
 
 type deadlineItem struct {

@@ -42,7 +42,7 @@ type nikShard struct {
 	windows map[NIK]int64 // nikEntry.reapplyFrom, for the NIKs whose is not 0
 	// Two cache lines a shard, the last 56 bytes padding: no line holds
 	// the lock or a table of two shards (TestShardsKeepApart).
-	_ [128 - unsafe.Sizeof(sync.Mutex{}) - unsafe.Sizeof(seqIndex{}) - unsafe.Sizeof(map[NIK]int64(nil))]byte
+	pad [128 - unsafe.Sizeof(sync.Mutex{}) - unsafe.Sizeof(seqIndex{}) - unsafe.Sizeof(map[NIK]int64(nil))]byte
 }
 
 // nikPlaceBits hold a NIK's place among its booking's applicants, beside

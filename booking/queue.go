@@ -50,11 +50,11 @@ type queueNumbers struct {
 type queueShard struct {
 	mu   sync.Mutex   // guards last
 	last counterTable // by slot of a day: the last number handed out
-	// Two cache lines a shard, 56 bytes or more of them padding:
-	// wherever the array starts (the machine holds it at no particular
-	// offset), no line holds the lock or the table of two shards
+	// Two cache lines a shard, the last 80 bytes padding: wherever the
+	// array starts (the machine holds it at no particular offset), no
+	// line holds the lock or the table of two shards
 	// (TestShardsKeepApart).
-	_ [128 - unsafe.Sizeof(sync.Mutex{}) - unsafe.Sizeof(counterTable{})]byte
+	pad [128 - unsafe.Sizeof(sync.Mutex{}) - unsafe.Sizeof(counterTable{})]byte
 }
 
 // queueKey names a slot of a day of an office, packed into a number so
