@@ -16,9 +16,9 @@
 // engine, and kuota in memory, with every rule on, should serve at least
 // as fast. kuota is driven through its public API only.
 //
-// Asked by name, the rushes also run on [QuotaSeats], the floor under
-// kuota in memory: an office's quota.Ledger alone, whose holds take their
-// seats and are forgotten. What kuota in memory takes beyond it in a rush
+// Asked by name, the office and roomy rushes also run on [QuotaSeats],
+// the floor under kuota in memory: the quota.Ledger alone, whose holds
+// take their seats and are forgotten. What kuota in memory takes beyond it in a rush
 // is its booking layer's cost: records, rules and answers.
 //
 // Modules that the core module must not depend on add systems of their

@@ -3,8 +3,9 @@
 // 125 offices, a steady day and recovery — on kuota (durable and in
 // memory), on two baselines with kuota's rules and on a rule-less one, in
 // one process, and prints a markdown table (or JSON) of the results.
-// Asked by name, it also runs the rushes on quota-seats, the floor under
-// kuota in memory: its seat layer alone (bench.QuotaSeats).
+// Asked by name, it also runs the office and roomy rushes on quota-seats,
+// the floor under kuota in memory: its seat layer alone
+// (bench.QuotaSeats).
 //
 //	go run ./bench/cmd/rush                        # everything, full size
 //	go run ./bench/cmd/rush -scenarios rush -scale 0.1
