@@ -29,8 +29,9 @@ var registry struct {
 // and does not find them again must not be run in it.
 //
 // RegisterSystem panics when kind is empty, is one of [AllSystems] or
-// [QuotaSeats] or is already registered, or when build is nil: each is a programmer error,
-// as in database/sql.Register. It is safe for concurrent use.
+// [QuotaSeats] or is already registered, or when build is nil: each is a
+// programmer error, as in database/sql.Register. It is safe for
+// concurrent use.
 func RegisterSystem(kind string, build Builder) {
 	if kind == "" || build == nil {
 		panic("bench: RegisterSystem with an empty kind or a nil builder")
