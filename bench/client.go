@@ -197,11 +197,12 @@ func book(sys System, a *applicant, year int, month time.Month, pool string) out
 			req := booking.HoldRequest{Account: account, Office: a.office, Date: d.date, Slot: slot, Pool: pool, Applicants: family[:a.n]}
 			start := time.Now()
 			t, err := sys.Hold(req)
-			o.holds[o.calls] = time.Since(start)
+			end := time.Now() // the call's end and, if it booked, the booking's instant
+			o.holds[o.calls] = end.Sub(start)
 			o.calls++
 			switch {
 			case err == nil:
-				o.ticket, o.booked, o.slot, o.date, o.onClock = t, true, slot, d.date, time.Now()
+				o.ticket, o.booked, o.slot, o.date, o.onClock = t, true, slot, d.date, end
 				return o
 			case errors.Is(err, quota.ErrFull) && retries < maxRetries:
 				retries++

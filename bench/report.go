@@ -60,6 +60,16 @@ type Result struct {
 	// measured: the steady day and the recovery (no release), the
 	// national rush (three), and a system without getrusage.
 	CPUShare float64 `json:"sold_out_cpu_share"`
+	// WindowCPU is that CPU time, and CPUPerBooking it over the bookings
+	// made in the same window: what a booking cost the process — the
+	// system's work, its clients' and the runtime's — whatever share of
+	// the processors the machine gave it. GOMAXPROCS ÷ CPUPerBooking is
+	// the bookings/s the sell-out would reach with every processor its
+	// own, the figure to compare across runs on a host that gives a
+	// process half its CPUs one minute and all of them the next. 0 where
+	// CPUShare is.
+	WindowCPU     time.Duration `json:"sold_out_cpu_ns"`
+	CPUPerBooking time.Duration `json:"cpu_per_booking_ns"`
 	// The audit at the end: a run is correct when Oversold is zero (no
 	// cell with more seats taken than capacity, and no cell whose seats
 	// taken differ from its bookings') and Taken + Left = Capacity.
@@ -162,16 +172,16 @@ func (m *memory) finish(r *Result, keep any) {
 // with each kuota system's ratio to each baseline of the same scenario.
 func WriteMarkdown(w io.Writer, results []Result) error {
 	var b strings.Builder
-	b.WriteString("| scenario | system | applicants | bookings | bookings/s | ops/s | to sell-out | hold p50 | p99 | p99.9 | allocs/op | heap B/booking | GC | CPU share | audit |\n")
-	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	b.WriteString("| scenario | system | applicants | bookings | bookings/s | ops/s | to sell-out | hold p50 | p99 | p99.9 | allocs/op | heap B/booking | GC | CPU share | CPU/booking | audit |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, r := range results {
 		audit := "ok"
 		if !r.Correct() {
 			audit = fmt.Sprintf("**%d violations**", r.Oversold)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %s | %s | %s | %s | %s | %.1f | %.0f | %.1f%% | %s | %s |\n",
+		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %s | %s | %s | %s | %s | %.1f | %.0f | %.1f%% | %s | %s | %s |\n",
 			r.Scenario, r.System, r.Applicants, r.Bookings, rate(r.BookingsPerSec), rate(r.OpsPerSec),
-			dur(r.SoldOut), dur(r.P50), dur(r.P99), dur(r.P999), r.AllocsPerOp, r.HeapPerBooking, 100*r.GCShare, share(r.CPUShare), audit)
+			dur(r.SoldOut), dur(r.P50), dur(r.P99), dur(r.P999), r.AllocsPerOp, r.HeapPerBooking, 100*r.GCShare, share(r.CPUShare), perBooking(r.CPUPerBooking), audit)
 	}
 	b.WriteString("\n")
 	for _, r := range results {
@@ -249,6 +259,15 @@ func cpuShare(cpu, wall time.Duration, procs int) float64 {
 		return 0
 	}
 	return float64(cpu) / float64(wall) / float64(procs)
+}
+
+// perBooking formats a CPUPerBooking in µs to the hundredth — a few µs
+// whose tenths are what builds differ by — or "–" when not measured.
+func perBooking(d time.Duration) string {
+	if d == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2fµs", float64(d)/1e3)
 }
 
 // share formats a CPUShare: a percentage, "–" when not measured.

@@ -178,12 +178,15 @@ func NationalRush(sys System, clk *Clock, cfg Config) (Result, error) {
 func runWave(sys System, people []applicant, cfg Config, r *Result, label string) error {
 	var (
 		next    atomic.Int64
-		lastAt  atomic.Int64
-		mu      sync.Mutex // guards the merged fields of r
+		mu      sync.Mutex // guards the merged fields of r, latency and bookedAt
 		latency []time.Duration
-		wg      sync.WaitGroup
-		closing sync.Once // cfg.Window(false), at the first sold-out answer or the end
-		winErr  error     // cfg.Window's first error, set before closing is done
+		// bookedAt is when each booking was made, Unix ns: the last is
+		// the sell-out, and those up to the window's end are the
+		// bookings its CPU bought (Result.CPUPerBooking).
+		bookedAt []int64
+		wg       sync.WaitGroup
+		closing  sync.Once // cfg.Window(false), at the first sold-out answer or the end
+		winErr   error     // cfg.Window's first error, set before closing is done
 		// The window's wall and CPU time (Result.CPUShare), from the
 		// release to closeWindow.
 		start, end       time.Time
@@ -216,8 +219,8 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 			ready.Done()
 			<-gate
 			var lat []time.Duration
+			var at []int64 // this worker's bookings' instants: no shared word to write per booking
 			refused := map[string]int{}
-			booked := 0
 			for i := next.Add(1) - 1; i < int64(len(people)); i = next.Add(1) - 1 {
 				// Each applicant is a new request. A server goroutine
 				// blocks on the network between requests; a benchmark
@@ -227,13 +230,7 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 				o := book(sys, &people[i], rushYear, rushMonth, rushPool)
 				lat = append(lat, o.latencies()...)
 				if o.booked {
-					booked++
-					for at := o.onClock.UnixNano(); ; {
-						cur := lastAt.Load()
-						if at <= cur || lastAt.CompareAndSwap(cur, at) {
-							break
-						}
-					}
+					at = append(at, o.onClock.UnixNano())
 				} else {
 					if o.reason == reasonSoldOut {
 						closeWindow()
@@ -243,7 +240,7 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 			}
 			mu.Lock()
 			latency = append(latency, lat...)
-			r.Bookings += booked
+			bookedAt = append(bookedAt, at...)
 			for k, v := range refused {
 				r.Refusals[k] += v
 			}
@@ -268,17 +265,35 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 	stop()
 	r.Elapsed = time.Since(start)
 	r.Applicants = len(people)
+	r.Bookings = len(bookedAt)
+	last, inWindow := windowBookings(bookedAt, end.UnixNano())
 	if r.Bookings > 0 {
-		r.SoldOut = time.Unix(0, lastAt.Load()).Sub(start)
+		r.SoldOut = time.Unix(0, last).Sub(start)
 		r.BookingsPerSec = float64(r.Bookings) / r.SoldOut.Seconds()
 	}
 	r.OpsPerSec = float64(r.Applicants) / r.Elapsed.Seconds()
 	if cpuOK {
-		r.CPUShare = cpuShare(endCPU-startCPU, end.Sub(start), runtime.GOMAXPROCS(0))
+		r.WindowCPU = endCPU - startCPU
+		r.CPUShare = cpuShare(r.WindowCPU, end.Sub(start), runtime.GOMAXPROCS(0))
+		if inWindow > 0 {
+			r.CPUPerBooking = r.WindowCPU / time.Duration(inWindow)
+		}
 	}
 	r.percentiles(latency)
 	r.latency = latency
 	return winErr
+}
+
+// windowBookings returns the last of the bookings' instants (Unix ns) and
+// how many of them came by end, the instant the window closed.
+func windowBookings(bookedAt []int64, end int64) (last int64, inWindow int) {
+	for _, at := range bookedAt {
+		last = max(last, at)
+		if at <= end {
+			inWindow++
+		}
+	}
+	return last, inWindow
 }
 
 // merge adds a wave's counts and latencies to the run's.

@@ -12,12 +12,14 @@ import (
 )
 
 // The floor runs the office and roomy rushes as kuota in memory does:
-// every run balances, the same clients take the same seats from both
-// (at this scale every applicant is seated on both), and the roomy rush
-// books everyone. The scenarios it cannot run as kuota does are not
-// run, and say so.
+// every run balances, the same clients take the same seats from both,
+// and at this scale both seat everyone. The scenarios it cannot run as
+// kuota does are not run, and say so. One worker, so that the clients
+// come in one order: with several, two families can race for a slot's
+// last seats and one run out of retries, and which one differs from run
+// to run (TestRuleLessSystemsNeverOversell races the floor).
 func TestQuotaSeatsRunsTheRushes(t *testing.T) {
-	results, err := Run(Scenarios, []string{KuotaMemory, QuotaSeats}, t.TempDir(), Config{Scale: 0.002, Seed: 1, Workers: 16})
+	results, err := Run(Scenarios, []string{KuotaMemory, QuotaSeats}, t.TempDir(), Config{Scale: 0.002, Seed: 1, Workers: 1})
 	require.NoError(t, err)
 	require.Len(t, results, 2*len(Scenarios))
 	taken := map[string]map[string]int{}
@@ -35,10 +37,8 @@ func TestQuotaSeatsRunsTheRushes(t *testing.T) {
 			require.Equal(t, notRunOnSeats, r.Note, r.Scenario)
 			require.Zero(t, r.Applicants, r.Scenario)
 			continue
-		case "roomy rush":
-			require.Equal(t, r.Applicants, r.Bookings, "%+v", r.Refusals)
 		}
-		require.Positive(t, r.Bookings, r.Scenario)
+		require.Equal(t, r.Applicants, r.Bookings, "%s: %+v", r.Scenario, r.Refusals)
 		require.Equal(t, r.Capacity, r.Taken+r.Left, r.Scenario)
 	}
 	for _, sc := range []string{"office rush", "roomy rush"} {

@@ -2,6 +2,8 @@ package bench
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -116,6 +118,7 @@ func TestCPUShareOfTheWindow(t *testing.T) {
 	require.NoError(t, err)
 	if _, ok := processCPU(); !ok {
 		require.Zero(t, r.CPUShare, "no getrusage, no share")
+		require.Zero(t, r.CPUPerBooking, "no getrusage, no CPU a booking")
 		return
 	}
 	require.Positive(t, r.CPUShare)
@@ -123,4 +126,33 @@ func TestCPUShareOfTheWindow(t *testing.T) {
 	// a little CPU beyond GOMAXPROCS: room above 1, not for a unit
 	// mistaken.
 	require.LessOrEqual(t, r.CPUShare, 1.5)
+
+	// The CPU a booking is the window's over the bookings made in it:
+	// every booking but the few under way as the window closed (see
+	// TestWindowClosesAtTheSellOut), so between the window's CPU over
+	// all of them and over all but a worker's each.
+	require.Positive(t, r.WindowCPU)
+	require.GreaterOrEqual(t, r.CPUPerBooking, r.WindowCPU/time.Duration(r.Bookings))
+	require.LessOrEqual(t, r.CPUPerBooking, r.WindowCPU/time.Duration(r.Bookings-8))
+	require.Contains(t, renderMarkdown(t, r), fmt.Sprintf("| %.2fµs |", float64(r.CPUPerBooking)/1e3))
+}
+
+// The bookings a window bought are those made by its end, the instant
+// included; the sell-out is the last booking, wherever a worker put it
+// in the list.
+func TestWindowBookings(t *testing.T) {
+	last, in := windowBookings([]int64{5, 9, 7, 12, 10}, 9)
+	require.Equal(t, int64(12), last)
+	require.Equal(t, 3, in, "5, 9 and 7 by 9")
+	last, in = windowBookings(nil, 9)
+	require.Zero(t, last)
+	require.Zero(t, in)
+}
+
+// renderMarkdown is r's table as WriteMarkdown writes it.
+func renderMarkdown(t *testing.T, r Result) string {
+	t.Helper()
+	var b strings.Builder
+	require.NoError(t, WriteMarkdown(&b, []Result{r}))
+	return b.String()
 }
