@@ -127,7 +127,7 @@ func (vw *viewer) appendMonth(dst []DayState, year int, month time.Month, now ti
 		if j := base + i; uint(j) < uint(len(t.days)) {
 			dy := &t.days[j]
 			v.Date = dy.date
-			v.Opens = dy.opens(t.loc)
+			v.Opens = vw.opens(dy)
 			v.State, v.Reason = vw.dayState(dy)
 		} else {
 			if vw.today.IsZero() {

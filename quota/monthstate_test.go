@@ -174,3 +174,50 @@ func TestAppendMonthDaylightSaving(t *testing.T) {
 		}
 	}
 }
+
+// A month view shows each day's own release instant, in the office's
+// zone: a view keeps the last instant it converted for the days that
+// share it, and must let go of it wherever a day opens at another
+// instant — each week of a weekly release, a day moved by an operator,
+// a day opened at once — and take it up again after. Each day is checked
+// against a view of that day alone.
+func TestMonthShowsEachDaysReleaseInstant(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Release = ReleaseRule{Every: Weekly, Lead: 2, Weekday: time.Friday, At: 16 * time.Hour}
+	l := NewLedger()
+	id, err := l.AddOffice(cfg)
+	require.NoError(t, err)
+	moved := time.Date(2026, time.November, 20, 9, 30, 0, 0, wib)
+	require.NoError(t, l.SetReleaseAt(id, dec10, moved))
+	require.NoError(t, l.SetReleaseAt(id, dec11, time.Time{}), "dec11 opens at once")
+
+	now := time.Date(2026, time.November, 2, 12, 0, 0, 0, wib)
+	states, err := l.AppendMonth(nil, id, 2026, time.December, now)
+	require.NoError(t, err)
+	statesIn, err := l.AppendMonthIn(nil, id, online, 2026, time.December, now)
+	require.NoError(t, err)
+	views, err := l.Month(id, 2026, time.December, now)
+	require.NoError(t, err)
+	viewsIn, err := l.MonthIn(id, walkIn, 2026, time.December, now)
+	require.NoError(t, err)
+	instants := map[int64]bool{}
+	for i := range states {
+		day, err := l.Day(id, states[i].Date, now)
+		require.NoError(t, err)
+		want := day.Opens
+		for name, got := range map[string]time.Time{
+			"AppendMonth": states[i].Opens, "AppendMonthIn": statesIn[i].Opens,
+			"Month": views[i].Opens, "MonthIn": viewsIn[i].Opens,
+		} {
+			require.True(t, want.Equal(got), "%s %s: opens %v, want %v", name, states[i].Date, got, want)
+			require.Equal(t, want.Location(), got.Location(), "%s %s", name, states[i].Date)
+		}
+		if !want.IsZero() {
+			instants[want.UnixNano()] = true
+		}
+	}
+	require.True(t, states[9].Opens.Equal(moved), "the operator's instant")
+	require.True(t, states[10].Opens.IsZero(), "opened at once")
+	require.Equal(t, "Asia/Jakarta", states[11].Opens.Location().String())
+	require.GreaterOrEqual(t, len(instants), 5, "a week's instant each, and the moved one")
+}

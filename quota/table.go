@@ -64,20 +64,8 @@ type day struct {
 	status calendar.State
 }
 
-// opens returns the instant dy's quota is released, in loc, for a view:
-// the zero time when the rule releases it at once, and when its year has
-// no holiday data, since it then opens when the data is loaded, not at
-// an instant known in advance.
-func (dy *day) opens(loc *time.Location) time.Time {
-	release, ok := dy.opensAt()
-	if !ok {
-		return time.Time{}
-	}
-	return time.Unix(0, release).In(loc)
-}
-
 // opensAt returns the instant dy's quota is released, Unix ns, and ok
-// false when opens would give the zero time.
+// false when a view shows the zero time for it (see viewer.opens).
 func (dy *day) opensAt() (int64, bool) {
 	release := dy.release.Load()
 	return release, release != math.MinInt64 && dy.status != calendar.NotOpened

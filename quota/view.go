@@ -205,6 +205,32 @@ type viewer struct {
 	// Only AppendMonth and AppendMonthIn read the counters.
 	shift uint
 	mask  uint64
+	// opened and openedAt memoize the last release instant a view turned
+	// into the time it shows (see opens).
+	opened   time.Time
+	openedAt int64
+}
+
+// opens returns the instant dy's quota is released, in the office's
+// zone, for a view: the zero time when the rule releases it at once, and
+// when its year has no holiday data, since it then opens when the data is
+// loaded, not at an instant known in advance.
+//
+// A month's days mostly share one release instant (a monthly release
+// opens them all at once), so the last conversion is kept: turning
+// nanoseconds into a time.Time in the office's zone was a third of a
+// month view's own work, for 31 copies of one answer. Nothing is kept
+// while opened is the zero time, which no instant of int64 nanoseconds
+// (1678 to 2262) is.
+func (vw *viewer) opens(dy *day) time.Time {
+	at, ok := dy.opensAt()
+	switch {
+	case !ok:
+		return time.Time{}
+	case at != vw.openedAt || vw.opened.IsZero():
+		vw.opened, vw.openedAt = time.Unix(0, at).In(vw.t.loc), at
+	}
+	return vw.opened
 }
 
 func (t *table) viewer(now time.Time, lo, hi int) viewer {
@@ -254,7 +280,7 @@ func (vw *viewer) fillDay(v *DayView, d calendar.Date, pools []PoolSeats, withSl
 		v.State, v.Reason = vw.outside(d)
 		return
 	}
-	v.Opens = dy.opens(t.loc)
+	v.Opens = vw.opens(dy)
 	var reasons []string
 	if r := dy.slotReasons.Load(); r != nil {
 		reasons = *r
