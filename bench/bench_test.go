@@ -3,8 +3,10 @@ package bench
 import (
 	"flag"
 	"fmt"
+	"math"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -78,6 +80,20 @@ func TestNIKsAreValidAndDistinct(t *testing.T) {
 		require.Equal(t, fmt.Sprintf("%02d", want), nikFor(uint64(k) * perProvince).Digits()[:2])
 	}
 }
+
+// An applicant's account ID is "acc-" and its number, made anew in one
+// allocation, as a server decoding a request makes it.
+func TestAccountIDs(t *testing.T) {
+	for _, id := range []uint64{0, 7, 1_000_000, math.MaxUint64} {
+		a := applicant{id: id}
+		require.Equal(t, "acc-"+strconv.FormatUint(id, 10), a.account())
+		require.Equal(t, 1.0, testing.AllocsPerRun(10, func() { accountSink = a.account() }))
+	}
+}
+
+// accountSink keeps TestAccountIDs's IDs from the stack, as a request
+// keeps a server's.
+var accountSink string
 
 // BenchmarkScenario runs each scenario on each system once per op, at
 // -bench.scale (0.05 by default; cmd/rush runs the full size) with
