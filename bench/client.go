@@ -175,7 +175,7 @@ func book(sys System, a *applicant, year int, month time.Month, pool string) out
 	// makes no garbage for the harness's allocation count to blame on
 	// the system.
 	var account string
-	var family *[booking.ApplicantsMax]booking.Applicant
+	var family []booking.Applicant
 	for _, d := range days {
 		if d.state != calendar.Available || d.left < a.n {
 			continue
@@ -191,14 +191,16 @@ func book(sys System, a *applicant, year int, month time.Month, pool string) out
 			}
 			slot := quota.FormatClock(s.Start)
 			if family == nil {
-				// The family never changes between attempts: one array
-				// serves them all, whether a system copies it or keeps it.
-				account, family = a.account(), new([booking.ApplicantsMax]booking.Applicant)
+				// The family never changes between attempts: one slice
+				// serves them all, whether a system copies it or keeps
+				// it, of the applicants the request names, as a server
+				// decoding it makes one.
+				account, family = a.account(), make([]booking.Applicant, a.n)
 				for k, n := range a.family() {
 					family[k].NIK = n
 				}
 			}
-			req := booking.HoldRequest{Account: account, Office: a.office, Date: d.date, Slot: slot, Pool: pool, Applicants: family[:a.n]}
+			req := booking.HoldRequest{Account: account, Office: a.office, Date: d.date, Slot: slot, Pool: pool, Applicants: family}
 			start := time.Now()
 			t, err := sys.Hold(req)
 			end := time.Now() // the call's end and, if it booked, the booking's instant
