@@ -26,8 +26,8 @@ type applicant struct {
 }
 
 // account returns the applicant's account ID: a new string, as a server
-// decoding the request would have, and one allocation, as it would make
-// (a concatenation of FormatUint's string made two).
+// decoding the request would have, in one allocation, as it would make
+// it (a concatenation of FormatUint's string made two from id 100 on).
 func (a *applicant) account() string {
 	var b [24]byte // "acc-" and up to 20 digits
 	return string(strconv.AppendUint(append(b[:0], "acc-"...), a.id, 10))

@@ -49,11 +49,12 @@
 // Each run reports bookings/s (bookings over the time to sell out),
 // operations/s, hold latency p50/p99/p99.9, refusals by reason, allocations
 // and heap per booking, and an audit of every cell: no seat oversold, seats
-// taken plus seats left equal to capacity. A rush also reports the share
-// of the processors the process ran on while its seats went, and the CPU
-// a booking cost it then ([Result.CPUPerBooking]): on a machine shared
-// with others, bookings/s moves with what the host gives, and the CPU a
-// booking is the figure that compares builds from run to run.
+// taken plus seats left equal to capacity. The office and roomy rushes
+// also report the share of the processors the process ran on while their
+// seats went, and the CPU a booking cost it then
+// ([Result.CPUPerBooking]): on a machine shared with others, bookings/s
+// moves with what the host gives, and the CPU a booking says how much of
+// a build's figure is its own work.
 //
 // Run it with `go run ./bench/cmd/rush` (see its -help) or
 // `go test -bench . ./bench`. The latest figures are in bench/README.md.

@@ -62,12 +62,15 @@ type Result struct {
 	CPUShare float64 `json:"sold_out_cpu_share"`
 	// WindowCPU is that CPU time, and CPUPerBooking it over the bookings
 	// made in the same window: what a booking cost the process — the
-	// system's work, its clients' and the runtime's — whatever share of
-	// the processors the machine gave it. GOMAXPROCS ÷ CPUPerBooking is
-	// the bookings/s the sell-out would reach with every processor its
-	// own, the figure to compare across runs on a host that gives a
-	// process half its CPUs one minute and all of them the next. 0 where
-	// CPUShare is.
+	// system's work, its clients' and the runtime's — apart from the
+	// share of the processors the machine gave it. GOMAXPROCS ÷
+	// CPUPerBooking is what the sell-out would reach with every processor
+	// its own if a booking cost the same CPU then; on the benchmarks'
+	// VM it cost more in the runs that got more of both CPUs (the cores'
+	// shared lines move more), so that figure is a ceiling, and builds
+	// compare best by their ratio in rounds run side by side
+	// (bench/README.md). 0 where CPUShare is, and when no booking came
+	// by the window's end.
 	WindowCPU     time.Duration `json:"sold_out_cpu_ns"`
 	CPUPerBooking time.Duration `json:"cpu_per_booking_ns"`
 	// The audit at the end: a run is correct when Oversold is zero (no

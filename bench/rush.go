@@ -178,26 +178,22 @@ func NationalRush(sys System, clk *Clock, cfg Config) (Result, error) {
 func runWave(sys System, people []applicant, cfg Config, r *Result, label string) error {
 	var (
 		next    atomic.Int64
-		mu      sync.Mutex // guards the merged fields of r, latency and bookedAt
+		mu      sync.Mutex // guards the merged fields of r, latency and bookedAtNs
 		latency []time.Duration
-		// bookedAt is when each booking was made, Unix ns: the last is
+		// bookedAtNs is when each booking was made, Unix ns: the last is
 		// the sell-out, and those up to the window's end are the
 		// bookings its CPU bought (Result.CPUPerBooking).
-		bookedAt []int64
-		wg       sync.WaitGroup
-		closing  sync.Once // cfg.Window(false), at the first sold-out answer or the end
-		winErr   error     // cfg.Window's first error, set before closing is done
-		// The window's wall and CPU time (Result.CPUShare), from the
-		// release to closeWindow.
-		start, end       time.Time
-		startCPU, endCPU time.Duration
-		cpuOK            bool
+		bookedAtNs []int64
+		wg         sync.WaitGroup
+		closing    sync.Once // cfg.Window(false), at the first sold-out answer or the end
+		winErr     error     // cfg.Window's first error, set before closing is done
+		win        window    // from the release to closeWindow
 	)
 	closeWindow := func() {
 		closing.Do(func() {
-			end = time.Now()
+			win.end = time.Now()
 			cpu, ok := processCPU()
-			endCPU, cpuOK = cpu, cpuOK && ok
+			win.endCPU, win.cpuOK = cpu, win.cpuOK && ok
 			if cfg.Window != nil {
 				winErr = cfg.Window(false)
 			}
@@ -219,7 +215,7 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 			ready.Done()
 			<-gate
 			var lat []time.Duration
-			var at []int64 // this worker's bookings' instants: no shared word to write per booking
+			var atNs []int64 // this worker's bookings' instants: no shared word to write per booking
 			refused := map[string]int{}
 			for i := next.Add(1) - 1; i < int64(len(people)); i = next.Add(1) - 1 {
 				// Each applicant is a new request. A server goroutine
@@ -230,7 +226,7 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 				o := book(sys, &people[i], rushYear, rushMonth, rushPool)
 				lat = append(lat, o.latencies()...)
 				if o.booked {
-					at = append(at, o.onClock.UnixNano())
+					atNs = append(atNs, o.onClock.UnixNano())
 				} else {
 					if o.reason == reasonSoldOut {
 						closeWindow()
@@ -240,7 +236,7 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 			}
 			mu.Lock()
 			latency = append(latency, lat...)
-			bookedAt = append(bookedAt, at...)
+			bookedAtNs = append(bookedAtNs, atNs...)
 			for k, v := range refused {
 				r.Refusals[k] += v
 			}
@@ -257,43 +253,58 @@ func runWave(sys System, people []applicant, cfg Config, r *Result, label string
 			return err
 		}
 	}
-	startCPU, cpuOK = processCPU()
-	start = time.Now() // the release: every worker at the gate
+	win.startCPU, win.cpuOK = processCPU()
+	win.start = time.Now() // the release: every worker at the gate
 	close(gate)
 	wg.Wait()
 	closeWindow()
 	stop()
-	r.Elapsed = time.Since(start)
-	r.Applicants = len(people)
-	r.Bookings = len(bookedAt)
-	last, inWindow := windowBookings(bookedAt, end.UnixNano())
+	r.Elapsed = time.Since(win.start)
+	r.fillWave(len(people), bookedAtNs, latency, win)
+	return winErr
+}
+
+// window is a wave's measured window, from the release to the first
+// sold-out answer or the wave's end: its wall-clock instants and the
+// process's CPU time at each, when cpuOK (see processCPU).
+type window struct {
+	start, end       time.Time
+	startCPU, endCPU time.Duration
+	cpuOK            bool
+}
+
+// fillWave fills r's counts, rates and latencies from a wave of
+// applicants whose bookings were made at bookedAtNs (Unix ns), in
+// window win; r.Elapsed is set.
+func (r *Result) fillWave(applicants int, bookedAtNs []int64, latency []time.Duration, win window) {
+	r.Applicants, r.Bookings = applicants, len(bookedAtNs)
+	lastNs, inWindow := windowBookings(bookedAtNs, win.end.UnixNano())
 	if r.Bookings > 0 {
-		r.SoldOut = time.Unix(0, last).Sub(start)
+		r.SoldOut = time.Unix(0, lastNs).Sub(win.start)
 		r.BookingsPerSec = float64(r.Bookings) / r.SoldOut.Seconds()
 	}
 	r.OpsPerSec = float64(r.Applicants) / r.Elapsed.Seconds()
-	if cpuOK {
-		r.WindowCPU = endCPU - startCPU
-		r.CPUShare = cpuShare(r.WindowCPU, end.Sub(start), runtime.GOMAXPROCS(0))
+	if win.cpuOK {
+		r.WindowCPU = win.endCPU - win.startCPU
+		r.CPUShare = cpuShare(r.WindowCPU, win.end.Sub(win.start), runtime.GOMAXPROCS(0))
 		if inWindow > 0 {
 			r.CPUPerBooking = r.WindowCPU / time.Duration(inWindow)
 		}
 	}
 	r.percentiles(latency)
 	r.latency = latency
-	return winErr
 }
 
 // windowBookings returns the last of the bookings' instants (Unix ns) and
-// how many of them came by end, the instant the window closed.
-func windowBookings(bookedAt []int64, end int64) (last int64, inWindow int) {
-	for _, at := range bookedAt {
-		last = max(last, at)
-		if at <= end {
+// how many of them came by endNs, the instant the window closed.
+func windowBookings(bookedAtNs []int64, endNs int64) (lastNs int64, inWindow int) {
+	for _, at := range bookedAtNs {
+		lastNs = max(lastNs, at)
+		if at <= endNs {
 			inWindow++
 		}
 	}
-	return last, inWindow
+	return lastNs, inWindow
 }
 
 // merge adds a wave's counts and latencies to the run's.

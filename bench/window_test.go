@@ -112,9 +112,12 @@ func TestCPUShareOfTheWindow(t *testing.T) {
 	require.Zero(t, cpuShare(time.Millisecond, 0, 2), "a window of no time")
 	require.Equal(t, "75%", share(0.75))
 	require.Equal(t, "–", share(0))
+	require.Equal(t, "6.61µs", perBooking(6610*time.Nanosecond))
+	require.Equal(t, "–", perBooking(0))
 
 	clk, sys := testSystem(t, KuotaMemory)
-	r, err := OfficeRush(sys, clk, Config{Scale: 0.2, Seed: 1, Workers: 8})
+	cfg := Config{Scale: 0.2, Seed: 1, Workers: 8}
+	r, err := OfficeRush(sys, clk, cfg)
 	require.NoError(t, err)
 	if _, ok := processCPU(); !ok {
 		require.Zero(t, r.CPUShare, "no getrusage, no share")
@@ -132,9 +135,14 @@ func TestCPUShareOfTheWindow(t *testing.T) {
 	// TestWindowClosesAtTheSellOut), so between the window's CPU over
 	// all of them and over all but a worker's each.
 	require.Positive(t, r.WindowCPU)
+	require.Greater(t, r.Bookings, cfg.Workers, "20,000 applicants for 6,600 seats")
 	require.GreaterOrEqual(t, r.CPUPerBooking, r.WindowCPU/time.Duration(r.Bookings))
-	require.LessOrEqual(t, r.CPUPerBooking, r.WindowCPU/time.Duration(r.Bookings-8))
-	require.Contains(t, renderMarkdown(t, r), fmt.Sprintf("| %.2fµs |", float64(r.CPUPerBooking)/1e3))
+	require.LessOrEqual(t, r.CPUPerBooking, r.WindowCPU/time.Duration(r.Bookings-cfg.Workers))
+	require.Contains(t, renderMarkdown(t, r), "| "+perBooking(r.CPUPerBooking)+" |")
+	var js strings.Builder
+	require.NoError(t, WriteJSON(&js, []Result{r}))
+	require.Contains(t, js.String(), fmt.Sprintf(`"cpu_per_booking_ns": %d,`, r.CPUPerBooking))
+	require.Contains(t, js.String(), fmt.Sprintf(`"sold_out_cpu_ns": %d,`, r.WindowCPU))
 }
 
 // The bookings a window bought are those made by its end, the instant
