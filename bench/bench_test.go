@@ -26,7 +26,10 @@ func TestScenariosBalance(t *testing.T) {
 	results, err := Run(Scenarios, AllSystems, t.TempDir(), Config{Scale: 0.002, Seed: 1, Workers: 16})
 	require.NoError(t, err)
 	require.Len(t, results, len(Scenarios)*len(AllSystems))
-	for _, r := range results {
+	for i, r := range results {
+		// Each scenario's results carry its name, in the order asked.
+		require.NotEmpty(t, r.Scenario)
+		require.Equal(t, scenarioNames[Scenarios[i/len(AllSystems)]], r.Scenario)
 		t.Run(r.Scenario+"/"+r.System, func(t *testing.T) {
 			require.True(t, r.Correct(), "%+v", r)
 			// Every applicant is a different person: nobody can find

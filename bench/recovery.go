@@ -20,7 +20,7 @@ import (
 // file and has nothing to rebuild. In-memory systems have nothing to
 // recover and are skipped.
 func Recovery(kind string, clk *Clock, dir string, cfg Config) (Result, error) {
-	r := Result{Scenario: "recovery", System: kind}
+	r := Result{Scenario: scenarioNames["recovery"], System: kind}
 	if kind == KuotaMemory || kind == MutexMap || kind == MutexNoRules {
 		r.Note = "in memory: nothing to recover"
 		return r, nil

@@ -9,6 +9,12 @@ import (
 // Scenarios lists the scenarios by the names the -scenarios flag takes.
 var Scenarios = []string{"rush", "roomy", "national", "steady", "recovery"}
 
+// scenarioNames gives each scenario's name in a Result.
+var scenarioNames = map[string]string{
+	"rush": "office rush", "roomy": "roomy rush", "national": "national rush",
+	"steady": "steady day", "recovery": "recovery",
+}
+
 // Run runs each scenario on each system, each on a fresh clock and in a
 // fresh directory under dir, and returns the results in order.
 func Run(scenarios, systems []string, dir string, cfg Config) ([]Result, error) {
@@ -33,8 +39,7 @@ const notRunOnSeats = "not run: " + QuotaSeats + " keeps no holds to let lapse, 
 
 func runOne(scenario, kind, dir string, cfg Config) (Result, error) {
 	if kind == QuotaSeats && scenario != "rush" && scenario != "roomy" {
-		name := map[string]string{"national": "national rush", "steady": "steady day", "recovery": "recovery"}[scenario]
-		return Result{Scenario: name, System: kind, Note: notRunOnSeats}, nil
+		return Result{Scenario: scenarioNames[scenario], System: kind, Note: notRunOnSeats}, nil
 	}
 	sub, err := os.MkdirTemp(dir, scenario+"-"+kind+"-")
 	if err != nil {

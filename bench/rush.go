@@ -83,7 +83,7 @@ func rushOffice(code string, loc *time.Location) booking.OfficeConfig {
 // picks the earliest green day, then a slot, and on a full answer tries the
 // next option, up to three times.
 func OfficeRush(sys System, clk *Clock, cfg Config) (Result, error) {
-	return officeRush(sys, clk, cfg, "office rush", rushOffice("JKT", calendar.Jakarta()))
+	return officeRush(sys, clk, cfg, scenarioNames["rush"], rushOffice("JKT", calendar.Jakarta()))
 }
 
 // roomySeatsPerSlot is the online seats of each slot of the roomy rush's
@@ -101,7 +101,7 @@ func RoomyRush(sys System, clk *Clock, cfg Config) (Result, error) {
 	for s := range office.Quota.Layout.Slots {
 		office.Quota.Layout.Slots[s].Seats[0] = roomySeatsPerSlot * max(1, int(math.Ceil(cfg.Scale)))
 	}
-	return officeRush(sys, clk, cfg, "roomy rush", office)
+	return officeRush(sys, clk, cfg, scenarioNames["roomy"], office)
 }
 
 // officeRush registers office, draws 100,000 applicants (scaled) for it,
@@ -142,7 +142,7 @@ func NationalRush(sys System, clk *Clock, cfg Config) (Result, error) {
 		}
 		codes = append(codes, list)
 	}
-	r := Result{Scenario: "national rush", System: sys.Name()}
+	r := Result{Scenario: scenarioNames["national"], System: sys.Name()}
 	people := crowd{rng: rand.New(rand.NewPCG(cfg.Seed, 2))}
 	total := cfg.scaled(1_000_000)
 	var waves [][]applicant

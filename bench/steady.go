@@ -55,7 +55,7 @@ func SteadyDay(sys System, clk *Clock, cfg Config) (Result, error) {
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 3))
 	people := (&crowd{rng: rng}).draw(cfg.scaled(50_000), codes)
-	r := Result{Scenario: "steady day", System: sys.Name(), Refusals: map[string]int{}}
+	r := Result{Scenario: scenarioNames["steady"], System: sys.Name(), Refusals: map[string]int{}}
 	var ops atomic.Int64
 	var latency []time.Duration
 	var plans []*steadyPlan

@@ -76,9 +76,10 @@ func (e *Engine) Hold(ctx context.Context, req HoldRequest) (Booking, error) {
 
 // holdNow makes the hold req asks for, checked by checkHold, at nowNs,
 // the engine's clock as Hold read it: the booking, or the earlier one for
-// a replayed idempotency key, and the LSN to wait for. It runs under the mutex of the
-// account's shard of the index, and builds the change only once the seats
-// are known to fit: the rush's common refusal builds nothing.
+// a replayed idempotency key, and the LSN to wait for. It runs under the
+// mutex of the account's shard of the index, and builds the change only
+// once the seats are known to fit: the rush's common refusal builds
+// nothing.
 func (e *Engine) holdNow(req *HoldRequest, o *office, slot, pool uint8, nowNs int64) (*booking, uint64, error) {
 	var idem *idempotency
 	if req.IdempotencyKey != "" {
