@@ -2,10 +2,10 @@ package booking
 
 import (
 	"crypto/ed25519"
-	"time"
 
 	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/internal/label"
+	"github.com/kuota/kuota/internal/unixns"
 	"github.com/kuota/kuota/internal/wire"
 	"github.com/kuota/kuota/quota"
 )
@@ -125,7 +125,7 @@ func (c *change) encode() []byte {
 		e.Uvarint(uint64(ov.Pool))
 		e.String(ov.Reason)
 		e.Uvarint(uint64(ov.Seats))
-		e.Varint(nanos(ov.At))
+		e.Varint(unixns.Of(ov.At))
 	default:
 		e.Uvarint(c.seq)
 		e.Varint(c.at)
@@ -214,7 +214,7 @@ func decodeChange(data []byte) (change, error) {
 			Pool:   int(d.UvarintMax(quota.PoolsPerSlotMax, "pool")),
 			Reason: d.String(quota.ReasonBytesMax, "reason"),
 			Seats:  int(d.UvarintMax(quota.CellSeatsMax, "seats")),
-			At:     decodeInstant(d),
+			At:     unixns.Time(d.Varint()), // every int64 is an instant unixns.Of writes
 		}
 	case opHold, opPay, opReschedule, opCheckIn, opCancel, opReject, opExpire, opNoShow, opImport, opArchive:
 		c.seq = d.UvarintMax(bookingNumbersMax, "booking number")
@@ -322,17 +322,6 @@ func decodeDate(d *wire.Decoder) calendar.Date {
 		d.Fail("epoch day %d outside the calendar", days)
 	}
 	return date
-}
-
-// decodeInstant reads an instant written by nanos, refusing one that nanos
-// cannot have written (before its clamp to "long ago").
-func decodeInstant(d *wire.Decoder) time.Time {
-	ns := d.Varint()
-	t := timeOfNanos(ns)
-	if nanos(t) != ns && d.Err() == nil {
-		d.Fail("instant %d before the clamp", ns)
-	}
-	return t
 }
 
 func decodeApplicants(d *wire.Decoder) []Applicant {

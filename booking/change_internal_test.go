@@ -296,7 +296,7 @@ func TestChangeRecordsAreCanonical(t *testing.T) {
 	}{
 		{"a varint of more bytes than its value needs", []byte{recordVersion, byte(opCancel), 0x81, 0x00, 2}},
 		{"a date outside the calendar", reschedule.Bytes()},
-		{"an instant before the clamp of nanos", append(releaseRec[:len(releaseRec)-len(binary.AppendVarint(nil, rT0.UnixNano()))],
+		{"an instant one past long ago", append(releaseRec[:len(releaseRec)-len(binary.AppendVarint(nil, rT0.UnixNano()))],
 			binary.AppendVarint(nil, math.MinInt64+1)...)},
 		{"a flag byte of 2", leave},
 		{"a family card of fewer than 16 digits", withFamilyCard(changeNamed(t, "hold"), 1)},

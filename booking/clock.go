@@ -4,6 +4,8 @@ import (
 	"math"
 	"sync/atomic"
 	"time"
+
+	"github.com/kuota/kuota/internal/unixns"
 )
 
 // clockSlack is how far the wall clock may drift from the monotonic clock,
@@ -68,7 +70,7 @@ func newClock(o *Options) *clock {
 	c.last.Store(math.MinInt64)
 	c.jumpSince.Store(noJump)
 	if c.mono != nil {
-		c.anchor.Store(&anchor{wallNs: nanos(c.wall()), monoNs: int64(c.mono())})
+		c.anchor.Store(&anchor{wallNs: unixns.Of(c.wall()), monoNs: int64(c.mono())})
 	}
 	return c
 }
@@ -79,11 +81,11 @@ func (c *clock) now() int64 {
 	switch {
 	case !c.since.IsZero():
 		now := time.Now()
-		t, m = nanos(now), int64(now.Sub(c.since)) // Sub of two readings with the monotonic clock is its difference
+		t, m = unixns.Of(now), int64(now.Sub(c.since)) // Sub of two readings with the monotonic clock is its difference
 	case c.mono == nil:
-		return nanos(c.wall())
+		return unixns.Of(c.wall())
 	default:
-		t, m = nanos(c.wall()), int64(c.mono())
+		t, m = unixns.Of(c.wall()), int64(c.mono())
 	}
 	t = c.guard(t, m)
 	for {
@@ -101,7 +103,7 @@ func (c *clock) now() int64 {
 // c.hold, the time the monotonic clock m confirms.
 func (c *clock) guard(w, m int64) int64 {
 	a := c.anchor.Load()
-	expected := addNanos(a.wallNs, time.Duration(m-a.monoNs))
+	expected := unixns.Add(a.wallNs, time.Duration(m-a.monoNs))
 	if d := w - expected; d <= int64(clockSlack) && d >= -int64(clockSlack) {
 		if c.jumpSince.Load() != noJump {
 			c.jumpSince.Store(noJump) // a glitch that ended

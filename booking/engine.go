@@ -234,36 +234,3 @@ func (e *Engine) Policy() reschedule.Policy { return e.m.policy }
 // does, as Unix ns; now as a time.Time.
 func (e *Engine) nowNs() int64   { return e.clock.now() }
 func (e *Engine) now() time.Time { return time.Unix(0, e.clock.now()) }
-
-// nanos is t.UnixNano clamped to int64, so that the zero time.Time of a
-// fake clock is "long ago" rather than a wrapped-around future.
-func nanos(t time.Time) int64 {
-	const secMax = math.MaxInt64/int64(time.Second) - 1
-	switch s := t.Unix(); {
-	case s < -secMax:
-		return math.MinInt64
-	case s > secMax:
-		return math.MaxInt64
-	}
-	return t.UnixNano()
-}
-
-// addNanos is ns + d, saturating at the ends of int64 rather than wrapping.
-func addNanos(ns int64, d time.Duration) int64 {
-	sum := ns + int64(d)
-	switch {
-	case d > 0 && sum < ns:
-		return math.MaxInt64
-	case d < 0 && sum > ns:
-		return math.MinInt64
-	}
-	return sum
-}
-
-// timeOfNanos is the inverse of nanos; "long ago" is the zero time.
-func timeOfNanos(ns int64) time.Time {
-	if ns == math.MinInt64 {
-		return time.Time{}
-	}
-	return time.Unix(0, ns)
-}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/internal/label"
+	"github.com/kuota/kuota/internal/unixns"
 )
 
 // Hold takes seats for the applicants of req in one all-or-nothing
@@ -138,7 +139,7 @@ func (e *Engine) holdNow(req *HoldRequest, o *office, slot, pool uint8, nowNs in
 		date:       req.Date,
 		slot:       slot,
 		pool:       pool,
-		deadline:   addNanos(nowNs, e.opts.HoldTTL),
+		deadline:   unixns.Add(nowNs, e.opts.HoldTTL),
 		idem:       idem,
 		// The new booking keeps its own copy (the caller may reuse its
 		// slices), in its page's arena (machine.write).

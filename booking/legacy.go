@@ -12,6 +12,7 @@ import (
 	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/internal/journal"
 	"github.com/kuota/kuota/internal/label"
+	"github.com/kuota/kuota/internal/unixns"
 	"github.com/kuota/kuota/internal/wire"
 	"github.com/kuota/kuota/quota"
 )
@@ -194,7 +195,7 @@ func decodeV1Override(key, value []byte) (change, error) {
 	case quota.SetCapacity:
 		ov.Seats = int(d.UvarintMax(quota.CellSeatsMax, "seats"))
 	case quota.SetRelease:
-		ov.At = timeOfNanos(d.Varint())
+		ov.At = unixns.Time(d.Varint())
 	}
 	if ov.Date.IsZero() {
 		d.Fail("override date")

@@ -6,6 +6,7 @@ import (
 
 	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/internal/label"
+	"github.com/kuota/kuota/internal/unixns"
 )
 
 // Each operation below looks at the booking's state, checks it against
@@ -67,7 +68,7 @@ func (e *Engine) Cancel(ctx context.Context, code string, reason Reason) (Bookin
 		return Booking{}, err
 	}
 	now := e.now()
-	nowNs := nanos(now)
+	nowNs := unixns.Of(now)
 	var v Booking // filled in place (see machine.view)
 	err = e.change(ctx, &v, b, nowNs, func(s *snapshot) (change, error) {
 		if err := can(opCancel, s.state); err != nil {
@@ -105,7 +106,7 @@ func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date
 	}
 	now := e.now()
 	var v Booking // filled in place (see machine.view)
-	err = e.change(ctx, &v, b, nanos(now), func(s *snapshot) (change, error) {
+	err = e.change(ctx, &v, b, unixns.Of(now), func(s *snapshot) (change, error) {
 		if err := can(opReschedule, s.state); err != nil {
 			return change{}, err
 		}
@@ -115,10 +116,10 @@ func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date
 		if date == s.date && to == s.slot {
 			return change{}, ErrSameSlot
 		}
-		if e.drawPending(b.office(), date, nanos(now)) {
+		if e.drawPending(b.office(), date, unixns.Of(now)) {
 			return change{}, ErrDrawPending // the entrants come first
 		}
-		return change{op: opReschedule, at: nanos(now), date: date, slot: to}, nil
+		return change{op: opReschedule, at: unixns.Of(now), date: date, slot: to}, nil
 	})
 	return v, err
 }
@@ -133,7 +134,7 @@ func (e *Engine) CheckIn(ctx context.Context, code string) (Booking, error) {
 	}
 	now := e.now()
 	var v Booking // filled in place (see machine.view)
-	err = e.change(ctx, &v, b, nanos(now), func(s *snapshot) (change, error) {
+	err = e.change(ctx, &v, b, unixns.Of(now), func(s *snapshot) (change, error) {
 		if err := can(opCheckIn, s.state); err != nil {
 			return change{}, err
 		}
@@ -141,7 +142,7 @@ func (e *Engine) CheckIn(ctx context.Context, code string) (Booking, error) {
 		if err := e.m.policy.CanCheckIn(now, s.date, slot.Start, slot.End, e.m.loc(b.office())); err != nil {
 			return change{}, err
 		}
-		return change{op: opCheckIn, at: nanos(now)}, nil
+		return change{op: opCheckIn, at: unixns.Of(now)}, nil
 	})
 	return v, err
 }

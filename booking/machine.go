@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kuota/kuota/internal/journal"
+	"github.com/kuota/kuota/internal/unixns"
 	"github.com/kuota/kuota/quota"
 	"github.com/kuota/kuota/reschedule"
 )
@@ -340,7 +341,7 @@ func (m *machine) file(b *booking, c *change, from, to *snapshot) {
 		m.arrivals.addIn(c.core%deadlineShards, at, b.seq)
 	default:
 		m.fileEnd(b, to)
-		at = addNanos(to.at, m.retention)
+		at = unixns.Add(to.at, m.retention)
 	}
 	if m.replaying {
 		return

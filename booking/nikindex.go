@@ -7,6 +7,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/kuota/kuota/internal/unixns"
 	"github.com/kuota/kuota/reschedule"
 )
 
@@ -251,7 +252,7 @@ func (x *nikIndex) judgeLatest(en nikEntry, p *booking, atNs int64) (nikEntry, e
 func (x *nikIndex) fold(en nikEntry, p *booking, s *snapshot, u nikUse) nikEntry {
 	m := x.m
 	if u.startsReapply(m.policy.ReapplyAfterUnreached) {
-		en.reapplyFrom = max(en.reapplyFrom, nanos(m.policy.ReapplyFrom(s.date, m.loc(p.office()))))
+		en.reapplyFrom = max(en.reapplyFrom, unixns.Of(m.policy.ReapplyFrom(s.date, m.loc(p.office()))))
 	}
 	return en
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/unixns"
 	"github.com/kuota/kuota/quota"
 )
 
@@ -176,7 +177,7 @@ func (e *Engine) view(ctx context.Context, officeCode string) (*office, time.Tim
 		return nil, time.Time{}, ErrUnknownOffice
 	}
 	now := e.now()
-	if nowNs := nanos(now); !e.standby.Load() && e.m.holds.due(nowNs) {
+	if nowNs := unixns.Of(now); !e.standby.Load() && e.m.holds.due(nowNs) {
 		e.m.expireDue(nowNs, inOffice(o))
 	}
 	return o, now, nil

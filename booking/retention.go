@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kuota/kuota/internal/journal"
+	"github.com/kuota/kuota/internal/unixns"
 )
 
 // Retention: a booking that ended — expired, cancelled, rejected, a
@@ -22,7 +23,7 @@ import (
 
 // fileEnd records when ended booking b, in state s, leaves memory.
 func (m *machine) fileEnd(b *booking, s *snapshot) {
-	m.ends.add(addNanos(s.at, m.retention), b.seq)
+	m.ends.add(unixns.Add(s.at, m.retention), b.seq)
 }
 
 // ended reports whether a booking in state st has ended: it can change no
@@ -48,7 +49,7 @@ func (m *machine) archive(c *change) (uint64, error) {
 		err = errStale
 	case !s.state.ended():
 		err = &StateError{Op: "archive", State: s.state}
-	case !m.replaying && c.at < addNanos(s.at, m.retention):
+	case !m.replaying && c.at < unixns.Add(s.at, m.retention):
 		err = fmt.Errorf("booking: archiving a booking that ended at %v, within the retention", time.Unix(0, s.at))
 	}
 	var lsn uint64
@@ -93,7 +94,7 @@ func (m *machine) archiveDue(nowNs int64) (int, uint64, error) {
 			// in replay, before its archiving was replayed), or one that
 			// ended again (rejected at the counter after its check-in),
 			// which file gave an entry of its own.
-			if m.slab.get(b.seq) != b || !s.state.ended() || addNanos(s.at, m.retention) > nowNs {
+			if m.slab.get(b.seq) != b || !s.state.ended() || unixns.Add(s.at, m.retention) > nowNs {
 				return 0, false, nil
 			}
 			lsn, err := m.apply(&change{op: opArchive, seq: b.seq, at: nowNs, from: s})

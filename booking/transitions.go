@@ -1,6 +1,10 @@
 package booking
 
-import "time"
+import (
+	"time"
+
+	"github.com/kuota/kuota/internal/unixns"
+)
 
 // This file is the state machine's one transition table and the named
 // rules derived from a booking's state. The live operations ask it before
@@ -138,7 +142,7 @@ func (b *booking) nikUse(s *snapshot, nowNs int64, loc *time.Location) nikUse {
 			return nikBlocked
 		}
 	case Paid:
-		if nowNs < nanos(s.date.AddDays(1).Start(loc)) {
+		if nowNs < unixns.Of(s.date.AddDays(1).Start(loc)) {
 			return nikBlocked
 		}
 		return nikReached
@@ -147,7 +151,7 @@ func (b *booking) nikUse(s *snapshot, nowNs int64, loc *time.Location) nikUse {
 	case Rejected:
 		// An office refusing the applicant at the counter ends a booking
 		// that reached its date; a refusal before the date does not.
-		if s.at >= nanos(s.date.Start(loc)) {
+		if s.at >= unixns.Of(s.date.Start(loc)) {
 			return nikReached
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/unixns"
 	"github.com/kuota/kuota/quota"
 )
 
@@ -28,7 +29,7 @@ func (m *machine) readyOn(o *office, s *snapshot) calendar.Date {
 
 // noShowAt returns the instant a paid booking in state s becomes a no-show.
 func (m *machine) noShowAt(b *booking, s *snapshot) int64 {
-	return nanos(m.policy.NoShowAt(s.date, m.slot(b.office(), s.slot).End, m.loc(b.office())))
+	return unixns.Of(m.policy.NoShowAt(s.date, m.slot(b.office(), s.slot).End, m.loc(b.office())))
 }
 
 // asOf returns the state readers see of b, in state s, at nowNs: s, or
@@ -69,7 +70,7 @@ func (m *machine) view(v *Booking, b *booking, nowNs int64) {
 	// finds due keeps; their CheckInCloses is the no-show instant
 	// (reschedule.Windows), which asOf would compute again.
 	w := m.policy.WindowsOf(s.date, slot.Start, slot.End, loc)
-	s = asOfWith(b, s, nowNs, nanos(w.CheckInCloses))
+	s = asOfWith(b, s, nowNs, unixns.Of(w.CheckInCloses))
 	pool, _ := m.ledger.PoolName(o.id, int(s.pool))
 	// Every string of the view the engine does not keep as it is — the
 	// codes, the account, the payment reference, the notes — in one

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/unixns"
 )
 
 // This file holds an operator's changes to single days, slots and cells.
@@ -205,7 +206,7 @@ func (o *office) setRelease(dy *day, ov *Override, commit func() error) error {
 		return err
 	}
 	o.ov.release[ov.Date] = ov.At.Round(0) // an instant to keep: no monotonic reading
-	dy.release.Store(unixNanos(ov.At))
+	dy.release.Store(unixns.Of(ov.At))
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/unixns"
 )
 
 // errJournal stands for a journal that refuses a change.
@@ -174,7 +175,7 @@ func requireApplied(t *testing.T, l *Ledger, id OfficeID, ov Override) {
 		if ov.At.IsZero() {
 			require.True(t, v.Opens.IsZero())
 		} else {
-			require.Equal(t, unixNanos(ov.At), unixNanos(v.Opens))
+			require.Equal(t, unixns.Of(ov.At), unixns.Of(v.Opens))
 		}
 	}
 }

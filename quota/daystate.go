@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/unixns"
 )
 
 // SlotState is one slot of a day as a person booking in one pool sees it:
@@ -50,7 +51,7 @@ func (l *Ledger) AppendDayIn(dst []SlotState, id OfficeID, pool int, d calendar.
 	if dy == nil {
 		return dst, nil
 	}
-	vw := viewer{t: t, nowNs: unixNanos(now), lo: pool, hi: pool + 1}
+	vw := viewer{t: t, nowNs: unixns.Of(now), lo: pool, hi: pool + 1}
 	var reasons []string
 	if r := dy.slotReasons.Load(); r != nil {
 		reasons = *r

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/unixns"
 )
 
 // DayState is one day of a month calendar as a person booking sees it: its
@@ -53,7 +54,7 @@ func (l *Ledger) AppendMonth(dst []DayState, id OfficeID, year int, month time.M
 	if t == nil {
 		return dst, ErrUnknownOffice
 	}
-	vw := viewer{t: t, nowNs: unixNanos(now), lo: 0, hi: t.pools, mask: math.MaxUint64}
+	vw := viewer{t: t, nowNs: unixns.Of(now), lo: 0, hi: t.pools, mask: math.MaxUint64}
 	return vw.appendMonth(dst, year, month, now)
 }
 
@@ -101,7 +102,7 @@ func (l *Ledger) AppendMonthIn(dst []DayState, id OfficeID, pool int, year int, 
 	if uint(pool) >= uint(t.pools) {
 		return dst, ErrUnknownPool
 	}
-	vw := viewer{t: t, nowNs: unixNanos(now), lo: pool, hi: pool + 1, shift: 8 * uint(pool), mask: 0xFF}
+	vw := viewer{t: t, nowNs: unixns.Of(now), lo: pool, hi: pool + 1, shift: 8 * uint(pool), mask: 0xFF}
 	return vw.appendMonth(dst, year, month, now)
 }
 

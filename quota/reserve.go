@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/unixns"
 )
 
 // Reserve takes seats seats in one cell — office id, date d, slot and pool
@@ -43,7 +44,7 @@ func (l *Ledger) Reserve(id OfficeID, d calendar.Date, slot, pool, seats int, no
 	if dy == nil {
 		return l.reserveSlow(id, d, slot, pool, seats, now)
 	}
-	nowNs := unixNanos(now)
+	nowNs := unixns.Of(now)
 	c := t.cell(dy, slot, pool)
 	w := c.w.Load()
 	if v := dy.gate(t.slotStart[slot], w&closedBit != 0, nowNs); v != bookable {
@@ -79,7 +80,7 @@ func (l *Ledger) reserveSlow(id OfficeID, d calendar.Date, slot, pool, seats int
 			return err
 		}
 		c := t.cell(dy, slot, pool)
-		if v := dy.gate(t.slotStart[slot], c.w.Load()&closedBit != 0, unixNanos(now)); v != bookable {
+		if v := dy.gate(t.slotStart[slot], c.w.Load()&closedBit != 0, unixns.Of(now)); v != bookable {
 			return v.err()
 		}
 		switch o, w := c.reserve(int64(seats)); o {
@@ -119,7 +120,7 @@ func (l *Ledger) Fits(id OfficeID, d calendar.Date, slot, pool, seats int, now t
 		return err
 	}
 	w := t.cell(dy, slot, pool).w.Load()
-	if v := dy.gate(t.slotStart[slot], w&closedBit != 0, unixNanos(now)); v != bookable {
+	if v := dy.gate(t.slotStart[slot], w&closedBit != 0, unixns.Of(now)); v != bookable {
 		return v.err()
 	}
 	if int64(w&leftMask) < int64(seats) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/unixns"
 )
 
 // table is one office's quota, immutable once published except for the
@@ -99,21 +100,6 @@ func (t *table) slotCells(dy *day, slot int) []cell {
 	return dy.cells[slot*t.pools : (slot+1)*t.pools : (slot+1)*t.pools]
 }
 
-// unixNanos is t.UnixNano clamped to the int64 range: UnixNano is undefined
-// before 1678 and after 2262, and a zero time.Time must compare as "long
-// ago", not wrap around.
-func unixNanos(t time.Time) int64 {
-	const secMax = math.MaxInt64/int64(time.Second) - 1
-	s := t.Unix()
-	if s < -secMax {
-		return math.MinInt64
-	}
-	if s > secMax {
-		return math.MaxInt64
-	}
-	return s*int64(time.Second) + int64(t.Nanosecond())
-}
-
 // newTable builds the table for cfg. Days for which prev (which may be nil)
 // has cells of the same layout share them; every other day gets fresh
 // cells, with the seats taken in prev's counterpart carried over when
@@ -148,7 +134,7 @@ func newTable(cfg *Config, ov *overrides, prev *table) (*table, error) {
 	for i := range t.days {
 		date := cfg.First.AddDays(i)
 		dy := &t.days[i]
-		dy.date, dy.startNs = date, unixNanos(date.Start(t.loc))
+		dy.date, dy.startNs = date, unixns.Of(date.Start(t.loc))
 		dy.status, dy.reason = cfg.Schedule.Status(date)
 		dy.release.Store(releaseNanos(cfg, ov, date))
 		if r, ok := ov.dayClosed[date]; ok {
@@ -210,13 +196,13 @@ func (t *table) fillCells(dy *day, ov *overrides, prev *table, old *day) error {
 
 func releaseNanos(cfg *Config, ov *overrides, date calendar.Date) int64 {
 	if at, ok := ov.release[date]; ok {
-		return unixNanos(at)
+		return unixns.Of(at)
 	}
 	at := cfg.Release.ReleaseAt(date, cfg.Schedule.Location)
 	if at.IsZero() {
 		return math.MinInt64
 	}
-	return unixNanos(at)
+	return unixns.Of(at)
 }
 
 // slotReasons groups the slot closures by date: for each date with a closed

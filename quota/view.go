@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/unixns"
 )
 
 // PoolSeats counts the seats of one pool. Month and Day list them in the
@@ -234,7 +235,7 @@ func (vw *viewer) opens(dy *day) time.Time {
 }
 
 func (t *table) viewer(now time.Time, lo, hi int) viewer {
-	return viewer{t: t, nowNs: unixNanos(now), today: calendar.DateOf(now, t.loc), lo: lo, hi: hi}
+	return viewer{t: t, nowNs: unixns.Of(now), today: calendar.DateOf(now, t.loc), lo: lo, hi: hi}
 }
 
 func (vw *viewer) month(year int, month time.Month) ([]DayView, error) {
