@@ -26,6 +26,22 @@ func TestOfTimeIsExactOverInt64(t *testing.T) {
 		require.Equal(t, ns, Time(ns).UnixNano(), "ns %d", ns)
 	}
 	end, start := time.Unix(0, Last), time.Unix(0, LongAgo)
+	// Any time.Time, whatever its seconds, against the same clamp written
+	// with time's own compares. (time.Unix wraps around past ±2^62 or so
+	// seconds, years beyond any clock's.)
+	rapid.Check(t, func(rt *rapid.T) {
+		s := rapid.OneOf(rapid.Int64Range(-1<<62, 1<<62), rapid.Int64Range(firstSec-2, firstSec+2), rapid.Int64Range(lastSec-2, lastSec+2)).Draw(rt, "s")
+		tm := time.Unix(s, rapid.Int64Range(0, int64(time.Second)-1).Draw(rt, "ns"))
+		want := tm.UnixNano()
+		if tm.Before(start) {
+			want = LongAgo
+		} else if tm.After(end) {
+			want = Last
+		}
+		if got := Of(tm); got != want {
+			rt.Fatalf("Of(%v) = %d, want %d", tm, got, want)
+		}
+	})
 	require.Equal(t, Last, Of(end.Add(time.Nanosecond)))
 	require.Equal(t, Last, Of(end.Add(100*365*24*time.Hour)))
 	require.Equal(t, LongAgo, Of(start))
