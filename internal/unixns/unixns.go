@@ -37,9 +37,9 @@ const (
 // among them, so it is written to inline: the sum of seconds and
 // nanoseconds wraps around exactly when t is within an end's second but
 // past the end, and then its sign differs from the seconds'. Its cost is
-// the inliner's budget, 80, to the point (`go build -gcflags=-m
-// ./internal/unixns`): a version of two more compares did not inline,
-// and quota's sold-out refusal took 1.5× as long (BenchmarkReserveSoldOut).
+// the inliner's budget, 80, to the point (TestOfInlines asks the
+// compiler): a version of two more compares did not inline, and quota's
+// sold-out refusal took 1.5× as long (BenchmarkReserveSoldOut).
 func Of(t time.Time) int64 {
 	s := t.Unix()
 	ns := s*int64(time.Second) + int64(t.Nanosecond())
