@@ -3,9 +3,9 @@ package booking
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/unixns"
 	"github.com/kuota/kuota/quota"
 )
 
@@ -353,7 +353,7 @@ func (m *machine) fits(h holder, s *snapshot, atNs int64) error {
 // expiries, so that their seats cannot be given back, the answer is its
 // refusal (ErrStorage), not a "full" that is not so.
 func (m *machine) ask(h holder, s *snapshot, atNs int64, reserve bool) error {
-	id, d, slot, pool, n, now := h.o.id, s.date, int(s.slot), int(s.pool), h.n, time.Unix(0, atNs)
+	id, d, slot, pool, n, now := h.o.id, s.date, int(s.slot), int(s.pool), h.n, unixns.Time(atNs)
 	try := func() error {
 		if reserve {
 			return m.ledger.Reserve(id, d, slot, pool, n, now)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kuota/kuota/internal/journal"
+	"github.com/kuota/kuota/internal/unixns"
 	"github.com/kuota/kuota/reschedule"
 )
 
@@ -233,4 +234,4 @@ func (e *Engine) Policy() reschedule.Policy { return e.m.policy }
 // nowNs reads the engine's clock (see clock), the one place the engine
 // does, as Unix ns; now as a time.Time.
 func (e *Engine) nowNs() int64   { return e.clock.now() }
-func (e *Engine) now() time.Time { return time.Unix(0, e.clock.now()) }
+func (e *Engine) now() time.Time { return unixns.Time(e.clock.now()) }

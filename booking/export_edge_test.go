@@ -1,8 +1,8 @@
 package booking
 
 // A hook for the edge tests of NIKs: the internal they check that no
-// public call reaches. Like export_test.go,
-// it is compiled into the package only under go test.
+// public call reaches. Like export_test.go, it is compiled into the
+// package only under go test.
 
 // NIKFromNumber is nikFromNumber, which rebuilds a NIK decoded from a
 // journal record. No public call hands a NIK's number in, so FuzzParseNIK

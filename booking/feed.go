@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/unixns"
 	"github.com/kuota/kuota/quota"
 )
 
@@ -117,7 +118,7 @@ func (m *machine) event(lsn uint64, v eventValue) FeedEvent {
 		To:     State(v.cell),
 		Date:   date,
 		Slot:   quota.FormatClock(m.slot(o, slot).Start),
-		At:     time.Unix(0, v.at).In(m.loc(o)),
+		At:     unixns.Time(v.at).In(m.loc(o)),
 	}
 }
 

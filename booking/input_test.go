@@ -371,7 +371,7 @@ func TestAdversarialAcceptedExtremes(t *testing.T) {
 // whose days reach past 2261 is refused (quota.WindowYearMax). The
 // deadline arithmetic near 2262 saturates rather than wrapping around to
 // 1677; internal/unixns tests that.
-func TestAdversarialHoldDeadlineNear2262(t *testing.T) {
+func TestAdversarialOfficePast2261IsRefused(t *testing.T) {
 	e, _ := kt.NewEngine(t, nil)
 	cfg := OfficeConfig{Code: "FAR", Name: "Far", Quota: quota.Config{
 		Schedule: calendar.Schedule{Location: time.UTC, Week: calendar.WeekdaysOf(0, 1, 2, 3, 4, 5, 6)},

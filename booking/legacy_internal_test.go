@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/unixns"
 	"github.com/kuota/kuota/internal/wire"
 )
 
@@ -228,6 +230,31 @@ func TestV1OverrideRefusals(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 7, c.override.Seats)
 	require.Equal(t, rDec10, c.override.Date)
+}
+
+// A release instant comes back to the nanosecond anywhere in int64, at
+// its ends too, from either format: each varint decodes to the instant it
+// names, and format 2 encodes it again to the same bytes (long ago is the
+// zero time, which encodes as long ago). CI's fuzzing found format 1's
+// decoder giving back a release in 2262's last second 63 ns late, which
+// format 2 refused instead.
+func TestReleaseInstantsKeepTheirNanosecond(t *testing.T) {
+	key := append([]byte("JKT\x00\x04"), binary.BigEndian.AppendUint32(nil, uint32(rDec10.EpochDays()))...)
+	key = append(key, 0, 0)
+	release := changeNamed(t, "release")
+	rec := release.encode() // ends with the release instant, rT0
+	head := rec[:len(rec)-len(binary.AppendVarint(nil, rT0.UnixNano()))]
+	for _, ns := range []int64{unixns.LongAgo, unixns.LongAgo + 1, -1, 0, rT0.UnixNano(), unixns.Last - 63, unixns.Last} {
+		v1, err := decodeV1Override(key, binary.AppendVarint([]byte{1}, ns))
+		require.NoError(t, err, "format 1, ns %d", ns)
+		require.Equal(t, ns, unixns.Of(v1.override.At), "format 1, ns %d", ns)
+
+		give := binary.AppendVarint(slices.Clone(head), ns)
+		v2, err := decodeChange(give)
+		require.NoError(t, err, "format 2, ns %d", ns)
+		require.Equal(t, ns, unixns.Of(v2.override.At), "format 2, ns %d", ns)
+		require.Equal(t, give, v2.encode(), "format 2, ns %d", ns)
+	}
 }
 
 // The format-1 decoders must never panic on any bytes, and whatever they

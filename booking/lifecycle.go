@@ -105,8 +105,9 @@ func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date
 		return Booking{}, err
 	}
 	now := e.now()
+	nowNs := unixns.Of(now)
 	var v Booking // filled in place (see machine.view)
-	err = e.change(ctx, &v, b, unixns.Of(now), func(s *snapshot) (change, error) {
+	err = e.change(ctx, &v, b, nowNs, func(s *snapshot) (change, error) {
 		if err := can(opReschedule, s.state); err != nil {
 			return change{}, err
 		}
@@ -116,10 +117,10 @@ func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date
 		if date == s.date && to == s.slot {
 			return change{}, ErrSameSlot
 		}
-		if e.drawPending(b.office(), date, unixns.Of(now)) {
+		if e.drawPending(b.office(), date, nowNs) {
 			return change{}, ErrDrawPending // the entrants come first
 		}
-		return change{op: opReschedule, at: unixns.Of(now), date: date, slot: to}, nil
+		return change{op: opReschedule, at: nowNs, date: date, slot: to}, nil
 	})
 	return v, err
 }

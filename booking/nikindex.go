@@ -221,7 +221,7 @@ func (x *nikIndex) judge(en nikEntry, atNs int64, loc *time.Location) (nikEntry,
 		}
 	}
 	if !m.replaying && atNs < en.reapplyFrom {
-		return en, &reschedule.WindowError{Action: reschedule.Reapply, Opens: time.Unix(0, en.reapplyFrom).In(loc)}
+		return en, &reschedule.WindowError{Action: reschedule.Reapply, Opens: unixns.Time(en.reapplyFrom).In(loc)}
 	}
 	return en, nil
 }

@@ -10,6 +10,8 @@ import (
 	"io"
 	"slices"
 	"time"
+
+	"github.com/kuota/kuota/internal/unixns"
 )
 
 // Proof keys live in the journal, like the code keys: each is a change
@@ -53,7 +55,7 @@ func (k *proofKey) public() ProofKey {
 		ID:      k.id,
 		Public:  k.private.Public().(ed25519.PublicKey),
 		NIKKey:  slices.Clone(k.nikKey[:]),
-		Created: time.Unix(0, k.created).UTC(),
+		Created: unixns.Time(k.created).UTC(),
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"unsafe"
 
 	"github.com/kuota/kuota/calendar"
+	"github.com/kuota/kuota/internal/unixns"
 	"github.com/kuota/kuota/quota"
 )
 
@@ -128,7 +129,7 @@ func (q *queueNumbers) prune(nowNs int64) {
 	if nowNs-last < int64(queuePruneEvery) || !q.prunedAt.CompareAndSwap(last, nowNs) {
 		return
 	}
-	before := calendar.DateOf(time.Unix(0, nowNs).Add(-queueKeep), time.UTC)
+	before := calendar.DateOf(unixns.Time(nowNs).Add(-queueKeep), time.UTC)
 	for i := range q.shards {
 		sh := &q.shards[i]
 		sh.mu.Lock()

@@ -50,7 +50,7 @@ func (m *machine) archive(c *change) (uint64, error) {
 	case !s.state.ended():
 		err = &StateError{Op: "archive", State: s.state}
 	case !m.replaying && c.at < unixns.Add(s.at, m.retention):
-		err = fmt.Errorf("booking: archiving a booking that ended at %v, within the retention", time.Unix(0, s.at))
+		err = fmt.Errorf("booking: archiving a booking that ended at %v, within the retention", unixns.Time(s.at))
 	}
 	var lsn uint64
 	if err == nil {
@@ -301,7 +301,7 @@ func (m *machine) archivedView(c *change, scratch *page) (ArchivedBooking, error
 	b := &scratch.slots[slotOf(a.seq)]
 	b.seq = a.seq
 	b.publish(m.rebuild(b, m.write(b, a, o), a))
-	v := ArchivedBooking{FamilyCard: b.familyCard().Digits(), ArchivedAt: time.Unix(0, c.at).In(m.loc(o))}
+	v := ArchivedBooking{FamilyCard: b.familyCard().Digits(), ArchivedAt: unixns.Time(c.at).In(m.loc(o))}
 	m.view(&v.Booking, b, c.at)
 	for _, ap := range v.Booking.Applicants {
 		v.Applicants = append(v.Applicants, ArchivedApplicant{NIK: ap.NIK.Digits(), Meta: ap.Meta})

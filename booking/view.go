@@ -2,7 +2,6 @@ package booking
 
 import (
 	"strconv"
-	"time"
 	"unsafe"
 
 	"github.com/kuota/kuota/calendar"
@@ -111,14 +110,14 @@ func (m *machine) view(v *Booking, b *booking, nowNs int64) {
 	if s.queue != 0 {
 		v.Queue = QueueNumber{Slot: int(s.slot), Number: int(s.queue)}
 	}
-	v.PayBy = time.Unix(0, b.deadline).In(loc)
+	v.PayBy = unixns.Time(b.deadline).In(loc)
 	v.RescheduleBy, v.CancelBy, v.CheckInOpens, v.CheckInCloses = w.RescheduleBy, w.CancelBy, w.CheckInOpens, w.CheckInCloses
 	v.ReadyOn = m.readyOn(o, s)
 	for k, h := range states {
 		e := &v.History[len(states)-1-k] // oldest first
 		note := all[at : at+len(notes[k])]
 		at += len(note)
-		e.At, e.State, e.Note = time.Unix(0, h.at).In(loc), h.state, note
+		e.At, e.State, e.Note = unixns.Time(h.at).In(loc), h.state, note
 		if h.reason != ReasonNone {
 			e.Reason = Reason{Kind: h.reason, Text: note}
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kuota/kuota/calendar"
 	"github.com/kuota/kuota/internal/label"
+	"github.com/kuota/kuota/internal/unixns"
 )
 
 // Slot is one arrival window of a service day, such as 08:00–09:00, with
@@ -211,7 +212,7 @@ func (l *Ledger) ReleaseAt(id OfficeID, d calendar.Date) (at time.Time, ok bool)
 	if !ok {
 		return time.Time{}, false
 	}
-	return time.Unix(0, ns).UTC(), true
+	return unixns.Time(ns).UTC(), true
 }
 
 // ReleasesAt reports whether a day of the office's table is released at
@@ -223,7 +224,7 @@ func (l *Ledger) ReleasesAt(id OfficeID, at time.Time) bool {
 		return false
 	}
 	for i := range t.days {
-		if r, ok := t.days[i].opensAt(); ok && r == at.UnixNano() {
+		if r, ok := t.days[i].opensAt(); ok && r == unixns.Of(at) {
 			return true
 		}
 	}

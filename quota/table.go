@@ -1,7 +1,6 @@
 package quota
 
 import (
-	"math"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -69,7 +68,7 @@ type day struct {
 // false when a view shows the zero time for it (see viewer.opens).
 func (dy *day) opensAt() (int64, bool) {
 	release := dy.release.Load()
-	return release, release != math.MinInt64 && dy.status != calendar.NotOpened
+	return release, release != unixns.LongAgo && dy.status != calendar.NotOpened
 }
 
 // updateShut recomputes shut after status or closed changed.
@@ -198,11 +197,7 @@ func releaseNanos(cfg *Config, ov *overrides, date calendar.Date) int64 {
 	if at, ok := ov.release[date]; ok {
 		return unixns.Of(at)
 	}
-	at := cfg.Release.ReleaseAt(date, cfg.Schedule.Location)
-	if at.IsZero() {
-		return math.MinInt64
-	}
-	return unixns.Of(at)
+	return unixns.Of(cfg.Release.ReleaseAt(date, cfg.Schedule.Location)) // the zero time, at once, is LongAgo
 }
 
 // slotReasons groups the slot closures by date: for each date with a closed

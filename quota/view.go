@@ -222,14 +222,14 @@ type viewer struct {
 // answer instead of 31 conversions of nanoseconds into a time.Time in the
 // office's zone (BenchmarkAppendMonthCurrent: a tenth to a seventh off a
 // month view). Nothing is kept while opened is the zero time, which no
-// instant of int64 nanoseconds (1678 to 2262) is.
+// instant but unixns.LongAgo, never one opensAt gives, converts to.
 func (vw *viewer) opens(dy *day) time.Time {
 	atNs, ok := dy.opensAt()
 	switch {
 	case !ok:
 		return time.Time{}
 	case atNs != vw.openedAtNs || vw.opened.IsZero():
-		vw.opened, vw.openedAtNs = time.Unix(0, atNs).In(vw.t.loc), atNs
+		vw.opened, vw.openedAtNs = unixns.Time(atNs).In(vw.t.loc), atNs
 	}
 	return vw.opened
 }

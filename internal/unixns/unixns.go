@@ -6,8 +6,12 @@
 // int64 nanoseconds reach from 1677-09-21 to 2262-04-11 (UTC). The
 // conversions saturate at those ends rather than wrap around, so that the
 // zero time.Time a fake clock may hand in (year 1) is long ago, not a
-// wrapped-around future; and every instant inside them converts exactly
-// both ways, so that a record of one decodes to the instant it was.
+// wrapped-around future; and every instant after the first converts
+// exactly both ways, so that a record of one decodes to the instant it
+// was. The first, LongAgo, stands for every instant up to it, and comes
+// back as the zero time.
+//
+// booking and quota convert instants here and nowhere else, both ways.
 package unixns
 
 import (
@@ -17,8 +21,8 @@ import (
 
 const (
 	// LongAgo is the instant before every other: what Of gives for any
-	// time.Time before 1677-09-21, and what Time gives back as the zero
-	// time.Time.
+	// time.Time up to 1677-09-21 00:12:43.145224192 UTC, and what Time
+	// gives back as the zero time.Time.
 	LongAgo int64 = math.MinInt64
 	// Last is the last instant int64 holds (2262-04-11 23:47:16.854775807
 	// UTC), and what Of gives for any time.Time after it.
@@ -32,15 +36,19 @@ const (
 	lastSec  = Last / int64(time.Second)
 )
 
-// Of is t.UnixNano clamped to int64: LongAgo before the range, Last after
-// it, and exact inside it. It is on every hold's path, quota's refusal
-// among them, so it is written to inline: the sum of seconds and
-// nanoseconds wraps around exactly when t is within an end's second but
-// past the end, and then its sign differs from the seconds'. Its cost is
-// the inliner's budget, 80, to the point (TestOfInlines asks the
-// compiler): a version of two more compares did not inline, and quota's
-// sold-out refusal took 1.5× as long (BenchmarkReserveSoldOut).
+// Of is t.UnixNano clamped to int64: LongAgo up to the range's first
+// instant, Last after its last, and exact between them.
 func Of(t time.Time) int64 {
+	// Of is on every hold's path, quota's sold-out refusal among them, so
+	// it is written to inline, at a cost of 80, the inliner's budget to
+	// the point (TestOfInlines asks the compiler): a version of two more
+	// compares did not inline, and the refusal took 1.5× as long
+	// (BenchmarkReserveSoldOut). So the seconds are checked only against
+	// the ends' seconds, and the nanoseconds by the sum's sign. Between
+	// the ends' seconds the sum's sign is the seconds'. In the last
+	// second, the sum wraps negative past Last. In the first, the
+	// product wraps positive, and adding the nanoseconds brings it back
+	// negative exactly from LongAgo on.
 	s := t.Unix()
 	ns := s*int64(time.Second) + int64(t.Nanosecond())
 	if s < firstSec || s > lastSec || (ns < 0) != (s < 0) {

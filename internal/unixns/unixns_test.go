@@ -27,8 +27,9 @@ func TestOfTimeIsExactOverInt64(t *testing.T) {
 	}
 	end, start := time.Unix(0, Last), time.Unix(0, LongAgo)
 	// Any time.Time, whatever its seconds, against the same clamp written
-	// with time's own compares. (time.Unix wraps around past ±2^62 or so
-	// seconds, years beyond any clock's.)
+	// with time's own compares. (time.Unix's time.Time wraps around for
+	// seconds near 2^63, so the draw stays within ±2^62, years past any
+	// clock's.)
 	rapid.Check(t, func(rt *rapid.T) {
 		s := rapid.OneOf(rapid.Int64Range(-1<<62, 1<<62), rapid.Int64Range(firstSec-2, firstSec+2), rapid.Int64Range(lastSec-2, lastSec+2)).Draw(rt, "s")
 		tm := time.Unix(s, rapid.Int64Range(0, int64(time.Second)-1).Draw(rt, "ns"))
