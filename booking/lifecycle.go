@@ -67,8 +67,8 @@ func (e *Engine) Cancel(ctx context.Context, code string, reason Reason) (Bookin
 	if err := reason.check(false); err != nil {
 		return Booking{}, err
 	}
-	now := e.now()
-	nowNs := unixns.Of(now)
+	nowNs := e.nowNs()
+	now := unixns.Time(nowNs)
 	var v Booking // filled in place (see machine.view)
 	err = e.change(ctx, &v, b, nowNs, func(s *snapshot) (change, error) {
 		if err := can(opCancel, s.state); err != nil {
@@ -104,8 +104,8 @@ func (e *Engine) Reschedule(ctx context.Context, code string, date calendar.Date
 	if err != nil {
 		return Booking{}, err
 	}
-	now := e.now()
-	nowNs := unixns.Of(now)
+	nowNs := e.nowNs()
+	now := unixns.Time(nowNs)
 	var v Booking // filled in place (see machine.view)
 	err = e.change(ctx, &v, b, nowNs, func(s *snapshot) (change, error) {
 		if err := can(opReschedule, s.state); err != nil {
@@ -133,9 +133,10 @@ func (e *Engine) CheckIn(ctx context.Context, code string) (Booking, error) {
 	if err != nil {
 		return Booking{}, err
 	}
-	now := e.now()
+	nowNs := e.nowNs()
+	now := unixns.Time(nowNs)
 	var v Booking // filled in place (see machine.view)
-	err = e.change(ctx, &v, b, unixns.Of(now), func(s *snapshot) (change, error) {
+	err = e.change(ctx, &v, b, nowNs, func(s *snapshot) (change, error) {
 		if err := can(opCheckIn, s.state); err != nil {
 			return change{}, err
 		}
@@ -143,7 +144,7 @@ func (e *Engine) CheckIn(ctx context.Context, code string) (Booking, error) {
 		if err := e.m.policy.CanCheckIn(now, s.date, slot.Start, slot.End, e.m.loc(b.office())); err != nil {
 			return change{}, err
 		}
-		return change{op: opCheckIn, at: unixns.Of(now)}, nil
+		return change{op: opCheckIn, at: nowNs}, nil
 	})
 	return v, err
 }

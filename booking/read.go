@@ -176,11 +176,11 @@ func (e *Engine) view(ctx context.Context, officeCode string) (*office, time.Tim
 	if o == nil {
 		return nil, time.Time{}, ErrUnknownOffice
 	}
-	now := e.now()
-	if nowNs := unixns.Of(now); !e.standby.Load() && e.m.holds.due(nowNs) {
+	nowNs := e.nowNs()
+	if !e.standby.Load() && e.m.holds.due(nowNs) {
 		e.m.expireDue(nowNs, inOffice(o))
 	}
-	return o, now, nil
+	return o, unixns.Time(nowNs), nil
 }
 
 // DayBookings returns the bookings of an office on one date, in every
