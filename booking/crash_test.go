@@ -3,8 +3,10 @@ package booking_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -212,6 +214,7 @@ func TestCrashRecovery(t *testing.T) {
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 0))
 	total, records, early, fewest := 0, 0, 0, -1
+	made := false // whether a child has made the file yet
 	for cycle := range *crashCycles {
 		// One cycle in five kills the child at a random moment from its
 		// start, perhaps while it opens the file; the others after its
@@ -225,6 +228,16 @@ func TestCrashRecovery(t *testing.T) {
 		if last.After(clockAt) {
 			clockAt = last
 		}
+		if !hasBytes(t, path) {
+			// Killed early, before the first child to get so far made the
+			// file (or wrote its first page): nothing to check yet, and
+			// nothing may have been acknowledged. Once made, it stays.
+			require.False(t, made, "cycle %d: the file is gone or empty", cycle)
+			require.True(t, kill, "cycle %d: a child that acknowledged a change left no file", cycle)
+			require.Empty(t, acks, "cycle %d", cycle)
+			continue
+		}
+		made = true
 		checkBoltFile(t, path)
 		n := journalRecords(t, path)
 		require.GreaterOrEqual(t, n, records, "cycle %d: the journal lost records", cycle)
@@ -342,6 +355,17 @@ func runCrashChild(t *testing.T, path string, start time.Time, seed uint64, d ti
 // crashAckWait bounds how long a child may take to acknowledge its first
 // change: opening, replaying and one group commit, on a loaded machine.
 const crashAckWait = 30 * time.Second
+
+// hasBytes reports whether the file at path exists and is not empty.
+func hasBytes(t *testing.T, path string) bool {
+	t.Helper()
+	info, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	require.NoError(t, err)
+	return info.Size() > 0
+}
 
 // checkBoltFile runs bbolt's own consistency check on the file.
 func checkBoltFile(t *testing.T, path string) {
