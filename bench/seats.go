@@ -3,6 +3,7 @@ package bench
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -76,10 +77,7 @@ func (s *seatsOnly) Register(cfg booking.OfficeConfig) error {
 	if err != nil {
 		return err
 	}
-	next := make(map[string]*seatsOffice, len(old)+1)
-	for k, v := range old {
-		next[k] = v
-	}
+	next := maps.Clone(old) // read without a lock: copied, never changed
 	next[cfg.Code] = &seatsOffice{id: id, baseOffice: base}
 	s.byCode.Store(&next)
 	return nil
