@@ -86,7 +86,9 @@
 // change's own instant: it shows a later change of the booking already
 // recorded (by another caller, or the sweeper), but not an expiry or a
 // no-show whose instant came while the change waited for the disk and
-// that nobody has recorded yet; the next read shows that. (A hold
+// that nobody has recorded yet; the next read shows that. A Hold that
+// replays an idempotency key, or a payment repeated, returns the
+// booking as of its own call, once what it returns is durable. (A hold
 // admitted by an opening draw is read once the draw has answered.)
 //
 // # Concurrency

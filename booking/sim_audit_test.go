@@ -16,9 +16,23 @@ import (
 // The auditor: every reply of the engine held against the model, and the
 // invariants swept at every reopen and every 25 calls.
 
-// expect fails the run unless got is booking b as the model shows it now.
+// expect fails the run unless got, read just now, is booking b as the
+// model shows it now.
 func (s *sim) expect(what string, got Booking, b *simBooking) {
-	if problem := s.differs(got, b); problem != "" {
+	s.expectAt(what, got, b, s.clock.Now())
+}
+
+// expectAnswer fails the run unless got, the booking the last call
+// answered with, is b as the model shows it at the call's instant: a
+// change's answer shows the booking as of the change, not as of its
+// return after the disk's wait (Engine.settle), so a deadline that
+// passes during a slow sync is the next read's to show.
+func (s *sim) expectAnswer(what string, got Booking, b *simBooking) {
+	s.expectAt(what, got, b, s.callAt)
+}
+
+func (s *sim) expectAt(what string, got Booking, b *simBooking, at time.Time) {
+	if problem := s.differs(got, b, at); problem != "" {
 		s.fail("%s: booking %s: %s", what, b.code, problem)
 	}
 }
@@ -43,9 +57,8 @@ func (s *sim) expectGet(what, code string) {
 	}
 }
 
-// differs says how got differs from b as the model shows it now, or "".
-func (s *sim) differs(got Booking, b *simBooking) string {
-	now := s.clock.Now()
+// differs says how got differs from b as the model shows it at now, or "".
+func (s *sim) differs(got Booking, b *simBooking, now time.Time) string {
 	hist := s.model.history(b, now)
 	field := func(name string, g, w any) string { return fmt.Sprintf("%s: engine %v, model %v", name, g, w) }
 	switch {

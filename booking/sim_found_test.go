@@ -29,6 +29,7 @@ type simRig struct {
 	fail  map[simdisk.Step]simdisk.FaultKind // the next write's faults
 	full  bool                               // every write fails with ENOSPC
 	sick  bool                               // every sync fails with EIO
+	delay time.Duration                      // how long a Slow step of fail takes
 }
 
 func newSimRig(t *testing.T, syncAtOpen bool) *simRig {
@@ -42,7 +43,7 @@ func newSimRig(t *testing.T, syncAtOpen bool) *simRig {
 		}
 		k := r.fail[step]
 		delete(r.fail, step)
-		return simdisk.Fault{Kind: k}
+		return simdisk.Fault{Kind: k, Delay: r.delay}
 	}})
 	r.open()
 	require.NoError(t, r.e.RegisterOffice(bg, simOfficeConfig([2]int{3, 1}, "Kantor Imigrasi Jakarta Selatan")))
@@ -130,6 +131,32 @@ func TestSimFoundAckOfAChangeOnlyInThePageCache(t *testing.T) {
 			require.Equal(t, Paid, got.State, "an acknowledged payment was lost to a power loss")
 		})
 	}
+}
+
+// TestSimFoundAnswerIsAsOfTheChange (seed 206187, in 20,000 from
+// 200001): a change's answer shows its booking as of the change, however
+// long the disk then keeps the caller waiting (Engine.settle), and a
+// deadline that passes during the wait is the next read's to show. The
+// simulation's auditor held an answer to the model as of its return; a
+// hold's idempotent replay, whose first try's record was still unsynced,
+// waited for a slow disk past the hold's deadline, answered Held as of
+// the replay's instant, and the auditor called it stale. It now holds
+// each answer to the model as of the call's instant.
+func TestSimFoundAnswerIsAsOfTheChange(t *testing.T) {
+	r := newSimRig(t, true)
+	at := r.clock.Now()
+	r.fail[simdisk.BeforeSync], r.delay = simdisk.Slow, 31*time.Minute // HoldTTL is 30 minutes
+	b, err := r.hold("acc-1", 1, kt.Online)
+	require.NoError(t, err)
+	require.True(t, r.clock.Now().After(b.PayBy), "the sync outlasted the hold's deadline")
+	require.Equal(t, Held, b.State, "the answer is the hold as it was made")
+	require.True(t, b.PayBy.Equal(at.Add(30*time.Minute)), "pay by %v", b.PayBy)
+	require.Len(t, b.History, 1)
+	require.True(t, b.History[0].At.Equal(at))
+
+	got, err := r.e.Get(bg, b.Code)
+	require.NoError(t, err)
+	require.Equal(t, Expired, got.State, "the next read shows the hold lapsed")
 }
 
 // TestSimFoundSweepForgetsWhatItCouldNotRecord (seeds 477, 527, 669, 982

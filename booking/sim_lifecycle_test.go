@@ -49,7 +49,7 @@ func (s *sim) hold(c *simClient, retry bool) simOutcome {
 	case existing != nil:
 		if out == simOK {
 			s.ack(existing.code)
-			s.expect(what, got, existing)
+			s.expectAnswer(what, got, existing)
 		}
 		return out
 	case out == simRefused:
@@ -77,7 +77,7 @@ func (s *sim) hold(c *simClient, retry bool) simOutcome {
 	})
 	s.tracef("  the hold is %s", b.code)
 	if out == simOK {
-		s.expect(what, got, s.model.byCode[b.code])
+		s.expectAnswer(what, got, s.model.byCode[b.code])
 	} else {
 		s.expectGet(what, b.code)
 	}
@@ -136,7 +136,7 @@ func (s *sim) stepBooking(what string, b *simBooking, want error, change func(x 
 		s.change(what, code, out == simOK, func(m *simModel) { change(m.byCode[code]) })
 	}
 	if out == simOK {
-		s.expect(what, got, s.model.byCode[code])
+		s.expectAnswer(what, got, s.model.byCode[code])
 		return out
 	}
 	if b.archived && out == simRefused {

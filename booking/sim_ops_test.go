@@ -190,6 +190,7 @@ func (s *sim) do(op simOp, c *simClient) simOutcome {
 // and goes on: what it must not find is an effect.
 func (s *sim) call(what string, want error, fn func(ctx context.Context) error) simOutcome {
 	lsn := s.j.Last()
+	s.callAt = s.clock.Now()
 	ctx, cancel := context.Background(), context.CancelFunc(func() {})
 	if s.rng.Float64() < s.knobs.pTimeout {
 		ctx, cancel = s.clock.WithTimeout([]time.Duration{time.Second, 10 * time.Second}[s.rng.IntN(2)])

@@ -199,8 +199,13 @@ type sim struct {
 	repeatAt  simdisk.Step
 	repeatFor int
 	calls     int
-	trace     []string
-	stats     simStats
+	// callAt is the simulated clock when the last call began: the
+	// instant the engine reads its clock for a change, and so the
+	// instant its answer shows the booking as of (Engine.settle), however
+	// long the disk then keeps it waiting.
+	callAt time.Time
+	trace  []string
+	stats  simStats
 }
 
 // simChange is one change the model made, kept until the next reopen so
