@@ -31,6 +31,7 @@ func (s *sim) expectAnswer(what string, got Booking, b *simBooking) {
 	s.expectAt(what, got, b, s.callAt)
 }
 
+// expectAt fails the run unless got is b as the model shows it at at.
 func (s *sim) expectAt(what string, got Booking, b *simBooking, at time.Time) {
 	if problem := s.differs(got, b, at); problem != "" {
 		s.fail("%s: booking %s: %s", what, b.code, problem)
